@@ -1,0 +1,22 @@
+"""The project's own exceptions: one message naming the file and the problem."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class CartoError(Exception):
+    """Base class for every error the project raises on bad input."""
+
+    def __init__(self, path: str | Path | None, problem: str):
+        self.path = str(path) if path is not None else None
+        self.problem = problem
+        super().__init__(f"{self.path} : {problem}" if self.path else problem)
+
+
+class SourceError(CartoError):
+    """The cartography could not be obtained (download, checksum, missing file)."""
+
+
+class SpreadsheetError(CartoError):
+    """The file is not a readable spreadsheet or lacks the expected sheets and columns."""

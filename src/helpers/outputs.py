@@ -1,0 +1,116 @@
+"""Writing processed tables: CSV (UTF-8), one XLSX workbook and a Frictionless datapackage.json.
+
+Every file is rendered in memory first, then each replaces its predecessor atomically, so a failure
+while rendering leaves the previous outputs untouched. Output bytes depend only on the inputs.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import zipfile
+from functools import cache
+from importlib import resources
+from pathlib import Path
+
+import pandas as pd
+import yaml
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
+from helpers.storage import write_bytes_atomic
+
+FIXED_ZIP_TIME = (2014, 5, 6, 0, 0, 0)
+FRICTIONLESS_TYPES = {"integer": "integer", "string": "string", "boolean": "boolean", "number": "number"}
+
+
+@cache
+def schema() -> dict:
+    text = resources.files("helpers").joinpath("data/schema.yml").read_text(encoding="utf-8")
+    return yaml.safe_load(text)
+
+
+def csv_bytes(frame: pd.DataFrame) -> bytes:
+    return frame.to_csv(index=False, lineterminator="\n").encode("utf-8")
+
+
+def xlsx_bytes(tables: dict[str, pd.DataFrame]) -> bytes:
+    """A workbook with one sheet per table; strings stay strings (a leading "=" is never a formula)."""
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    for name, frame in tables.items():
+        sheet = workbook.create_sheet(name[:31])
+        sheet.append(list(frame.columns))
+        for cell in sheet[1]:
+            cell.font = Font(bold=True)
+        for row in frame.itertuples(index=False):
+            sheet.append([None if pd.isna(v) else (v.item() if hasattr(v, "item") else v) for v in row])
+        for row in sheet.iter_rows(min_row=2):
+            for cell in row:
+                if isinstance(cell.value, str):
+                    cell.data_type = "s"
+        sheet.freeze_panes = "A2"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return _normalise_zip(buffer.getvalue())
+
+
+def _normalise_zip(data: bytes) -> bytes:
+    """Fixed timestamps inside the archive and in docProps/core.xml: same tables, same bytes."""
+    source = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            content = source.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                content = re.sub(rb"(<dcterms:(created|modified)[^>]*>)[^<]*", rb"\g<1>2014-05-06T00:00:00Z", content)
+            entry = zipfile.ZipInfo(info.filename, date_time=FIXED_ZIP_TIME)
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            target.writestr(entry, content)
+    return out.getvalue()
+
+
+def datapackage(tables: dict[str, pd.DataFrame], source: dict) -> dict:
+    """Frictionless Data Package descriptor documenting every column of every table."""
+    spec = schema()
+    resources_ = []
+    for name, frame in tables.items():
+        table = spec[name]
+        fields = []
+        for column in frame.columns:
+            kind, description, *enum = table["champs"][column]
+            field = {"name": column, "type": FRICTIONLESS_TYPES[kind], "description": description}
+            if kind == "boolean":
+                field.update(trueValues=["True"], falseValues=["False"])
+            if enum:
+                field["constraints"] = {"enum": enum[0]}
+            fields.append(field)
+        schema_ = {"fields": fields, "missingValues": [""]}
+        if table["cle_primaire"]:
+            schema_["primaryKey"] = table["cle_primaire"]
+        resources_.append({
+            "name": name, "path": f"{name}.csv", "title": table["titre"], "profile": "tabular-data-resource",
+            "format": "csv", "mediatype": "text/csv", "encoding": "utf-8", "schema": schema_,
+        })
+    return {
+        "name": "cartographie-sante-2014-nettoyee",
+        "title": "Cartographie des bases de données publiques en santé (2014), tables nettoyées",
+        "profile": "tabular-data-package",
+        "licenses": [{"name": "etalab-2.0", "title": source.get("licence", ""),
+                      "path": "https://www.etalab.gouv.fr/licence-ouverte-open-licence"}],
+        "sources": [{"title": source.get("attribution", ""), "path": source.get("page", "")}],
+        "resources": resources_,
+    }
+
+
+def write_processed(processed_dir: str | Path, tables: dict[str, pd.DataFrame], *,
+                    workbook_name: str, source: dict, package: bool = True) -> list[Path]:
+    """Render everything, then replace each file atomically. Returns the written paths."""
+    processed_dir = Path(processed_dir)
+    rendered = {f"{name}.csv": csv_bytes(frame) for name, frame in tables.items()}
+    rendered[workbook_name] = xlsx_bytes(tables)
+    if package:
+        descriptor = datapackage(tables, source)
+        rendered["datapackage.json"] = (json.dumps(descriptor, ensure_ascii=False, indent=2) + "\n").encode()
+    return [write_bytes_atomic(processed_dir / name, data) for name, data in rendered.items()]

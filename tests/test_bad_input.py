@@ -1,0 +1,104 @@
+"""Bad input: the project's own exception, one message naming the file and the problem, and the
+processed data of a previous good run left exactly as it was."""
+
+from __future__ import annotations
+
+import zipfile
+
+import pytest
+from conversions import to_csv, to_xlsx
+from python_calamine import CalamineWorkbook
+
+from helpers.errors import CartoError, SpreadsheetError
+from helpers.pipeline import clean_cartography
+from helpers.reading import cell_text
+from helpers.storage import sha256_file
+from helpers.synthetic import generate_cartography_ods
+
+DATA_SHEET = "Cartographie France"
+
+
+@pytest.fixture(scope="module")
+def synthetic_sheets(tmp_path_factory):
+    path = generate_cartography_ods(tmp_path_factory.mktemp("synth") / "carto.ods", n_lines=40)
+    wb = CalamineWorkbook.from_path(str(path))
+    return {n: [[cell_text(v) for v in row] for row in wb.get_sheet_by_name(n).to_python()]
+            for n in wb.sheet_names}
+
+
+@pytest.fixture(scope="module")
+def good_processed(tmp_path_factory):
+    """A processed directory from a good run, with the fingerprint of every file."""
+    out = tmp_path_factory.mktemp("processed")
+    source = generate_cartography_ods(tmp_path_factory.mktemp("src") / "good.ods", n_lines=40)
+    clean_cartography(source, out)
+    return out, {p.name: sha256_file(p) for p in out.iterdir()}
+
+
+def _without_column(rows, index):
+    return [row[:index] + row[index + 1:] for row in rows]
+
+
+def _text(path, content):
+    path.write_text(content, encoding="utf-8")
+    return path
+
+
+def _bytes(path, content):
+    path.write_bytes(content)
+    return path
+
+
+def _zip(path):
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("hello.txt", "pas un tableur")
+    return path
+
+
+def _cases(sheets):
+    data = sheets[DATA_SHEET]
+    renamed = [list(r) for r in data]
+    renamed[1][19] = "Licence"  # granular "Conditions de réutilisation"
+    no_level = [list(r) for r in data]
+    no_level[0][13] = "Autre statut"
+    # Every sheet but the data sheet and the (hidden) format template that repeats its headers.
+    others = {k: v for k, v in sheets.items() if k != DATA_SHEET and not k.startswith("XXX")}
+    return {
+        "texte nommé .ods": (lambda p: _text(p / "carto.ods", "bonjour"), "n'est pas un tableur lisible"),
+        "octets au hasard en .xlsx": (lambda p: _bytes(p / "carto.xlsx", bytes(range(256)) * 20),
+                                      "n'est pas un tableur lisible"),
+        "zip qui n'est pas un tableur": (lambda p: _zip(p / "carto.ods"), "n'est pas un tableur lisible"),
+        "image en .csv": (lambda p: _bytes(p / "carto.csv", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" * 50),
+                          "n'est pas un fichier texte CSV"),
+        "CSV en UTF-16": (lambda p: _bytes(p / "carto.csv", "Typologie;Base\n".encode("utf-16")),
+                          "n'est pas un fichier texte CSV"),
+        "sans feuille de données": (lambda p: to_xlsx(others, p / "carto.xlsx"), "aucune feuille de données"),
+        "colonne manquante": (lambda p: to_csv(_without_column(data, 16), p / "carto.csv"),
+                              "colonne « cout » attendue"),
+        "colonne renommée": (lambda p: to_csv(renamed, p / "carto.csv"), "colonne « reutilisation » attendue"),
+        "niveau absent de la ligne 1": (lambda p: to_csv(no_level, p / "carto.csv"),
+                                        "groupe de colonnes « granulaire » introuvable"),
+        "en-têtes seuls": (lambda p: to_csv(data[:2], p / "carto.csv"), "aucune ligne de données"),
+        "en-têtes et lignes vides": (lambda p: to_csv(data[:2] + [[""] * 22] * 5, p / "carto.csv"),
+                                     "aucune ligne de données"),
+        "feuille de données vide": (lambda p: to_xlsx({**others, DATA_SHEET: []}, p / "carto.xlsx"),
+                                    "est vide"),
+        "CSV vide": (lambda p: _text(p / "carto.csv", ""), "est vide"),
+    }
+
+
+CASES = list(_cases({DATA_SHEET: [[""] * 22] * 2}).keys())
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_bad_input_is_refused_and_loses_nothing(case, synthetic_sheets, good_processed, tmp_path):
+    make, expected = _cases(synthetic_sheets)[case]
+    path = make(tmp_path)
+    out, fingerprint = good_processed
+    with pytest.raises(CartoError) as error:
+        clean_cartography(path, out)
+    message = str(error.value)
+    assert isinstance(error.value, SpreadsheetError)
+    assert str(path) in message and expected in message
+    assert len(message.splitlines()) == 1
+    assert {p.name: sha256_file(p) for p in out.iterdir()} == fingerprint

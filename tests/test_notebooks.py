@@ -1,0 +1,102 @@
+"""Notebooks: stored clean, literal parameters, no logic; executed for real by papermill."""
+
+from __future__ import annotations
+
+import ast
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import papermill
+import pytest
+
+from helpers.publishing import export_html
+from helpers.storage import sha256_file
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
+NB01 = ROOT / "notebooks" / "01_clean_cartography.ipynb"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_stored_without_outputs_and_with_literal_parameters(path):
+    nb = nbformat.read(path, as_version=4)
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    assert all(not c.get("outputs") and c.get("execution_count") is None for c in code)
+    assert "parameters" in code[0].metadata.get("tags", [])
+    assert sum("parameters" in c.metadata.get("tags", []) for c in nb.cells) == 1
+    for node in ast.parse(code[0].source).body:
+        assert isinstance(node, ast.Assign) and isinstance(node.value, ast.Constant), ast.dump(node)
+    for cell in code[1:]:
+        for node in ast.walk(ast.parse(cell.source)):
+            assert not isinstance(node, ast.FunctionDef | ast.ClassDef | ast.For | ast.While | ast.Lambda)
+    assert nb.metadata["kernelspec"]["name"] == "python3"
+
+
+@pytest.fixture
+def project_copy(tmp_path, monkeypatch):
+    """A copy of the project's notebooks and report list, used as the project root (offline)."""
+    shutil.copytree(ROOT / "notebooks", tmp_path / "notebooks")
+    shutil.copy(ROOT / "reports.yml", tmp_path / "reports.yml")
+    monkeypatch.setenv("CARTO_SANTE_ROOT", str(tmp_path))
+    monkeypatch.setenv("CARTO_SANTE_OFFLINE", "1")
+    return tmp_path
+
+
+def _run(output: Path, cwd: Path, **parameters) -> str:
+    papermill.execute_notebook(str(NB01), str(output), parameters=parameters, cwd=str(cwd),
+                               kernel_name="python3", progress_bar=False)
+    html = export_html(output, output.with_suffix(".html"), "Nettoyage")
+    return html.read_text(encoding="utf-8")
+
+
+def test_notebook_01_with_defaults_uses_the_synthetic_sample(project_copy):
+    # Run from notebooks/, as JupyterLab does: default paths still resolve to the project root.
+    html = _run(project_copy / "out.ipynb", project_copy / "notebooks")
+    processed = project_copy / "data" / "processed"
+    provenance = json.loads((processed / "provenance.json").read_text(encoding="utf-8"))
+    assert provenance["synthetique"] is True and provenance["officiel"] is False
+    assert (processed / "bases.csv").is_file() and (processed / "cartographie-synthetique.ods").is_file()
+    assert "Données synthétiques" in html and 'class="carto-banner"' in html
+    assert html.count('<html lang="fr">') == 1
+    assert "clean_cartography(" not in html and "cartography_path = None" not in html
+    assert '<div class="highlight' not in html and 'class="jp-InputPrompt' not in html  # no code shown
+
+
+def test_notebook_01_with_explicit_parameters_on_the_official_file(real_ods, tmp_path):
+    processed = tmp_path / "processed"
+    html = _run(tmp_path / "out.ipynb", tmp_path, cartography_path=str(real_ods), processed_dir=str(processed))
+    provenance = json.loads((processed / "provenance.json").read_text(encoding="utf-8"))
+    assert provenance["officiel"] is True and provenance["synthetique"] is False
+    assert 'class="carto-banner"' not in html
+    assert "fichier officiel (empreinte vérifiée)" in html
+    assert '<span class="n">313</span>lignes' in html and '<span class="n">289</span>bases distinctes' in html
+    assert "Non ex ploitable" in html and "Excel, Power point" in html  # the log is shown
+    assert html.count('src="data:image/png;base64,') == 1 and 'alt="Diagramme en barres' in html
+
+
+def test_make_reports_command_builds_and_isolates_failures(project_copy):
+    command = [sys.executable, "-m", "helpers", "reports"]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr
+    report = project_copy / "reports" / "01_clean_cartography.html"
+    assert (project_copy / "reports" / "notebooks" / "01_clean_cartography.ipynb").is_file()
+    good = sha256_file(report)
+    processed = {p.name: sha256_file(p) for p in (project_copy / "data" / "processed").iterdir()}
+
+    failed = subprocess.run([*command, "--set", "01_clean_cartography.cartography_path='/nonexistent.ods'"],
+                            capture_output=True, text=True, timeout=600)
+    assert failed.returncode == 1
+    assert "01_clean_cartography" in failed.stderr and "/nonexistent.ods" in failed.stderr
+    assert sha256_file(report) == good  # the previous good report stays
+    assert {p.name: sha256_file(p) for p in (project_copy / "data" / "processed").iterdir()} == processed
+    assert (project_copy / "reports" / "notebooks" / "01_clean_cartography.erreur.ipynb").is_file()
+
+
+def test_unknown_report_or_parameter_target_is_refused(project_copy):
+    done = subprocess.run([sys.executable, "-m", "helpers", "reports", "--only", "99_inconnu"],
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2 and "99_inconnu" in done.stderr and "01_clean_cartography" in done.stderr
