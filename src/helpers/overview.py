@@ -22,6 +22,11 @@ def french_date(iso: str) -> str:
     return f"{day} {MONTHS[month - 1]} {year}"
 
 
+def shorten(text: str, width: int = 80) -> str:
+    text = " ".join(str(text).split()) if "\n" in str(text) else str(text)
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
 def source_facts(run: CleaningRun) -> dict[str, str]:
     ref = official()
     status = ("fichier officiel (empreinte vérifiée)" if run.source.official
@@ -48,7 +53,7 @@ def key_counts(run: CleaningRun) -> dict[str, int]:
     return {
         "lignes": len(bases),
         "bases distinctes": bases["base_id"].nunique(),
-        "gestionnaires": bases["gestionnaire"].nunique(),
+        "gestionnaires distincts": bases["gestionnaires"].str.split("|").explode().replace("", None).nunique(),
         "typologies de niveau 1": bases["typologie_1"].nunique(),
         "typologies de niveau 2": bases[["typologie_1", "typologie_2"]].drop_duplicates().shape[0],
         "lignes évaluées au niveau agrégé": int((assessed["niveau"] == "agrege").sum()),
@@ -65,8 +70,10 @@ def rules_table(run: CleaningRun) -> pd.DataFrame:
         subset = log[log["regle"] == rule]
         example = ""
         if len(subset):
-            first = subset.iloc[0]
-            example = f"{first['cellule']} : « {first['valeur_source']} » → « {first['valeur_retenue']} »"
+            # The shortest case reads best as an example.
+            first = subset.loc[subset["valeur_source"].str.len().idxmin()]
+            example = (f"{first['cellule']} : « {shorten(first['valeur_source'])} » → "
+                       f"« {shorten(first['valeur_retenue'])} »")
         rows.append({"Règle": rule, "Description": label, "Cellules": len(subset), "Exemple": example})
     return pd.DataFrame(rows)
 
