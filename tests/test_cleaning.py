@@ -109,3 +109,18 @@ def test_every_change_is_logged(cleaned, real_carto):
     for base in cleaned.bases.itertuples():
         if base.gestionnaire != base.gestionnaire_source:
             assert (base.ligne_source, "gestionnaire", "") in logged
+
+
+def test_openness_counts_match_an_independent_count(real_ods, tmp_path):
+    from helpers.pipeline import clean_cartography, score_openness
+
+    clean_cartography(real_ods, tmp_path)
+    run = score_openness(tmp_path)
+    ev = run.evaluations
+    top = ((ev["acces"] == "Accès à tous") & (ev["cout"] == "Gratuit") & (ev["format"] == "Exploitable")
+           & (ev["reutilisation"] == "Explicité sans restriction"))
+    for level in ("agrege", "granulaire"):
+        expected = ev[top & (ev["niveau"] == level)]["base_id"].nunique()
+        got = run.scored[(run.scored["niveau"] == level) & run.scored["ouvert"]]["base_id"].nunique()
+        assert got == expected
+    assert ev[top]["base_id"].nunique() == 19

@@ -19,6 +19,8 @@ from helpers.storage import sha256_file
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 NB01 = ROOT / "notebooks" / "01_clean_cartography.ipynb"
+NB02 = ROOT / "notebooks" / "02_openness.ipynb"
+NB03 = ROOT / "notebooks" / "03_producer_sheet.ipynb"
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
@@ -46,8 +48,8 @@ def project_copy(tmp_path, monkeypatch):
     return tmp_path
 
 
-def _run(output: Path, cwd: Path, **parameters) -> str:
-    papermill.execute_notebook(str(NB01), str(output), parameters=parameters, cwd=str(cwd),
+def _run(output: Path, cwd: Path, notebook: Path = NB01, **parameters) -> str:
+    papermill.execute_notebook(str(notebook), str(output), parameters=parameters, cwd=str(cwd),
                                kernel_name="python3", progress_bar=False)
     html = export_html(output, output.with_suffix(".html"), "Nettoyage")
     return html.read_text(encoding="utf-8")
@@ -82,8 +84,15 @@ def test_make_reports_command_builds_and_isolates_failures(project_copy):
     command = [sys.executable, "-m", "helpers", "reports"]
     done = subprocess.run(command, capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stderr
-    report = project_copy / "reports" / "01_clean_cartography.html"
-    assert (project_copy / "reports" / "notebooks" / "01_clean_cartography.ipynb").is_file()
+    reports = project_copy / "reports"
+    report = reports / "01_clean_cartography.html"
+    assert (reports / "notebooks" / "01_clean_cartography.ipynb").is_file()
+    assert (reports / "02_openness.html").is_file()
+    # One fiche per synthetic producer with at least 3 lines, each with its executed notebook.
+    fiches = sorted(p.stem for p in (reports / "producteurs").glob("*.html"))
+    assert "abc" in fiches and len(fiches) >= 10
+    assert sorted(p.stem for p in (reports / "notebooks" / "producteurs").glob("*.ipynb")) == fiches
+    assert "Données synthétiques" in (reports / "producteurs" / "abc.html").read_text(encoding="utf-8")
     good = sha256_file(report)
     processed = {p.name: sha256_file(p) for p in (project_copy / "data" / "processed").iterdir()}
 
@@ -100,3 +109,35 @@ def test_unknown_report_or_parameter_target_is_refused(project_copy):
     done = subprocess.run([sys.executable, "-m", "helpers", "reports", "--only", "99_inconnu"],
                           capture_output=True, text=True, timeout=60)
     assert done.returncode == 2 and "99_inconnu" in done.stderr and "01_clean_cartography" in done.stderr
+
+
+@pytest.fixture(scope="module")
+def real_processed(real_ods, tmp_path_factory):
+    from helpers.pipeline import clean_cartography
+
+    out = tmp_path_factory.mktemp("processed")
+    clean_cartography(real_ods, out)
+    return out
+
+
+def test_notebooks_02_and_03_on_the_official_file(real_processed, tmp_path):
+    html = _run(tmp_path / "02.ipynb", tmp_path, NB02, processed_dir=str(real_processed), min_bases_ranked=5)
+    assert 'class="carto-banner"' not in html
+    assert '<span class="n">13 / 109</span>' in html  # bases open at the aggregated level
+    assert '<span class="n">6 / 210</span>' in html and '<span class="n">19 / 279</span>' in html
+    assert html.count('src="data:image/png;base64,') == 6
+    for name in ("ouverture.csv", "ouverture_par_gestionnaire.csv", "ouverture_par_typologie.csv", "ouverture.xlsx"):
+        assert (real_processed / name).is_file()
+    fiche = _run(tmp_path / "03.ipynb", tmp_path, NB03, processed_dir=str(real_processed), producer="INVS")
+    assert "Fiche gestionnaire : INVS" in fiche and "Institut National de Veille Sanitaire" in fiche
+
+
+def test_unknown_producer_fails_before_any_work_listing_valid_names(real_processed, tmp_path):
+    before = {p.name: sha256_file(p) for p in real_processed.iterdir()}
+    with pytest.raises(papermill.PapermillExecutionError) as error:
+        papermill.execute_notebook(str(NB03), str(tmp_path / "03.ipynb"), kernel_name="python3",
+                                   parameters={"processed_dir": str(real_processed), "producer": "Inconnu"},
+                                   progress_bar=False)
+    assert error.value.ename == "CartoError"
+    assert "gestionnaire inconnu « Inconnu »" in error.value.evalue and "DREES" in error.value.evalue
+    assert {p.name: sha256_file(p) for p in real_processed.iterdir()} == before

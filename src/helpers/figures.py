@@ -52,3 +52,60 @@ def horizontal_bars(data: pd.DataFrame, y: str, x: str, hue: str | None, *, titl
                         title=None, frameon=False)
     sns.despine(ax=ax, left=True)
     return figure_html(fig, alt, caption, data, data_caption)
+
+
+def heatmap(matrix: pd.DataFrame, *, title: str, xlabel: str, ylabel: str, alt: str, caption: str,
+            data: pd.DataFrame, data_caption: str, fmt: str = ".0f", vmax: float = 100) -> HTML:
+    """Annotated heatmap (e.g. % of bases at the top value, producer × criterion); cividis is
+    perceptually uniform and readable with colour-vision deficiencies."""
+    fig, ax = plt.subplots(figsize=(1.6 * matrix.shape[1] + 3.5, 0.42 * matrix.shape[0] + 1.8))
+    sns.heatmap(matrix, annot=True, fmt=fmt, cmap="cividis", vmin=0, vmax=vmax, linewidths=0.5,
+                linecolor="white", cbar_kws={"label": "%", "shrink": 0.7}, ax=ax, annot_kws={"fontsize": 8})
+    ax.set_title(title, loc="left", fontsize=12, fontweight="bold")
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.tick_params(axis="x", rotation=0)
+    return figure_html(fig, alt, caption, data, data_caption)
+
+
+def intervals(data: pd.DataFrame, *, label: str, value: str, low: str, high: str, hue: str, title: str,
+              xlabel: str, alt: str, caption: str, table: pd.DataFrame, data_caption: str) -> HTML:
+    """Point estimates with their confidence interval, one row per label, one colour per hue value."""
+    labels = list(dict.fromkeys(data[label]))
+    hues = list(dict.fromkeys(data[hue]))
+    colors = sns.color_palette(PALETTE, len(hues))
+    fig, ax = plt.subplots(figsize=(8.5, 0.38 * len(labels) * max(1, len(hues) * 0.7) + 1.8))
+    step = 0.8 / max(1, len(hues))
+    for i, (name, color) in enumerate(zip(hues, colors, strict=True)):
+        sub = data[data[hue] == name]
+        y = [labels.index(v) - 0.4 + step * (i + 0.5) for v in sub[label]]
+        ax.errorbar(sub[value] * 100, y, xerr=[(sub[value] - sub[low]) * 100, (sub[high] - sub[value]) * 100],
+                    fmt="o", color=color, ecolor=color, capsize=3, label=name, markersize=5)
+    ax.set_yticks(range(len(labels)), labels)
+    ax.invert_yaxis()
+    ax.set_xlim(-2, 102)
+    ax.set_title(title, loc="left", fontsize=12, fontweight="bold")
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel("")
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=len(hues), frameon=False)
+    sns.despine(ax=ax, left=True)
+    return figure_html(fig, alt, caption, table, data_caption)
+
+
+def dumbbell(data: pd.DataFrame, *, label: str, left: str, right: str, left_name: str, right_name: str,
+             title: str, xlabel: str, alt: str, caption: str, table: pd.DataFrame, data_caption: str) -> HTML:
+    """Two values per row joined by a line (e.g. aggregated vs granular score per producer)."""
+    colors = sns.color_palette(PALETTE, 2)
+    fig, ax = plt.subplots(figsize=(8.5, 0.36 * len(data) + 1.8))
+    y = range(len(data))
+    ax.hlines(y, data[left], data[right], color="#999999", linewidth=2, zorder=1)
+    ax.scatter(data[left], y, color=colors[0], label=left_name, zorder=2, s=36)
+    ax.scatter(data[right], y, color=colors[1], label=right_name, zorder=2, s=36, marker="D")
+    ax.set_yticks(list(y), data[label])
+    ax.invert_yaxis()
+    ax.set_xlim(-2, 102)
+    ax.set_title(title, loc="left", fontsize=12, fontweight="bold")
+    ax.set_xlabel(xlabel)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=2, frameon=False)
+    sns.despine(ax=ax, left=True)
+    return figure_html(fig, alt, caption, table, data_caption)

@@ -19,9 +19,11 @@ import yaml
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from helpers.errors import SourceError
 from helpers.storage import write_bytes_atomic
 
 FIXED_ZIP_TIME = (2014, 5, 6, 0, 0, 0)
+PACKAGE = "datapackage.json"
 FRICTIONLESS_TYPES = {"integer": "integer", "string": "string", "boolean": "boolean", "number": "number"}
 
 
@@ -104,13 +106,47 @@ def datapackage(tables: dict[str, pd.DataFrame], source: dict) -> dict:
     }
 
 
+def _merged_package(processed_dir: Path, tables: dict[str, pd.DataFrame], source: dict) -> dict:
+    """This step's resources merged into the existing descriptor, in the order of schema.yml."""
+    descriptor = datapackage(tables, source)
+    path = processed_dir / PACKAGE
+    if path.is_file():
+        try:
+            previous = {r["name"]: r for r in json.loads(path.read_text(encoding="utf-8"))["resources"]}
+        except (ValueError, KeyError, TypeError):
+            previous = {}  # an unreadable descriptor is rebuilt from this step's tables
+        current = {r["name"]: r for r in descriptor["resources"]}
+        merged = {**previous, **current}
+        descriptor["resources"] = [merged[name] for name in schema() if name in merged]
+    return descriptor
+
+
 def write_processed(processed_dir: str | Path, tables: dict[str, pd.DataFrame], *,
-                    workbook_name: str, source: dict, package: bool = True) -> list[Path]:
+                    workbook_name: str, source: dict) -> list[Path]:
     """Render everything, then replace each file atomically. Returns the written paths."""
     processed_dir = Path(processed_dir)
     rendered = {f"{name}.csv": csv_bytes(frame) for name, frame in tables.items()}
     rendered[workbook_name] = xlsx_bytes(tables)
-    if package:
-        descriptor = datapackage(tables, source)
-        rendered["datapackage.json"] = (json.dumps(descriptor, ensure_ascii=False, indent=2) + "\n").encode()
+    descriptor = _merged_package(processed_dir, tables, source)
+    rendered[PACKAGE] = (json.dumps(descriptor, ensure_ascii=False, indent=2) + "\n").encode()
     return [write_bytes_atomic(processed_dir / name, data) for name, data in rendered.items()]
+
+
+def load_table(processed_dir: str | Path, name: str) -> pd.DataFrame:
+    """A processed table with the types of schema.yml (empty cells stay empty strings in text columns)."""
+    path = Path(processed_dir) / f"{name}.csv"
+    if not path.is_file():
+        raise SourceError(path, "absent : exécutez d'abord le notebook qui le produit (make reports)")
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+    fields = schema()[name]["champs"]
+    missing = [c for c in fields if c not in frame.columns]
+    if missing:
+        raise SourceError(path, f"colonnes absentes : {', '.join(missing)}")
+    for column, (kind, *_rest) in fields.items():
+        if kind == "integer":
+            frame[column] = pd.to_numeric(frame[column].replace("", None)).astype("Int64")
+        elif kind == "number":
+            frame[column] = pd.to_numeric(frame[column].replace("", None)).astype(float)
+        elif kind == "boolean":
+            frame[column] = frame[column].map({"True": True, "False": False})
+    return frame

@@ -85,3 +85,9 @@ def file_links(paths, reports_dir) -> HTML:
         for p in paths
     )
     return HTML(f"<ul>{items}</ul>")
+
+
+def title(text: str, subtitle: str = "") -> HTML:
+    """The report's main heading, when it depends on a parameter."""
+    sub = f"<p class=\"carto-subtitle\">{esc(subtitle)}</p>" if subtitle and subtitle != text else ""
+    return HTML(f"<h1>{esc(text)}</h1>{sub}")

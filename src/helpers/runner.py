@@ -16,8 +16,10 @@ from pathlib import Path
 import papermill
 import yaml
 
-from helpers.pipeline import project_root
+from helpers.errors import CartoError
+from helpers.pipeline import producer_names, project_root
 from helpers.publishing import export_html
+from helpers.text import slugify
 
 
 @dataclass
@@ -48,19 +50,31 @@ def parse_overrides(items: list[str]) -> dict[str, dict[str, object]]:
     return overrides
 
 
-def build(report: dict, root: Path, reports_dir: Path, parameters: dict) -> Outcome:
-    name = report["name"]
-    executed_dir = reports_dir / "notebooks"
+def expand(report: dict, parameters: dict) -> list[tuple[str, str, Path, dict]]:
+    """(label, title, relative output stem, parameters) of each report a declaration stands for."""
+    per = report.get("per_producer")
+    if not per:
+        return [(report["name"], report["title"], Path(report["name"]), parameters)]
+    processed = parameters.get("processed_dir", "data/processed")
+    return [(f"{report['name']}:{name}", f"{report['title']} — {name}", Path(per["directory"]) / slugify(name),
+             {**parameters, "producer": name})
+            for name in producer_names(processed, per.get("min_lines", 1))]
+
+
+def build(notebook: Path, stem: Path, title: str, root: Path, reports_dir: Path, parameters: dict,
+          label: str) -> Outcome:
+    executed_dir = reports_dir / "notebooks" / stem.parent
     executed_dir.mkdir(parents=True, exist_ok=True)
-    executed = executed_dir / f"{name}.ipynb"
-    attempt = executed_dir / f".{name}.en-cours.ipynb"
-    failed = executed_dir / f"{name}.erreur.ipynb"
+    executed = executed_dir / f"{stem.name}.ipynb"
+    attempt = executed_dir / f".{stem.name}.en-cours.ipynb"
+    failed = executed_dir / f"{stem.name}.erreur.ipynb"
+    name = label
     try:
         papermill.execute_notebook(
-            str(root / report["notebook"]), str(attempt), parameters=parameters, cwd=str(root),
+            str(notebook), str(attempt), parameters=parameters, cwd=str(root),
             kernel_name="python3", progress_bar=False, log_output=False,
         )
-        html = export_html(attempt, reports_dir / f"{name}.html", report["title"])
+        html = export_html(attempt, reports_dir / stem.parent / f"{stem.name}.html", title)
         os.replace(attempt, executed)
         failed.unlink(missing_ok=True)
         return Outcome(name, True, html)
@@ -100,10 +114,17 @@ def main(argv: list[str] | None = None) -> int:
         if args.only and report["name"] not in args.only:
             continue
         params = {**report.get("parameters", {}), **overrides.get(report["name"], {})}
-        print(f"→ {report['name']} …", flush=True)
-        outcome = build(report, root, reports_dir, params)
-        print(f"  {'ok' if outcome.ok else 'ÉCHEC'} {outcome.html or outcome.error}", flush=True)
-        outcomes.append(outcome)
+        try:
+            targets = expand(report, params)
+        except CartoError as exc:
+            outcomes.append(Outcome(report["name"], False, error=str(exc)))
+            print(f"  ÉCHEC {report['name']} : {exc}", flush=True)
+            continue
+        for label, title, stem, parameters in targets:
+            print(f"→ {label} …", flush=True)
+            outcome = build(root / report["notebook"], stem, title, root, reports_dir, parameters, label)
+            print(f"  {'ok' if outcome.ok else 'ÉCHEC'} {outcome.html or outcome.error}", flush=True)
+            outcomes.append(outcome)
     failures = [o for o in outcomes if not o.ok]
     for o in failures:
         print(f"Échec de {o.name} : {o.error}", file=sys.stderr)
