@@ -4,7 +4,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install reports test lint lab lock clean
+AXE := tests/browser/node_modules/axe-core/axe.min.js
+
+.PHONY: install reports test lint lab lock bench browser clean
 
 # Idempotent: rebuilt only when the lock or the package metadata changed.
 install: $(STAMP)
@@ -19,12 +21,30 @@ $(STAMP): requirements.lock pyproject.toml
 reports: install
 	$(BIN)/python -m helpers reports
 
-test: install
-	$(BIN)/python -m ruff check src tests notebooks
+test: install browser
+	$(BIN)/python -m ruff check src tests notebooks benchmarks
 	$(BIN)/python -m pytest
 
+# What the browser tests need: Debian's chromium (installed when missing; Playwright downloads no
+# browser) and axe-core from the npm registry, pinned by tests/browser/package-lock.json.
+browser: $(AXE)
+	@command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || { \
+	  echo "Installation de chromium (paquet Debian)…"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq \
+	    chromium fonts-dejavu-core >/dev/null; }
+
+$(AXE): tests/browser/package-lock.json
+	@command -v npm >/dev/null 2>&1 || { echo "npm est requis pour installer axe-core (tests d'accessibilité)"; exit 1; }
+	cd tests/browser && npm ci --no-audit --no-fund --silent
+	touch $@
+
+# Benchmarks (timings are reported as ratios against a baseline measured in the same run).
+bench: install
+	$(BIN)/python benchmarks/bench_reports.py
+
 lint: install
-	$(BIN)/python -m ruff check src tests notebooks
+	$(BIN)/python -m ruff check src tests notebooks benchmarks
 
 lab: install
 	$(BIN)/jupyter lab --notebook-dir=notebooks
@@ -36,5 +56,5 @@ lock: install
 	  --custom-compile-command "make lock" -o requirements.lock
 
 clean:
-	rm -rf $(VENV) data/processed/* reports/*
+	rm -rf $(VENV) data/processed/* reports/* tests/browser/node_modules test-artifacts
 	git checkout -- data/processed/.gitkeep reports/.gitkeep 2>/dev/null || true

@@ -5,8 +5,6 @@ from __future__ import annotations
 import ast
 import json
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import nbformat
@@ -78,37 +76,6 @@ def test_notebook_01_with_explicit_parameters_on_the_official_file(real_ods, tmp
     assert '<span class="n">313</span>lignes' in html and '<span class="n">289</span>bases distinctes' in html
     assert "Non ex ploitable" in html and "Excel, Power point" in html  # the log is shown
     assert html.count('src="data:image/png;base64,') == 1 and 'alt="Diagramme en barres' in html
-
-
-def test_make_reports_command_builds_and_isolates_failures(project_copy):
-    command = [sys.executable, "-m", "helpers", "reports"]
-    done = subprocess.run(command, capture_output=True, text=True, timeout=600)
-    assert done.returncode == 0, done.stderr
-    reports = project_copy / "reports"
-    report = reports / "01_clean_cartography.html"
-    assert (reports / "notebooks" / "01_clean_cartography.ipynb").is_file()
-    assert (reports / "02_openness.html").is_file()
-    # One fiche per synthetic producer with at least 3 lines, each with its executed notebook.
-    fiches = sorted(p.stem for p in (reports / "producteurs").glob("*.html"))
-    assert "abc" in fiches and len(fiches) >= 10
-    assert sorted(p.stem for p in (reports / "notebooks" / "producteurs").glob("*.ipynb")) == fiches
-    assert "Données synthétiques" in (reports / "producteurs" / "abc.html").read_text(encoding="utf-8")
-    good = sha256_file(report)
-    processed = {p.name: sha256_file(p) for p in (project_copy / "data" / "processed").iterdir()}
-
-    failed = subprocess.run([*command, "--set", "01_clean_cartography.cartography_path='/nonexistent.ods'"],
-                            capture_output=True, text=True, timeout=600)
-    assert failed.returncode == 1
-    assert "01_clean_cartography" in failed.stderr and "/nonexistent.ods" in failed.stderr
-    assert sha256_file(report) == good  # the previous good report stays
-    assert {p.name: sha256_file(p) for p in (project_copy / "data" / "processed").iterdir()} == processed
-    assert (project_copy / "reports" / "notebooks" / "01_clean_cartography.erreur.ipynb").is_file()
-
-
-def test_unknown_report_or_parameter_target_is_refused(project_copy):
-    done = subprocess.run([sys.executable, "-m", "helpers", "reports", "--only", "99_inconnu"],
-                          capture_output=True, text=True, timeout=60)
-    assert done.returncode == 2 and "99_inconnu" in done.stderr and "01_clean_cartography" in done.stderr
 
 
 @pytest.fixture(scope="module")

@@ -1,0 +1,99 @@
+"""Every built report opened from disk in headless Chromium (Debian package, driven by Playwright), with
+the network cut: no console error, no request leaving the machine, a non-blank rendering, no injected
+script executed, and zero serious or critical WCAG 2.1 A/AA violation according to axe-core."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from PIL import Image
+from playwright.sync_api import sync_playwright
+
+ROOT = Path(__file__).resolve().parents[1]
+AXE = ROOT / "tests" / "browser" / "node_modules" / "axe-core" / "axe.min.js"
+ARTIFACTS = ROOT / "test-artifacts" / "screenshots"
+CORE = ["index.html", "01_clean_cartography.html", "02_openness.html", "producteurs/abc.html"]
+WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"]
+
+
+def chromium_path() -> str:
+    path = shutil.which("chromium") or shutil.which("chromium-browser")
+    if not path:
+        message = "chromium absent : `make test` l'installe (paquet Debian chromium)"
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+    return path
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not AXE.is_file():
+        pytest.fail(f"axe-core absent ({AXE}) : `make test` l'installe depuis tests/browser/package-lock.json")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+def open_report(browser, path: Path) -> dict:
+    """Load a report offline and collect what happened (the caller closes seen["context"])."""
+    context = browser.new_context(offline=True, viewport={"width": 1200, "height": 900}, java_script_enabled=True)
+    page = context.new_page()
+    seen = {"requests": [], "console": [], "errors": [], "dialogs": []}
+    page.on("request", lambda r: seen["requests"].append(r.url))
+    page.on("console", lambda m: seen["console"].append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: seen["errors"].append(str(e)))
+    page.on("dialog", lambda d: (seen["dialogs"].append(d.message), d.dismiss()))
+    page.goto(path.as_uri(), wait_until="load")
+    page.wait_for_timeout(300)
+    seen["text"] = page.inner_text("body")
+    seen["alts"] = page.eval_on_selector_all("img", "els => els.map(e => e.getAttribute('alt') || '')")
+    seen["screenshot"] = page.screenshot(full_page=True)
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("(tags) => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG)
+    seen["violations"] = [v for v in result["violations"] if v["impact"] in ("serious", "critical")]
+    seen["page"], seen["context"] = page, context
+    return seen
+
+
+def reports_of(root: Path) -> list[Path]:
+    return sorted((root / "reports").rglob("*.html"))
+
+
+def test_every_report_is_clean_offline_and_accessible(browser, built_reports):
+    root, _ = built_reports
+    paths = reports_of(root)
+    names = [str(p.relative_to(root / "reports")) for p in paths]
+    assert set(CORE) <= set(names)
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    problems = {}
+    for path, name in zip(paths, names, strict=True):
+        seen = open_report(browser, path)
+        seen["context"].close()
+        local = [u for u in seen["requests"] if not u.startswith(("file://", "data:"))]
+        image = Image.open(io.BytesIO(seen["screenshot"])).convert("L")
+        found = {
+            "requêtes sortantes": local, "erreurs console": seen["console"] + seen["errors"],
+            "script injecté exécuté": seen["dialogs"],
+            "violations axe": [f"{v['id']} ({v['impact']}) : {v['help']} — {len(v['nodes'])} élément(s)"
+                               for v in seen["violations"]],
+        }
+        # Charts carry an alt text that says what they show (not "image", not empty).
+        found["textes alternatifs insuffisants"] = [a for a in seen["alts"] if len(a) < 40 or a.lower().startswith(
+            ("image", "png", "figure"))]
+        if len(seen["text"].strip()) < 200 or image.getextrema()[0] == image.getextrema()[1]:
+            found["rendu vide"] = [f"{len(seen['text'])} caractères"]
+        if name in CORE:
+            (ARTIFACTS / name.replace("/", "_").replace(".html", ".png")).write_bytes(seen["screenshot"])
+        found = {k: v for k, v in found.items() if v}
+        if found:
+            problems[name] = found
+    assert not problems, json.dumps(problems, ensure_ascii=False, indent=1)
