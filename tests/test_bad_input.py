@@ -102,3 +102,21 @@ def test_bad_input_is_refused_and_loses_nothing(case, synthetic_sheets, good_pro
     assert str(path) in message and expected in message
     assert len(message.splitlines()) == 1
     assert {p.name: sha256_file(p) for p in out.iterdir()} == fingerprint
+
+
+def test_bad_cartography_through_the_report_command_leaves_reports_and_data(tmp_path):
+    from conftest import copy_project, run_reports
+
+    root = copy_project(tmp_path)
+    only = ["--only", "01_clean_cartography", "02_openness"]
+    assert run_reports(root, *only).returncode == 0
+    before = {p: sha256_file(p) for p in [*(root / "reports").rglob("*.html"), *(root / "data").rglob("*")]
+              if p.is_file() and p.name != "index.html"}
+    bad = _text(tmp_path / "faux.ods", "ceci n'est pas un tableur")
+    done = run_reports(root, *only, "--set", f"01_clean_cartography.cartography_path='{bad}'")
+    assert done.returncode == 1
+    assert f"SpreadsheetError : {bad} : n'est pas un tableur lisible" in done.stderr
+    assert "02_openness" in done.stderr and "dépend de 01_clean_cartography" in done.stderr
+    after = {p: sha256_file(p) for p in before}
+    assert after == before
+    assert bad.read_text(encoding="utf-8") == "ceci n'est pas un tableur"

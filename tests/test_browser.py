@@ -4,20 +4,25 @@ script executed, and zero serious or critical WCAG 2.1 A/AA violation according 
 
 from __future__ import annotations
 
+import csv
 import io
 import json
 import os
 import shutil
 from pathlib import Path
 
+import papermill
 import pytest
 from PIL import Image
 from playwright.sync_api import sync_playwright
 
+from helpers.publishing import export_html
+
 ROOT = Path(__file__).resolve().parents[1]
 AXE = ROOT / "tests" / "browser" / "node_modules" / "axe-core" / "axe.min.js"
 ARTIFACTS = ROOT / "test-artifacts" / "screenshots"
-CORE = ["index.html", "01_clean_cartography.html", "02_openness.html", "producteurs/abc.html"]
+CORE = ["index.html", "01_clean_cartography.html", "02_openness.html", "producteurs/abc.html",
+        "04_consultation.html", "05_priorities.html"]
 WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"]
@@ -56,6 +61,10 @@ def open_report(browser, path: Path) -> dict:
     page.wait_for_timeout(300)
     seen["text"] = page.inner_text("body")
     seen["alts"] = page.eval_on_selector_all("img", "els => els.map(e => e.getAttribute('alt') || '')")
+    # Hostile consultation answers (<script>, onerror, javascript: links) must reach the DOM as text only.
+    seen["active"] = page.eval_on_selector_all(
+        "script, [onerror], [onload], [onclick], a[href^='javascript:'], iframe, object, embed",
+        "els => els.map(e => e.outerHTML.slice(0, 120))")
     seen["screenshot"] = page.screenshot(full_page=True)
     page.add_script_tag(path=str(AXE))
     result = page.evaluate("(tags) => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG)
@@ -82,7 +91,7 @@ def test_every_report_is_clean_offline_and_accessible(browser, built_reports):
         image = Image.open(io.BytesIO(seen["screenshot"])).convert("L")
         found = {
             "requêtes sortantes": local, "erreurs console": seen["console"] + seen["errors"],
-            "script injecté exécuté": seen["dialogs"],
+            "script injecté exécuté": seen["dialogs"], "éléments actifs dans la page": seen["active"],
             "violations axe": [f"{v['id']} ({v['impact']}) : {v['help']} — {len(v['nodes'])} élément(s)"
                                for v in seen["violations"]],
         }
@@ -97,3 +106,38 @@ def test_every_report_is_clean_offline_and_accessible(browser, built_reports):
         if found:
             problems[name] = found
     assert not problems, json.dumps(problems, ensure_ascii=False, indent=1)
+
+
+HOSTILE = ("<script>alert('x')</script> <img src=x onerror=alert(1)> [lien](javascript:alert(1)) "
+           "Ouvrez enfin ces données, écrivez à jean.dupont@example.org ou au 06 12 34 56 78")
+
+
+def test_hostile_answers_are_inert_in_the_browser(browser, built_reports, tmp_path):
+    """A campaign of hostile answers (shown once, with its text) and hostile missing-data mentions."""
+    root, _ = built_reports
+    processed = tmp_path / "processed"
+    shutil.copytree(root / "data" / "processed", processed)
+    export = processed / "consultation_synthetique.csv"
+    rows = list(csv.reader(export.open(encoding="utf-8", newline="")))
+    header = rows[0]
+    for n in range(15):
+        row = dict.fromkeys(header, "")
+        row.update({header[0]: f"H{n:03d}", header[1]: "<b onmouseover=alert(3)>Autre</b>",
+                    "Précisez votre réponse": HOSTILE,
+                    "Quelles données manquent dans la cartographie ?": "<img src=x onerror=alert(2)> allergies"})
+        rows.append([row[h] for h in header])
+    hostile = tmp_path / "hostile.csv"
+    with hostile.open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle).writerows(rows)
+    executed = tmp_path / "04.ipynb"
+    papermill.execute_notebook(str(ROOT / "notebooks" / "04_consultation.ipynb"), str(executed),
+                               kernel_name="python3", progress_bar=False, cwd=str(tmp_path),
+                               parameters={"answers_path": str(hostile), "processed_dir": str(processed),
+                                           "questionnaire_path": str(processed / "questionnaire_synthetique.yml")})
+    page = export_html(executed, tmp_path / "04.html", "Consultation")
+    seen = open_report(browser, page)
+    seen["context"].close()
+    assert seen["dialogs"] == [] and seen["active"] == [] and seen["errors"] == []
+    assert "onerror=alert" in seen["text"] or "<script>" in seen["text"]  # shown, as text
+    assert "jean.dupont@example.org" not in seen["text"] and "06 12 34 56 78" not in seen["text"]
+    assert "[courriel masqué]" in seen["text"]

@@ -61,7 +61,7 @@ def test_cold_build_writes_every_report_and_the_index(built):
     assert (reports / "notebooks" / "producteurs" / "abc.ipynb").is_file()
     assert (reports / "notebooks" / "02_openness.ipynb").is_file()
     index = (reports / "index.html").read_text(encoding="utf-8")
-    assert index.count("construit</td>") == 2 + len(fiches)
+    assert index.count("construit</td>") == 4 + len(fiches)  # 01, 02, 04, 05 and the fiches
     assert '<h2>Fiches gestionnaires</h2>' in index and 'href="producteurs/abc.html"' in index
     assert "Données synthétiques" in index
 

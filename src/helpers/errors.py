@@ -20,3 +20,11 @@ class SourceError(CartoError):
 
 class SpreadsheetError(CartoError):
     """The file is not a readable spreadsheet or lacks the expected sheets and columns."""
+
+
+class QuestionnaireError(CartoError):
+    """The questionnaire spec (YAML) is invalid, or does not fit the answers export it describes."""
+
+
+class AnswersError(CartoError):
+    """The consultation export cannot be read (format, encoding, separator, layout)."""

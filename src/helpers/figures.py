@@ -109,3 +109,38 @@ def dumbbell(data: pd.DataFrame, *, label: str, left: str, right: str, left_name
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=2, frameon=False)
     sns.despine(ax=ax, left=True)
     return figure_html(fig, alt, caption, table, data_caption)
+
+
+def vertical_bars(data: pd.DataFrame, x: str, y: str, *, title: str, xlabel: str, ylabel: str, alt: str,
+                  caption: str, table: pd.DataFrame, data_caption: str) -> HTML:
+    """Counts over an ordered axis (e.g. answers per day), one bar each, labels rotated."""
+    fig, ax = plt.subplots(figsize=(9, 3.6))
+    ax.bar(range(len(data)), data[y], color=sns.color_palette(PALETTE)[0])
+    ax.set_xticks(range(len(data)), data[x], rotation=60, ha="right", fontsize=8)
+    ax.set_title(title, loc="left", fontsize=12, fontweight="bold")
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    sns.despine(ax=ax)
+    return figure_html(fig, alt, caption, table, data_caption)
+
+
+def scatter(data: pd.DataFrame, x: str, y: str, size: str, label: str, *, labelled: int, title: str, xlabel: str,
+            ylabel: str, size_label: str, alt: str, caption: str, table: pd.DataFrame, data_caption: str) -> HTML:
+    """One point per row, area proportional to `size`; the `labelled` rows with the highest x are named."""
+    fig, ax = plt.subplots(figsize=(9, 5.5))
+    sizes = 30 + 270 * data[size] / max(float(data[size].max()), 1)
+    ax.scatter(data[x], data[y], s=sizes, color=sns.color_palette(PALETTE)[0], alpha=0.6, edgecolor="#333333",
+               linewidth=0.5)
+    for i, row in enumerate(data.nlargest(labelled, x).itertuples()):
+        ax.annotate(getattr(row, label), (getattr(row, x), getattr(row, y)), textcoords="offset points",
+                    xytext=(6, 6 if i % 2 == 0 else -12), fontsize=8)  # alternate above/below: fewer overlaps
+    for value in (min(data[size].max(), 5), data[size].max()):
+        ax.scatter([], [], s=30 + 270 * value / max(float(data[size].max()), 1), color=sns.color_palette(PALETTE)[0],
+                   alpha=0.6, label=f"{int(value)} {size_label}")
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.13), ncol=2, frameon=False, labelspacing=1.2)
+    ax.set_title(title, loc="left", fontsize=12, fontweight="bold")
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.set_ylim(-5, 105)
+    sns.despine(ax=ax)
+    return figure_html(fig, alt, caption, table, data_caption)

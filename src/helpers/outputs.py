@@ -1,15 +1,19 @@
 """Writing processed tables: CSV (UTF-8), one XLSX workbook and a Frictionless datapackage.json.
 
 Every file is rendered in memory first, then each replaces its predecessor atomically, so a failure
-while rendering leaves the previous outputs untouched. Output bytes depend only on the inputs.
+while rendering leaves the previous outputs untouched. Output bytes depend only on the inputs. The
+shared datapackage.json is read, merged and replaced under a lock: steps may run in parallel.
 """
 
 from __future__ import annotations
 
+import fcntl
 import io
 import json
+import os
 import re
 import zipfile
+from contextlib import contextmanager
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -31,6 +35,18 @@ FRICTIONLESS_TYPES = {"integer": "integer", "string": "string", "boolean": "bool
 def schema() -> dict:
     text = resources.files("helpers").joinpath("data/schema.yml").read_text(encoding="utf-8")
     return yaml.safe_load(text)
+
+
+def column_spec(table: dict, column: str) -> list:
+    """[type, description, (enum)] of a column: declared in `champs`, or matching a prefix of
+    `champs_variables` (columns named after the data, e.g. one per question; "{suffixe}" in the
+    description is replaced by the rest of the column name)."""
+    if column in table["champs"]:
+        return table["champs"][column]
+    for prefix, (kind, description, *rest) in table.get("champs_variables", {}).items():
+        if column.startswith(prefix):
+            return [kind, description.replace("{suffixe}", column[len(prefix):]), *rest]
+    raise KeyError(f"colonne « {column} » non déclarée dans schema.yml")
 
 
 def csv_bytes(frame: pd.DataFrame) -> bytes:
@@ -81,7 +97,7 @@ def datapackage(tables: dict[str, pd.DataFrame], source: dict) -> dict:
         table = spec[name]
         fields = []
         for column in frame.columns:
-            kind, description, *enum = table["champs"][column]
+            kind, description, *enum = column_spec(table, column)
             field = {"name": column, "type": FRICTIONLESS_TYPES[kind], "description": description}
             if kind == "boolean":
                 field.update(trueValues=["True"], falseValues=["False"])
@@ -127,9 +143,25 @@ def write_processed(processed_dir: str | Path, tables: dict[str, pd.DataFrame], 
     processed_dir = Path(processed_dir)
     rendered = {f"{name}.csv": csv_bytes(frame) for name, frame in tables.items()}
     rendered[workbook_name] = xlsx_bytes(tables)
-    descriptor = _merged_package(processed_dir, tables, source)
-    rendered[PACKAGE] = (json.dumps(descriptor, ensure_ascii=False, indent=2) + "\n").encode()
-    return [write_bytes_atomic(processed_dir / name, data) for name, data in rendered.items()]
+    written = [write_bytes_atomic(processed_dir / name, data) for name, data in rendered.items()]
+    with _locked(processed_dir):  # steps run in parallel (02 and 04) must not lose each other's resources
+        descriptor = _merged_package(processed_dir, tables, source)
+        package = (json.dumps(descriptor, ensure_ascii=False, indent=2) + "\n").encode()
+        written.append(write_bytes_atomic(processed_dir / PACKAGE, package))
+    return written
+
+
+@contextmanager
+def _locked(directory: Path):
+    """An exclusive lock on the directory itself (no lock file left among the processed data)."""
+    directory.mkdir(parents=True, exist_ok=True)
+    fd = os.open(directory, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        fcntl.flock(fd, fcntl.LOCK_UN)
+        os.close(fd)
 
 
 def load_table(processed_dir: str | Path, name: str) -> pd.DataFrame:
@@ -138,11 +170,13 @@ def load_table(processed_dir: str | Path, name: str) -> pd.DataFrame:
     if not path.is_file():
         raise SourceError(path, "absent : exécutez d'abord le notebook qui le produit (make reports)")
     frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
-    fields = schema()[name]["champs"]
-    missing = [c for c in fields if c not in frame.columns]
+    table = schema()[name]
+    missing = [c for c in table["champs"] if c not in frame.columns]
     if missing:
         raise SourceError(path, f"colonnes absentes : {', '.join(missing)}")
-    for column, (kind, *_rest) in fields.items():
+    variable = [c for c in frame.columns if c not in table["champs"] and any(
+        c.startswith(prefix) for prefix in table.get("champs_variables", {}))]
+    for column, (kind, *_rest) in {**table["champs"], **{c: column_spec(table, c) for c in variable}}.items():
         if kind == "integer":
             frame[column] = pd.to_numeric(frame[column].replace("", None)).astype("Int64")
         elif kind == "number":

@@ -36,8 +36,13 @@ def exporter(show_code: bool = False) -> HTMLExporter:
 
 def normalise_notebook(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     """Drop execution timestamps and give the injected cell a fixed id (same inputs, same notebook)."""
+    papermill_meta = nb.metadata.get("papermill", {})
     for key in TIMING_KEYS:
-        nb.metadata.get("papermill", {}).pop(key, None)
+        papermill_meta.pop(key, None)
+    # Paths of the build folder: kept as file names, so that two checkouts build the same notebook.
+    for key in ("input_path", "output_path"):
+        if papermill_meta.get(key):
+            papermill_meta[key] = Path(papermill_meta[key]).name
     for cell in nb.cells:
         cell.metadata.pop("execution", None)
         for key in TIMING_KEYS:

@@ -28,12 +28,13 @@ def page_style() -> HTML:
     return HTML(f"<style>{css}</style>")
 
 
-def banner(synthetic: bool, note: str = "") -> HTML:
-    """The visible "Données synthétiques" banner (empty when the data are the official file)."""
+def banner(synthetic: bool, note: str = "", text: str = SYNTHETIC_TEXT) -> HTML:
+    """The visible "Données synthétiques" banner (empty when the data are the official file);
+    `text` is trusted markup written by the project, `note` is escaped."""
     if not synthetic:
         return HTML("")
     extra = f"<br>{esc(note)}" if note else ""
-    return HTML(f'<div class="carto-banner" role="alert">{SYNTHETIC_TEXT}{extra}</div>')
+    return HTML(f'<div class="carto-banner" role="alert">{text}{extra}</div>')
 
 
 def box(text_html: str) -> HTML:

@@ -69,6 +69,17 @@ def static_provenance() -> dict[str, str]:
     return {"Commit git": commit, "Versions": ", ".join(versions)}
 
 
+def answers_provenance(task: dict) -> dict[str, str]:
+    """For the reports that read the consultation (04 writes consultation.json, 05 reads it)."""
+    if not any(p.endswith("consultation.json") for p in task["inputs"] + task["outputs"]):
+        return {}
+    answers = read_json(Path(task["processed_dir"]) / "consultation.json")
+    if not answers:
+        return {}
+    nature = "synthétiques (échantillon généré)" if answers.get("synthetique") else "export fourni"
+    return {"Réponses à la consultation": f"{answers.get('fichier')} (sha256 {answers.get('sha256')}), {nature}"}
+
+
 def execute(task: dict) -> dict:
     """Worker: run one notebook (timeout, retry when the kernel fails to start), publish its HTML."""
     reports_dir, stem = Path(task["reports_dir"]), Path(task["stem"])
@@ -103,6 +114,7 @@ def execute(task: dict) -> dict:
         "Données": f"{data.get('fichier', 'inconnues')} (sha256 {data.get('sha256', '?')})",
         "Nature des données": "synthétiques (échantillon généré)" if data.get("synthetique")
         else "officielles" if data.get("officiel") else "non officielles",
+        **answers_provenance(task),
         **task["static"],
         "Paramètres": json.dumps(task["parameters"], ensure_ascii=False, sort_keys=True),
         DATE_LABEL: task["generated"],
@@ -274,6 +286,9 @@ def main(argv: list[str] | None = None) -> int:
     entries = build.run(selected)
     processed = selected[0].parameters.get("processed_dir", "data/processed") if selected else "data/processed"
     processed_path = Path(processed) if Path(processed).is_absolute() else root / processed
+    order = {r.name: i for i, r in enumerate(catalog.ordered(selected, root))}
+    # Completion order varies with parallel jobs: the index lists reports in build order, fiches by name.
+    entries.sort(key=lambda e: (e["fiche"], order.get(e["label"].split(":")[0], 0), e["title"]))
     index = index_html(entries, read_json(processed_path / "provenance.json"), build.generated)
     write_bytes_atomic(reports_dir / "index.html", index.encode("utf-8"))
     summary = {s: sum(e["status"] == s for e in entries) for s in ("construit", "cache", "echec", "ignore")}

@@ -1,0 +1,122 @@
+"""Dataset mentions matched to the cartography: aliases, acronyms and misspellings to the right base_id on
+the official file; an absent base to the unmatched list; uncertain ones to review, never counted."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+from consultation_helpers import HEADER, write_csv, write_spec
+
+from helpers.aliases import alias_table, match_key
+from helpers.consultation import analyse_consultation
+from helpers.matching import match_keys
+from helpers.outputs import load_table
+from helpers.pipeline import clean_cartography, score_openness
+
+
+@pytest.fixture(scope="module")
+def real(real_ods, tmp_path_factory):
+    processed = tmp_path_factory.mktemp("matching") / "processed"
+    clean_cartography(real_ods, processed)
+    score_openness(processed)
+    bases = load_table(processed, "bases")
+    return processed, bases, alias_table(bases)
+
+
+def _match(aliases, mentions):
+    table = match_keys([match_key(m) for m in mentions], aliases).set_index("cle")
+    return {m: table.loc[match_key(m)] for m in mentions}
+
+
+ACCEPTED = {
+    # acronym in parentheses, in any case
+    "PMSI": "B001", "pmsi": "B001", "données PMSI": "B001", "FINESS": "B092", "RPPS": "B105", "EGB": "B058",
+    "ENTRED": "B050", "la SAE": "B093", "ALD": "B022",
+    # full names, accents dropped, articles and "base"/"données" ignored, typos
+    "Fichier national des etablissments sanitaires et sociaux": "B092",
+    "Répertoire partagé des profesionnels de santé": "B105",
+    "Echantillon generaliste des beneficiaires": "B058", "base des causes de mortalité": "B017",
+    "Base Thériaque": "B147", "theriaque": "B147", "registre des emissions polluantes": "B005",
+    "barometre sante": "B069",
+    # name without its head word, word order, name inside a longer mention
+    "constances": "B010", "hospidiag": "B166", "répertoire adeli": "B103", "sniiram dcir": "B122",
+    "DCIR du SNIIRAM": "B122", "Entred 2007": "B050", "affections de longue durée": "B022",
+    # two names differ by one word: the one that reads word for word wins, typo included
+    "Tableau de bord de l'IDS : suivi des actes de radiologie réalisés en activité libérale Volet Produits de "
+    "conraste": "B211", "Rsultat d'accréditation des médecins en établissement de santé": "B288",
+}
+
+
+def test_aliases_acronyms_and_misspellings_go_to_the_right_base(real):
+    _, _, aliases = real
+    results = _match(aliases, list(ACCEPTED))
+    wrong = {m: (r["statut"], r["base_id"]) for m, r in results.items()
+             if (r["statut"], r["base_id"]) != ("rapprochee", ACCEPTED[m])}
+    assert wrong == {}
+    assert results["PMSI"]["methode"] == "alias exact" and results["Répertoire partagé des profesionnels de santé"][
+        "methode"] == "approché"
+
+
+def test_absent_ambiguous_and_uncertain_mentions_are_never_counted(real):
+    _, _, aliases = real
+    results = _match(aliases, ["Registre des implants mammaires", "Données de l'assurance chômage", "SNIIRAM",
+                               "Recommandations de bonnes pratiques", "base siagps", "cancer",
+                               "Theriaque et thesorimed"])
+    assert results["Registre des implants mammaires"]["statut"] == "non_rapprochee"
+    assert results["Données de l'assurance chômage"]["statut"] == "non_rapprochee"
+    # SNIIRAM names a whole system: 17 bases of the cartography carry it.
+    assert results["SNIIRAM"]["statut"] == "ambigue" and len(results["SNIIRAM"]["candidats"].split("|")) == 17
+    assert results["Recommandations de bonnes pratiques"]["candidats"] == "B141|B142"  # ANSM and HAS
+    assert results["base siagps"]["statut"] == "a_verifier" and results["base siagps"]["candidats"] == "B138"
+    assert results["cancer"]["candidats"] == "B024|B025"  # Baromètre cancer, Cohorte cancer
+    assert results["Theriaque et thesorimed"]["candidats"] == "B147|B154"  # two bases in one mention
+    assert all(r["base_id"] == "" for r in results.values())
+
+
+def test_alias_dictionary_is_built_from_the_cartography(real):
+    _, _, aliases = real
+    by_key = aliases.groupby("cle")["base_id"].apply(set)
+    assert by_key["pmsi"] == {"B001"} and by_key["programme medicalisation systemes information"] == {"B001"}
+    assert by_key["finess"] == {"B092"} and by_key["constances"] == {"B010"}
+    assert "tableau bord" not in by_key  # "Tableau de bord : …" is in many names: no alias
+    assert "inserm" not in by_key  # a producer named inside a base name is not an alias of that base
+    assert by_key["sniiram"] == {"B058", "B099", "B101", "B107", "B108", "B122", "B192", "B193", "B205", "B206",
+                                 "B218", "B219", "B220", "B221", "B222", "B230", "B284"}
+
+
+def test_requests_count_respondents_and_unmatched_mentions_are_grouped(real, tmp_path):
+    processed, _, _ = real
+    rows = [HEADER,
+            ["1", "Chercheur", "", "PMSI | pmsi", "", "", "PMSI"],  # one respondent, three mentions of B001
+            ["2", "Citoyen", "", "Programme de médicalisation des systèmes d'information", "", "", ""],
+            ["3", "Citoyen", "", "FINESS", "", "", "Registre des implants mammaires"],
+            ["4", "Citoyen", "", "", "", "", "registre des implants mamaires\nRegistre des cancers pédiatriques"],
+            ["5", "Chercheur", "", "sniiram", "", "", "Regitre des implants mammaires"]]
+    run = analyse_consultation(write_csv(tmp_path / "r.csv", rows), write_spec(tmp_path / "q.yml"), processed)
+    requests = run.requests.set_index("base_id")
+    assert requests.loc["B001", "n_repondants"] == 2 and requests.loc["B092", "n_repondants"] == 1
+    assert requests.loc["B001", "n_profil_chercheur"] == 1 and requests.loc["B001", "n_profil_citoyen"] == 1
+    assert requests.loc["B001", "part_repondants"] == 0.4
+    assert set(requests.index) == {"B001", "B092"}  # "sniiram" is ambiguous: not counted
+    missing = run.review[run.review["statut"] == "absente de la cartographie"].set_index("mention")
+    assert missing.loc["Registre des implants mammaires", "n_repondants"] == 3  # three spellings, one group
+    assert set(missing.loc["Registre des implants mammaires", "variantes"].split(" ; ")) == {
+        "registre des implants mamaires", "Regitre des implants mammaires"}
+    assert missing.loc["Registre des cancers pédiatriques", "n_repondants"] == 1
+    assert run.review.set_index("mention").loc["sniiram", "statut"] == "ambiguë"
+    producers = run.producers.set_index("gestionnaire")
+    assert producers.loc["ATIH", "n_repondants"] == 2 and producers.loc["DREES", "n_repondants"] == 1
+    saved = pd.read_csv(processed / "consultation_rapprochements.csv", dtype=str, keep_default_na=False)
+    pmsi = saved.set_index("cle").loc["pmsi"]
+    assert (pmsi["n_repondants"], pmsi["n_mentions"], pmsi["questions"]) == ("1", "3", "demandes|manquantes")
+
+
+def test_synthetic_requests_name_real_bases_of_the_cartography_in_use(real, tmp_path):
+    processed, bases, _ = real
+    run = analyse_consultation(None, None, processed)
+    matching = run.matching
+    accepted = matching[matching["statut"] == "rapprochee"]
+    assert accepted["n_mentions"].sum() / matching["n_mentions"].sum() > 0.8
+    assert set(run.requests["base_id"]) <= set(bases["base_id"])
+    assert {"alias exact", "approché"} <= set(accepted["methode"])
+    assert (run.review["groupe"] != "").sum() >= 10  # the invented missing datasets, grouped

@@ -1,0 +1,135 @@
+"""Notebooks 04 (consultation) and 05 (priorities) executed for real by papermill: with their defaults in
+an offline copy of the project (synthetic answers and cartography), and with a second export in another
+layout and encoding (cp1252, ";", other columns, no identifier) on the official cartography."""
+
+from __future__ import annotations
+
+import csv
+import shutil
+from pathlib import Path
+
+import papermill
+import pytest
+import yaml
+
+from helpers.consultation_synthetic import generate
+from helpers.outputs import load_table
+from helpers.pipeline import clean_cartography, score_openness
+from helpers.publishing import export_html
+
+ROOT = Path(__file__).resolve().parents[1]
+NB04 = ROOT / "notebooks" / "04_consultation.ipynb"
+NB05 = ROOT / "notebooks" / "05_priorities.ipynb"
+
+
+def _run(notebook: Path, output: Path, cwd: Path, **parameters) -> str:
+    papermill.execute_notebook(str(notebook), str(output), parameters=parameters, cwd=str(cwd),
+                               kernel_name="python3", progress_bar=False)
+    return export_html(output, output.with_suffix(".html"), notebook.stem).read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def offline_project(tmp_path_factory):
+    """A copy of the notebooks used as the project root, offline, with notebooks 01 and 02 done."""
+    root = tmp_path_factory.mktemp("projet")
+    shutil.copytree(ROOT / "notebooks", root / "notebooks")
+    patch = pytest.MonkeyPatch()
+    patch.setenv("CARTO_SANTE_ROOT", str(root))
+    patch.setenv("CARTO_SANTE_OFFLINE", "1")
+    clean_cartography()  # defaults: the synthetic cartography, into <root>/data/processed
+    score_openness()
+    yield root
+    patch.undo()
+
+
+def test_notebooks_04_and_05_with_defaults(offline_project):
+    root = offline_project
+    html = _run(NB04, root / "04.ipynb", root / "notebooks")  # from notebooks/, as JupyterLab does
+    processed = root / "data" / "processed"
+    assert (processed / "consultation_synthetique.csv").is_file()
+    assert (processed / "questionnaire_synthetique.yml").is_file()
+    assert 'class="carto-banner"' in html and "Données synthétiques" in html
+    box = html.index("Une consultation n'est ni un vote ni un sondage représentatif")
+    assert box < html.index("En bref") < html.index("1. Participation")
+    for figure, label in (("1500", "réponses reçues"), ("1408", "réponses analysées"), ("92", "réponses exclues"),
+                          ("2 (78)", "campagnes (réponses)")):
+        assert f'<span class="n">{figure}</span>{label}' in html
+    assert "− exclue : réponse vide</td><td class=\"num\">-38</td>" in html
+    assert html.count('src="data:image/png;base64,') == 5  # per day, categories, bases, two choice questions
+    assert "T6 — " in html and "Termes les plus distinctifs" in html and "Annexe : méthode" in html
+    assert "<script>alert" not in html and "<img src=x" not in html and 'href="javascript' not in html
+    assert "<td>=cmd|' /C calc'!A0</td>" in html  # a hostile category, shown as text
+    assert "clean_cartography(" not in html and '<div class="highlight' not in html  # no code shown
+    for name in ("consultation_reponses.csv", "consultation_demandes.csv", "consultation_non_rapprochees.csv",
+                 "consultation.xlsx", "consultation.json"):
+        assert (processed / name).is_file()
+
+    html = _run(NB05, root / "05.ipynb", root / "notebooks")
+    assert 'class="carto-banner"' in html and "Les réponses à la consultation sont elles aussi synthétiques" in html
+    priorities = load_table(processed, "priorites")
+    assert len(priorities) == load_table(processed, "bases")["base_id"].nunique()
+    assert "Liste courte : quoi ouvrir, qui la détient, ce qu'il faudrait faire" in html
+    assert html.count('src="data:image/png;base64,') == 1 and 'alt="Nuage de points' in html
+    shortlist = priorities[priorities["classe_priorite"].str.startswith("Priorité")].iloc[0]
+    assert shortlist["base"] in html
+
+
+SPEC_B = {
+    "format": {"encoding": "cp1252", "separator": ";"},
+    "columns": {"respondent_type": "Profil du contributeur", "date": "Date de dépôt"},
+    "questions": [
+        {"id": "commentaire", "column": "Votre commentaire", "kind": "free_text"},
+        {"id": "bases", "column": "Bases à ouvrir", "kind": "datasets", "separator": "+"},
+        {"id": "motifs", "column": "Motifs", "kind": "multiple_choice", "separator": ","},
+    ],
+}
+
+
+def _cp1252(text: str) -> str:
+    return text.encode("cp1252", errors="ignore").decode("cp1252")
+
+
+@pytest.fixture(scope="module")
+def second_export(real_ods, tmp_path_factory):
+    """The official cartography processed, and an export of 1,000 answers in another layout."""
+    directory = tmp_path_factory.mktemp("second")
+    processed = directory / "processed"
+    clean_cartography(real_ods, processed)
+    score_openness(processed)
+    entries, composition = generate(load_table(processed, "bases"), n=1000, seed=11)
+    rows = [["Motifs", "Date de dépôt", "Votre commentaire", "Profil du contributeur", "Bases à ouvrir"]]
+    for e in entries:
+        bases = " + ".join(m.strip() for m in e["demandes"].split("|") if m.strip())
+        rows.append([_cp1252(e["raisons"].replace("|", ", ")), e["date"].isoformat(sep=" "), _cp1252(e["precisions"]),
+                     _cp1252(e["profil"]), _cp1252(bases)])
+    export = directory / "export_contributions.csv"
+    with export.open("w", encoding="cp1252", newline="") as handle:
+        csv.writer(handle, delimiter=";").writerows(rows)
+    spec = directory / "questionnaire_contributions.yml"
+    spec.write_text(yaml.safe_dump(SPEC_B, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return processed, export, spec, composition
+
+
+def test_notebooks_04_and_05_with_a_second_export_in_another_layout_and_encoding(second_export, tmp_path):
+    processed, export, spec, composition = second_export
+    html = _run(NB04, tmp_path / "04.ipynb", tmp_path, answers_path=str(export), questionnaire_path=str(spec),
+                processed_dir=str(processed), n_themes=4)
+    assert 'class="carto-banner"' not in html  # official cartography, real (not generated) export
+    assert '<span class="n">1000</span>réponses reçues' in html
+    assert "export_contributions.csv (export fourni)" in html and "CSV, encodage cp1252, séparateur « ; »" in html
+    assert "Votre commentaire" in html and "Profil du contributeur" in html
+    assert "T4 — " in html and "T5 — " not in html
+    answers = load_table(processed, "consultation_reponses")
+    reasons = answers["motif_exclusion"].value_counts()
+    assert reasons["réponse vide"] == composition.blank
+    assert "remplacée par une soumission ultérieure (même identifiant)" not in reasons  # no identifier column
+    assert reasons["doublon exact d'une réponse antérieure"] >= composition.duplicates
+    assert answers.groupby("campagne").size().drop("").tolist() == composition.campaigns
+    assert list(answers.columns[-3:]) == ["reponse_commentaire", "reponse_bases", "reponse_motifs"]
+    assert answers["id"].tolist()[:3] == ["1", "2", "3"]
+    requests = load_table(processed, "consultation_demandes")
+    assert set(requests["base_id"]) <= set(load_table(processed, "bases")["base_id"]) and len(requests) > 100
+
+    html = _run(NB05, tmp_path / "05.ipynb", tmp_path, processed_dir=str(processed))
+    assert 'class="carto-banner"' not in html
+    assert len(load_table(processed, "priorites")) == 289

@@ -1,0 +1,112 @@
+"""From answers received to answers analysed: blanks, resubmissions, exact duplicates and campaigns, with
+exact counts on a hand-written export and on the synthetic sample (whose composition is known)."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+from consultation_helpers import HEADER, processed_cartography, write_csv, write_spec
+
+from helpers import tallies
+from helpers.answers import read_answers
+from helpers.consultation import analyse_consultation
+from helpers.consultation_synthetic import generate
+from helpers.outputs import load_table
+from helpers.questionnaire import load_questionnaire
+from helpers.screening import screen
+
+CAMPAIGN = "Nous demandons l'ouverture immédiate des données de qualité des hôpitaux, c'est un droit."
+
+
+def _rows() -> list[list[str]]:
+    rows = [HEADER,
+            ["A1", "Chercheur", "05/04/2014 10:00", "PMSI | pmsi | PMSI", "Recherche|recherche", "Texte unique un", ""],
+            ["A2", "Citoyen", "05/04/2014 11:00", "", "", "", ""],  # blank: a respondent type is no answer
+            ["A3", "Citoyen", "06/04/2014 09:00", "FINESS", "Transparence", "Premier envoi", ""],
+            ["A3", "Citoyen", "07/04/2014 09:00", "FINESS|RPPS", "Transparence", "Second envoi corrigé", ""]]
+    for i in range(12):  # a campaign: same text, other answers differ
+        rows.append([f"C{i}", "Association" if i % 3 else "Citoyen", f"1{i % 9}/04/2014 12:00",
+                     "SNIIRAM" if i % 2 else "", "Transparence", CAMPAIGN.upper() if i == 5 else CAMPAIGN, ""])
+    rows += [["B1", "Citoyen", "20/04/2014 10:00", "PMSI", "Recherche", "Mon texte à moi qui se répète", ""],
+             ["B2", "citoyen", "20/04/2014 10:01", "PMSI", "Recherche", "mon texte  à moi qui se répète", ""],
+             ["D1", "Citoyen", "21/04/2014 10:00", "PMSI", "Recherche", "", ""],
+             ["D2", "Citoyen", "21/04/2014 10:05", "PMSI", "Recherche", "", ""],
+             ["E1", "Citoyen", "22/04/2014 10:00", "", "", "", "Registre des implants mammaires"]]
+    return rows
+
+
+@pytest.fixture
+def screened(tmp_path):
+    spec = load_questionnaire(write_spec(tmp_path / "q.yml"))
+    frame = read_answers(write_csv(tmp_path / "r.csv", _rows()), spec).frame
+    frame["profil"] = tallies.unify_spellings(frame["profil"])
+    return screen(frame, spec)
+
+
+def test_exclusions_and_campaigns_with_exact_counts(screened):
+    by_id = screened.set_index(screened["id"] + "#" + screened["numero"].astype(str))
+    assert len(screened) == 21
+    reasons = screened["motif_exclusion"].value_counts().to_dict()
+    assert reasons == {"": 18, "réponse vide": 1, "remplacée par une soumission ultérieure (même identifiant)": 1,
+                       "doublon exact d'une réponse antérieure": 1}
+    assert by_id.loc["A2#2", "motif_exclusion"] == "réponse vide"
+    assert by_id.loc["A3#3", "statut"] == "exclue" and by_id.loc["A3#4", "statut"] == "analysee"  # latest kept
+    assert by_id.loc["B2#18", "motif_exclusion"] == "doublon exact d'une réponse antérieure"  # case/spaces ignored
+    # Identical answers without free text are different respondents, not duplicates.
+    assert by_id.loc["D1#19", "statut"] == by_id.loc["D2#20", "statut"] == "analysee"
+    campaign = screened[screened["campagne"] != ""]
+    assert campaign["campagne"].unique().tolist() == ["C1"] and len(campaign) == 12
+    assert (campaign["statut"] == "analysee").all()  # flagged, not deleted
+
+
+def test_a_campaign_needs_enough_answers_and_a_long_enough_text(tmp_path):
+    spec = load_questionnaire(write_spec(tmp_path / "q.yml"))
+    rows = [HEADER] + [[f"X{i}", "Citoyen", "", "", "", CAMPAIGN, ""] for i in range(9)]
+    rows += [[f"Y{i}", "Citoyen", "", "", "", "Oui, ouvrez tout", ""] for i in range(30)]
+    screened = screen(read_answers(write_csv(tmp_path / "r.csv", rows), spec).frame, spec)
+    assert (screened["campagne"] == "").all()  # 9 < 10 answers; "Oui, ouvrez tout" is too short
+    # Not campaigns, so identical answers with a free text are duplicates: one of each is kept.
+    assert (screened["statut"] == "analysee").sum() == 2
+    assert (screened["motif_exclusion"] == "doublon exact d'une réponse antérieure").sum() == 8 + 29
+
+
+def test_without_identifier_there_is_no_resubmission_rule(tmp_path):
+    spec_path = write_spec(tmp_path / "q.yml", columns={"respondent_type": "Vous êtes", "date": "Date"})
+    spec = load_questionnaire(spec_path)
+    screened = screen(read_answers(write_csv(tmp_path / "r.csv", _rows()), spec).frame, spec)
+    assert "remplacée par une soumission ultérieure (même identifiant)" not in set(screened["motif_exclusion"])
+    assert screened["id"].tolist()[:3] == ["1", "2", "3"]  # the row number stands for the identifier
+
+
+def test_choices_count_respondents_not_cells(screened, tmp_path):
+    spec = load_questionnaire(write_spec(tmp_path / "q.yml"))
+    analysed = screened[screened["statut"] == "analysee"]
+    table = tallies.choices(analysed, spec.questions[1])
+    overall = table[table["profil"] == tallies.OVERALL].set_index("modalite")
+    # A1 ticked "Recherche" twice (two spellings): one respondent. Base: analysed answers with a reason.
+    assert overall.loc["Recherche", "n_repondants"] == 4  # A1 (once), B1, D1, D2; B2 is a duplicate
+    assert overall.loc["Recherche", "base_n"] == 17  # analysed answers with a reason (E1 gave none)
+    assert overall.loc["Transparence", "n_repondants"] == 13  # A3 (latest) and the 12 campaign answers
+    assert overall.loc["Recherche", "part"] == round(4 / 17, 4)
+
+
+@pytest.fixture(scope="module")
+def synthetic_run(tmp_path_factory):
+    processed = processed_cartography(tmp_path_factory.mktemp("screening") / "processed")
+    return analyse_consultation(None, None, processed), load_table(processed, "bases")
+
+
+def test_synthetic_sample_counts_match_what_the_generator_put_in(synthetic_run):
+    run, bases = synthetic_run
+    _, composition = generate(bases)
+    counts = run.screened["motif_exclusion"].value_counts()
+    assert len(run.screened) == composition.received == 1500
+    assert counts["réponse vide"] == composition.blank == 38
+    assert counts["remplacée par une soumission ultérieure (même identifiant)"] == composition.resubmitted == 45
+    assert counts["doublon exact d'une réponse antérieure"] == composition.duplicates == 9
+    assert len(run.analysed) == 1500 - 38 - 45 - 9
+    assert run.campaigns["n_reponses"].tolist() == composition.campaigns == [60, 18]
+    assert run.campaigns["campagne"].tolist() == ["C1", "C2"]
+    published = pd.read_csv(run.processed_dir / "consultation_reponses.csv", dtype=str, keep_default_na=False)
+    assert published["statut"].value_counts().to_dict() == {"analysee": 1408, "exclue": 92}
+    assert (published["campagne"] != "").sum() == 78
