@@ -14,8 +14,6 @@ from scipy.stats import binomtest
 from helpers.cleaning import CRITERIA
 from helpers.scoring import TOP, weightings
 
-LEVELS = ("agrege", "granulaire")
-
 
 def wilson(successes: int, n: int, confidence: float = 0.95) -> tuple[float, float]:
     """Wilson score interval for a proportion (scipy)."""
