@@ -161,9 +161,4 @@ def _provenance(run: ConsultationRun) -> str:
 
 
 def read_consultation_provenance(processed_dir: str | Path = "data/processed") -> dict:
-    from helpers.errors import SourceError
-
-    path = resolve_path(processed_dir) / PROVENANCE_04
-    if not path.is_file():
-        raise SourceError(path, "absent : exécutez d'abord le notebook 04 (make reports)")
-    return json.loads(path.read_text(encoding="utf-8"))
+    return read_provenance(processed_dir, PROVENANCE_04, "04")

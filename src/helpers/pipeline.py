@@ -72,11 +72,12 @@ def clean_cartography(cartography_path: str | Path | None = None,
     return run
 
 
-def read_provenance(processed_dir: str | Path = "data/processed") -> dict:
-    """The source description written by notebook 01 (for the banner of later reports)."""
-    path = resolve_path(processed_dir) / PROVENANCE
+def read_provenance(processed_dir: str | Path = "data/processed", name: str = PROVENANCE,
+                    notebook: str = "01") -> dict:
+    """A provenance file written by an earlier notebook (by default 01's source description)."""
+    path = resolve_path(processed_dir) / name
     if not path.is_file():
-        raise SourceError(path, "absent : exécutez d'abord le notebook 01 (make reports)")
+        raise SourceError(path, f"absent : exécutez d'abord le notebook {notebook} (make reports)")
     return json.loads(path.read_text(encoding="utf-8"))
 
 

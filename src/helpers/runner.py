@@ -28,7 +28,7 @@ from tqdm import tqdm
 
 from helpers import cache, catalog
 from helpers.errors import CartoError
-from helpers.pipeline import producer_names, project_root
+from helpers.pipeline import producer_names, project_root, resolve_path
 from helpers.publishing import DATE_LABEL, export_html, index_html, normalise_notebook, read_json
 from helpers.storage import write_bytes_atomic
 from helpers.text import slugify
@@ -164,7 +164,7 @@ class Build:
         return {"label": f"{report.name}:{fiche}" if fiche else report.name, "report": report.name,
                 "notebook": str(report.notebook), "stem": str(stem), "title": title, "parameters": parameters,
                 "root": str(self.root), "reports_dir": str(self.reports_dir), "timeout": self.timeout,
-                "processed_dir": str(Path(processed) if Path(processed).is_absolute() else self.root / processed),
+                "processed_dir": str(resolve_path(processed)),
                 "static": self.static, "generated": self.generated, "fiche": fiche,
                 "inputs": [str(p) for p in report.paths(report.inputs, self.root)],
                 "outputs": [str(p) for p in report.paths(report.outputs, self.root)]}
@@ -279,13 +279,12 @@ def main(argv: list[str] | None = None) -> int:
         print(f"Erreur : {exc}", file=sys.stderr)
         return 2
     selected = [r for r in reports if not args.only or r.name in args.only]
-    reports_dir = Path(args.reports_dir)
-    reports_dir = reports_dir if reports_dir.is_absolute() else root / reports_dir
+    reports_dir = resolve_path(args.reports_dir)
     reports_dir.mkdir(parents=True, exist_ok=True)
     build = Build(root, reports_dir, max(1, args.jobs), args.force, args.timeout)
     entries = build.run(selected)
     processed = selected[0].parameters.get("processed_dir", "data/processed") if selected else "data/processed"
-    processed_path = Path(processed) if Path(processed).is_absolute() else root / processed
+    processed_path = resolve_path(processed)
     order = {r.name: i for i, r in enumerate(catalog.ordered(selected, root))}
     # Completion order varies with parallel jobs: the index lists reports in build order, fiches by name.
     entries.sort(key=lambda e: (e["fiche"], order.get(e["label"].split(":")[0], 0), e["title"]))
