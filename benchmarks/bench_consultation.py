@@ -38,11 +38,11 @@ def main() -> int:
 
     import pandas as pd
 
-    from helpers.consultation import analyse_consultation
-    from helpers.consultation_synthetic import write_synthetic_consultation
-    from helpers.outputs import load_table
-    from helpers.pipeline import clean_cartography
-    from helpers.synthetic import generate_cartography_ods
+    from helpers.cartography.synthetic import generate_cartography_ods
+    from helpers.consultation.synthetic import write_synthetic_consultation
+    from helpers.core.tables import load_table
+    from helpers.steps.s01_clean import clean_cartography
+    from helpers.steps.s04_consultation import analyse_consultation
 
     with tempfile.TemporaryDirectory(prefix="bench-consultation-") as tmp:
         processed = Path(tmp) / "processed"

@@ -43,8 +43,8 @@ def project(base: Path, name: str) -> Path:
 def baseline(root: Path, env: dict) -> tuple[float, int]:
     """Sequential papermill + nbconvert subprocesses, in the runner's order, with its parameters."""
     os.environ.update(env)
-    from helpers import catalog
-    from helpers.runner import Build
+    from helpers.build import catalog
+    from helpers.build.runner import Build
 
     reports = catalog.ordered(catalog.load(root), root)
     build = Build(root, root / "reports-baseline", 1, True, 900)

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from python_calamine import CalamineWorkbook
 
-from helpers.reading import cell_text, read_cartography
+from helpers.cartography.reading import cell_text, read_cartography
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared" / "data" / "cartographie-sante-2014"

@@ -7,9 +7,10 @@ from pathlib import Path
 import yaml
 from conversions import to_csv, to_xlsx
 
-from helpers.pipeline import clean_cartography, score_openness
-from helpers.storage import sha256_file
-from helpers.synthetic import generate_cartography_ods
+from helpers.cartography.synthetic import generate_cartography_ods
+from helpers.core.storage import sha256_file
+from helpers.steps.s01_clean import clean_cartography
+from helpers.steps.s02_openness import score_openness
 
 SPEC = {
     "columns": {"id": "Identifiant", "respondent_type": "Vous êtes", "date": "Date"},

@@ -9,11 +9,11 @@ import pytest
 from conversions import to_csv, to_xlsx
 from python_calamine import CalamineWorkbook
 
-from helpers.errors import CartoError, SpreadsheetError
-from helpers.pipeline import clean_cartography
-from helpers.reading import cell_text
-from helpers.storage import sha256_file
-from helpers.synthetic import generate_cartography_ods
+from helpers.cartography.reading import cell_text
+from helpers.cartography.synthetic import generate_cartography_ods
+from helpers.core.errors import CartoError, SpreadsheetError
+from helpers.core.storage import sha256_file
+from helpers.steps.s01_clean import clean_cartography
 
 DATA_SHEET = "Cartographie France"
 

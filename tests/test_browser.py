@@ -16,7 +16,7 @@ import pytest
 from PIL import Image
 from playwright.sync_api import sync_playwright
 
-from helpers.publishing import export_html
+from helpers.render.export import export_html
 
 ROOT = Path(__file__).resolve().parents[1]
 AXE = ROOT / "tests" / "browser" / "node_modules" / "axe-core" / "axe.min.js"

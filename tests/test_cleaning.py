@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from helpers.cleaning import CRITERIA, clean, column_letter
+from helpers.cartography.cleaning import CRITERIA, clean, column_letter
 
 DATA_SHEET = "Cartographie France"
 
@@ -112,7 +112,8 @@ def test_every_change_is_logged(cleaned, real_carto):
 
 
 def test_openness_counts_match_an_independent_count(real_ods, tmp_path):
-    from helpers.pipeline import clean_cartography, score_openness
+    from helpers.steps.s01_clean import clean_cartography
+    from helpers.steps.s02_openness import score_openness
 
     clean_cartography(real_ods, tmp_path)
     run = score_openness(tmp_path)

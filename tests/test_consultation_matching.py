@@ -7,11 +7,12 @@ import pandas as pd
 import pytest
 from consultation_helpers import HEADER, write_csv, write_spec
 
-from helpers.aliases import alias_table, match_key
-from helpers.consultation import analyse_consultation
-from helpers.matching import match_keys
-from helpers.outputs import load_table
-from helpers.pipeline import clean_cartography, score_openness
+from helpers.consultation.aliases import alias_table, match_key
+from helpers.consultation.matching import match_keys
+from helpers.core.tables import load_table
+from helpers.steps.s01_clean import clean_cartography
+from helpers.steps.s02_openness import score_openness
+from helpers.steps.s04_consultation import analyse_consultation
 
 
 @pytest.fixture(scope="module")

@@ -12,10 +12,11 @@ import papermill
 import pytest
 import yaml
 
-from helpers.consultation_synthetic import generate
-from helpers.outputs import load_table
-from helpers.pipeline import clean_cartography, score_openness
-from helpers.publishing import export_html
+from helpers.consultation.synthetic import generate
+from helpers.core.tables import load_table
+from helpers.render.export import export_html
+from helpers.steps.s01_clean import clean_cartography
+from helpers.steps.s02_openness import score_openness
 
 ROOT = Path(__file__).resolve().parents[1]
 NB04 = ROOT / "notebooks" / "04_consultation.ipynb"

@@ -11,9 +11,10 @@ from consultation_helpers import fingerprints, processed_cartography
 from frictionless import validate
 from openpyxl import load_workbook
 
-from helpers import consultation_report, report
-from helpers.consultation import analyse_consultation
-from helpers.redaction import neutralise, publishable
+from helpers.consultation.redaction import neutralise, publishable
+from helpers.render import html as report
+from helpers.steps.s04_consultation import analyse_consultation
+from helpers.views import v04_consultation as consultation_report
 
 EMAIL, PHONE, PLUS33, NIR = "jeanne.martin@exemple.fr", "06 12 34 56 78", "+33 6 12 34 56 78", "1 85 05 78 006 084 36"
 INVISIBLE = ("\u202e", "\u200d", "\u200b", "\x07")

@@ -7,13 +7,13 @@ import pandas as pd
 import pytest
 from consultation_helpers import HEADER, processed_cartography, write_csv, write_spec
 
-from helpers import tallies
-from helpers.answers import read_answers
-from helpers.consultation import analyse_consultation
-from helpers.consultation_synthetic import generate
-from helpers.outputs import load_table
-from helpers.questionnaire import load_questionnaire
-from helpers.screening import screen
+from helpers.consultation import tallies
+from helpers.consultation.answers import read_answers
+from helpers.consultation.questionnaire import load_questionnaire
+from helpers.consultation.screening import screen
+from helpers.consultation.synthetic import generate
+from helpers.core.tables import load_table
+from helpers.steps.s04_consultation import analyse_consultation
 
 CAMPAIGN = "Nous demandons l'ouverture immédiate des données de qualité des hôpitaux, c'est un droit."
 

@@ -14,10 +14,10 @@ from consultation_helpers import (
     write_xlsx,
 )
 
-from helpers.answers import read_answers
-from helpers.consultation import analyse_consultation
-from helpers.errors import AnswersError, CartoError, QuestionnaireError
-from helpers.questionnaire import load_questionnaire
+from helpers.consultation.answers import read_answers
+from helpers.consultation.questionnaire import load_questionnaire
+from helpers.core.errors import AnswersError, CartoError, QuestionnaireError
+from helpers.steps.s04_consultation import analyse_consultation
 
 ROWS = [
     HEADER,

@@ -9,12 +9,12 @@ import pandas as pd
 import pytest
 from consultation_helpers import processed_cartography
 
-from helpers.answers import read_answers
-from helpers.consultation_synthetic import EXPORT_NAME, SPEC_NAME, generate, write_synthetic_consultation
-from helpers.outputs import load_table
-from helpers.questionnaire import load_questionnaire
-from helpers.storage import sha256_file
-from helpers.synthetic_answers import invented, typo
+from helpers.consultation.answers import read_answers
+from helpers.consultation.questionnaire import load_questionnaire
+from helpers.consultation.synthetic import EXPORT_NAME, SPEC_NAME, generate, write_synthetic_consultation
+from helpers.consultation.synthetic_draws import invented, typo
+from helpers.core.storage import sha256_file
+from helpers.core.tables import load_table
 
 
 @pytest.fixture(scope="module")

@@ -6,8 +6,8 @@ from __future__ import annotations
 import pandas as pd
 from rapidfuzz import fuzz
 
-from helpers.lemmas import lemmatise, words
-from helpers.themes import analyse_texts
+from helpers.consultation.lemmas import lemmatise, words
+from helpers.consultation.themes import analyse_texts
 
 
 def test_words_drop_urls_masks_and_digits_and_keep_the_negation_of_n():

@@ -9,9 +9,9 @@ import time
 
 import pytest
 
-from helpers.errors import CartoError, SourceError
-from helpers.sources import DownloadUnavailable, download, official, resolve_cartography
-from helpers.storage import sha256_file
+from helpers.cartography.sources import DownloadUnavailable, download, official, resolve_cartography
+from helpers.core.errors import CartoError, SourceError
+from helpers.core.storage import sha256_file
 
 
 class _Handler(http.server.BaseHTTPRequestHandler):

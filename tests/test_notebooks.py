@@ -11,8 +11,8 @@ import nbformat
 import papermill
 import pytest
 
-from helpers.publishing import export_html
-from helpers.storage import sha256_file
+from helpers.core.storage import sha256_file
+from helpers.render.export import export_html
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
@@ -80,7 +80,7 @@ def test_notebook_01_with_explicit_parameters_on_the_official_file(real_ods, tmp
 
 @pytest.fixture(scope="module")
 def real_processed(real_ods, tmp_path_factory):
-    from helpers.pipeline import clean_cartography
+    from helpers.steps.s01_clean import clean_cartography
 
     out = tmp_path_factory.mktemp("processed")
     clean_cartography(real_ods, out)

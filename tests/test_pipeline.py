@@ -9,8 +9,8 @@ import pytest
 from frictionless import Package, validate
 from openpyxl import load_workbook
 
-from helpers.pipeline import clean_cartography
-from helpers.storage import sha256_file
+from helpers.core.storage import sha256_file
+from helpers.steps.s01_clean import clean_cartography
 
 FILES = ["anomalies.csv", "bases.csv", "cartographie_nettoyee.xlsx", "datapackage.json", "evaluations.csv",
          "provenance.json"]

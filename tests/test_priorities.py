@@ -7,10 +7,10 @@ import pandas as pd
 import pytest
 from consultation_helpers import processed_cartography
 
-from helpers import scoring
-from helpers.consultation import analyse_consultation
-from helpers.outputs import load_table
-from helpers.priorities import demand_levels, openness_per_base, prioritise, priority_class, rules
+from helpers.core.tables import load_table
+from helpers.openness import scoring
+from helpers.steps.s04_consultation import analyse_consultation
+from helpers.steps.s05_priorities import demand_levels, openness_per_base, prioritise, priority_class, rules
 
 OPEN = ("Accès à tous", "Gratuit", "Exploitable", "Explicité sans restriction")
 CLOSED = ("Accès fermé", "", "", "")

@@ -6,8 +6,8 @@ import pandas as pd
 import pytest
 from conversions import to_csv, to_xlsx
 
-from helpers.cleaning import clean
-from helpers.reading import read_cartography
+from helpers.cartography.cleaning import clean
+from helpers.cartography.reading import read_cartography
 
 DATA_SHEET = "Cartographie France"
 

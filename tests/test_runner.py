@@ -12,8 +12,8 @@ import pytest
 from conftest import copy_project
 from conftest import run_reports as run
 
-from helpers import cache
-from helpers.storage import sha256_file
+from helpers.build import cache
+from helpers.core.storage import sha256_file
 
 ROOT = Path(__file__).resolve().parents[1]
 # Elements that would load a resource from the network.

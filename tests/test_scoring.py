@@ -7,7 +7,7 @@ import math
 import pandas as pd
 import pytest
 
-from helpers import aggregation, scoring
+from helpers.openness import aggregation, scoring
 
 OPEN = ("Accès à tous", "Gratuit", "Exploitable", "Explicité sans restriction")
 

@@ -7,10 +7,10 @@ import zipfile
 import pandas as pd
 import pytest
 
-from helpers.cleaning import clean
-from helpers.reading import read_cartography
-from helpers.synthetic import MIMETYPE, generate_cartography_ods
-from helpers.text import comparison_key
+from helpers.cartography.cleaning import clean
+from helpers.cartography.reading import read_cartography
+from helpers.cartography.synthetic import MIMETYPE, generate_cartography_ods
+from helpers.core.text import comparison_key
 
 N_LINES = 300
 

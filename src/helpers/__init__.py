@@ -1,5 +1,5 @@
 """carto-santé: read, clean and analyse France's 2014 public health data cartography."""
 
-from helpers.errors import CartoError
+from helpers.core.errors import CartoError
 
 __all__ = ["CartoError"]

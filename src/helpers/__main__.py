@@ -2,7 +2,7 @@
 
 import sys
 
-from helpers.runner import main
+from helpers.build.runner import main
 
 if __name__ == "__main__":
     if len(sys.argv) < 2 or sys.argv[1] != "reports":

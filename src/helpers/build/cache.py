@@ -1,0 +1,52 @@
+"""Build cache: a report is reused when nothing it depends on changed since its last successful build.
+
+The key covers the notebook file, the parameters, the bytes of every declared input and the source
+of the `helpers` package (code and data files); the record also keeps the digests of the declared
+outputs, so that an output changed or deleted since is rebuilt. It lives in reports/.cache.json.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+from helpers.core.storage import sha256_file, write_bytes_atomic
+
+RECORD = ".cache.json"
+
+
+def source_digest(package_dir: Path) -> str:
+    """Digest of the package's code and data (not of caches or compiled files)."""
+    digest = hashlib.sha256()
+    for path in sorted(p for p in package_dir.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
+        digest.update(path.relative_to(package_dir).as_posix().encode() + b"\0")
+        digest.update(path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def digests(paths: list[Path]) -> dict[str, str]:
+    return {str(p): (sha256_file(p) if p.is_file() else "absent") for p in sorted(paths)}
+
+
+def key(notebook: Path, parameters: dict, inputs: list[Path], sources: str) -> str:
+    parts = {
+        "notebook": sha256_file(notebook),
+        "parameters": json.dumps(parameters, sort_keys=True, ensure_ascii=False, default=str),
+        "inputs": digests(inputs),
+        "sources": sources,
+    }
+    return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
+
+
+def read(reports_dir: Path) -> dict[str, dict]:
+    path = reports_dir / RECORD
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+def write(reports_dir: Path, record: dict[str, dict]) -> None:
+    text = json.dumps(dict(sorted(record.items())), indent=1, ensure_ascii=False) + "\n"
+    write_bytes_atomic(reports_dir / RECORD, text.encode())

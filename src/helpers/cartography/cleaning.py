@@ -1,0 +1,156 @@
+"""Cleaning of the raw cartography into the processed tables, every change logged cell by cell."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from helpers.cartography.producers import JOINER, unify
+from helpers.cartography.reading import Cartography
+from helpers.core.config import data_file
+from helpers.core.text import clean_text, comparison_key, loose_key
+
+CRITERIA = ("acces", "cout", "format", "reutilisation")
+LEVEL_TEXT = ("donnees", "commentaire_acces", "commentaire_format", "portail")
+ANOMALY_COLUMNS = ["ligne_source", "cellule", "colonne", "niveau", "valeur_source", "valeur_retenue", "regle"]
+
+
+@dataclass
+class Cleaned:
+    bases: pd.DataFrame
+    evaluations: pd.DataFrame
+    anomalies: pd.DataFrame
+    modalities: dict[str, list[str]]  # criterion -> accepted labels
+    vocabulary_source: str  # "feuille du fichier" or "vocabulaire du projet"
+
+
+def column_letter(index: int) -> str:
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def official_modalities(carto: Cartography) -> tuple[dict[str, list[str]], str]:
+    """Modalities per criterion: the file's own sheet when present, else the project's copy."""
+    spec = data_file("vocabulaire.yml")["criteres"]
+    by_label = {comparison_key(c["libelle"]): key for key, c in spec.items()}
+    found: dict[str, list[str]] = {}
+    current = None
+    for row in (carto.criteria_sheet or [])[1:]:
+        label = clean_text(row[0]) if row else ""
+        if label:
+            current = by_label.get(comparison_key(label))
+        modality = clean_text(row[1]) if len(row) > 1 else ""
+        if current and modality:
+            found.setdefault(current, []).append(modality)
+    source = "feuille du fichier" if found else "vocabulaire du projet"
+    modalities = {}
+    for key, c in spec.items():
+        modalities[key] = list(found.get(key, c["modalites"])) + [
+            m for m in c.get("attestees", []) if m not in found.get(key, [])
+        ]
+    return modalities, source
+
+
+class _Log:
+    def __init__(self):
+        self.rows: list[dict] = []
+
+    def add(self, line, index, column, level, raw, kept, rule):
+        self.rows.append({
+            "ligne_source": line, "cellule": f"{column_letter(index)}{line}", "colonne": column,
+            "niveau": level, "valeur_source": raw, "valeur_retenue": kept, "regle": rule,
+        })
+
+    def text(self, line, index, column, level, raw) -> str:
+        kept = clean_text(raw)
+        if kept != raw:
+            self.add(line, index, column, level, raw, kept, "espaces_normalises")
+        return kept
+
+
+def _map_modality(raw: str, labels: list[str]) -> tuple[str, str | None]:
+    """(retained value, rule) for one criterion cell; rule None when nothing changed."""
+    text = clean_text(raw)
+    if not text:
+        return "", ("espaces_normalises" if raw else None)
+    if text in labels:
+        return text, (None if text == raw else "espaces_normalises")
+    for label in labels:
+        if comparison_key(label) == comparison_key(text):
+            return label, "modalite_normalisee"
+    for label in labels:
+        if loose_key(label) == loose_key(text):
+            return label, "modalite_corrigee"
+    return text, "hors_vocabulaire"
+
+
+def clean(carto: Cartography) -> Cleaned:
+    log = _Log()
+    modalities, vocab_source = official_modalities(carto)
+    raw_producers = [carto.cell(row, "base", "gestionnaire") for _, row in carto.rows]
+    producers = unify(raw_producers, carto.acronyms_sheet)
+    cols = carto.columns
+
+    bases, evaluations = [], []
+    for line, row in carto.rows:
+        record = {"ligne_source": line}
+        for group, key in [("typologie", "typologie_1"), ("typologie", "typologie_2"), ("base", "base"),
+                           ("base", "origine"), ("autres", "couverture")]:
+            record[key] = log.text(line, cols[group][key].index, key, "", carto.cell(row, group, key))
+        raw = carto.cell(row, "base", "gestionnaire")
+        names = producers[raw]
+        canonical = JOINER.join(p.name for p in names)
+        index = cols["base"]["gestionnaire"].index
+        if canonical != raw:
+            rule = "espaces_normalises" if canonical == clean_text(raw) else "gestionnaire_unifie"
+            log.add(line, index, "gestionnaire", "", raw, canonical, rule)
+        record.update({
+            "gestionnaire": canonical,
+            "gestionnaire_source": raw,
+            "gestionnaires": "|".join(p.name for p in names),
+            "gestionnaire_nom_complet": JOINER.join(p.full_name or p.name for p in names),
+            "co_gestion": len(names) > 1,
+        })
+        bases.append(record)
+
+        for level in carto.level_groups:
+            ev = {"ligne_source": line, "niveau": level}
+            off = []
+            for key in CRITERIA:
+                raw_value = carto.cell(row, level, key)
+                value, rule = _map_modality(raw_value, modalities[key])
+                if rule:
+                    log.add(line, cols[level][key].index, key, level, raw_value, value, rule)
+                if rule == "hors_vocabulaire":
+                    off.append(key)
+                ev[key] = value
+            ev["evalue"] = any(ev[k] for k in CRITERIA)
+            ev["hors_vocabulaire"] = "|".join(off)
+            for key in LEVEL_TEXT:
+                ev[key] = log.text(line, cols[level][key].index, key, level, carto.cell(row, level, key))
+            evaluations.append(ev)
+
+    bases_df = pd.DataFrame(bases)
+    _assign_base_ids(bases_df)
+    bases_df = bases_df[[
+        "ligne_source", "base_id", "base", "typologie_1", "typologie_2", "gestionnaire",
+        "gestionnaire_source", "gestionnaires", "gestionnaire_nom_complet", "co_gestion",
+        "origine", "couverture", "n_lignes_base",
+    ]]
+    ev_df = pd.DataFrame(evaluations).merge(bases_df[["ligne_source", "base_id"]], on="ligne_source")
+    ev_df = ev_df[["ligne_source", "base_id", "niveau", "evalue", *CRITERIA, "hors_vocabulaire", *LEVEL_TEXT]]
+    anomalies = pd.DataFrame(log.rows, columns=ANOMALY_COLUMNS)
+    return Cleaned(bases_df, ev_df, anomalies, modalities, vocab_source)
+
+
+def _assign_base_ids(bases: pd.DataFrame) -> None:
+    """One base_id per (base name, canonical producer), numbered by first appearance."""
+    keys = bases["base"].map(comparison_key) + "\x1f" + bases["gestionnaire"].map(comparison_key)
+    order = {key: n for n, key in enumerate(dict.fromkeys(keys), start=1)}
+    bases["base_id"] = keys.map(lambda k: f"B{order[k]:03d}")
+    bases["n_lignes_base"] = bases.groupby("base_id")["base_id"].transform("size")

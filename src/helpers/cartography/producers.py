@@ -1,0 +1,91 @@
+"""Producers ("gestionnaires"): every spelling of one producer unified into one canonical name.
+
+Rules, in order, for each producer named in a cell:
+1. co-managed cells are split on "/" and " - " always, and on "," and " et " when one of the parts
+   is a known producer — an acronym of the sheet or a name that fills a cell on its own elsewhere —
+   (so "CHU de Grenoble et faculté de médecine de Toulouse" stays whole);
+2. "Full name (ACR)" (or "ACR (Full name)") becomes ACR with its full name;
+3. a part equal (case, spaces and apostrophes aside) to an acronym or a full name of the
+   "Acronymes des gestionnaires" sheet becomes that acronym, spelled as the sheet spells it;
+4. remaining spellings equal under case folding are merged into their most frequent spelling.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+from helpers.core.text import clean_text, comparison_key
+
+CO_MANAGEMENT = re.compile(r"\s*/\s*|\s+-\s+")
+LIST_SEPARATORS = re.compile(r"\s*,\s*|\s+et\s+")
+ACRONYM_IN_PARENTHESES = re.compile(r"^(?P<name>.+?)\s*\((?P<acronym>[^()]+)\)$")
+JOINER = " / "
+
+
+@dataclass(frozen=True)
+class Producer:
+    name: str  # canonical name
+    full_name: str  # from the acronyms sheet or the "(ACR)" form, else ""
+
+
+def acronym_table(sheet: list[list[str]] | None) -> dict[str, tuple[str, str]]:
+    """comparison key (of the acronym and of the full name) -> (acronym, full name)."""
+    table: dict[str, tuple[str, str]] = {}
+    for row in (sheet or [])[1:]:
+        acronym = clean_text(row[0]) if row else ""
+        full = clean_text(row[1]) if len(row) > 1 else ""
+        if acronym:
+            table[comparison_key(acronym)] = (acronym, full)
+            if full:
+                table.setdefault(comparison_key(full), (acronym, full))
+    return table
+
+
+def _split(text: str, known: set[str]) -> list[str]:
+    parts = []
+    for part in CO_MANAGEMENT.split(text):
+        pieces = [p for p in LIST_SEPARATORS.split(part) if p]
+        if len(pieces) > 1 and any(comparison_key(p) in known for p in pieces):
+            parts.extend(pieces)
+        elif part:
+            parts.append(part)
+    return parts
+
+
+def _resolve(part: str, known: dict[str, tuple[str, str]]) -> Producer:
+    match = ACRONYM_IN_PARENTHESES.match(part)
+    if match:
+        acronym, name = match["acronym"].strip(), match["name"].strip()
+        if len(acronym.split()) > len(name.split()):  # "GERS (Groupe pour l'Elaboration…)"
+            acronym, name = name, acronym
+        sheet = known.get(comparison_key(acronym))
+        return Producer(sheet[0], sheet[1] or name) if sheet else Producer(acronym, name)
+    sheet = known.get(comparison_key(part))
+    return Producer(*sheet) if sheet else Producer(part, "")
+
+
+def unify(raw_values: list[str], acronyms_sheet: list[list[str]] | None) -> dict[str, list[Producer]]:
+    """Map each distinct raw producer cell to its list of canonical producers (co-managed: several)."""
+    known = acronym_table(acronyms_sheet)
+    sheet_names = {a for a, _ in known.values()}
+    cells = {raw: clean_text(raw).replace("\n", " ") for raw in dict.fromkeys(raw_values)}
+    single = {comparison_key(c) for c in cells.values() if not CO_MANAGEMENT.search(c)}
+    resolved = {raw: [_resolve(p, known) for p in _split(cell, set(known) | single)]
+                for raw, cell in cells.items()}
+    # Rule 4: one spelling per case-folded key, the sheet's if any, else the most frequent.
+    counts = Counter(p.name for raw in raw_values for p in resolved[raw])
+    spelling: dict[str, str] = {}
+    for name, _ in sorted(counts.items(), key=lambda kv: (kv[0] not in sheet_names, -kv[1], kv[0])):
+        spelling.setdefault(comparison_key(name), name)
+    full_names = {}
+    for producers in resolved.values():
+        for p in producers:
+            if p.full_name:
+                full_names.setdefault(comparison_key(p.name), p.full_name)
+    return {
+        raw: [Producer(spelling[comparison_key(p.name)], full_names.get(comparison_key(p.name), ""))
+              for p in producers]
+        for raw, producers in resolved.items()
+    }

@@ -1,0 +1,233 @@
+"""Faithful reading of the cartography spreadsheet (ODS, XLSX or a CSV export of the data sheet).
+
+Nothing is cleaned here: cells are returned as the file holds them (line breaks, no-break spaces),
+only typed values are turned into text. Columns are located from the two header rows: row 1 names
+the groups (which block is the aggregated level and which the granular one), row 2 the columns,
+taken by position inside their group and checked against the expected header.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from python_calamine import CalamineError, CalamineWorkbook
+
+from helpers.core.config import data_file
+from helpers.core.errors import SpreadsheetError
+from helpers.core.text import comparison_key
+
+SPREADSHEET_SUFFIXES = {".ods", ".xlsx", ".xlsm", ".xls"}
+CSV_ENCODINGS = ("utf-8-sig", "cp1252")
+HEADER_ROWS = 2
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    group: str
+    index: int  # 0-based position in the sheet
+    header: str  # row-2 header as written in the file
+
+
+@dataclass
+class Cartography:
+    """The raw content of a cartography file."""
+
+    path: Path
+    file_format: str  # "ods", "xlsx", "csv"...
+    data_sheet: str | None
+    sheets: list[str]
+    hidden_sheets: list[str]
+    group_labels: dict[str, str]  # group key -> row-1 label as written
+    columns: dict[str, dict[str, Column]]  # group key -> column key -> Column
+    rows: list[tuple[int, list[str]]]  # (row number in the sheet, 1-based; raw cells)
+    criteria_sheet: list[list[str]] | None = None
+    acronyms_sheet: list[list[str]] | None = None
+    metadata_sheet: list[list[str]] | None = None
+    empty_rows_skipped: int = 0
+    level_groups: list[str] = field(default_factory=list)
+
+    def cell(self, row: list[str], group: str, key: str) -> str:
+        index = self.columns[group][key].index
+        return row[index] if index < len(row) else ""
+
+
+def cell_text(value: object) -> str:
+    """Typed spreadsheet values as text (1.0 -> "1", dates in ISO format)."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "VRAI" if value else "FAUX"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+def _read_spreadsheet(path: Path) -> tuple[dict[str, list[list[str]]], list[str]]:
+    try:
+        workbook = CalamineWorkbook.from_path(str(path))
+        hidden = [m.name for m in workbook.sheets_metadata if str(m.visible).endswith("Hidden")]
+        sheets = {}
+        for name in workbook.sheet_names:
+            # skip_empty_area=False keeps row numbers true to the sheet.
+            rows = workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)
+            sheets[name] = [[cell_text(v) for v in row] for row in rows]
+    except (CalamineError, ValueError, OSError) as exc:
+        raise SpreadsheetError(path, f"n'est pas un tableur lisible (ODS, XLSX ou CSV) : {exc}") from exc
+    return sheets, hidden
+
+
+def _decode(path: Path, data: bytes) -> str:
+    for encoding in CSV_ENCODINGS:
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        if "\x00" in text:
+            break
+        return text
+    raise SpreadsheetError(path, "n'est pas un fichier texte CSV (encodage non reconnu ou contenu binaire)")
+
+
+def _read_csv(path: Path) -> list[list[str]]:
+    text = _decode(path, path.read_bytes())
+    sample = text[:20000]
+    try:
+        dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
+        delimiter = dialect.delimiter
+    except csv.Error:
+        delimiter = max(",;\t", key=sample.count)
+    return [row for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
+
+
+def _sheet_by_name(sheets: dict[str, list[list[str]]], wanted: str) -> str | None:
+    key = comparison_key(wanted)
+    return next((name for name in sheets if comparison_key(name) == key), None)
+
+
+def _groups(row1: list[str]) -> list[tuple[int, int, str]]:
+    """(start, end, label) spans: a group runs from its label to the next label."""
+    starts = [(i, v) for i, v in enumerate(row1) if v.strip()]
+    spans = []
+    for n, (start, label) in enumerate(starts):
+        end = starts[n + 1][0] if n + 1 < len(starts) else None
+        spans.append((start, end, label))
+    return spans
+
+
+def _locate_columns(path: Path, rows: list[list[str]]):
+    """Map the structure of vocabulaire.yml onto the two header rows, or explain what is missing."""
+    row1 = rows[0] if rows else []
+    row2 = rows[1] if len(rows) > 1 else []
+    spans = _groups(row1)
+    labels: dict[str, str] = {}
+    columns: dict[str, dict[str, Column]] = {}
+    levels = []
+    for spec in data_file("vocabulaire.yml")["structure"]:
+        found = [s for s in spans if re.search(spec["libelle"], comparison_key(s[2]))]
+        if not found:
+            seen = ", ".join(f"« {s[2].strip()} »" for s in spans) or "aucun"
+            raise SpreadsheetError(
+                path, f"groupe de colonnes « {spec['groupe']} » introuvable en ligne 1 (groupes lus : {seen})"
+            )
+        start, end, label = found[0]
+        labels[spec["groupe"]] = label
+        if spec.get("niveau"):
+            levels.append(spec["groupe"])
+        group_cols = {}
+        for offset, col in enumerate(spec["colonnes"]):
+            index = start + offset
+            header = row2[index] if index < len(row2) else ""
+            inside = end is None or index < end
+            if not inside or not re.search(col["entete"], comparison_key(header)):
+                raise SpreadsheetError(
+                    path,
+                    f"colonne « {col['cle']} » attendue en position {offset + 1} du groupe "
+                    f"« {label.strip()} » (ligne 2), trouvé « {header.strip()} »",
+                )
+            group_cols[col["cle"]] = Column(col["cle"], spec["groupe"], index, header)
+        columns[spec["groupe"]] = group_cols
+    return labels, columns, levels
+
+
+def _looks_like_data_sheet(rows: list[list[str]]) -> bool:
+    if len(rows) < 2:
+        return False
+    try:
+        _locate_columns(Path("."), rows)
+    except SpreadsheetError:
+        return False
+    return True
+
+
+def _has_data(rows: list[list[str]]) -> bool:
+    return any(any(c.strip() for c in row) for row in rows[HEADER_ROWS:])
+
+
+def read_cartography(path: str | Path) -> Cartography:
+    """Read a cartography file. Raises SpreadsheetError with the file name and the problem."""
+    path = Path(path)
+    if not path.is_file():
+        raise SpreadsheetError(path, "fichier introuvable")
+    names = data_file("vocabulaire.yml")["feuilles"]
+    suffix = path.suffix.lower()
+    with path.open("rb") as handle:
+        magic = handle.read(4)
+    if suffix in SPREADSHEET_SUFFIXES or magic.startswith(b"PK") or magic.startswith(b"\xd0\xcf\x11\xe0"):
+        sheets, hidden = _read_spreadsheet(path)
+        file_format = suffix.lstrip(".") if suffix in SPREADSHEET_SUFFIXES else "tableur"
+        data_sheet = _sheet_by_name(sheets, names["donnees"])
+        if data_sheet is None:
+            # By its header rows; a format template (headers only, often hidden) comes last.
+            candidates = [n for n, rows in sheets.items() if _looks_like_data_sheet(rows)]
+            candidates.sort(key=lambda n: (not _has_data(sheets[n]), n in hidden))
+            data_sheet = candidates[0] if candidates else None
+        if data_sheet is None:
+            raise SpreadsheetError(
+                path,
+                f"aucune feuille de données : ni feuille « {names['donnees']} », ni feuille dont les deux "
+                f"premières lignes portent les en-têtes de la cartographie (feuilles : {', '.join(sheets)})",
+            )
+        table = sheets[data_sheet]
+    else:
+        sheets, hidden, data_sheet, file_format = {}, [], None, "csv"
+        table = _read_csv(path)
+
+    if not any(any(c.strip() for c in row) for row in table):
+        raise SpreadsheetError(path, f"la feuille « {data_sheet or path.name} » est vide")
+    labels, columns, levels = _locate_columns(path, table)
+    rows, skipped = [], 0
+    for number, row in enumerate(table[HEADER_ROWS:], start=HEADER_ROWS + 1):
+        if any(c.strip() for c in row):
+            rows.append((number, row))
+        else:
+            skipped += 1
+    if not rows:
+        raise SpreadsheetError(path, "le tableau n'a que ses lignes d'en-tête, aucune ligne de données")
+
+    def sheet(name: str) -> list[list[str]] | None:
+        found = _sheet_by_name(sheets, name)
+        return sheets[found] if found else None
+
+    return Cartography(
+        path=path,
+        file_format=file_format,
+        data_sheet=data_sheet,
+        sheets=list(sheets),
+        hidden_sheets=hidden,
+        group_labels=labels,
+        columns=columns,
+        rows=rows,
+        criteria_sheet=sheet(names["criteres"]),
+        acronyms_sheet=sheet(names["acronymes"]),
+        metadata_sheet=sheet(names["metadonnees"]),
+        empty_rows_skipped=skipped,
+        level_groups=levels,
+    )

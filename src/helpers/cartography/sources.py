@@ -1,0 +1,108 @@
+"""Where the cartography comes from: explicit path, data/raw/, official download, or synthetic sample."""
+
+from __future__ import annotations
+
+import hashlib
+import http.client
+import os
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+from helpers.core.config import data_file
+from helpers.core.errors import SourceError
+from helpers.core.storage import atomic_path, sha256_file
+
+SYNTHETIC_NAME = "cartographie-synthetique.ods"
+
+
+def official() -> dict:
+    return data_file("sources.yml")["cartographie"]
+
+
+class DownloadUnavailable(SourceError):
+    """The server could not be reached (offline, DNS, refused, timed out): nothing was written."""
+
+
+@dataclass(frozen=True)
+class Source:
+    path: Path
+    origin: str  # how it was found, in French, for the report
+    sha256: str
+    synthetic: bool
+    note: str = ""
+
+    @property
+    def official(self) -> bool:
+        return self.sha256 == official()["sha256"]
+
+
+def download(url: str, target: str | Path, sha256: str, timeout: float) -> Path:
+    """Download `url` to `target` atomically; the file exists only if its sha256 is `sha256`."""
+    target = Path(target)
+    digest = hashlib.sha256()
+    try:
+        with atomic_path(target) as tmp, urllib.request.urlopen(url, timeout=timeout) as response:
+            with tmp.open("wb") as out:
+                for block in iter(lambda: response.read(1 << 16), b""):
+                    digest.update(block)
+                    out.write(block)
+            if digest.hexdigest() != sha256:
+                raise SourceError(
+                    url,
+                    f"empreinte sha256 inattendue ({digest.hexdigest()}, attendu {sha256}) : fichier tronqué "
+                    f"ou modifié, rien n'a été écrit dans {target.parent}",
+                )
+    except SourceError:
+        raise
+    except TimeoutError as exc:
+        raise DownloadUnavailable(url, f"délai de {timeout:g} s dépassé, rien n'a été écrit") from exc
+    except urllib.error.HTTPError as exc:
+        raise SourceError(url, f"le serveur a répondu {exc.code} {exc.reason}, rien n'a été écrit") from exc
+    except urllib.error.URLError as exc:
+        raise DownloadUnavailable(url, f"serveur injoignable ({exc.reason}), rien n'a été écrit") from exc
+    except (OSError, http.client.HTTPException) as exc:  # connection reset, IncompleteRead...
+        raise SourceError(url, f"téléchargement interrompu ({exc}), rien n'a été écrit") from exc
+    return target
+
+
+def resolve_cartography(
+    cartography_path: str | Path | None = None,
+    raw_dir: str | Path = "data/raw",
+    synthetic_dir: str | Path = "data/processed",
+    *,
+    url: str | None = None,
+    timeout: float | None = None,
+    allow_download: bool | None = None,
+) -> Source:
+    """Resolve the source in the documented order; see the README, section « Données »."""
+    ref = official()
+    if cartography_path:
+        path = Path(cartography_path)
+        if not path.is_file():
+            raise SourceError(path, "fichier introuvable (paramètre cartography_path)")
+        return Source(path, "chemin explicite", sha256_file(path), synthetic=False)
+
+    raw = Path(raw_dir) / ref["fichier"]
+    if raw.is_file():
+        return Source(raw, "copie dans data/raw/", sha256_file(raw), synthetic=False)
+
+    note = ""
+    if allow_download is None:
+        allow_download = os.environ.get("CARTO_SANTE_OFFLINE", "") not in {"1", "true", "yes"}
+    if allow_download:
+        url = url or os.environ.get("CARTO_SANTE_URL") or ref["url"]
+        try:
+            download(url, raw, ref["sha256"], timeout or float(ref["timeout_secondes"]))
+            return Source(raw, f"téléchargé depuis {url}", ref["sha256"], synthetic=False)
+        except DownloadUnavailable as exc:
+            note = f"Téléchargement impossible ({exc.problem})."
+    else:
+        note = "Téléchargement désactivé (CARTO_SANTE_OFFLINE)."
+
+    from helpers.cartography.synthetic import generate_cartography_ods  # only needed offline
+
+    path = generate_cartography_ods(Path(synthetic_dir) / SYNTHETIC_NAME)
+    return Source(path, "échantillon synthétique généré", sha256_file(path), synthetic=True, note=note)
+

@@ -1,0 +1,108 @@
+"""The alias dictionary of the cartography: every name a respondent may use for a base.
+
+Built from bases.csv alone (no hand-made list), each alias with a strength:
+1. the full name, and the name without its parentheses and quotes;
+2. what the parentheses hold ("(SNIIRAM)", "(PMSI)", or an expansion), and the parts of a name cut at
+   " – ", " - " or " : " ("PMSI – programme de…"), when they are an acronym of at least 3 characters or
+   have at least two significant words; and the name without its head word ("Cohorte Constances" ->
+   "Constances", "Répertoire Adeli" -> "Adeli"). A part or headless name also found, word for word,
+   in another base's name ("Tableau de bord : …") is not an alias;
+3. upper-case acronyms inside the name ("DCIR", "RADON"), except producers' and listed generic ones.
+A key naming several bases goes to the bases of its strongest source; if several remain, it is
+ambiguous and never accepted automatically. Keys are compared without case, accents, punctuation
+and generic words ("base", "données", articles).
+"""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+
+from helpers.core.config import data_file
+from helpers.core.text import comparison_key, strip_accents
+
+PARENTHESES = re.compile(r"\(([^()]*)\)")
+PARTS = re.compile(r"\s+[–-]\s+|\s*:\s+")
+ACRONYM = re.compile(r"^[A-Z][A-Z0-9'-]+[A-Z0-9]$")
+NON_WORD = re.compile(r"[^a-z0-9]+")
+WEAK_SOURCES = ("partie du nom", "nom sans mot de tête")
+
+
+def words(text: object) -> list[str]:
+    """Lower-case, accent-free words of a text ("Données d'état civil" -> données, d, etat, civil)."""
+    return NON_WORD.sub(" ", strip_accents(comparison_key(text))).split()
+
+
+def match_key(text: object) -> str:
+    """The comparison key of a name or mention: its words without generic ones (all kept if all generic)."""
+    all_words = words(text)
+    generic = set(data_file("consultation.yml")["rapprochement"]["mots_generiques"])
+    significant = [w for w in all_words if w not in generic]
+    return " ".join(significant or all_words)
+
+
+def _is_acronym(text: str) -> bool:
+    return bool(ACRONYM.match(text.strip()))
+
+
+def _distinctive(text: str, capitalised: bool) -> bool:
+    """Two significant words, or one word of 3+ characters that is an acronym ("SNIIRAM"); inside
+    parentheses a capitalised word is enough ("(Carsat)")."""
+    text = text.strip()
+    if len(match_key(text).split()) >= 2:
+        return True
+    acronym = _is_acronym(text) or (capitalised and text[:1].isupper() and " " not in text)
+    return acronym and len(text) >= 3
+
+
+def base_aliases(name: str, excluded: set[str]) -> list[tuple[str, int, str]]:
+    """(alias text, strength, source) for one base name."""
+    name = " ".join(name.split())
+    plain = PARENTHESES.sub(" ", name).replace('"', " ").replace("«", " ").replace("»", " ")
+    out = [(name, 1, "nom complet"), (plain, 1, "nom sans parenthèses")]
+    for inner in PARENTHESES.findall(name):
+        if _distinctive(inner, capitalised=True):
+            out.append((inner, 2, "parenthèses"))
+    parts = [p for p in PARTS.split(plain) if p.strip()]
+    if len(parts) > 1:
+        for part in parts:
+            if _distinctive(part, capitalised=False):
+                out.append((part, 2, "partie du nom"))
+    head, _, rest = plain.strip().partition(" ")
+    heads = set(data_file("consultation.yml")["rapprochement"]["mots_de_tete"])
+    if words(head) and words(head)[0] in heads and rest and _distinctive(rest, capitalised=True):
+        out.append((rest, 2, "nom sans mot de tête"))
+    for token in re.split(r"[\s/,;()\"«»:]+", plain):
+        token = token.strip("'-")
+        if _is_acronym(token) and token.upper() not in excluded:
+            out.append((token, 3, "sigle dans le nom"))
+    return out
+
+
+def _elsewhere(key: str, base_id: str, names: pd.Series) -> bool:
+    """The key appears, as whole words, in the full name of another base."""
+    padded = f" {key} "
+    return any(padded in f" {name} " for other, name in names.items() if other != base_id)
+
+
+def alias_table(bases: pd.DataFrame) -> pd.DataFrame:
+    """One row per (alias key, base): cle, base_id, force, source, ambigue (the key names several bases)."""
+    rules = data_file("consultation.yml")["rapprochement"]
+    producers = {p.upper() for names in bases["gestionnaires"] for p in names.split("|") if p}
+    excluded = producers | {s.upper() for s in rules["sigles_exclus"]}
+    rows = []
+    for base in bases.drop_duplicates("base_id").itertuples():
+        for text, strength, source in base_aliases(base.base, excluded):
+            key = match_key(text)
+            if len(key) >= rules["longueur_min"]:
+                rows.append({"cle": key, "base_id": base.base_id, "force": strength, "source": source})
+    table = pd.DataFrame(rows, columns=["cle", "base_id", "force", "source"])
+    names = table[table["source"] == "nom complet"].set_index("base_id")["cle"]
+    table = table[[not (source in WEAK_SOURCES and _elsewhere(key, base_id, names)) for key, base_id, source
+                   in zip(table["cle"], table["base_id"], table["source"], strict=True)]]
+    table = table.sort_values(["cle", "base_id", "force"]).drop_duplicates(["cle", "base_id"])
+    strongest = table.groupby("cle")["force"].transform("min")
+    table = table[table["force"] == strongest]
+    table["ambigue"] = table.groupby("cle")["base_id"].transform("nunique") > 1
+    return table.reset_index(drop=True)

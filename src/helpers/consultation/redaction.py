@@ -1,0 +1,79 @@
+"""Making respondents' text publishable: personal data masked, invisible characters removed, long texts
+cut, and spreadsheet formulas neutralised.
+
+Every text of the consultation that leaves the project (CSV, XLSX, HTML) goes through `publishable`;
+every string cell of a consultation table goes through `neutralise_formulas` before it is written.
+HTML escaping is left to helpers.render.html (esc, table), which every report uses.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+import pandas as pd
+
+from helpers.core.config import data_file
+from helpers.core.text import clean_text
+
+EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+# French social-security number (NIR): sex, year, month (or 20–99), department (2A/2B), commune, order, key.
+NIR = re.compile(r"(?<![\w])[12][ .-]?\d{2}[ .-]?(?:0[1-9]|1[0-2]|[2-9]\d)[ .-]?(?:\d{2}|2[AB])[ .-]?\d{3}"
+                 r"[ .-]?\d{3}(?:[ .-]?\d{2})?(?![\w])")
+PHONE = re.compile(r"(?<![\w+])(?:(?:\+|00)33[ .-]?(?:\(0\))?[ .-]?[1-9]|0[1-9])(?:[ .-]?\d{2}){4}(?![\w])")
+# Characters a spreadsheet may read as the start of a formula (OWASP "CSV injection").
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# Invisible or direction-changing characters: controls (line breaks kept), format characters
+# (bidi overrides, zero-width joiners…), surrogates, private use and unassigned code points.
+REMOVED_CATEGORIES = {"Cc", "Cf", "Cs", "Co", "Cn"}
+
+
+def strip_invisible(text: str) -> str:
+    """Remove control, format (bidi, zero-width) and unassigned characters; keep line breaks."""
+    if text.replace("\n", "").isprintable():  # fast path: nothing of the kind (nor any other separator)
+        return text
+    return "".join(c for c in text if c == "\n" or unicodedata.category(c) not in REMOVED_CATEGORIES)
+
+
+def mask_personal_data(text: str) -> str:
+    """Replace emails, social-security-like numbers and French phone numbers by a label."""
+    masks = data_file("consultation.yml")["publication"]["masques"]
+    text = EMAIL.sub(masks["courriel"], text)
+    text = NIR.sub(masks["numero"], text)
+    return PHONE.sub(masks["telephone"], text)
+
+
+def truncate(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[:limit].rstrip() + "…"
+
+
+def publishable(value: object, limit: int | None = None) -> str:
+    """Clean, invisible characters out, personal data masked, then cut (a cut never unmasks anything)."""
+    text = mask_personal_data(strip_invisible(clean_text(value)))
+    return truncate(text, limit or data_file("consultation.yml")["publication"]["longueur_max"])
+
+
+def publishable_series(values: pd.Series, limit: int | None = None) -> pd.Series:
+    """`publishable` on a column, computed once per distinct value."""
+    unique = pd.unique(values.astype(str))
+    mapping = {v: publishable(v, limit) for v in unique}
+    return values.astype(str).map(mapping)
+
+
+def neutralise(value: object) -> object:
+    """A text cell a spreadsheet would read as a formula gets a leading apostrophe."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
+def neutralise_formulas(frame: pd.DataFrame) -> pd.DataFrame:
+    """Every text cell of the table, neutralised (numbers and booleans are left as they are)."""
+    out = frame.copy()
+    for column in out.columns:
+        if out[column].dtype == object or pd.api.types.is_string_dtype(out[column]):
+            values = out[column]
+            risky = values.astype(str).str.startswith(FORMULA_START) & values.notna()
+            if risky.any():
+                out[column] = values.where(~risky, "'" + values.astype(str))
+    return out

@@ -1,0 +1,94 @@
+"""From answers received to answers analysed: blanks and resubmissions excluded, campaigns flagged.
+
+Rules, applied in this order (wording and thresholds in data/consultation.yml):
+1. blank: no answer to any question (a respondent type alone is not an answer);
+2. resubmission: when the export has an identifier and it repeats, the latest submission (by date,
+   then by position in the export) replaces the earlier ones;
+3. campaign: the same free text (case and spaces ignored, at least `longueur_min` characters) in at
+   least `taille_min` of the remaining answers, and at least `part_min` of them (a phrasing common in a
+   very large consultation is not a campaign). Campaign answers are kept and flagged, never deleted;
+4. exact duplicate: outside campaigns, an answer with a free text that repeats an earlier answer on
+   the respondent type and every question (case and spaces ignored): the later copies are excluded.
+   Answers without free text are never duplicates (identical short answers are common and legitimate).
+"""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+from helpers.consultation.questionnaire import Questionnaire
+from helpers.core.config import data_file
+from helpers.core.text import comparison_key
+
+ANALYSED, EXCLUDED = "analysee", "exclue"
+
+
+def _keys(values: pd.Series) -> pd.Series:
+    unique = pd.unique(values)
+    return values.map({v: comparison_key(v) for v in unique})
+
+
+def free_text_key(frame: pd.DataFrame, spec: Questionnaire) -> pd.Series:
+    """The answer's free texts, case and spaces ignored, joined (empty when it wrote none)."""
+    columns = [q.id for q in spec.of_kind("free_text")]
+    if not columns:
+        return pd.Series("", index=frame.index)
+    keys = pd.concat([_keys(frame[c]) for c in columns], axis=1)
+    return keys.apply(lambda row: " || ".join(v for v in row if v), axis=1) if len(columns) > 1 else keys.iloc[:, 0]
+
+
+def campaign_size(analysed: int) -> int:
+    """Answers that must share a text for it to be a campaign: `taille_min`, more in a large consultation."""
+    rules = data_file("consultation.yml")["campagnes"]
+    return max(rules["taille_min"], math.ceil(rules["part_min"] * analysed))
+
+
+def screen(frame: pd.DataFrame, spec: Questionnaire) -> pd.DataFrame:
+    """The answers with `statut` (analysee / exclue), `motif_exclusion` and `campagne` (C1, C2… or "")."""
+    rules = data_file("consultation.yml")
+    reasons = rules["exclusion"]
+    out = frame.copy()
+    questions = [q.id for q in spec.questions]
+    out["statut"], out["motif_exclusion"], out["campagne"] = ANALYSED, "", ""
+
+    blank = (out[questions] == "").all(axis=1)
+    out.loc[blank, ["statut", "motif_exclusion"]] = [EXCLUDED, reasons["vide"]]
+
+    if spec.id_column:
+        live = out[out["statut"] == ANALYSED].sort_values(["date", "numero"], na_position="first")
+        earlier = live.duplicated("id", keep="last")
+        out.loc[earlier[earlier].index, ["statut", "motif_exclusion"]] = [EXCLUDED, reasons["resoumission"]]
+
+    text = free_text_key(out, spec)
+    live = out["statut"] == ANALYSED
+    long_enough = text.str.len() >= rules["campagnes"]["longueur_min"]
+    sizes = text[live & long_enough].value_counts()
+    out.attrs["taille_campagne"] = campaign_size(int(live.sum()))
+    campaigns = sizes[sizes >= out.attrs["taille_campagne"]]
+    if len(campaigns):
+        first = out.loc[live].groupby(text[live])["numero"].min()
+        order = sorted(campaigns.index, key=lambda key: (-campaigns[key], first[key]))
+        names = {key: f"C{i}" for i, key in enumerate(order, start=1)}
+        member = live & text.isin(names)
+        out.loc[member, "campagne"] = text[member].map(names)
+
+    candidates = (out["statut"] == ANALYSED) & (out["campagne"] == "") & (text != "")
+    content = out.loc[candidates, ["profil", *questions]].apply(lambda col: _keys(col))
+    repeated = content.duplicated(keep="first")
+    out.loc[repeated[repeated].index, ["statut", "motif_exclusion"]] = [EXCLUDED, reasons["doublon"]]
+    return out
+
+
+def campaigns(screened: pd.DataFrame, spec: Questionnaire) -> pd.DataFrame:
+    """One row per campaign: its id, size, share of analysed answers, main respondent type, first answer."""
+    members = screened[screened["campagne"] != ""]
+    analysed = int((screened["statut"] == ANALYSED).sum())
+    rows = []
+    for name, group in members.groupby("campagne", sort=False):
+        rows.append({"campagne": name, "n_reponses": len(group), "part": round(len(group) / analysed, 4),
+                     "profil_principal": group["profil"].value_counts().index[0],
+                     "premiere_reponse": int(group["numero"].min())})
+    table = pd.DataFrame(rows, columns=["campagne", "n_reponses", "part", "profil_principal", "premiere_reponse"])
+    return table.sort_values("premiere_reponse").sort_values("n_reponses", ascending=False, kind="stable")

@@ -1,0 +1,167 @@
+"""Synthetic consultation export: a seeded, realistic CSV in the questionnaire format, and its spec.
+
+The 2014 answers were never published; this sample lets notebook 04 run and be tested. Requests name
+bases of the cartography in processed_dir (bases.csv) under varied spellings (acronyms, lower case,
+accents dropped, typos); free texts come from a template grammar with many slots
+(data/consultation_synthetique.yml). It also holds blanks, resubmissions, exact duplicates, campaigns
+and hostile or personal strings. Same bases, size and seed: byte-identical files.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import random
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+
+import pandas as pd
+
+from helpers.consultation.questionnaire import load_questionnaire
+from helpers.consultation.synthetic_draws import AnswerDraw, _pick, invented
+from helpers.core.config import data_path
+from helpers.core.storage import write_bytes_atomic
+
+EXPORT_NAME = "consultation_synthetique.csv"
+SPEC_NAME = "questionnaire_synthetique.yml"
+QUESTIONS = ("demandes", "raisons", "risques", "precisions", "manquantes")
+
+
+def spec_bytes() -> bytes:
+    return data_path(SPEC_NAME).read_bytes()
+
+
+@dataclass
+class Composition:
+    """What the generator put in the export, to check the analysis against."""
+
+    received: int = 0
+    blank: int = 0
+    resubmitted: int = 0  # earlier submissions replaced by a later one (same identifier)
+    duplicates: int = 0  # exact copies under another identifier
+    campaigns: list[int] = field(default_factory=list)  # size of each campaign
+    hostile: int = 0
+
+
+def _moment(rng: random.Random, day: int) -> dt.datetime:
+    start = dt.datetime.fromisoformat(invented()["periode"]["debut"])
+    return start + dt.timedelta(days=day, hours=rng.randint(7, 23), minutes=rng.randint(0, 59),
+                                seconds=rng.randint(0, 59))
+
+
+def _days() -> tuple[int, list[float]]:
+    """Days of the consultation and their weights: a rush at the launch, a rise before the close."""
+    period = invented()["periode"]
+    days = (dt.date.fromisoformat(period["fin"]) - dt.date.fromisoformat(period["debut"])).days + 1
+    weights = [1.5] * days
+    for i, w in enumerate([6, 4, 3]):
+        weights[i] = w
+    for i, w in enumerate([3, 2.5, 2]):
+        weights[days - 1 - i] = w
+    return days, weights
+
+
+def _regular(rng: random.Random, draw: AnswerDraw, share: float) -> dict:
+    parts = invented()["parts"]
+    days, weights = _days()
+    profile = draw.profile() if rng.random() >= parts["profil_vide"] else ""
+    return {"kind": "reguliere", "profil": profile, "date": _moment(rng, _pick(rng, range(days), weights)),
+            "demandes": draw.requests() if rng.random() >= parts["sans_demande"] else "",
+            "raisons": draw.reasons(profile), "risques": draw.risk(profile),
+            "precisions": draw.free_text(profile) if rng.random() < share else "", "manquantes": draw.missing()}
+
+
+def _campaign(rng: random.Random, draw: AnswerDraw, spec: dict, size: int) -> list[dict]:
+    requests = " | ".join(draw.base(i) for i in draw.bases(spec["nombre_bases"]))
+    first_day = rng.randint(5, 18)
+    profiles = spec["profils"]
+    return [{"kind": "campagne", "profil": _pick(rng, list(profiles), list(profiles.values())),
+             "date": _moment(rng, first_day + rng.randrange(2)), "demandes": requests,
+             "raisons": "|".join(spec["raisons"]), "risques": spec["risques"],
+             "precisions": " ".join(spec["texte"].split()), "manquantes": ""} for _ in range(size)]
+
+
+def _hostile(rng: random.Random, entries: list[dict], targets: list[int]) -> None:
+    words = invented()
+    items = [*words["hostiles"], {"question": words["long_texte"]["question"],
+                                  "texte": words["long_texte"]["phrase"] * words["long_texte"]["fois"]}]
+    for index, item in zip(targets, items, strict=True):
+        entry, question = entries[index], item["question"]
+        if question == "demandes" and entry["demandes"]:
+            entry["demandes"] = item["texte"] + " | " + entry["demandes"]
+        else:
+            entry[question] = item["texte"]
+
+
+def generate(bases: pd.DataFrame, n: int = 1500, seed: int = 2014,
+             free_text_share: float | None = None) -> tuple[list[dict], Composition]:
+    """The answers received, in submission order (with their identifier), and what they are made of."""
+    words = invented()
+    parts = words["parts"]
+    rng = random.Random(seed)
+    draw = AnswerDraw(rng, bases)
+    share = parts["texte_libre"] if free_text_share is None else free_text_share
+    sizes = [round(n * c["part"]) for c in words["campagnes"]]
+    n_blank, n_resub, n_dup = (round(n * parts[k]) for k in ("vides", "resoumissions", "doublons"))
+    n_regular = n - n_blank - n_resub - n_dup - sum(sizes)
+    n_hostile = len(words["hostiles"]) + 1
+    if n_regular < n_hostile + n_resub + n_dup or min(sizes, default=10) < 10:
+        raise ValueError(f"n trop petit pour un échantillon complet (reçu {n}, au moins 1000)")
+    entries = [_regular(rng, draw, share) for _ in range(n_regular)]
+    order = list(range(n_regular))
+    rng.shuffle(order)
+    hostile, resubmitted = order[:n_hostile], order[n_hostile:n_hostile + n_resub]
+    duplicated = [i for i in order[n_hostile + n_resub:] if entries[i]["precisions"]][:n_dup]
+    _hostile(rng, entries, hostile)
+    for i in resubmitted:
+        copy = {**entries[i], "kind": "resoumission", "origin": entries[i]}
+        copy["date"] = min(copy["date"] + dt.timedelta(minutes=rng.randint(60, 3 * 24 * 60)),
+                           dt.datetime.fromisoformat(words["periode"]["fin"]) + dt.timedelta(hours=23, minutes=59))
+        if rng.random() < 0.5:  # edited before sending again
+            copy.update(raisons=draw.reasons(copy["profil"]), precisions=draw.free_text(copy["profil"]))
+        entries.append(copy)
+    for i in duplicated:
+        entries.append({**entries[i], "kind": "doublon", "date": entries[i]["date"] + dt.timedelta(
+            seconds=rng.randint(1, 300))})
+    for spec, size in zip(words["campagnes"], sizes, strict=True):
+        entries += _campaign(rng, draw, spec, size)
+    days, weights = _days()
+    for _ in range(n_blank):
+        profile = draw.profile() if rng.random() < 0.5 else ""
+        entries.append({"kind": "vide", "profil": profile, "date": _moment(rng, _pick(rng, range(days), weights)),
+                        **dict.fromkeys(QUESTIONS, "")})
+    entries = [e for _, e in sorted(enumerate(entries), key=lambda pair: (pair[1]["date"], pair[0]))]
+    for number, entry in enumerate(e for e in entries if "origin" not in e):
+        entry["id"] = f"R{number + 1:06d}"
+    for entry in entries:
+        entry["id"] = entry["origin"]["id"] if "origin" in entry else entry["id"]
+    return entries, Composition(n, n_blank, n_resub, len(duplicated), sizes, n_hostile)
+
+
+def export_bytes(entries: list[dict]) -> bytes:
+    spec = load_questionnaire_from_package()
+    header = [spec.id_column, spec.respondent_column, spec.date_column, *(q.column for q in spec.questions)]
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(header)
+    for e in entries:
+        writer.writerow([e["id"], e["profil"], e["date"].strftime("%d/%m/%Y %H:%M:%S"),
+                         *(e[q] for q in QUESTIONS)])
+    return buffer.getvalue().encode("utf-8")
+
+
+def load_questionnaire_from_package():
+    with resources.as_file(data_path(SPEC_NAME)) as path:
+        return load_questionnaire(path)
+
+
+def write_synthetic_consultation(processed_dir: str | Path, bases: pd.DataFrame, n: int = 1500, seed: int = 2014,
+                                 free_text_share: float | None = None) -> tuple[Path, Path, Composition]:
+    """Write the export and its spec into processed_dir (atomically); return both paths."""
+    processed_dir = Path(processed_dir)
+    entries, composition = generate(bases, n, seed, free_text_share)
+    export = write_bytes_atomic(processed_dir / EXPORT_NAME, export_bytes(entries))
+    spec = write_bytes_atomic(processed_dir / SPEC_NAME, spec_bytes())
+    return export, spec, composition

@@ -1,0 +1,73 @@
+"""Who answered and what they chose: respondent categories and choice questions, counted in respondents.
+
+A respondent who ticks a choice counts once for it, whatever the number of cells; shares are of the
+respondents who answered the question (base n), overall and within each category. Choices that
+differ only by case or spaces are one choice, shown under their most frequent spelling.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from helpers.consultation.questionnaire import Question
+from helpers.consultation.redaction import publishable_series
+from helpers.core.text import comparison_key
+
+OVERALL = "Ensemble des répondants"
+CHOICE_COLUMNS = ["question", "modalite", "profil", "n_repondants", "base_n", "part"]
+
+
+def unify_spellings(values: pd.Series) -> pd.Series:
+    """Values equal but for case and spaces take their most frequent spelling (ties: alphabetical)."""
+    keys = values.map({v: comparison_key(v) for v in pd.unique(values)})
+    counts = pd.DataFrame({"cle": keys, "valeur": values}).value_counts().reset_index(name="n")
+    counts = counts.sort_values(["cle", "n", "valeur"], ascending=[True, False, True]).drop_duplicates("cle")
+    return keys.map(counts.set_index("cle")["valeur"])
+
+
+def profiles(analysed: pd.DataFrame) -> pd.DataFrame:
+    """Respondents per category, most frequent first."""
+    counts = analysed["profil"].value_counts()
+    table = pd.DataFrame({"profil": counts.index, "n_repondants": counts.to_numpy()})
+    table["part"] = (table["n_repondants"] / len(analysed)).round(4)
+    return table.sort_values(["n_repondants", "profil"], ascending=[False, True]).reset_index(drop=True)
+
+
+def choice_rows(analysed: pd.DataFrame, question: Question) -> pd.DataFrame:
+    """One row per (respondent, choice) for a choice question, choices under a common label."""
+    values = analysed[question.id].fillna("")
+    if question.kind == "multiple_choice" and question.separator:
+        values = values.str.split(question.separator, regex=False).explode()
+    values = values.str.strip()
+    rows = pd.DataFrame({"numero": analysed.loc[values.index, "numero"].to_numpy(),
+                         "profil": analysed.loc[values.index, "profil"].to_numpy(), "valeur": values.to_numpy()})
+    rows = rows[rows["valeur"] != ""]
+    rows["modalite"] = publishable_series(unify_spellings(rows["valeur"]), 200)
+    return rows.drop_duplicates(["numero", "modalite"])
+
+
+def choices(analysed: pd.DataFrame, question: Question) -> pd.DataFrame:
+    """Share of respondents choosing each option, overall then by category (with base n)."""
+    rows = choice_rows(analysed, question)
+    answered = rows.drop_duplicates("numero")
+    out = []
+    for profile, sub, base in [(OVERALL, rows, answered)] + [
+            (p, rows[rows["profil"] == p], answered[answered["profil"] == p]) for p in sorted(rows["profil"].unique())]:
+        counts = sub.groupby("modalite")["numero"].nunique()
+        for option, n in counts.items():
+            out.append({"question": question.id, "modalite": option, "profil": profile, "n_repondants": int(n),
+                        "base_n": len(base), "part": round(n / len(base), 4)})
+    table = pd.DataFrame(out, columns=CHOICE_COLUMNS)
+    if table.empty:
+        return table
+    overall = table[table["profil"] == OVERALL].set_index("modalite")["n_repondants"]
+    table["_ordre"] = table["modalite"].map(overall).fillna(0)
+    table["_profil"] = table["profil"] != OVERALL
+    table = table.sort_values(["_profil", "profil", "_ordre", "modalite"], ascending=[True, True, False, True])
+    return table.drop(columns=["_ordre", "_profil"]).reset_index(drop=True)
+
+
+def all_choices(analysed: pd.DataFrame, questions: list[Question]) -> pd.DataFrame:
+    frames = [choices(analysed, q) for q in questions if q.is_choice]
+    frames = [f for f in frames if not f.empty]
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=CHOICE_COLUMNS)

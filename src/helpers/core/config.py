@@ -1,0 +1,89 @@
+"""The project's configuration, in one place: where the project lives, where data go, the data files
+(vocabularies, weights) shipped in ``helpers/data/``, and the environment variables read.
+
+Everything else asks this module; nothing else reads ``os.environ`` or opens ``helpers/data/``.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from pathlib import Path
+
+import yaml
+
+#: Environment variables the project reads (all optional).
+ENV_ROOT = "CARTO_SANTE_ROOT"  # a project copy to work in (tests, benchmarks)
+ENV_OFFLINE = "CARTO_SANTE_OFFLINE"  # "1": never try to download the official file
+ENV_URL = "CARTO_SANTE_URL"  # another address for the official file (tests: a local server)
+
+
+def env(name: str, default: str = "") -> str:
+    """The value of one of the project's environment variables (``ENV_*`` above), or `default`."""
+    return os.environ.get(name, default)
+
+
+def offline() -> bool:
+    """True when ``CARTO_SANTE_OFFLINE`` asks not to download anything."""
+    return env(ENV_OFFLINE).lower() in {"1", "true", "yes"}
+
+
+def project_root() -> Path:
+    """The checkout holding this package (src layout), whatever the current directory.
+
+    ``CARTO_SANTE_ROOT`` points elsewhere (e.g. a copy of the project in a test).
+    """
+    override = env(ENV_ROOT)
+    return Path(override).resolve() if override else Path(__file__).resolve().parents[3]
+
+
+@dataclass(frozen=True)
+class Paths:
+    """The project's folders, absolute: ``root``, ``raw`` (data/raw), ``processed`` (data/processed),
+    ``reports`` (reports) and ``notebooks``. Built by :func:`paths`."""
+
+    root: Path
+    raw: Path
+    processed: Path
+    reports: Path
+    notebooks: Path
+
+
+def paths() -> Paths:
+    """The project's folders under :func:`project_root` (re-read each call: the root may be overridden)."""
+    root = project_root()
+    return Paths(root, root / "data" / "raw", root / "data" / "processed", root / "reports", root / "notebooks")
+
+
+#: Notebook parameter defaults, relative to the project root (notebooks use these literal values).
+PROCESSED_DIR = "data/processed"
+RAW_DIR = "data/raw"
+
+
+def resolve_path(path: str | Path) -> Path:
+    """`path` as an absolute path; a relative one is taken from the project root, so notebooks work from
+    JupyterLab (kernel in ``notebooks/``) and from papermill (kernel wherever it was started)."""
+    path = Path(path).expanduser()
+    return path if path.is_absolute() else project_root() / path
+
+
+def data_path(name: str):
+    """A file shipped in ``helpers/data/`` (an importlib Traversable, usable with ``resources.as_file``)."""
+    return resources.files("helpers").joinpath(f"data/{name}")
+
+
+def data_text(name: str) -> str:
+    """The text (UTF-8) of a file shipped in ``helpers/data/``."""
+    return data_path(name).read_text(encoding="utf-8")
+
+
+@cache
+def data_file(name: str) -> dict:
+    """One YAML data file of ``helpers/data/`` (vocabularies, weights), parsed once.
+
+    Returns the parsed mapping; raises ``FileNotFoundError`` for a name the package does not ship.
+    Callers must not mutate the result (it is shared).
+    """
+    return yaml.safe_load(data_text(name))

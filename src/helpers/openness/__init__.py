@@ -1,0 +1,2 @@
+"""Openness of the cartography's bases: ordinal codes and scores per line and level (scoring), aggregates by
+producer and category with Wilson intervals and ranks (aggregation)."""

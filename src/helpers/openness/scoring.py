@@ -1,0 +1,98 @@
+"""Openness of each assessed line and level: ordinal codes, open gate, score, what is missing.
+
+Rules (documented in report 02's reading guide):
+- each criterion gets the ordinal code of its modality (vocabulaire.yml, 2 = top value); a value
+  outside the vocabulary is "inconnu" and an empty one "non renseigné": neither becomes a number;
+- when access is closed, cost, format and reuse are "sans objet" (not applicable), whatever is written;
+- open gate (Open Definition): open only when all four criteria are at their top value;
+- score 0–100: weighted mean of code/2 over the applicable, known criteria (weights: ponderations.yml);
+- levels where nothing was assessed are not scored at all (they are counted apart).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from helpers.cartography.cleaning import CRITERIA
+from helpers.core.config import data_file
+
+TOP = 2
+CLOSED = "Accès fermé"
+STATUS_TOP, STATUS_MID, STATUS_LOW = "valeur maximale", "intermédiaire", "valeur minimale"
+STATUS_NA, STATUS_UNKNOWN, STATUS_EMPTY = "sans objet", "inconnu", "non renseigné"
+
+
+def weightings() -> dict[str, dict]:
+    return data_file("ponderations.yml")
+
+
+def weights(name: str) -> dict[str, float]:
+    """Weights of a named weighting, renormalised to sum to 1."""
+    table = weightings()
+    if name not in table:
+        raise ValueError(f"pondération inconnue « {name} » ; pondérations valides : {', '.join(table)}")
+    points = table[name]["points"]
+    total = sum(points[c] for c in CRITERIA)
+    return {c: points[c] / total for c in CRITERIA}
+
+
+def actions() -> dict[str, str]:
+    return {c: data_file("vocabulaire.yml")["criteres"][c]["action"] for c in CRITERIA}
+
+
+def _status(code: float, value: str, applicable: bool) -> str:
+    if not applicable:
+        return STATUS_NA
+    if value == "":
+        return STATUS_EMPTY
+    if np.isnan(code):
+        return STATUS_UNKNOWN
+    return STATUS_TOP if code == TOP else STATUS_LOW if code == 0 else STATUS_MID
+
+
+def score_lines(evaluations: pd.DataFrame) -> pd.DataFrame:
+    """One row per assessed (ligne_source, niveau) with codes, statuses, gate, scores and actions."""
+    spec = data_file("vocabulaire.yml")["criteres"]
+    ev = evaluations[evaluations["evalue"]].reset_index(drop=True).copy()
+    closed = ev["acces"] == CLOSED
+    known = {}
+    for c in CRITERIA:
+        code = ev[c].map(spec[c]["codes"]).astype(float)
+        applicable = ~closed if c != "acces" else pd.Series(True, index=ev.index)
+        code = code.where(applicable)
+        ev[f"code_{c}"] = code.astype("Int64")
+        ev[f"statut_{c}"] = [_status(k, v, a) for k, v, a in zip(code, ev[c], applicable, strict=True)]
+        known[c] = code
+    codes = pd.DataFrame(known)
+    ev["ouvert"] = (codes == TOP).all(axis=1)
+    for name in weightings():
+        w = pd.Series(weights(name))
+        mask = codes.notna()
+        weight_sum = mask.mul(w, axis=1).sum(axis=1)
+        value = (codes.fillna(0) / TOP).mul(w, axis=1).sum(axis=1)
+        ev[f"score_{name}"] = (100 * value / weight_sum.replace(0, np.nan)).round(1)
+    missing = codes.lt(TOP) & codes.notna()
+    statuses = ev[[f"statut_{c}" for c in CRITERIA]].to_numpy()
+    unknown = pd.DataFrame(np.isin(statuses, [STATUS_UNKNOWN, STATUS_EMPTY]), columns=list(CRITERIA))
+    labels = actions()
+    ev["criteres_manquants"] = missing.apply(lambda r: "|".join(c for c in CRITERIA if r[c]), axis=1)
+    ev["actions"] = missing.apply(lambda r: " ; ".join(labels[c] for c in CRITERIA if r[c]), axis=1)
+    ev["criteres_inconnus"] = unknown.apply(lambda r: "|".join(c for c in CRITERIA if r[c]), axis=1)
+    # One criterion away from open: exactly one below top, the three others known at top.
+    ev["gain_rapide"] = (missing.sum(axis=1) == 1) & ((codes == TOP).sum(axis=1) == 3)
+    return ev
+
+
+def best_level(scored: pd.DataFrame, score: str = "score_equal") -> pd.DataFrame:
+    """Per base: the best assessed level, open at either level, and the granular − aggregated gap."""
+    wide = scored.pivot_table(index="base_id", columns="niveau", values=score, aggfunc="min")
+    wide = wide.reindex(columns=["agrege", "granulaire"])
+    opened = scored.groupby("base_id")["ouvert"].any()
+    out = pd.DataFrame({
+        "score_agrege": wide["agrege"], "score_granulaire": wide["granulaire"],
+        "meilleur_niveau": wide.fillna(-1).idxmax(axis=1) if len(wide) else pd.Series(dtype=str),
+        "ouvert_a_un_niveau": opened,
+        "ecart_granulaire_agrege": (wide["granulaire"] - wide["agrege"]).round(1),
+    })
+    return out.reset_index()

@@ -1,0 +1,146 @@
+"""Charts in the house style: seaborn, French labels, colour-blind-safe palette, n shown, alt text,
+and the numbers behind the chart given as a table."""
+
+from __future__ import annotations
+
+import base64
+import io
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import pandas as pd  # noqa: E402
+import seaborn as sns  # noqa: E402
+from IPython.display import HTML  # noqa: E402
+
+from helpers.render.html import esc, table_html  # noqa: E402
+
+PALETTE = "colorblind"
+sns.set_theme(style="whitegrid", palette=PALETTE, font_scale=0.95)
+
+
+def png_data_uri(fig) -> str:
+    buffer = io.BytesIO()
+    # No metadata: same data, same bytes.
+    fig.savefig(buffer, format="png", dpi=110, bbox_inches="tight", metadata={"Software": None})
+    plt.close(fig)
+    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode()
+
+
+def figure_html(fig, alt: str, caption: str, data: pd.DataFrame, data_caption: str) -> HTML:
+    """The chart as an embedded image with alt text, followed by its numbers as a table."""
+    img = f'<img src="{png_data_uri(fig)}" alt="{esc(alt)}">'
+    return HTML(f'<figure class="carto">{img}<figcaption>{esc(caption)}</figcaption></figure>'
+                + table_html(data, data_caption))
+
+
+def horizontal_bars(data: pd.DataFrame, y: str, x: str, hue: str | None, *, title: str, xlabel: str,
+                    ylabel: str, alt: str, caption: str, data_caption: str) -> HTML:
+    """Horizontal bar chart (categories on y), counts on x, bars labelled with their value."""
+    height = 0.45 * data[y].nunique() * (1 if hue is None else 1 + 0.5 * (data[hue].nunique() - 1)) + 1.5
+    fig, ax = plt.subplots(figsize=(8.5, max(3.0, height)))
+    sns.barplot(data=data, y=y, x=x, hue=hue, ax=ax, orient="h", palette=PALETTE if hue else None,
+                color=None if hue else sns.color_palette(PALETTE)[0])
+    for container in ax.containers:
+        ax.bar_label(container, fmt="%d", padding=2, fontsize=8)
+    ax.set_title(title, loc="left", fontsize=12, fontweight="bold")
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    if hue:
+        sns.move_legend(ax, "upper center", bbox_to_anchor=(0.5, -0.14), ncol=data[hue].nunique(),
+                        title=None, frameon=False)
+    sns.despine(ax=ax, left=True)
+    return figure_html(fig, alt, caption, data, data_caption)
+
+
+def heatmap(matrix: pd.DataFrame, *, title: str, xlabel: str, ylabel: str, alt: str, caption: str,
+            data: pd.DataFrame, data_caption: str, fmt: str = ".0f", vmax: float = 100) -> HTML:
+    """Annotated heatmap (e.g. % of bases at the top value, producer × criterion); cividis is
+    perceptually uniform and readable with colour-vision deficiencies."""
+    fig, ax = plt.subplots(figsize=(1.6 * matrix.shape[1] + 3.5, 0.42 * matrix.shape[0] + 1.8))
+    sns.heatmap(matrix, annot=True, fmt=fmt, cmap="cividis", vmin=0, vmax=vmax, linewidths=0.5,
+                linecolor="white", cbar_kws={"label": "%", "shrink": 0.7}, ax=ax, annot_kws={"fontsize": 8})
+    ax.set_title(title, loc="left", fontsize=12, fontweight="bold")
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.tick_params(axis="x", rotation=0)
+    return figure_html(fig, alt, caption, data, data_caption)
+
+
+def intervals(data: pd.DataFrame, *, label: str, value: str, low: str, high: str, hue: str, title: str,
+              xlabel: str, alt: str, caption: str, table: pd.DataFrame, data_caption: str) -> HTML:
+    """Point estimates with their confidence interval, one row per label, one colour per hue value."""
+    labels = list(dict.fromkeys(data[label]))
+    hues = list(dict.fromkeys(data[hue]))
+    colors = sns.color_palette(PALETTE, len(hues))
+    fig, ax = plt.subplots(figsize=(8.5, 0.38 * len(labels) * max(1, len(hues) * 0.7) + 1.8))
+    step = 0.8 / max(1, len(hues))
+    for i, (name, color) in enumerate(zip(hues, colors, strict=True)):
+        sub = data[data[hue] == name]
+        y = [labels.index(v) - 0.4 + step * (i + 0.5) for v in sub[label]]
+        ax.errorbar(sub[value] * 100, y, xerr=[(sub[value] - sub[low]) * 100, (sub[high] - sub[value]) * 100],
+                    fmt="o", color=color, ecolor=color, capsize=3, label=name, markersize=5)
+    ax.set_yticks(range(len(labels)), labels)
+    ax.invert_yaxis()
+    ax.set_xlim(-2, 102)
+    ax.set_title(title, loc="left", fontsize=12, fontweight="bold")
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel("")
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=len(hues), frameon=False)
+    sns.despine(ax=ax, left=True)
+    return figure_html(fig, alt, caption, table, data_caption)
+
+
+def dumbbell(data: pd.DataFrame, *, label: str, left: str, right: str, left_name: str, right_name: str,
+             title: str, xlabel: str, alt: str, caption: str, table: pd.DataFrame, data_caption: str) -> HTML:
+    """Two values per row joined by a line (e.g. aggregated vs granular score per producer)."""
+    colors = sns.color_palette(PALETTE, 2)
+    fig, ax = plt.subplots(figsize=(8.5, 0.36 * len(data) + 1.8))
+    y = range(len(data))
+    ax.hlines(y, data[left], data[right], color="#999999", linewidth=2, zorder=1)
+    ax.scatter(data[left], y, color=colors[0], label=left_name, zorder=2, s=36)
+    ax.scatter(data[right], y, color=colors[1], label=right_name, zorder=2, s=36, marker="D")
+    ax.set_yticks(list(y), data[label])
+    ax.invert_yaxis()
+    ax.set_xlim(-2, 102)
+    ax.set_title(title, loc="left", fontsize=12, fontweight="bold")
+    ax.set_xlabel(xlabel)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=2, frameon=False)
+    sns.despine(ax=ax, left=True)
+    return figure_html(fig, alt, caption, table, data_caption)
+
+
+def vertical_bars(data: pd.DataFrame, x: str, y: str, *, title: str, xlabel: str, ylabel: str, alt: str,
+                  caption: str, table: pd.DataFrame, data_caption: str) -> HTML:
+    """Counts over an ordered axis (e.g. answers per day), one bar each, labels rotated."""
+    fig, ax = plt.subplots(figsize=(9, 3.6))
+    ax.bar(range(len(data)), data[y], color=sns.color_palette(PALETTE)[0])
+    ax.set_xticks(range(len(data)), data[x], rotation=60, ha="right", fontsize=8)
+    ax.set_title(title, loc="left", fontsize=12, fontweight="bold")
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    sns.despine(ax=ax)
+    return figure_html(fig, alt, caption, table, data_caption)
+
+
+def scatter(data: pd.DataFrame, x: str, y: str, size: str, label: str, *, labelled: int, title: str, xlabel: str,
+            ylabel: str, size_label: str, alt: str, caption: str, table: pd.DataFrame, data_caption: str) -> HTML:
+    """One point per row, area proportional to `size`; the `labelled` rows with the highest x are named."""
+    fig, ax = plt.subplots(figsize=(9, 5.5))
+    sizes = 30 + 270 * data[size] / max(float(data[size].max()), 1)
+    ax.scatter(data[x], data[y], s=sizes, color=sns.color_palette(PALETTE)[0], alpha=0.6, edgecolor="#333333",
+               linewidth=0.5)
+    for i, row in enumerate(data.nlargest(labelled, x).itertuples()):
+        ax.annotate(getattr(row, label), (getattr(row, x), getattr(row, y)), textcoords="offset points",
+                    xytext=(6, 6 if i % 2 == 0 else -12), fontsize=8)  # alternate above/below: fewer overlaps
+    for value in (min(data[size].max(), 5), data[size].max()):
+        ax.scatter([], [], s=30 + 270 * value / max(float(data[size].max()), 1), color=sns.color_palette(PALETTE)[0],
+                   alpha=0.6, label=f"{int(value)} {size_label}")
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.13), ncol=2, frameon=False, labelspacing=1.2)
+    ax.set_title(title, loc="left", fontsize=12, fontweight="bold")
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.set_ylim(-5, 105)
+    sns.despine(ax=ax)
+    return figure_html(fig, alt, caption, table, data_caption)

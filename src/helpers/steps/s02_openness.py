@@ -1,0 +1,55 @@
+"""Step 02 (notebook 02): score every assessed line and level, aggregate by producer and category."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from helpers.cartography.sources import official
+from helpers.core.config import resolve_path
+from helpers.core.tables import load_table, schema, write_processed
+from helpers.steps.s01_clean import read_provenance
+
+WORKBOOK_02 = "ouverture.xlsx"
+BASE_COLUMNS = ["base", "gestionnaire", "gestionnaires", "typologie_1", "typologie_2"]
+
+
+@dataclass
+class OpennessRun:
+    bases: pd.DataFrame
+    evaluations: pd.DataFrame
+    scored: pd.DataFrame
+    producers: pd.DataFrame
+    categories: pd.DataFrame
+    per_base: pd.DataFrame
+    provenance: dict
+    weighting: str
+    min_bases_ranked: int
+    processed_dir: Path
+    written: list[Path] = field(default_factory=list)
+
+
+def score_openness(processed_dir: str | Path = "data/processed", min_bases_ranked: int = 5,
+                   weighting: str = "equal") -> OpennessRun:
+    """Notebook 02: score every assessed line and level, aggregate by producer and category, write."""
+    from helpers.openness import aggregation, scoring
+
+    scoring.weights(weighting)  # unknown weighting: fail before any work
+    processed = resolve_path(processed_dir)
+    provenance = read_provenance(processed)
+    bases = load_table(processed, "bases")
+    evaluations = load_table(processed, "evaluations")
+    merged = evaluations.merge(bases[["ligne_source", *BASE_COLUMNS]], on="ligne_source", how="left")
+    scored = scoring.score_lines(merged)
+    scored["score"] = scored[f"score_{weighting}"]
+    producers = aggregation.by_producer(scored, min_bases_ranked, weighting)
+    categories = aggregation.by_category(scored, min_bases_ranked, weighting)
+    columns = list(schema()["ouverture"]["champs"])
+    tables = {"ouverture": scored[columns], "ouverture_par_gestionnaire": producers,
+              "ouverture_par_typologie": categories}
+    tables = {name: frame[list(schema()[name]["champs"])] for name, frame in tables.items()}
+    written = write_processed(processed, tables, workbook_name=WORKBOOK_02, source=official())
+    return OpennessRun(bases, evaluations, scored, producers, categories, scoring.best_level(scored),
+                       provenance, weighting, min_bases_ranked, processed, written)

@@ -1,0 +1,55 @@
+"""Step 03 (notebook 03): everything the fiche of one producer needs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from helpers.core.config import resolve_path
+from helpers.core.errors import CartoError
+from helpers.core.tables import load_table
+from helpers.steps.s01_clean import read_provenance
+
+
+@dataclass
+class ProducerSheet:
+    producer: str
+    full_name: str
+    bases: pd.DataFrame  # the producer's lines (bases.csv)
+    scored: pd.DataFrame  # the producer's assessed lines and levels (ouverture.csv)
+    summary: pd.DataFrame  # its rows of ouverture_par_gestionnaire.csv
+    producers: pd.DataFrame  # every producer, for comparison
+    provenance: dict
+
+
+def producer_names(processed_dir: str | Path = "data/processed", min_lines: int = 1) -> list[str]:
+    """Individual producers with at least `min_lines` lines (co-managed lines count for each)."""
+    bases = load_table(resolve_path(processed_dir), "bases")
+    counts = bases["gestionnaires"].str.split("|").explode().value_counts()
+    return sorted(name for name, n in counts.items() if name and n >= min_lines)
+
+
+def producer_sheet(processed_dir: str | Path = "data/processed", producer: str = "") -> ProducerSheet:
+    """Notebook 03: everything about one producer; an unknown name fails before any other work."""
+    processed = resolve_path(processed_dir)
+    valid = producer_names(processed)
+    if producer not in valid:
+        raise CartoError(processed / "bases.csv",
+                         f"gestionnaire inconnu « {producer} » ; noms valides : {', '.join(valid)}")
+    bases = load_table(processed, "bases")
+    mine = bases[bases["gestionnaires"].str.split("|").map(lambda names: producer in names)]
+    scored = load_table(processed, "ouverture")
+    producers = load_table(processed, "ouverture_par_gestionnaire")
+    return ProducerSheet(producer, _full_name(mine, producer), mine,
+                         scored[scored["ligne_source"].isin(mine["ligne_source"])],
+                         producers[producers["gestionnaire"] == producer], producers, read_provenance(processed))
+
+
+def _full_name(lines: pd.DataFrame, producer: str) -> str:
+    for names, full in zip(lines["gestionnaires"], lines["gestionnaire_nom_complet"], strict=True):
+        parts, fulls = names.split("|"), full.split(" / ")
+        if len(parts) == len(fulls):
+            return fulls[parts.index(producer)]
+    return producer

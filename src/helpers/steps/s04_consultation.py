@@ -1,0 +1,165 @@
+"""Notebook 04: read the consultation export against its questionnaire, screen, match, analyse, write.
+
+With no export given, a synthetic one (and its spec) is generated into processed_dir from the
+cartography there. Everything is computed before anything is written: a bad spec or export raises the
+project's own exception and leaves the processed data as they were.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from helpers.cartography.sources import official
+from helpers.consultation import demand, tallies
+from helpers.consultation.aliases import alias_table
+from helpers.consultation.answers import Answers, read_answers
+from helpers.consultation.matching import match_keys, mentions_table
+from helpers.consultation.questionnaire import Questionnaire, load_questionnaire
+from helpers.consultation.redaction import neutralise_formulas, publishable_series
+from helpers.consultation.screening import ANALYSED, campaigns, screen
+from helpers.consultation.synthetic import write_synthetic_consultation
+from helpers.consultation.themes import TextAnalysis, analyse_texts
+from helpers.core.config import data_file, resolve_path
+from helpers.core.errors import QuestionnaireError
+from helpers.core.storage import write_bytes_atomic
+from helpers.core.tables import load_table, schema, write_processed
+from helpers.steps.s01_clean import read_provenance
+
+WORKBOOK_04 = "consultation.xlsx"
+PROVENANCE_04 = "consultation.json"
+
+
+@dataclass
+class ConsultationRun:
+    answers: Answers
+    spec: Questionnaire
+    synthetic_answers: bool
+    provenance: dict  # of the cartography (notebook 01)
+    screened: pd.DataFrame  # every answer received, published texts, statut, motif, campagne
+    analysed: pd.DataFrame
+    mentions: pd.DataFrame  # (numero, question, mention, cle) of analysed answers
+    matching: pd.DataFrame  # consultation_rapprochements
+    requests: pd.DataFrame  # consultation_demandes
+    producers: pd.DataFrame  # consultation_par_gestionnaire
+    review: pd.DataFrame  # consultation_non_rapprochees
+    profiles: pd.DataFrame
+    choices: pd.DataFrame
+    campaigns: pd.DataFrame
+    texts: TextAnalysis
+    n_themes: int
+    processed_dir: Path
+    profile_columns: dict[str, str] = field(default_factory=dict)
+    written: list[Path] = field(default_factory=list)
+
+    @property
+    def synthetic(self) -> bool:
+        """The answers or the cartography are synthetic: the reports carry the banner."""
+        return self.synthetic_answers or bool(self.provenance.get("synthetique"))
+
+
+def _input(path: str | Path) -> Path:
+    explicit = Path(path).expanduser()
+    return explicit if explicit.exists() else resolve_path(explicit)
+
+
+def _inputs(answers_path, questionnaire_path, processed: Path, bases: pd.DataFrame) -> tuple[Path, Path, bool]:
+    if answers_path is None and questionnaire_path is None:
+        export, spec, _ = write_synthetic_consultation(processed, bases)
+        return export, spec, True
+    if answers_path is None or questionnaire_path is None:
+        given = "answers_path" if questionnaire_path is None else "questionnaire_path"
+        raise QuestionnaireError(_input(answers_path or questionnaire_path),
+                                 f"{given} est donné sans son complément : donnez l'export des réponses et son "
+                                 "questionnaire, ou aucun des deux (échantillon synthétique)")
+    return _input(answers_path), _input(questionnaire_path), False
+
+
+def _published(screened: pd.DataFrame, spec: Questionnaire) -> pd.DataFrame:
+    """consultation_reponses: one row per answer received, texts published."""
+    out = pd.DataFrame({"numero": screened["numero"], "id": publishable_series(screened["id"], 100),
+                        "profil": screened["profil"],
+                        "date": screened["date"].dt.strftime("%Y-%m-%dT%H:%M:%S").fillna(""),
+                        "statut": screened["statut"], "motif_exclusion": screened["motif_exclusion"],
+                        "campagne": screened["campagne"]})
+    for question in spec.questions:
+        out[f"reponse_{question.id}"] = publishable_series(screened[question.id])
+    return out
+
+
+def _campaigns(screened: pd.DataFrame, spec: Questionnaire) -> pd.DataFrame:
+    """consultation_campagnes, with the text of each campaign (published, cut as a quote)."""
+    table = campaigns(screened, spec)
+    first = screened[screened["campagne"] != ""].drop_duplicates("campagne").set_index("campagne")
+    text = first[[q.id for q in spec.of_kind("free_text")]].apply(lambda row: "\n".join(v for v in row if v), axis=1)
+    limit = data_file("consultation.yml")["publication"]["citation_max"]
+    table["texte"] = table["campagne"].map(publishable_series(text, limit)) if len(table) else ""
+    return table
+
+
+def _documents(analysed: pd.DataFrame, spec: Questionnaire) -> pd.DataFrame:
+    """Free texts to analyse: one per analysed answer that wrote one, one per campaign."""
+    columns = [q.id for q in spec.of_kind("free_text")]
+    if not columns:
+        return pd.DataFrame(columns=["numero", "profil", "campagne", "texte"])
+    text = analysed[columns].apply(lambda row: "\n".join(v for v in row if v), axis=1)
+    docs = analysed[["numero", "profil", "campagne"]].assign(texte=publishable_series(text))
+    docs = docs[docs["texte"] != ""]
+    return docs[(docs["campagne"] == "") | ~docs["campagne"].duplicated()]
+
+
+def analyse_consultation(answers_path: str | Path | None = None, questionnaire_path: str | Path | None = None,
+                         processed_dir: str | Path = "data/processed", n_themes: int | None = None) -> ConsultationRun:
+    """Notebook 04: the whole analysis of the consultation; writes its tables into processed_dir."""
+    processed = resolve_path(processed_dir)
+    provenance = read_provenance(processed)
+    bases = load_table(processed, "bases")
+    answers_file, spec_file, synthetic = _inputs(answers_path, questionnaire_path, processed, bases)
+    spec = load_questionnaire(spec_file)  # validated before the export is read
+    answers = read_answers(answers_file, spec)
+    frame = answers.frame.copy()
+    frame["profil"] = tallies.unify_spellings(publishable_series(frame["profil"], 100))
+    screened = screen(frame, spec)
+    analysed = screened[screened["statut"] == ANALYSED]
+    mentions = mentions_table(analysed, spec.of_kind("datasets"))
+    matches = match_keys(mentions["cle"].unique().tolist(), alias_table(bases))
+    accepted = demand.accepted_pairs(mentions, matches)
+    requests = demand.requests_per_base(accepted, bases, analysed)
+    matching = demand.matching_table(mentions, matches, bases)
+    n_themes = n_themes or data_file("consultation.yml")["textes"]["themes"]
+    texts = analyse_texts(_documents(analysed, spec), n_themes)
+    campaign_table = _campaigns(screened, spec)
+    run = ConsultationRun(
+        answers, spec, synthetic, provenance, screened, analysed, mentions, matching, requests,
+        demand.requests_per_producer(accepted, bases), demand.review_list(matching, mentions, bases),
+        tallies.profiles(analysed), tallies.all_choices(analysed, list(spec.questions)), campaign_table, texts,
+        n_themes, processed, demand.profile_columns(sorted(analysed["profil"].unique())))
+    tables = {"consultation_reponses": _published(screened, spec), "consultation_demandes": requests,
+              "consultation_par_gestionnaire": run.producers, "consultation_rapprochements": matching,
+              "consultation_non_rapprochees": run.review, "consultation_choix": run.choices,
+              "consultation_campagnes": campaign_table, "consultation_themes": texts.themes,
+              "consultation_termes": texts.terms}
+    tables = {name: neutralise_formulas(_ordered(name, frame)) for name, frame in tables.items()}
+    run.written = write_processed(processed, tables, workbook_name=WORKBOOK_04, source=official())
+    run.written.append(write_bytes_atomic(processed / PROVENANCE_04, _provenance(run).encode()))
+    return run
+
+
+def _ordered(name: str, frame: pd.DataFrame) -> pd.DataFrame:
+    declared = list(schema()[name]["champs"])
+    return frame[declared + [c for c in frame.columns if c not in declared]]
+
+
+def _provenance(run: ConsultationRun) -> str:
+    answers = run.answers
+    facts = {"fichier": answers.path.name, "sha256": answers.sha256, "questionnaire": run.spec.path.name,
+             "synthetique": run.synthetic_answers, "format": answers.file_format, "encodage": answers.encoding,
+             "separateur": answers.separator, "recues": len(run.screened), "analysees": len(run.analysed)}
+    return json.dumps(facts, ensure_ascii=False, indent=2) + "\n"
+
+
+def read_consultation_provenance(processed_dir: str | Path = "data/processed") -> dict:
+    return read_provenance(processed_dir, PROVENANCE_04, "04")

@@ -1,0 +1,150 @@
+"""Notebook 05: demand (consultation, notebook 04) joined with openness (notebook 02), one row per base.
+
+Openness of a base at a level is that of its least open line (as in notebook 02's aggregates). Demand
+and openness levels, and the priority classes built from them, are data (data/priorites.yml); the
+first class whose conditions a base meets is its class.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from helpers.cartography.sources import official
+from helpers.consultation.redaction import neutralise_formulas
+from helpers.core.config import data_file, resolve_path
+from helpers.core.tables import load_table, schema, write_processed
+from helpers.openness.aggregation import one_per_base
+from helpers.steps.s01_clean import read_provenance
+from helpers.steps.s04_consultation import read_consultation_provenance
+
+WORKBOOK_05 = "priorites.xlsx"
+LEVELS = ("agrege", "granulaire")
+
+
+def rules() -> dict:
+    return data_file("priorites.yml")
+
+
+@dataclass
+class PriorityRun:
+    priorities: pd.DataFrame  # priorites.csv, in priority order
+    producers: pd.DataFrame  # demand and openness per producer
+    strong_threshold: int  # respondents from which demand is "forte"
+    analysed: int  # analysed answers of the consultation
+    provenance: dict  # cartography (notebook 01)
+    consultation: dict  # consultation (notebook 04)
+    processed_dir: Path
+    written: list[Path] = field(default_factory=list)
+
+    @property
+    def synthetic(self) -> bool:
+        return bool(self.provenance.get("synthetique") or self.consultation.get("synthetique"))
+
+
+def openness_per_base(scored: pd.DataFrame) -> pd.DataFrame:
+    """Per base: open, score and missing criteria at each level (least open line), and what to do."""
+    least = one_per_base(scored, [])
+    labels = data_file("vocabulaire.yml")["niveaux"]
+    out = pd.DataFrame({"base_id": sorted(scored["base_id"].unique())}).set_index("base_id")
+    for level in LEVELS:
+        rows = least[least["niveau"] == level].set_index("base_id")
+        out[f"ouvert_{level}"] = rows["ouvert"].astype(object)
+        out[f"score_{level}"] = rows["score_equal"]
+        out[f"criteres_manquants_{level}"] = rows["criteres_manquants"]
+        out[f"criteres_inconnus_{level}"] = rows["criteres_inconnus"]
+        out[f"acces_{level}"] = rows["acces"]
+        todo = [" ; ".join(([a] if a else []) + ([f"vérifier {u.replace('|', ', ')} (non renseigné ou hors "
+                                                  "vocabulaire)"] if u else []))
+                for a, u in zip(rows["actions"], rows["criteres_inconnus"], strict=True)]
+        todo = pd.Series(todo, index=rows.index)
+        out[f"actions_{level}"] = (labels[level].lower() + " : " + todo[todo != ""])
+    out["ouvert_a_un_niveau"] = out[[f"ouvert_{lv}" for lv in LEVELS]].eq(True).any(axis=1)
+    out["meilleur_score"] = out[[f"score_{lv}" for lv in LEVELS]].max(axis=1)
+    access = out[[f"acces_{lv}" for lv in LEVELS]]
+    out["acces_ferme"] = (access.eq("Accès fermé") | access.isna()).all(axis=1) & access.notna().any(axis=1)
+    out["actions"] = out[[f"actions_{lv}" for lv in LEVELS]].apply(
+        lambda row: " ; ".join(a for a in row if isinstance(a, str)), axis=1)
+    return out.reset_index()
+
+
+def demand_levels(counts: pd.Series) -> tuple[pd.Series, int]:
+    """forte / moyenne / aucune per base, and the respondents from which demand is "forte"."""
+    spec = rules()["demande"]
+    requested = counts[counts > 0]
+    quantile = float(np.quantile(requested, spec["quantile_forte"])) if len(requested) else 0.0
+    threshold = max(int(np.ceil(quantile)), spec["min_forte"])
+    levels = np.where(counts >= threshold, "forte", np.where(counts > 0, "moyenne", "aucune"))
+    return pd.Series(levels, index=counts.index), threshold
+
+
+def openness_level(row: pd.Series) -> str:
+    if pd.isna(row["meilleur_score"]):
+        return "non_evaluee"
+    if row["ouvert_a_un_niveau"]:
+        return "ouverte"
+    return "partielle" if row["meilleur_score"] >= rules()["ouverture"]["score_partiel"] else "fermee"
+
+
+def priority_class(demand: str, openness: str) -> tuple[int, str]:
+    for i, spec in enumerate(rules()["classes"]):
+        if demand in spec["demande"] and openness in spec["ouverture"]:
+            return i, spec["libelle"]
+    return len(rules()["classes"]), "Sans classe"
+
+
+def per_producer(table: pd.DataFrame, bases: pd.DataFrame, requests: pd.DataFrame) -> pd.DataFrame:
+    """Per producer: respondents naming one of its bases (notebook 04), its bases, share open, mean score."""
+    owners = bases.drop_duplicates("base_id")[["base_id", "gestionnaires"]]
+    owners = owners.assign(gestionnaire=owners["gestionnaires"].str.split("|")).explode("gestionnaire")
+    rows = owners[owners["gestionnaire"].fillna("") != ""].merge(table.drop(columns="gestionnaire"), on="base_id")
+    assessed = rows[rows["niveau_ouverture"] != "non_evaluee"]
+    out = pd.DataFrame({"n_bases": rows.groupby("gestionnaire")["base_id"].nunique(),
+                        "n_evaluees": assessed.groupby("gestionnaire")["base_id"].nunique(),
+                        "n_ouvertes": assessed.groupby("gestionnaire")["ouvert_a_un_niveau"].sum(),
+                        "score_moyen": assessed.groupby("gestionnaire")["meilleur_score"].mean().round(1)})
+    out = out.fillna({"n_evaluees": 0, "n_ouvertes": 0}).astype({"n_evaluees": int, "n_ouvertes": int})
+    out["part_ouvertes"] = (out["n_ouvertes"] / out["n_evaluees"].replace(0, np.nan)).round(4)
+    demand = requests.set_index("gestionnaire")
+    out["n_repondants"] = demand["n_repondants"].reindex(out.index).fillna(0).astype(int)
+    out["n_bases_demandees"] = demand["n_bases_demandees"].reindex(out.index).fillna(0).astype(int)
+    return out.reset_index().sort_values(["n_repondants", "gestionnaire"], ascending=[False, True])
+
+
+def prioritise(processed_dir: str | Path = "data/processed") -> PriorityRun:
+    """Notebook 05: one row per base with its demand, openness and priority class; written as priorites."""
+    processed = resolve_path(processed_dir)
+    provenance, consultation = read_provenance(processed), read_consultation_provenance(processed)
+    bases = load_table(processed, "bases")
+    scored = load_table(processed, "ouverture")
+    requests = load_table(processed, "consultation_demandes")
+    producers_demand = load_table(processed, "consultation_par_gestionnaire")
+    unique = bases.drop_duplicates("base_id").set_index("base_id")
+    table = pd.DataFrame({"base_id": unique.index, "base": unique["base"].to_numpy(),
+                          "gestionnaire": unique["gestionnaire"].to_numpy(),
+                          "gestionnaire_nom_complet": unique["gestionnaire_nom_complet"].to_numpy()})
+    counts = requests.set_index("base_id")["n_repondants"].astype(int)
+    table["n_repondants"] = table["base_id"].map(counts).fillna(0).astype(int)
+    analysed = int(consultation.get("analysees", 0))
+    table["part_repondants"] = (table["n_repondants"] / max(analysed, 1)).round(4)
+    levels, threshold = demand_levels(table.set_index("base_id")["n_repondants"])
+    table["niveau_demande"] = table["base_id"].map(levels)
+    table = table.merge(openness_per_base(scored), on="base_id", how="left")
+    table["ouvert_a_un_niveau"] = table["ouvert_a_un_niveau"].eq(True)
+    table["acces_ferme"] = table["acces_ferme"].eq(True)
+    table["actions"] = table["actions"].fillna("")
+    table["niveau_ouverture"] = table.apply(openness_level, axis=1)
+    classes = [priority_class(d, o) for d, o in zip(table["niveau_demande"], table["niveau_ouverture"], strict=True)]
+    table["_classe"], table["classe_priorite"] = [c[0] for c in classes], [c[1] for c in classes]
+    table["_score"] = table["meilleur_score"].fillna(-1)
+    table = table.sort_values(["_classe", "n_repondants", "_score", "base_id"], ascending=[True, False, True, True])
+    table["rang"] = range(1, len(table) + 1)
+    table = table[list(schema()["priorites"]["champs"])].reset_index(drop=True)
+    run = PriorityRun(table, per_producer(table, bases, producers_demand), threshold, analysed, provenance,
+                      consultation, processed)
+    run.written = write_processed(processed, {"priorites": neutralise_formulas(table)}, workbook_name=WORKBOOK_05,
+                                  source=official())
+    return run

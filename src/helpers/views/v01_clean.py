@@ -1,0 +1,138 @@
+"""What notebook 01 shows: counts, the cleaning log by rule, unified producers, shared bases."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from helpers.cartography.cleaning import CRITERIA
+from helpers.cartography.sources import official
+from helpers.core.config import data_file
+from helpers.steps.s01_clean import CleaningRun
+
+LEVEL_LABELS = data_file("vocabulaire.yml")["niveaux"]
+CRITERION_LABELS = {k: v["libelle"] for k, v in data_file("vocabulaire.yml")["criteres"].items()}
+
+
+MONTHS = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
+          "novembre", "décembre"]
+
+
+def french_date(iso: str) -> str:
+    year, month, day = (int(x) for x in iso.split("-"))
+    return f"{day} {MONTHS[month - 1]} {year}"
+
+
+def shorten(text: str, width: int = 80) -> str:
+    text = " ".join(str(text).split()) if "\n" in str(text) else str(text)
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def source_facts(run: CleaningRun) -> dict[str, str]:
+    ref = official()
+    status = ("fichier officiel (empreinte vérifiée)" if run.source.official
+              else "échantillon synthétique" if run.synthetic else "fichier non officiel (empreinte différente)")
+    return {
+        "Fichier": run.source.path.name,
+        "Provenance": run.source.origin + (f" — {run.source.note}" if run.source.note else ""),
+        "Statut": status,
+        "Empreinte sha256": run.source.sha256,
+        "Version de la cartographie": ("sans objet (données fictives)" if run.synthetic
+                                       else f"mise à jour du {french_date(ref['date'])}"),
+        "Licence": ref["licence"],
+        "Attribution": ref["attribution"],
+        "Feuille de données": f"{run.carto.data_sheet or 'export CSV'} "
+                              f"({len(run.carto.rows)} lignes de données, lignes {run.carto.rows[0][0]} "
+                              f"à {run.carto.rows[-1][0]})",
+        "Vocabulaire des critères": run.cleaned.vocabulary_source,
+    }
+
+
+def key_counts(run: CleaningRun) -> dict[str, int]:
+    bases, ev = run.cleaned.bases, run.cleaned.evaluations
+    assessed = ev[ev["evalue"]]
+    return {
+        "lignes": len(bases),
+        "bases distinctes": bases["base_id"].nunique(),
+        "gestionnaires distincts": bases["gestionnaires"].str.split("|").explode().replace("", None).nunique(),
+        "typologies de niveau 1": bases["typologie_1"].nunique(),
+        "typologies de niveau 2": bases[["typologie_1", "typologie_2"]].drop_duplicates().shape[0],
+        "lignes évaluées au niveau agrégé": int((assessed["niveau"] == "agrege").sum()),
+        "lignes évaluées au niveau granulaire": int((assessed["niveau"] == "granulaire").sum()),
+        "cellules corrigées ou signalées": len(run.cleaned.anomalies),
+    }
+
+
+def rules_table(run: CleaningRun) -> pd.DataFrame:
+    labels = data_file("vocabulaire.yml")["regles"]
+    log = run.cleaned.anomalies
+    rows = []
+    for rule, label in labels.items():
+        subset = log[log["regle"] == rule]
+        example = ""
+        if len(subset):
+            # The shortest case reads best as an example.
+            first = subset.loc[subset["valeur_source"].str.len().idxmin()]
+            example = (f"{first['cellule']} : « {shorten(first['valeur_source'])} » → "
+                       f"« {shorten(first['valeur_retenue'])} »")
+        rows.append({"Règle": rule, "Description": label, "Cellules": len(subset), "Exemple": example})
+    return pd.DataFrame(rows)
+
+
+def off_vocabulary(run: CleaningRun) -> pd.DataFrame:
+    log = run.cleaned.anomalies
+    flagged = log[log["regle"].isin(["hors_vocabulaire", "modalite_corrigee", "modalite_normalisee"])]
+    out = flagged.assign(
+        Niveau=flagged["niveau"].map(LEVEL_LABELS), Critère=flagged["colonne"].map(CRITERION_LABELS)
+    )
+    return out.rename(columns={"cellule": "Cellule", "valeur_source": "Valeur source",
+                               "valeur_retenue": "Valeur retenue", "regle": "Règle"})[
+        ["Cellule", "Niveau", "Critère", "Valeur source", "Valeur retenue", "Règle"]]
+
+
+def producer_spellings(run: CleaningRun) -> pd.DataFrame:
+    bases = run.cleaned.bases
+    grouped = bases.groupby("gestionnaire", sort=True).agg(
+        lignes=("ligne_source", "size"),
+        graphies=("gestionnaire_source", lambda s: " ; ".join(f"« {v} »" for v in sorted(set(s)))),
+        nom=("gestionnaire_nom_complet", "first"),
+        n_graphies=("gestionnaire_source", "nunique"),
+    ).reset_index()
+    changed = grouped[(grouped["n_graphies"] > 1) | (grouped.apply(
+        lambda r: r["graphies"] != f"« {r['gestionnaire']} »", axis=1))]
+    return changed.rename(columns={"gestionnaire": "Gestionnaire canonique", "nom": "Nom complet",
+                                   "graphies": "Graphies dans la source", "lignes": "Lignes"})[
+        ["Gestionnaire canonique", "Nom complet", "Graphies dans la source", "Lignes"]]
+
+
+def shared_bases(run: CleaningRun) -> pd.DataFrame:
+    bases = run.cleaned.bases
+    multi = bases[bases["n_lignes_base"] > 1]
+    out = multi.groupby(["base_id", "base", "gestionnaire"], sort=False).agg(
+        lignes=("ligne_source", lambda s: ", ".join(map(str, s))),
+        typologies=("typologie_2", lambda s: " ; ".join(dict.fromkeys(s))),
+        n=("ligne_source", "size"),
+    ).reset_index()
+    return out.rename(columns={"base_id": "Identifiant", "base": "Base", "gestionnaire": "Gestionnaire",
+                               "lignes": "Lignes source", "typologies": "Typologies (niveau 2)",
+                               "n": "Nombre de lignes"})
+
+
+def assessed_by_category(run: CleaningRun) -> pd.DataFrame:
+    ev = run.cleaned.evaluations.merge(run.cleaned.bases[["ligne_source", "typologie_1"]], on="ligne_source")
+    counts = ev[ev["evalue"]].groupby(["typologie_1", "niveau"]).size().rename("Lignes évaluées")
+    frame = counts.reset_index().rename(columns={"typologie_1": "Typologie (niveau 1)"})
+    frame["Niveau"] = frame.pop("niveau").map(LEVEL_LABELS)
+    return frame.sort_values(["Typologie (niveau 1)", "Niveau"]).reset_index(drop=True)
+
+
+def criteria_filled(run: CleaningRun) -> pd.DataFrame:
+    ev = run.cleaned.evaluations
+    rows = []
+    for level, label in LEVEL_LABELS.items():
+        sub = ev[ev["niveau"] == level]
+        row = {"Niveau": label, "Lignes évaluées": int(sub["evalue"].sum()),
+               "Lignes non évaluées": int((~sub["evalue"]).sum())}
+        for key in CRITERIA:
+            row[f"{CRITERION_LABELS[key]} renseigné"] = int((sub[key] != "").sum())
+        rows.append(row)
+    return pd.DataFrame(rows)

@@ -1,0 +1,72 @@
+"""The method annex of report 04: where the answers come from, the questionnaire, and every rule
+with the thresholds of data/consultation.yml."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from helpers.consultation.questionnaire import KINDS
+from helpers.core.config import data_file
+from helpers.steps.s04_consultation import ConsultationRun
+from helpers.views.v04_consultation import pct
+
+
+def questionnaire(run: ConsultationRun) -> pd.DataFrame:
+    spec = run.spec
+    rows = [("Catégorie de répondant", spec.respondent_column, "catégorie", ""),
+            *[(q.id, q.column, KINDS[q.kind], q.separator or "") for q in spec.questions]]
+    if spec.id_column:
+        rows.insert(0, ("Identifiant", spec.id_column, "identifiant", ""))
+    if spec.date_column:
+        rows.insert(1 if spec.id_column else 0, ("Date", spec.date_column, "date", ""))
+    return pd.DataFrame(rows, columns=["Question", "Colonne de l'export", "Type", "Séparateur"])
+
+
+def source_facts(run: ConsultationRun) -> dict[str, str]:
+    answers = run.answers
+    status = "échantillon synthétique généré par le projet" if run.synthetic_answers else "export fourni"
+    fmt = answers.file_format.upper() + (f", encodage {answers.encoding}, séparateur « {answers.separator} »"
+                                         if answers.file_format == "csv" else "")
+    return {"Fichier des réponses": f"{answers.path.name} ({status})", "Format": fmt,
+            "Empreinte sha256": answers.sha256, "Questionnaire": run.spec.path.name,
+            "Dates illisibles": str(answers.undated) if run.spec.date_column else "pas de colonne de date",
+            "Cartographie": "synthétique" if run.provenance.get("synthetique") else run.provenance.get("fichier", "")}
+
+
+def method(run: ConsultationRun) -> dict[str, str]:
+    rules = data_file("consultation.yml")
+    match, camp, text = rules["rapprochement"], rules["campagnes"], rules["textes"]
+    masks = ", ".join(rules["publication"]["masques"].values())
+    return {
+        "Réponses exclues": "Une réponse sans aucune réponse aux questions est vide. Quand l'export a un "
+                            "identifiant et qu'il se répète, la soumission la plus récente remplace les précédentes. "
+                            "Hors campagnes, une réponse avec texte libre identique en tout (catégorie et questions, "
+                            "casse et espaces ignorés) à une réponse antérieure est un doublon. Les réponses "
+                            "exclues restent dans consultation_reponses.csv avec leur motif.",
+        "Campagnes": f"Même texte libre (au moins {camp['longueur_min']} caractères, casse et espaces ignorés) "
+                     f"dans au moins {camp['taille_min']} réponses et au moins {pct(camp['part_min'], 2)} d'entre "
+                     f"elles, soit {run.screened.attrs.get('taille_campagne', camp['taille_min'])} réponses ici. Les "
+                     "réponses de campagne sont comptées comme les répondants qu'elles sont, signalées, et leur "
+                     "texte ne compte qu'une fois dans l'analyse des textes.",
+        "Répondants, pas cellules": "Chaque effectif compte des répondants : une base citée deux fois par la même "
+                                    "personne compte une fois. Les parts des questions à choix multiples se cumulent "
+                                    "au-delà de 100 %.",
+        "Rapprochement des bases": f"Dictionnaire d'alias construit à partir de la cartographie (nom complet, sigles "
+                                   f"entre parenthèses, parties du nom, nom sans mot de tête, sigles dans le nom), "
+                                   f"comparé sans casse, accents, ponctuation ni mots génériques ; puis score flou "
+                                   f"(rapidfuzz). Accepté à partir de {match['accepte']} sur 100 si aucune autre base "
+                                   f"n'est à moins de {match['marge']} points ; à vérifier de {match['a_verifier']} à "
+                                   f"{match['accepte']} ; en dessous, absente de la cartographie. Seules les mentions "
+                                   f"acceptées comptent comme demandes.",
+        "Données absentes": f"Les mentions non rapprochées semblables (score d'au moins {match['regroupement']}) "
+                            "forment un groupe, nommé par sa graphie la plus fréquente. Une mention peut être absente "
+                            "par synonymie (« causes de décès » pour « causes de mortalité ») : la liste est à relire.",
+        "Textes libres": f"Textes normalisés, données personnelles masquées, mots vides retirés sauf les négations et "
+                         f"« ouvert* », lemmatisés avec spaCy (fr_core_news_sm). Termes distinctifs : écart de TF-IDF "
+                         f"moyen entre une catégorie (au moins {text['profil_min']} textes) et les autres. Thèmes : "
+                         f"factorisation NMF en {run.n_themes} thèmes, graine fixe ; ce sont des pistes de lecture, "
+                         "pas des résultats : leurs libellés sont leurs termes les plus lourds.",
+        "Publication": f"Tout texte publié est nettoyé des caractères invisibles, ses données personnelles masquées "
+                       f"({masks}), coupé à {rules['publication']['longueur_max']} caractères ; dans les CSV et XLSX, "
+                       "une cellule commençant par =, +, - ou @ est précédée d'une apostrophe.",
+    }

@@ -1,0 +1,243 @@
+"""What report 04 (consultation) shows, as French-labelled frames and HTML blocks.
+
+Every text that comes from the answers was made publishable upstream (helpers.consultation.redaction) and is
+escaped here (helpers.render.html.esc / table_html): no answer text ever enters the HTML unescaped.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+from IPython.display import HTML
+
+from helpers.consultation.screening import ANALYSED
+from helpers.consultation.tallies import OVERALL
+from helpers.core.config import data_file
+from helpers.render import figures
+from helpers.render import html as report
+from helpers.render.html import esc, table_html
+from helpers.steps.s04_consultation import ConsultationRun
+from helpers.views.v01_clean import shorten
+
+SYNTHETIC_ANSWERS = (
+    "<strong>Données synthétiques</strong> — les réponses analysées ici ont été générées par le projet : les "
+    "réponses à la consultation de 2014 n'ont jamais été publiées. Leurs chiffres ne décrivent aucun répondant "
+    "réel et ne doivent pas être cités."
+)
+
+
+def banner(run: ConsultationRun) -> HTML:
+    """The banner when the answers or the cartography are synthetic, saying which."""
+    cartography = bool(run.provenance.get("synthetique"))
+    notes = []
+    if run.synthetic_answers and cartography:
+        notes.append("Les réponses à la consultation sont elles aussi synthétiques.")
+    if cartography and run.provenance.get("note"):
+        notes.append(run.provenance["note"])
+    if run.synthetic_answers and not cartography:
+        notes.append("La cartographie est le fichier officiel : les bases demandées sont réelles, les demandes non.")
+    return report.banner(run.synthetic, " ".join(notes), report.SYNTHETIC_TEXT if cartography else SYNTHETIC_ANSWERS)
+
+
+def pct(value: float, digits: int = 0) -> str:
+    """"12 %"; one decimal below 10 % ("0,7 %") so that a small share never reads as 0."""
+    if pd.isna(value):
+        return ""
+    digits = max(digits, 1) if 0 < value < 0.1 else digits
+    return f"{100 * value:.{digits}f}\u00a0%".replace(".", ",")  # no-break space: "12 %" never splits
+
+
+def _ordered_profiles(run: ConsultationRun, sizes: pd.Series) -> list[str]:
+    """Categories with enough respondents for a breakdown, most frequent first (as in section 2)."""
+    minimum = data_file("consultation.yml")["textes"]["profil_min"]
+    return [p for p in run.profiles["profil"] if p in sizes.index and sizes[p] >= minimum]
+
+
+def headline(run: ConsultationRun) -> dict[str, str]:
+    screened = run.screened
+    in_campaign = int((run.analysed["campagne"] != "").sum())
+    return {
+        "réponses reçues": f"{len(screened)}",
+        "réponses analysées": f"{len(run.analysed)}",
+        "réponses exclues": f"{int((screened['statut'] != ANALYSED).sum())}",
+        "campagnes (réponses)": f"{len(run.campaigns)} ({in_campaign})",
+        "bases de la cartographie demandées": f"{len(run.requests)}",
+        "données absentes de la cartographie (groupes)": f"{int((run.review['groupe'] != '').sum())}",
+    }
+
+
+def flow(run: ConsultationRun) -> pd.DataFrame:
+    """Answers received -> excluded, with reason -> analysed (-> of which in campaigns)."""
+    screened = run.screened
+    rows = [("Réponses reçues", len(screened), "")]
+    for reason, n in screened.loc[screened["statut"] != ANALYSED, "motif_exclusion"].value_counts().items():
+        rows.append((f"− exclue : {reason}", -int(n), ""))
+    rows.append(("= Réponses analysées", len(run.analysed), "100 %"))
+    in_campaign = int((run.analysed["campagne"] != "").sum())
+    rows.append(("dont réponses de campagne (comptées, signalées)", in_campaign,
+                 pct(in_campaign / max(len(run.analysed), 1))))
+    return pd.DataFrame(rows, columns=["Étape", "Réponses", "Part des réponses analysées"])
+
+
+def per_day(run: ConsultationRun) -> tuple[pd.DataFrame, pd.DataFrame] | None:
+    """Analysed answers per day (None when the export has no readable date)."""
+    dates = run.analysed["date"].dropna()
+    if dates.empty:
+        return None
+    days = dates.dt.normalize().value_counts().sort_index()
+    full = pd.date_range(days.index.min(), days.index.max(), freq="D")
+    days = days.reindex(full, fill_value=0)
+    data = pd.DataFrame({"Jour": [d.strftime("%d/%m") for d in days.index], "Réponses": days.to_numpy()})
+    return data, data.rename(columns={"Jour": "Jour (jj/mm)", "Réponses": "Réponses analysées"})
+
+
+def profiles(run: ConsultationRun) -> pd.DataFrame:
+    """Respondents per category (chart data, also shown as its table)."""
+    table = run.profiles
+    return pd.DataFrame({"Catégorie": table["profil"], "Répondants": table["n_repondants"],
+                         "Part des répondants": table["part"].map(pct)})
+
+
+def _base_label(name: str, producer: str) -> str:
+    return f"{shorten(name, 60)} ({shorten(producer, 20)})"
+
+
+def top_requests(run: ConsultationRun, n: int = 20) -> pd.DataFrame:
+    """The most requested bases (chart data, also shown as its table)."""
+    top = run.requests.head(n)
+    return pd.DataFrame({
+        "Base": [_base_label(b, g) for b, g in zip(top["base"], top["gestionnaire"], strict=True)],
+        "Identifiant": top["base_id"], "Répondants": top["n_repondants"],
+        "Part des répondants": top["part_repondants"].map(lambda v: pct(v, 1)),
+        "dont campagnes": top["n_dont_campagnes"]})
+
+
+def requests_by_profile(run: ConsultationRun, n: int = 15) -> pd.DataFrame:
+    """% of each category's respondents naming each of the most requested bases (categories ≥ 20)."""
+    sizes = run.profiles.set_index("profil")["n_repondants"]
+    kept = _ordered_profiles(run, sizes)
+    top = run.requests.head(n)
+    table = pd.DataFrame({"Base": [shorten(b, 70) for b in top["base"]]})
+    for profile in kept:
+        column = run.profile_columns[profile]
+        table[f"{profile} (n={sizes[profile]})"] = (top[column] / sizes[profile]).map(pct).to_numpy()
+    table[f"Ensemble (n={len(run.analysed)})"] = top["part_repondants"].map(pct).to_numpy()
+    return table
+
+
+def matching_summary(run: ConsultationRun) -> pd.DataFrame:
+    table = run.matching
+    rows = []
+    for label, sub in table.groupby("statut_libelle", sort=False):
+        methods = sub["methode"].value_counts()
+        detail = ", ".join(f"{m} : {n}" for m, n in methods.items() if m)
+        rows.append({"Résultat": label, "Mentions distinctes": len(sub), "Occurrences": int(sub["n_mentions"].sum()),
+                     "Détail": detail})
+    order = {"rapprochée": 0, "à vérifier": 1, "ambiguë": 2, "absente de la cartographie": 3}
+    return pd.DataFrame(rows).sort_values("Résultat", key=lambda s: s.map(order)).reset_index(drop=True)
+
+
+def choice_questions(run: ConsultationRun) -> list:
+    return [q for q in run.spec.questions if q.is_choice]
+
+
+def choices_html(run: ConsultationRun) -> HTML:
+    """For each choice question: its chart (overall) and its table by category."""
+    blocks = []
+    for question in choice_questions(run):
+        data, base = choice_overall(run, question.id)
+        chart = figures.horizontal_bars(
+            data, y="Modalité", x="Répondants", hue=None, title=f"{shorten(question.column, 70)} (n = {base})",
+            xlabel="Répondants", ylabel="",
+            alt=f"Diagramme en barres : nombre de répondants ayant choisi chaque réponse à la question « "
+                f"{question.column} » ; valeurs et parts dans le tableau qui suit.",
+            caption="Base : répondants ayant répondu à la question. En choix multiple, un répondant peut choisir "
+                    "plusieurs réponses : les parts se cumulent au-delà de 100 %.",
+            data_caption=f"{question.column} — ensemble des répondants (n = {base})")
+        blocks.append(f"<h3>{esc(question.column)}</h3>{chart.data}" + table_html(
+            choice_by_profile(run, question.id),
+            f"{question.column} — part des répondants de chaque catégorie (n : répondants de la catégorie "
+            "ayant répondu)"))
+    return HTML("".join(blocks) or "<p>Le questionnaire n'a pas de question à choix.</p>")
+
+
+def choice_overall(run: ConsultationRun, question_id: str) -> tuple[pd.DataFrame, int]:
+    """Respondents per option, overall (chart data and table), and the base n."""
+    rows = run.choices[(run.choices["question"] == question_id) & (run.choices["profil"] == OVERALL)]
+    base = int(rows["base_n"].max()) if len(rows) else 0
+    return pd.DataFrame({"Modalité": [shorten(m, 60) for m in rows["modalite"]],
+                         "Répondants": rows["n_repondants"].astype(int),
+                         "Part des répondants à la question": rows["part"].map(pct)}), base
+
+
+def choice_by_profile(run: ConsultationRun, question_id: str) -> pd.DataFrame:
+    """Options × categories (categories with at least `profil_min` respondents to the question)."""
+    rows = run.choices[run.choices["question"] == question_id]
+    bases = rows.drop_duplicates("profil").set_index("profil")["base_n"]
+    kept = _ordered_profiles(run, bases.drop(OVERALL, errors="ignore")) + [OVERALL]
+    order = list(dict.fromkeys(rows.loc[rows["profil"] == OVERALL, "modalite"]))
+    wide = rows[rows["profil"].isin(kept)].pivot_table(index="modalite", columns="profil", values="part",
+                                                      aggfunc="first").reindex(order)
+    table = pd.DataFrame({"Modalité": wide.index})
+    for profile in kept:
+        table[f"{profile} (n={bases[profile]})"] = wide[profile].map(pct).fillna("0 %").to_numpy()
+    return table
+
+
+def missing(run: ConsultationRun) -> pd.DataFrame:
+    rows = run.review[run.review["groupe"] != ""]
+    return pd.DataFrame({"Groupe": rows["groupe"], "Donnée demandée": rows["mention"],
+                         "Autres graphies": rows["variantes"], "Répondants": rows["n_repondants"],
+                         "Question(s) (voir l'annexe)": rows["questions"].str.replace("|", ", ")})
+
+
+def to_review(run: ConsultationRun) -> pd.DataFrame:
+    rows = run.review[run.review["groupe"] == ""]
+    return pd.DataFrame({"Mention": rows["mention"], "Résultat": rows["statut"], "Répondants": rows["n_repondants"],
+                         "Score": rows["score"].round(0).astype("Int64"), "Bases candidates": rows["candidats"]})
+
+
+def campaigns(run: ConsultationRun) -> pd.DataFrame:
+    table = run.campaigns
+    return pd.DataFrame({"Campagne": table["campagne"], "Réponses": table["n_reponses"],
+                         "Part des réponses analysées": table["part"].map(lambda v: pct(v, 1)),
+                         "Catégorie principale": table["profil_principal"], "Texte": table["texte"]})
+
+
+def themes_html(run: ConsultationRun) -> HTML:
+    """Each candidate theme: its terms, its size, and its most representative answers as quotes."""
+    texts = run.texts
+    if texts.themes.empty:
+        return HTML(f"<p>{esc('Aucun thème : ' + texts.note)}</p>")
+    blocks = []
+    for theme in texts.themes.itertuples():
+        quotes = texts.quotes[texts.quotes["theme"] == theme.theme]
+        items = "".join(
+            f'<blockquote class="carto-quote">{esc(q.citation)}<footer>{esc(q.profil)}'
+            f'{esc(" — campagne " + q.campagne) if q.campagne else ""}</footer></blockquote>'
+            for q in quotes.itertuples())
+        blocks.append(f'<section class="carto-theme"><h3>{esc(theme.theme)} — {esc(theme.libelle)}</h3>'
+                      f"<p>{esc(f'{theme.n_textes} textes ({pct(theme.part_textes)}) ; termes : {theme.termes}')}"
+                      f"</p>{items}</section>")
+    return HTML("".join(blocks))
+
+
+def themes_by_profile(run: ConsultationRun) -> pd.DataFrame:
+    docs = run.texts.documents
+    docs = docs[docs["theme"] != ""]
+    sizes = docs["profil"].value_counts()
+    table = pd.DataFrame({"Thème": [f"{t.theme} — {t.libelle}" for t in run.texts.themes.itertuples()]})
+    for profile in _ordered_profiles(run, sizes):
+        shares = docs[docs["profil"] == profile]["theme"].value_counts(normalize=True)
+        table[f"{profile} (n={sizes[profile]})"] = run.texts.themes["theme"].map(shares).fillna(0).map(pct).to_numpy()
+    return table
+
+
+def distinctive_terms(run: ConsultationRun) -> pd.DataFrame:
+    terms = run.texts.terms
+    if terms.empty:
+        return pd.DataFrame(columns=["Catégorie", "Termes distinctifs (du plus au moins distinctif)"])
+    sizes = run.texts.documents["profil"].value_counts()
+    grouped = terms.groupby("profil")["terme"].apply(", ".join)
+    order = [p for p in _ordered_profiles(run, sizes) if p in grouped.index]
+    return pd.DataFrame({"Catégorie": [f"{p} ({sizes[p]} textes)" for p in order],
+                         "Termes distinctifs (du plus au moins distinctif)": grouped[order].to_numpy()})
