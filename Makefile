@@ -42,7 +42,7 @@ $(AXE): tests/browser/package-lock.json
 # Benchmarks (timings are reported as ratios against a baseline measured in the same run).
 bench: install
 	$(BIN)/python benchmarks/bench_reports.py
-	$(BIN)/python benchmarks/bench_consultation.py
+	$(BIN)/python benchmarks/bench_consultation.py --series 100000,300000,1000000
 
 lint: install
 	$(BIN)/python -m ruff check src tests notebooks benchmarks

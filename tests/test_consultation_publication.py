@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 
+import pandas as pd
 import pytest
 from consultation_helpers import fingerprints, processed_cartography
 from frictionless import validate
@@ -117,3 +118,12 @@ def test_outputs_are_byte_identical_on_a_rerun_and_a_valid_data_package(run):
     assert fingerprints(run.processed_dir) == before
     report_ = validate(run.processed_dir / "datapackage.json")
     assert report_.valid, report_.flatten(["resourceName", "rowNumber", "fieldName", "type", "note"])
+
+
+def test_per_answer_table_is_also_parquet_with_the_same_rows(run):
+    processed = run.processed_dir
+    from_csv = pd.read_csv(processed / "consultation_reponses.csv", dtype=str, keep_default_na=False)
+    from_parquet = pd.read_parquet(processed / "consultation_reponses.parquet")
+    assert list(from_parquet.columns) == list(from_csv.columns)
+    assert len(from_parquet) == len(from_csv)
+    assert from_parquet["numero"].tolist() == from_csv["numero"].astype(int).tolist()

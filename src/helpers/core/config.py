@@ -18,6 +18,7 @@ import yaml
 ENV_ROOT = "CARTO_SANTE_ROOT"  # a project copy to work in (tests, benchmarks)
 ENV_OFFLINE = "CARTO_SANTE_OFFLINE"  # "1": never try to download the official file
 ENV_URL = "CARTO_SANTE_URL"  # another address for the official file (tests: a local server)
+ENV_XLSX_MAX_ROWS = "CARTO_SANTE_XLSX_MAX_ROWS"  # rows per XLSX sheet (tests: a small limit)
 
 
 def env(name: str, default: str = "") -> str:
@@ -87,3 +88,13 @@ def data_file(name: str) -> dict:
     Callers must not mutate the result (it is shared).
     """
     return yaml.safe_load(data_text(name))
+
+
+def xlsx_max_rows() -> int:
+    """Rows a worksheet may hold, header included: ``sorties.yml`` (the Excel limit, 1,048,576), or
+    ``CARTO_SANTE_XLSX_MAX_ROWS``. Raises ``ValueError`` when the variable is not a positive integer."""
+    value = env(ENV_XLSX_MAX_ROWS) or str(data_file("sorties.yml")["xlsx"]["lignes_max"])
+    limit = int(value)
+    if limit < 2:
+        raise ValueError(f"{ENV_XLSX_MAX_ROWS} doit être un entier ≥ 2 (lu : {value})")
+    return limit

@@ -7,20 +7,21 @@ shared datapackage.json is read, merged and replaced under a lock: steps may run
 
 from __future__ import annotations
 
+import datetime as dt
 import fcntl
 import io
 import json
+import math
 import os
-import re
-import zipfile
+import tempfile
 from contextlib import contextmanager
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
-from openpyxl import Workbook
-from openpyxl.styles import Font
+import xlsxwriter
 
-from helpers.core.config import data_file
+from helpers.core.config import data_file, xlsx_max_rows
 from helpers.core.errors import SourceError
 from helpers.core.storage import write_bytes_atomic
 
@@ -46,43 +47,71 @@ def column_spec(table: dict, column: str) -> list:
 
 
 def csv_bytes(frame: pd.DataFrame) -> bytes:
+    """`frame` as UTF-8 CSV bytes: comma-separated, "\\n" line ends, no index column."""
     return frame.to_csv(index=False, lineterminator="\n").encode("utf-8")
 
 
-def xlsx_bytes(tables: dict[str, pd.DataFrame]) -> bytes:
-    """A workbook with one sheet per table; strings stay strings (a leading "=" is never a formula)."""
-    workbook = Workbook()
-    workbook.remove(workbook.active)
-    for name, frame in tables.items():
-        sheet = workbook.create_sheet(name[:31])
-        sheet.append(list(frame.columns))
-        for cell in sheet[1]:
-            cell.font = Font(bold=True)
-        for row in frame.itertuples(index=False):
-            sheet.append([None if pd.isna(v) else (v.item() if hasattr(v, "item") else v) for v in row])
-        for row in sheet.iter_rows(min_row=2):
-            for cell in row:
-                if isinstance(cell.value, str):
-                    cell.data_type = "s"
-        sheet.freeze_panes = "A2"
+def parquet_bytes(frame: pd.DataFrame) -> bytes:
+    """`frame` as Parquet bytes (pyarrow, zstd, no index): the same rows and columns as its CSV."""
     buffer = io.BytesIO()
-    workbook.save(buffer)
-    return _normalise_zip(buffer.getvalue())
+    frame.to_parquet(buffer, engine="pyarrow", compression="zstd", index=False)
+    return buffer.getvalue()
 
 
-def _normalise_zip(data: bytes) -> bytes:
-    """Fixed timestamps inside the archive and in docProps/core.xml: same tables, same bytes."""
-    source = zipfile.ZipFile(io.BytesIO(data))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for info in source.infolist():
-            content = source.read(info.filename)
-            if info.filename == "docProps/core.xml":
-                content = re.sub(rb"(<dcterms:(created|modified)[^>]*>)[^<]*", rb"\g<1>2014-05-06T00:00:00Z", content)
-            entry = zipfile.ZipInfo(info.filename, date_time=FIXED_ZIP_TIME)
-            entry.compress_type = zipfile.ZIP_DEFLATED
-            target.writestr(entry, content)
-    return out.getvalue()
+NOTE_SHEET = "note"
+
+
+def xlsx_bytes(tables: dict[str, pd.DataFrame], max_rows: int | None = None) -> bytes:
+    """A workbook with one sheet per table, written by xlsxwriter in constant-memory (streaming) mode.
+
+    Strings stay strings: a leading "=" is never a formula, a URL never a link, "01" never a number.
+    A table with more rows than a sheet holds (`max_rows`, default :func:`config.xlsx_max_rows`, the
+    Excel limit of 1,048,576 rows header included) is left out, never truncated: a « note » sheet says
+    so and names its CSV. Same tables → same bytes (fixed creation date and archive timestamps).
+    """
+    limit = max_rows or xlsx_max_rows()
+    settings = data_file("sorties.yml")["xlsx"]
+    with tempfile.TemporaryDirectory(prefix="xlsx-") as tmp:
+        target = Path(tmp) / "classeur.xlsx"
+        options = {"constant_memory": True, "tmpdir": tmp, "strings_to_formulas": False,
+                   "strings_to_urls": False, "strings_to_numbers": False, "nan_inf_to_errors": True}
+        workbook = xlsxwriter.Workbook(str(target), options)
+        workbook.set_properties({"created": dt.datetime.fromisoformat(settings["date_fixe"])})
+        bold = workbook.add_format({"bold": True})
+        left_out = []
+        for name, frame in tables.items():
+            if len(frame) + 1 > limit:
+                left_out.append((name, len(frame)))
+                continue
+            _write_sheet(workbook.add_worksheet(name[:31]), frame, bold)
+        if left_out:
+            note = workbook.add_worksheet(NOTE_SHEET)
+            note.write_string(0, 0, "Tables absentes de ce classeur", bold)
+            for row, (name, count) in enumerate(left_out, start=1):
+                note.write_string(row, 0, (
+                    f"La table « {name} » compte {count} lignes, plus qu'une feuille XLSX ne peut en contenir "
+                    f"({limit - 1} lignes de données) : elle n'est pas dans ce classeur. Elle est complète dans "
+                    f"{name}.csv."))
+        workbook.close()
+        return target.read_bytes()
+
+
+def _write_sheet(sheet, frame: pd.DataFrame, bold) -> None:
+    """One table, row by row (constant-memory mode writes each row once, in order)."""
+    for col, name in enumerate(frame.columns):
+        sheet.write_string(0, col, str(name), bold)
+    for row, values in enumerate(frame.itertuples(index=False), start=1):
+        for col, value in enumerate(values):
+            if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
+                continue
+            if isinstance(value, str):
+                if value:
+                    sheet.write_string(row, col, value)
+            elif isinstance(value, bool | np.bool_):
+                sheet.write_boolean(row, col, bool(value))
+            else:
+                sheet.write_number(row, col, value.item() if hasattr(value, "item") else value)
+    sheet.freeze_panes(1, 0)
 
 
 def datapackage(tables: dict[str, pd.DataFrame], source: dict) -> dict:
@@ -135,9 +164,15 @@ def _merged_package(processed_dir: Path, tables: dict[str, pd.DataFrame], source
 
 def write_processed(processed_dir: str | Path, tables: dict[str, pd.DataFrame], *,
                     workbook_name: str, source: dict) -> list[Path]:
-    """Render everything, then replace each file atomically. Returns the written paths."""
+    """Write `tables` (name → frame, names declared in schema.yml) into `processed_dir`: one CSV each,
+    a Parquet file for the tables whose schema says ``parquet: true``, the workbook `workbook_name`
+    (see :func:`xlsx_bytes`) and the merged ``datapackage.json`` (`source`: the official source's
+    licence and attribution). Everything is rendered first, then each file replaced atomically.
+    Returns the written paths."""
     processed_dir = Path(processed_dir)
     rendered = {f"{name}.csv": csv_bytes(frame) for name, frame in tables.items()}
+    rendered |= {f"{name}.parquet": parquet_bytes(frame) for name, frame in tables.items()
+                 if schema().get(name, {}).get("parquet")}
     rendered[workbook_name] = xlsx_bytes(tables)
     written = [write_bytes_atomic(processed_dir / name, data) for name, data in rendered.items()]
     with _locked(processed_dir):  # steps run in parallel (02 and 04) must not lose each other's resources
