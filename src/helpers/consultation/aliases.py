@@ -42,7 +42,8 @@ def match_key(text: object) -> str:
     return " ".join(significant or all_words)
 
 
-def _is_acronym(text: str) -> bool:
+def is_acronym(text: str) -> bool:
+    """True when `text` (stripped) looks like an acronym: the ``ACRONYM`` pattern (capitals, digits)."""
     return bool(ACRONYM.match(text.strip()))
 
 
@@ -52,7 +53,7 @@ def _distinctive(text: str, capitalised: bool) -> bool:
     text = text.strip()
     if len(match_key(text).split()) >= 2:
         return True
-    acronym = _is_acronym(text) or (capitalised and text[:1].isupper() and " " not in text)
+    acronym = is_acronym(text) or (capitalised and text[:1].isupper() and " " not in text)
     return acronym and len(text) >= 3
 
 
@@ -75,7 +76,7 @@ def base_aliases(name: str, excluded: set[str]) -> list[tuple[str, int, str]]:
         out.append((rest, 2, "nom sans mot de tête"))
     for token in re.split(r"[\s/,;()\"«»:]+", plain):
         token = token.strip("'-")
-        if _is_acronym(token) and token.upper() not in excluded:
+        if is_acronym(token) and token.upper() not in excluded:
             out.append((token, 3, "sigle dans le nom"))
     return out
 

@@ -20,7 +20,7 @@ from pathlib import Path
 import pandas as pd
 
 from helpers.consultation.questionnaire import load_questionnaire
-from helpers.consultation.synthetic_draws import AnswerDraw, _pick, invented
+from helpers.consultation.synthetic_draws import AnswerDraw, invented, weighted_choice
 from helpers.core.config import data_path
 from helpers.core.storage import write_bytes_atomic
 
@@ -67,7 +67,7 @@ def _regular(rng: random.Random, draw: AnswerDraw, share: float) -> dict:
     parts = invented()["parts"]
     days, weights = _days()
     profile = draw.profile() if rng.random() >= parts["profil_vide"] else ""
-    return {"kind": "reguliere", "profil": profile, "date": _moment(rng, _pick(rng, range(days), weights)),
+    return {"kind": "reguliere", "profil": profile, "date": _moment(rng, weighted_choice(rng, range(days), weights)),
             "demandes": draw.requests() if rng.random() >= parts["sans_demande"] else "",
             "raisons": draw.reasons(profile), "risques": draw.risk(profile),
             "precisions": draw.free_text(profile) if rng.random() < share else "", "manquantes": draw.missing()}
@@ -77,7 +77,7 @@ def _campaign(rng: random.Random, draw: AnswerDraw, spec: dict, size: int) -> li
     requests = " | ".join(draw.base(i) for i in draw.bases(spec["nombre_bases"]))
     first_day = rng.randint(5, 18)
     profiles = spec["profils"]
-    return [{"kind": "campagne", "profil": _pick(rng, list(profiles), list(profiles.values())),
+    return [{"kind": "campagne", "profil": weighted_choice(rng, list(profiles), list(profiles.values())),
              "date": _moment(rng, first_day + rng.randrange(2)), "demandes": requests,
              "raisons": "|".join(spec["raisons"]), "risques": spec["risques"],
              "precisions": " ".join(spec["texte"].split()), "manquantes": ""} for _ in range(size)]
@@ -130,8 +130,8 @@ def generate(bases: pd.DataFrame, n: int = 1500, seed: int = 2014,
     days, weights = _days()
     for _ in range(n_blank):
         profile = draw.profile() if rng.random() < 0.5 else ""
-        entries.append({"kind": "vide", "profil": profile, "date": _moment(rng, _pick(rng, range(days), weights)),
-                        **dict.fromkeys(QUESTIONS, "")})
+        moment = _moment(rng, weighted_choice(rng, range(days), weights))
+        entries.append({"kind": "vide", "profil": profile, "date": moment, **dict.fromkeys(QUESTIONS, "")})
     entries = [e for _, e in sorted(enumerate(entries), key=lambda pair: (pair[1]["date"], pair[0]))]
     for number, entry in enumerate(e for e in entries if "origin" not in e):
         entry["id"] = f"R{number + 1:06d}"

@@ -12,7 +12,7 @@ import re
 
 import pandas as pd
 
-from helpers.consultation.aliases import PARENTHESES, _is_acronym
+from helpers.consultation.aliases import PARENTHESES, is_acronym
 from helpers.core.config import data_file
 from helpers.core.text import strip_accents
 
@@ -21,7 +21,8 @@ def invented() -> dict:
     return data_file("consultation_synthetique.yml")
 
 
-def _pick(rng: random.Random, options: list, weights: list):
+def weighted_choice(rng: random.Random, options: list, weights: list):
+    """One of `options`, drawn by `rng` with the relative `weights` (same length)."""
     return rng.choices(options, weights=weights)[0]
 
 
@@ -56,8 +57,8 @@ def spellings(rng: random.Random, name: str, producers: set[str]) -> dict[str, l
     words = invented()
     name = " ".join(name.split())
     plain = " ".join(PARENTHESES.sub(" ", name).replace('"', " ").split())
-    inner = [x.strip() for x in PARENTHESES.findall(name) if _is_acronym(x.strip())]
-    inside = [t for t in re.split(r"[\s/,:()]+", plain) if _is_acronym(t) and t.upper() not in producers]
+    inner = [x.strip() for x in PARENTHESES.findall(name) if is_acronym(x.strip())]
+    inside = [t for t in re.split(r"[\s/,:()]+", plain) if is_acronym(t) and t.upper() not in producers]
     acronyms = list(dict.fromkeys(inner + inside))
     return {
         "nom": [name], "minuscules": [name.lower()], "sans_accents": [strip_accents(name)],
@@ -84,29 +85,29 @@ class AnswerDraw:
 
     def base(self, i: int | None = None, in_text: bool = False) -> str:
         """A base spelt one of its ways (in a sentence: never with a prefix such as "la base")."""
-        i = _pick(self.rng, range(len(self.spelt)), self.popularity) if i is None else i
+        i = weighted_choice(self.rng, range(len(self.spelt)), self.popularity) if i is None else i
         kinds = {k: w for k, w in self.words["graphies"].items() if self.spelt[i][k]
                  and not (in_text and k == "prefixe")}
-        return self.rng.choice(self.spelt[i][_pick(self.rng, list(kinds), list(kinds.values()))])
+        return self.rng.choice(self.spelt[i][weighted_choice(self.rng, list(kinds), list(kinds.values()))])
 
     def bases(self, k: int) -> list[int]:
         return _sample(self.rng, range(len(self.spelt)), self.popularity, k)
 
     def profile(self) -> str:
         profiles = self.words["profils"]
-        name = _pick(self.rng, list(profiles), list(profiles.values()))
+        name = weighted_choice(self.rng, list(profiles), list(profiles.values()))
         variant = self.words["graphies_profils"].get(name)
         return variant if variant and self.rng.random() < 0.05 else name
 
     def requests(self) -> str:
-        k = _pick(self.rng, range(len(self.words["nombre_demandes"])), self.words["nombre_demandes"])
+        k = weighted_choice(self.rng, range(len(self.words["nombre_demandes"])), self.words["nombre_demandes"])
         separator = self.rng.choice(self.words["separateurs_demandes"])
         return separator.join(self.base(i) for i in self.bases(k))
 
     def reasons(self, profile: str) -> str:
         spec = self.words["raisons"]
         weights = spec["par_profil"].get(profile.strip(), spec["par_profil"]["Autre"])
-        k = _pick(self.rng, range(len(spec["nombre"])), spec["nombre"])
+        k = weighted_choice(self.rng, range(len(spec["nombre"])), spec["nombre"])
         chosen = _sample(self.rng, spec["modalites"], weights, k)
         rate = self.words["parts"]["variante_choix"]
         return "|".join(c.lower() if self.rng.random() < rate else c for c in chosen)
@@ -115,7 +116,8 @@ class AnswerDraw:
         spec = self.words["risques"]
         if self.rng.random() < spec["sans_reponse"]:
             return ""
-        return _pick(self.rng, spec["modalites"], spec["par_profil"].get(profile.strip(), spec["par_profil"]["Autre"]))
+        weights = spec["par_profil"].get(profile.strip(), spec["par_profil"]["Autre"])
+        return weighted_choice(self.rng, spec["modalites"], weights)
 
     def sentence(self, theme: str) -> str:
         template = self.rng.choice(self.words["textes"]["themes"][theme])
@@ -128,7 +130,7 @@ class AnswerDraw:
     def free_text(self, profile: str) -> str:
         spec = self.words["textes"]
         weights = spec["par_profil"].get(profile.strip(), spec["par_profil"]["Autre"])
-        n = _pick(self.rng, [1, 2, 3], spec["nombre_phrases"])
+        n = weighted_choice(self.rng, [1, 2, 3], spec["nombre_phrases"])
         themes = _sample(self.rng, list(weights), list(weights.values()), n)
         opening = self.rng.choice(spec["ouvertures"])
         body = " ".join(self.sentence(t) for t in themes)
@@ -145,7 +147,7 @@ class AnswerDraw:
             return ""
         if self.rng.random() < parts["manquante_dans_cartographie"]:
             return self.base()
-        name = _pick(self.rng, self.words["absentes"], self.words["absentes_poids"])
+        name = weighted_choice(self.rng, self.words["absentes"], self.words["absentes_poids"])
         roll = self.rng.random()
         return name.lower() if roll < 0.2 else typo(self.rng, name) if roll < 0.35 else strip_accents(
             name) if roll < 0.45 else name

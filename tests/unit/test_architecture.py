@@ -1,0 +1,75 @@
+"""The house rules that keep the layout readable (issue 9): notebooks call only steps, views and render;
+no module reaches into another module's private names; every public definition says what it does."""
+
+from __future__ import annotations
+
+import ast
+import json
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+PACKAGE = ROOT / "src" / "helpers"
+NOTEBOOK_LAYERS = ("helpers.steps", "helpers.views", "helpers.render")
+
+
+def _imports(tree: ast.AST) -> list[tuple[str, str]]:
+    """(module, name) for every `from module import name` and ("module", "") for `import module`."""
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module:
+            found += [(node.module, alias.name) for alias in node.names]
+        elif isinstance(node, ast.Import):
+            found += [(alias.name, "") for alias in node.names]
+    return found
+
+
+def _modules() -> list[Path]:
+    return sorted(PACKAGE.rglob("*.py"))
+
+
+def test_notebooks_import_only_steps_views_and_render():
+    wrong = []
+    for notebook in sorted((ROOT / "notebooks").glob("*.ipynb")):
+        cells = json.loads(notebook.read_text(encoding="utf-8"))["cells"]
+        code = "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "code")
+        for module, name in _imports(ast.parse(code)):
+            full = f"{module}.{name}" if module == "helpers" else module
+            if full.startswith("helpers") and not full.startswith(NOTEBOOK_LAYERS):
+                wrong.append(f"{notebook.name}: {full}")
+    assert wrong == []
+
+
+def test_no_module_imports_another_modules_private_name():
+    wrong = []
+    for path in _modules():
+        for module, name in _imports(ast.parse(path.read_text(encoding="utf-8"))):
+            if module.startswith("helpers") and name.startswith("_"):
+                wrong.append(f"{path.relative_to(PACKAGE)}: from {module} import {name}")
+    assert wrong == []
+
+
+def test_every_subpackage_and_module_has_a_docstring():
+    missing = [str(p.relative_to(PACKAGE)) for p in _modules()
+               if not ast.get_docstring(ast.parse(p.read_text(encoding="utf-8")))]
+    assert missing == []
+
+
+def test_layers_do_not_import_upwards():
+    """core imports no other layer; domain packages import no step, view, render or build module;
+    steps import no view, render or build module; views import no build module."""
+    forbidden = {
+        "core": ("helpers.cartography", "helpers.openness", "helpers.consultation", "helpers.steps",
+                 "helpers.views", "helpers.render", "helpers.build"),
+        "cartography": ("helpers.steps", "helpers.views", "helpers.render", "helpers.build"),
+        "openness": ("helpers.steps", "helpers.views", "helpers.render", "helpers.build"),
+        "consultation": ("helpers.steps", "helpers.views", "helpers.render", "helpers.build"),
+        "steps": ("helpers.views", "helpers.render", "helpers.build"),
+        "views": ("helpers.build",),
+    }
+    wrong = []
+    for path in _modules():
+        layer = path.relative_to(PACKAGE).parts[0]
+        for module, _name in _imports(ast.parse(path.read_text(encoding="utf-8"))):
+            if module.startswith(forbidden.get(layer, ())):
+                wrong.append(f"{path.relative_to(PACKAGE)} → {module}")
+    assert wrong == []
