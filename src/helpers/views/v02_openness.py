@@ -250,21 +250,26 @@ def path_counts(scored: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 
 def paths_chart(scored: pd.DataFrame, who: str = "la cartographie"):
-    """Horizontal bars of lines per path and level (render.figures), with its table; `who` names the scope
-    in the title (« la cartographie » or a producer)."""
+    """Horizontal bars of lines per path and level (render.figures) with their numbers, then the paths
+    table (decision, who decides, lines per level), as one HTML block; `who` names the scope in the
+    titles (« la cartographie » or a producer)."""
+    from IPython.display import HTML
+
     from helpers.render import figures
+    from helpers.render.html import table_html
 
     data, table = path_counts(scored)
     n = {label: int(data.loc[data["Niveau"] == label, "Lignes"].sum()) for label in LEVELS.values()}
     sizes = ", ".join(f"{label.lower()} : n = {k}" for label, k in n.items())
-    return figures.horizontal_bars(
+    chart = figures.horizontal_bars(
         data, y="Voie", x="Lignes", hue="Niveau",
         title=f"Lignes non ouvertes de {who}, par voie d'ouverture ({sizes})", xlabel="Lignes évaluées non ouvertes",
         ylabel="", alt=f"Diagramme en barres : nombre de lignes évaluées et non ouvertes de {who}, par voie "
                       "d'ouverture et par niveau de données ; valeurs dans le tableau qui suit.",
-        caption="Une ligne est comptée à chaque niveau où elle est évaluée et non ouverte. Voies rangées de la "
-                "moins coûteuse (publication) à la plus lourde.",
-        data_caption=f"Voies d'ouverture de {who} : décision, décideur et lignes par niveau")
+        caption=f"Lignes évaluées non ouvertes — {sizes}. Une ligne est comptée à chaque niveau où elle est évaluée "
+                "et non ouverte. Voies rangées de la moins coûteuse (publication) à la plus lourde.",
+        data_caption=f"Lignes non ouvertes de {who}, par voie et par niveau")
+    return HTML(chart.data + table_html(table, f"Voies d'ouverture de {who} : décision, décideur et lignes par niveau"))
 
 
 def _by_producer(rows: pd.DataFrame, extra: dict[str, str]) -> pd.DataFrame:
