@@ -51,9 +51,10 @@ def test_every_path_rule(criteria, expected):
 def test_privacy_flag_caveat_and_decider():
     public = ("Accès à tous", "Gratuit", "Non exploitable", "Non explicité")
     restricted = ("Accès restreint", "Gratuit", "Exploitable", "Non explicité")
-    lines = _paths((public, "", "Séjours hospitaliers par établissement"),
+    lines = _paths((public, "", "Nom, spécialité et date de naissance des professionnels"),
                    (restricted, "Accès aux données individuelles patients sur autorisation de la CNIL", ""),
-                   (restricted, "Accès réservé aux établissements de santé", "Nombre de lits"),
+                   # « patient », « séjours » alone describe counts and leaflets: not individual data.
+                   (restricted, "Accès réservé aux établissements de santé", "Notice patient ; séjours par GHM"),
                    (("Accès fermé", "", "", ""), "", "Dossiers médicaux des PATIENTS"))
     assert lines["donnees_individuelles"].tolist() == [True, True, False, True]
     # Already public: the flag leaves the path alone and adds the caveat.
@@ -108,7 +109,9 @@ def test_path_counts_per_level_on_the_official_file(real_ods, tmp_path):
     assert gran.loc[gran["criteres_manquants"] == "acces", "voie_ouverture"].value_counts().to_dict() \
         == {"acces_ferme": 19, "acces_restreint": 28}
     flagged = scored[scored["donnees_individuelles"]]
-    assert set(flagged["niveau"]) == {"granulaire"} and len(flagged) == 74
+    assert set(flagged["niveau"]) == {"granulaire"} and len(flagged) == 39
+    assert flagged["voie_ouverture"].value_counts().to_dict() == {"acces_restreint": 37, "acces_ferme": 1,
+                                                                  "a_verifier": 1}
     assert (flagged.loc[flagged["acces"] == "Accès à tous", "precaution"]
             == "diffusion en masse de données nominatives : à apprécier").all()
     saved = pd.read_csv(tmp_path / "ouverture.csv", keep_default_na=False)

@@ -242,7 +242,8 @@ def path_counts(scored: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     table = pd.DataFrame({
         "Voie d'ouverture": [labels()[v] for v in labels()],
         "Ce qu'il faudrait décider": [voies[v]["decision"] for v in labels()],
-        "Qui décide": [voies[v]["decideur"] for v in labels()],
+        "Qui décide": [" ; données individuelles : ".join(
+            filter(None, [voies[v]["decideur"], voies[v].get("decideur_donnees_individuelles")])) for v in labels()],
         **{f"Lignes — {label.lower()}": [int(counts[(v, lv)]) for v in labels()] for lv, label in LEVELS.items()},
         "Dont données individuelles": [int(private.get(v, 0)) for v in labels()],
     })
