@@ -273,9 +273,16 @@ def paths_chart(scored: pd.DataFrame, who: str = "la cartographie"):
     return HTML(chart.data + table_html(table, f"Voies d'ouverture de {who} : décision, décideur et lignes par niveau"))
 
 
+def _some(names: list[str], shown: int = 5) -> str:
+    """The first `shown` names joined by « ; », then « … et N autres » (the full list is in ouverture.csv)."""
+    rest = len(names) - shown
+    more = f" ; … et {rest} autre{'s' if rest > 1 else ''}" if rest > 0 else ""
+    return " ; ".join(names[:shown]) + more
+
+
 def _by_producer(rows: pd.DataFrame, extra: dict[str, str]) -> pd.DataFrame:
-    """Per producer (and `extra` keys): lines per level, distinct bases, then the `extra` columns'
-    distinct values joined by « ; »; biggest producers first."""
+    """Per producer (and `extra` keys, renamed to their values): lines per level and its distinct bases
+    (five named at most); biggest producers first."""
     from helpers.views.v01_clean import shorten
 
     keys = ["gestionnaire", *extra]
@@ -285,8 +292,7 @@ def _by_producer(rows: pd.DataFrame, extra: dict[str, str]) -> pd.DataFrame:
         per_level = rows[rows["niveau"] == level].groupby(keys, sort=False).size()
         out[f"Lignes — {label.lower()}"] = [int(per_level.get(tuple(k) if len(keys) > 1 else k[0], 0))
                                             for k in out[keys].itertuples(index=False)]
-    out["Bases"] = [" ; ".join(shorten(b, 60) for b in dict.fromkeys(sub["base"]))
-                    for _, sub in grouped]
+    out["Bases"] = [_some(list(dict.fromkeys(shorten(b, 60) for b in sub["base"]))) for _, sub in grouped]
     out = out.sort_values(["lignes", "gestionnaire"], ascending=[False, True], kind="stable")
     return out.drop(columns="lignes").rename(columns={"gestionnaire": "Gestionnaire", **extra})
 
@@ -315,7 +321,8 @@ def fee_list(scored: pd.DataFrame) -> pd.DataFrame:
 
 def access_list(scored: pd.DataFrame) -> pd.DataFrame:
     """Restricted and closed access, one row per producer and path (most lines first): lines per level,
-    lines with individual data, the reasons read in the access comments, who decides, the bases."""
+    lines with individual data (decided by the governance body, see the paths table), the reasons read in
+    the access comments, the bases."""
     rows = path_lines(scored)
     rows = rows[rows["voie_ouverture"].isin(["acces_restreint", "acces_ferme"])]
     out = _by_producer(rows, {"voie": "Voie"})
@@ -324,10 +331,8 @@ def access_list(scored: pd.DataFrame) -> pd.DataFrame:
     private = grouped["donnees_individuelles"].sum()
     reasons = grouped["motif_acces"].agg(lambda s: " ; ".join(dict.fromkeys(
         m for text in s for m in text.split(" ; ") if m)))
-    deciders = grouped["decideur"].agg(lambda s: " ; ".join(dict.fromkeys(s)))
     out.insert(4, "Dont données individuelles", [int(private[k]) for k in keys])
     out.insert(5, "Motif lu dans le commentaire", [reasons[k] or "non précisé" for k in keys])
-    out.insert(6, "Qui décide", [deciders[k] for k in keys])
     return out.reset_index(drop=True)
 
 
