@@ -126,3 +126,10 @@ def assign_paths(scored: pd.DataFrame) -> pd.DataFrame:
 def labels() -> dict[str, str]:
     """French label of each path code, in the reports' order (cheapest first)."""
     return {code: voie["libelle"] for code, voie in spec()["voies"].items()}
+
+
+def decider_text(code: str) -> str:
+    """Who decides for a path, in French, with the decider for individual data when the path has one."""
+    voie = spec()["voies"][code]
+    return " ; données individuelles : ".join(filter(None, [voie["decideur"],
+                                                            voie.get("decideur_donnees_individuelles")]))

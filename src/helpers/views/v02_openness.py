@@ -230,7 +230,7 @@ def path_lines(scored: pd.DataFrame) -> pd.DataFrame:
 def path_counts(scored: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Lines per path and level: long chart data (Voie, Niveau, Lignes; every path × level, zeros kept)
     and the table behind it (one row per path: who decides, lines per level, with individual data, total)."""
-    from helpers.openness.paths import labels, spec
+    from helpers.openness.paths import decider_text, labels, spec
 
     rows = path_lines(scored)
     grid = pd.MultiIndex.from_product([list(labels()), list(LEVELS)], names=["voie_ouverture", "niveau"])
@@ -242,8 +242,7 @@ def path_counts(scored: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     table = pd.DataFrame({
         "Voie d'ouverture": [labels()[v] for v in labels()],
         "Ce qu'il faudrait décider": [voies[v]["decision"] for v in labels()],
-        "Qui décide": [" ; données individuelles : ".join(
-            filter(None, [voies[v]["decideur"], voies[v].get("decideur_donnees_individuelles")])) for v in labels()],
+        "Qui décide": [decider_text(v) for v in labels()],
         **{f"Lignes — {label.lower()}": [int(counts[(v, lv)]) for v in labels()] for lv, label in LEVELS.items()},
         "Dont données individuelles": [int(private.get(v, 0)) for v in labels()],
     })

@@ -175,11 +175,11 @@ def cheapest_heading(run: PriorityRun) -> HTML:
 
 def cheapest_counts(run: PriorityRun) -> pd.DataFrame:
     """Bases per path (cheapest path of each base, both levels considered), with who decides."""
-    from helpers.openness.paths import labels, spec
+    from helpers.openness.paths import decider_text, labels
 
     counts = _cheapest_path(run)["voie"].value_counts()
     return pd.DataFrame([{"Voie d'ouverture": label, "Bases": int(counts.get(code, 0)),
-                          "Qui décide": spec()["voies"][code]["decideur"]} for code, label in labels().items()])
+                          "Qui décide": decider_text(code)} for code, label in labels().items()])
 
 
 def cheapest(run: PriorityRun) -> pd.DataFrame:
