@@ -116,3 +116,7 @@ def test_path_counts_per_level_on_the_official_file(real_ods, tmp_path):
             == "diffusion en masse de données nominatives : à apprécier").all()
     saved = pd.read_csv(tmp_path / "ouverture.csv", keep_default_na=False)
     assert {"voie_ouverture", "decideur", "donnees_individuelles"} <= set(saved.columns)
+    from frictionless import validate
+
+    report = validate(tmp_path / "datapackage.json")  # the new columns are documented, enum included
+    assert report.valid, report.flatten(["resourceName", "rowNumber", "fieldName", "note"])
