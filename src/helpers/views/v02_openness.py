@@ -364,8 +364,9 @@ def paths_guide() -> dict[str, str]:
                             "donne la voie. « Gratuit ou payant » compte comme gratuit : une partie des données "
                             "est déjà gratuite. Ni le coût ni le délai ne sont chiffrés.",
         "Données individuelles": "Signalées au niveau granulaire seulement, quand le commentaire d'accès ou les "
-                                 "principales données contiennent l'un de ces mots (sans tenir compte de la casse "
-                                 "ni des accents) : " + ", ".join(f"« {w} »" for w in privacy["mots"]) + ". Si "
+                                 "principales données contiennent l'un de ces mots ou débuts de mots (sans tenir "
+                                 "compte de la casse ni des accents) : "
+                                 + ", ".join(f"« {w} »" for w in privacy["mots"]) + ". Si "
                                  f"l'accès est déjà libre, la voie ne change pas mais la mention « "
                                  f"{privacy['precaution_acces_a_tous']} » s'ajoute ; sinon la décision revient à "
                                  f"{individual}.",
