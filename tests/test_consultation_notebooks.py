@@ -73,6 +73,11 @@ def test_notebooks_04_and_05_with_defaults(offline_project):
     assert html.count('src="data:image/png;base64,') == 1 and 'alt="Nuage de points' in html
     shortlist = priorities[priorities["classe_priorite"].str.startswith("Priorité")].iloc[0]
     assert shortlist["base"] in html
+    # Synthetic answers: the paths-only section comes first, the demand sections after, marked (issue 13).
+    first = html.index("Sans la consultation : les ouvertures les moins coûteuses")
+    assert first < html.index("Demande synthétique.") < html.index("En bref")
+    assert "Répondants</th>" not in html[first:html.index("Demande synthétique.")]  # paths alone, no demand
+    assert {"voie_agrege", "voie_granulaire"} <= set(priorities.columns)
 
 
 SPEC_B = {
@@ -134,3 +139,9 @@ def test_notebooks_04_and_05_with_a_second_export_in_another_layout_and_encoding
     html = _run(NB05, tmp_path / "05.ipynb", tmp_path, processed_dir=str(processed))
     assert 'class="carto-banner"' not in html
     assert len(load_table(processed, "priorites")) == 289
+    # A real export: demand orders the list inside each path, and the demand sections are not marked.
+    assert "Les ouvertures les moins coûteuses, par demande" in html and "Sans la consultation" not in html
+    assert "Demande synthétique." not in html
+    cheap = load_table(processed, "priorites")
+    publication = cheap[cheap["voie_agrege"].eq("publication") | cheap["voie_granulaire"].eq("publication")]
+    assert f"<td>{publication.sort_values('n_repondants', ascending=False)['gestionnaire'].iloc[0]}</td>" in html

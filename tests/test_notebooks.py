@@ -92,11 +92,19 @@ def test_notebooks_02_and_03_on_the_official_file(real_processed, tmp_path):
     assert 'class="carto-banner"' not in html
     assert '<span class="n">13 / 109</span>' in html  # bases open at the aggregated level
     assert '<span class="n">6 / 210</span>' in html and '<span class="n">19 / 279</span>' in html
-    assert html.count('src="data:image/png;base64,') == 6
+    assert html.count('src="data:image/png;base64,') == 7  # with the opening paths chart (issue 13)
+    section = html[html.index("6. Ce qu'il faudrait décider"):html.index("Guide de lecture")]
+    assert "données agrégées : n = 98, données granulaires : n = 225" in section  # 98 + 225 non-open lines
+    assert "<td>Publication</td><td>Publier un fichier exploitable sous licence ouverte" in section
+    assert "Voie « redevance », ligne par ligne" in section and "<td>Kantar Health</td>" in section
+    assert "Règles des voies d'ouverture" in html and "« certificats de décès »" in html
     for name in ("ouverture.csv", "ouverture_par_gestionnaire.csv", "ouverture_par_typologie.csv", "ouverture.xlsx"):
         assert (real_processed / name).is_file()
     fiche = _run(tmp_path / "03.ipynb", tmp_path, NB03, processed_dir=str(real_processed), producer="INVS")
     assert "Fiche gestionnaire : INVS" in fiche and "Institut National de Veille Sanitaire" in fiche
+    paths = fiche.index("Ce qu'il faudrait décider")
+    assert fiche.index('class="carto-kpis"') < paths < fiche.index("Ses bases, critère par critère")
+    assert "Voies d'ouverture des lignes de INVS" in fiche and "Lignes non ouvertes de INVS" in fiche
 
 
 def test_unknown_producer_fails_before_any_work_listing_valid_names(real_processed, tmp_path):

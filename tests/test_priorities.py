@@ -8,7 +8,7 @@ import pytest
 from consultation_helpers import processed_cartography
 
 from helpers.core.tables import load_table
-from helpers.openness import scoring
+from helpers.openness import paths, scoring
 from helpers.steps.s04_consultation import analyse_consultation
 from helpers.steps.s05_priorities import demand_levels, openness_per_base, prioritise, priority_class, rules
 
@@ -21,7 +21,8 @@ def _scored(*lines):
     rows = [{"ligne_source": line, "base_id": base, "niveau": level, "evalue": True, "acces": c[0], "cout": c[1],
              "format": c[2], "reutilisation": c[3], "gestionnaires": "P", "gestionnaire": "P", "base": base,
              "typologie_1": "T", "typologie_2": "t"} for line, base, level, c in lines]
-    return scoring.score_lines(pd.DataFrame(rows))
+    scored = scoring.score_lines(pd.DataFrame(rows).assign(commentaire_acces="", donnees=""))
+    return scored.join(paths.assign_paths(scored))
 
 
 def test_openness_per_base_keeps_the_least_open_line_and_says_what_to_do():
@@ -37,6 +38,9 @@ def test_openness_per_base_keeps_the_least_open_line_and_says_what_to_do():
                                           "données granulaires : ouvrir l'accès")
     assert pd.isna(table.loc["B2", "score_agrege"])  # not assessed at that level
     assert table.loc["B2", "actions"] == "données granulaires : vérifier format (non renseigné ou hors vocabulaire)"
+    # The opening path of the least open line at each level (issue 13).
+    assert (table.loc["B1", "voie_agrege"], table.loc["B1", "voie_granulaire"]) == ("redevance", "acces_ferme")
+    assert table.loc["B2", "voie_granulaire"] == "a_verifier" and pd.isna(table.loc["B2", "voie_agrege"])
 
 
 def test_demand_levels_use_the_quantile_and_the_floor():

@@ -34,7 +34,7 @@ class OpennessRun:
 def score_openness(processed_dir: str | Path = "data/processed", min_bases_ranked: int = 5,
                    weighting: str = "equal") -> OpennessRun:
     """Notebook 02: score every assessed line and level, aggregate by producer and category, write."""
-    from helpers.openness import aggregation, scoring
+    from helpers.openness import aggregation, paths, scoring
 
     scoring.weights(weighting)  # unknown weighting: fail before any work
     processed = resolve_path(processed_dir)
@@ -44,6 +44,7 @@ def score_openness(processed_dir: str | Path = "data/processed", min_bases_ranke
     merged = evaluations.merge(bases[["ligne_source", *BASE_COLUMNS]], on="ligne_source", how="left")
     scored = scoring.score_lines(merged)
     scored["score"] = scored[f"score_{weighting}"]
+    scored = scored.join(paths.assign_paths(scored))  # opening path, decider, privacy flag (issue 13)
     producers = aggregation.by_producer(scored, min_bases_ranked, weighting)
     categories = aggregation.by_category(scored, min_bases_ranked, weighting)
     columns = list(schema()["ouverture"]["champs"])

@@ -57,6 +57,7 @@ def openness_per_base(scored: pd.DataFrame) -> pd.DataFrame:
         out[f"criteres_manquants_{level}"] = rows["criteres_manquants"]
         out[f"criteres_inconnus_{level}"] = rows["criteres_inconnus"]
         out[f"acces_{level}"] = rows["acces"]
+        out[f"voie_{level}"] = rows["voie_ouverture"]  # opening path of the least open line (issue 13)
         todo = [" ; ".join(([a] if a else []) + ([f"vérifier {u.replace('|', ', ')} (non renseigné ou hors "
                                                   "vocabulaire)"] if u else []))
                 for a, u in zip(rows["actions"], rows["criteres_inconnus"], strict=True)]

@@ -75,3 +75,23 @@ def sheet_place(sheet) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+
+
+def sheet_paths(sheet) -> pd.DataFrame:
+    """The producer's non-open lines, one row per line and level, cheapest path first: path, base, level,
+    what to do, who decides, and the caveat (individual data) or the reason of a restriction."""
+    from helpers.views.v02_openness import path_lines
+
+    rows = path_lines(sheet.scored)
+    notes = [" ; ".join(filter(None, [reason, caveat])) for reason, caveat in
+             zip(rows["motif_acces"], rows["precaution"], strict=True)]
+    return pd.DataFrame({"Voie": rows["voie"], "Base": rows["base"], "Niveau": rows["niveau_libelle"],
+                         "Ce qu'il faudrait faire": rows["actions"], "Qui décide": rows["decideur"],
+                         "Motif, précaution": notes}).reset_index(drop=True)
+
+
+def sheet_paths_chart(sheet):
+    """Report 02's chart of lines by path and level, for this producer's lines (HTML)."""
+    from helpers.views.v02_openness import paths_chart
+
+    return paths_chart(sheet.scored, sheet.producer)

@@ -130,3 +130,81 @@ def reading_guide(run: PriorityRun) -> dict[str, str]:
                        "résume quatre critères déclaratifs ; « ce qu'il faudrait faire » ne chiffre ni le coût ni les "
                        "contraintes juridiques (secret statistique, secret médical, données personnelles).",
     }
+
+
+# --- Opening paths (issue 13): the cheapest openings, usable without any consultation ---------------------------
+
+CHEAP_PATHS = ("publication", "redevance")
+
+
+def without_consultation(run: PriorityRun) -> bool:
+    """True when the consultation answers are synthetic or absent (no analysed answer)."""
+    return bool(run.consultation.get("synthetique")) or run.analysed == 0
+
+
+def _cheapest_path(run: PriorityRun) -> pd.DataFrame:
+    """Per base with a path at one level at least: its cheapest path (rules-table order) and the levels
+    where it applies (« agrégé », « granulaire » or both)."""
+    from helpers.openness.paths import labels
+
+    order = {code: i for i, code in enumerate(labels())}
+    table = run.priorities.copy()
+    per_level = table[[f"voie_{lv}" for lv in LEVEL_LABELS]].fillna("")
+    table["_ordre"] = per_level.apply(lambda r: min((order[v] for v in r if v), default=None), axis=1)
+    table = table[table["_ordre"].notna()].copy()
+    table["voie"] = table["_ordre"].map(lambda i: list(labels())[int(i)])
+    table["niveaux"] = [" et ".join(label.lower() for lv, label in LEVEL_LABELS.items() if row[f"voie_{lv}"] == v)
+                        for v, (_, row) in zip(table["voie"], table.iterrows(), strict=True)]
+    return table
+
+
+def cheapest_heading(run: PriorityRun) -> HTML:
+    """The first section's heading and lead: « Sans la consultation » when the answers are synthetic or
+    absent, else ordered by demand inside each path."""
+    if without_consultation(run):
+        return HTML("<h2>Sans la consultation : les ouvertures les moins coûteuses</h2><p>Les réponses à la "
+                    "consultation de 2014 n'ont jamais été publiées : cette première liste n'en dépend pas. Elle "
+                    "part de la seule cartographie et retient les bases dont l'ouverture ne demande qu'une "
+                    "publication par le producteur (accès déjà libre et gratuit) ou une décision sur une "
+                    "redevance. Dans chaque voie, les producteurs qui ont le plus de bases à ouvrir viennent "
+                    "d'abord.</p>")
+    return HTML("<h2>Les ouvertures les moins coûteuses, par demande</h2><p>Les bases dont l'ouverture ne "
+                "demande qu'une publication par le producteur (accès déjà libre et gratuit) ou une décision sur "
+                "une redevance ; dans chaque voie, les plus demandées dans la consultation d'abord.</p>")
+
+
+def cheapest_counts(run: PriorityRun) -> pd.DataFrame:
+    """Bases per path (cheapest path of each base, both levels considered), with who decides."""
+    from helpers.openness.paths import decider_text, labels
+
+    counts = _cheapest_path(run)["voie"].value_counts()
+    return pd.DataFrame([{"Voie d'ouverture": label, "Bases": int(counts.get(code, 0)),
+                          "Qui décide": decider_text(code)} for code, label in labels().items()])
+
+
+def cheapest(run: PriorityRun) -> pd.DataFrame:
+    """Bases whose cheapest path is publication or the fee, path by path; inside a path, by demand with a
+    real export, else by the producer's number of such bases (biggest first); then by name."""
+    from helpers.openness.paths import labels
+
+    table = _cheapest_path(run)
+    table = table[table["voie"].isin(CHEAP_PATHS)].copy()
+    table["_taille"] = table.groupby(["voie", "gestionnaire"])["base_id"].transform("size")
+    demand = not without_consultation(run)
+    keys = ["_ordre", "n_repondants" if demand else "_taille", "gestionnaire", "base"]
+    table = table.sort_values(keys, ascending=[True, False, True, True], kind="stable")
+    out = pd.DataFrame({"Voie": table["voie"].map(labels()), "Base": table["base"].map(lambda b: shorten(b, 90)),
+                        "Gestionnaire": table["gestionnaire"], "Niveau": table["niveaux"],
+                        "Ce qu'il faudrait faire (par niveau)": table["actions"]})
+    if demand:
+        out["Répondants"] = table["n_repondants"]
+    return out.reset_index(drop=True)
+
+
+def demand_marker(run: PriorityRun) -> HTML:
+    """A box before the demand × openness sections when the demand is synthetic (empty otherwise)."""
+    if not without_consultation(run):
+        return HTML("")
+    return report.box("<strong>Demande synthétique.</strong> Les sections suivantes croisent l'ouverture avec "
+                      "des réponses générées par le projet : elles montrent la méthode, pas la demande réelle, "
+                      "et leurs chiffres ne doivent pas être cités.")
