@@ -43,6 +43,7 @@ def test_front_page_quotes_the_reports_and_says_the_answers_are_synthetic(tmp_pa
     assert "<strong>Réponses synthétiques</strong>" in page
     assert "<li>19 des 279 bases évaluées (7 %) sont ouvertes.</li>" in page
     assert "<li>A &lt; B &amp; C</li>" in page  # read back as text, escaped again
+    assert "19 / 279 (7 %)" not in page  # the report's headline cards are not quoted as sentences
     assert page.index("bases évaluées") < page.index("34 bases sont en priorité")
     # One card per core report with the question it answers; a failed report keeps its card, unlinked.
     assert page.count('class="carto-card"') == 3

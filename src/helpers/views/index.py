@@ -22,23 +22,28 @@ from helpers.views.v02_openness import LEVELS, share_text
 
 
 class _Takeaways(HTMLParser):
-    """Collects the text of each <li> inside <section class="carto-retenir">."""
+    """Collects the text of each sentence <li> inside <section class="carto-retenir"> (not the headline cards,
+    which are <li> of <ul class="carto-kpis">)."""
 
     def __init__(self) -> None:
         super().__init__()
-        self.depth, self.item, self.items = 0, None, []
+        self.depth, self.in_cards, self.item, self.items = 0, False, None, []
 
     def handle_starttag(self, tag, attrs):
         if tag == "section" and ("class", "carto-retenir") in attrs:
             self.depth = 1
         elif self.depth and tag == "section":
             self.depth += 1
-        elif self.depth and tag == "li":
+        elif self.depth and tag == "ul":
+            self.in_cards = ("class", "carto-kpis") in attrs
+        elif self.depth and tag == "li" and not self.in_cards:
             self.item = []
 
     def handle_endtag(self, tag):
         if self.depth and tag == "section":
             self.depth -= 1
+        elif tag == "ul":
+            self.in_cards = False
         elif self.item is not None and tag == "li":
             self.items.append("".join(self.item).strip())
             self.item = None

@@ -82,7 +82,8 @@ def takeaways(run: PriorityRun) -> list[str]:
         top = firsts.iloc[0]
         sentences.append(f"{len(firsts)} bases sont en priorité 1 à 3. La première est « {shorten(top['base'], 80)} »"
                          f" ({top['gestionnaire']}), demandée par {top['n_repondants']} répondants "
-                         f"({pct(top['part_repondants'])}) : {top['actions'] or 'à instruire'}.")
+                         f"({pct(top['part_repondants'])}) ; ce qu'il faudrait faire : "
+                         f"{top['actions'] or 'à instruire'}.")
         holders = firsts["gestionnaire"].value_counts().head(3)
         sentences.append("Gestionnaires détenant le plus de bases prioritaires : "
                          + ", ".join(f"{g} ({n})" for g, n in holders.items()) + ".")
