@@ -90,13 +90,17 @@ def real_processed(real_ods, tmp_path_factory):
 def test_notebooks_02_and_03_on_the_official_file(real_processed, tmp_path):
     html = _run(tmp_path / "02.ipynb", tmp_path, NB02, processed_dir=str(real_processed), min_bases_ranked=5)
     assert 'class="carto-banner"' not in html
-    assert '<span class="n">13 / 109</span>' in html  # bases open at the aggregated level
-    assert '<span class="n">6 / 210</span>' in html and '<span class="n">19 / 279</span>' in html
+    assert '<span class="n">13 / 109 (12 %)</span>' in html  # bases open at the aggregated level
+    assert '<span class="n">6 / 210 (3 %)</span>' in html and '<span class="n">19 / 279 (7 %)</span>' in html
+    # The answer first: the takeaways open the report, before section 1; ranks always with their interval.
+    assert html.index('id="retenir"') < html.index("1. Quels critères bloquent")
+    assert "<td>1ᵉʳ (entre 1ᵉʳ et 9ᵉ)</td>" in html and "la part ouverte ne les départage pas" in html
     assert html.count('src="data:image/png;base64,') == 6
     for name in ("ouverture.csv", "ouverture_par_gestionnaire.csv", "ouverture_par_typologie.csv", "ouverture.xlsx"):
         assert (real_processed / name).is_file()
     fiche = _run(tmp_path / "03.ipynb", tmp_path, NB03, processed_dir=str(real_processed), producer="INVS")
     assert "Fiche gestionnaire : INVS" in fiche and "Institut National de Veille Sanitaire" in fiche
+    assert "3ᵉ (entre 1ᵉʳ et 4ᵉ)" in fiche and "Ne peut être distingué d'aucun des 3 autres" in fiche
 
 
 def test_unknown_producer_fails_before_any_work_listing_valid_names(real_processed, tmp_path):
