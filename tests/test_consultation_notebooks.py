@@ -51,10 +51,16 @@ def test_notebooks_04_and_05_with_defaults(offline_project):
     assert (processed / "questionnaire_synthetique.yml").is_file()
     assert 'class="carto-banner"' in html and "Données synthétiques" in html
     box = html.index("Une consultation n'est ni un vote ni un sondage représentatif")
-    assert box < html.index("En bref") < html.index("1. Participation")
-    for figure, label in (("1500", "réponses reçues"), ("1408", "réponses analysées"), ("92", "réponses exclues"),
-                          ("2 (78)", "campagnes (réponses)")):
+    assert box < html.index('id="retenir"') < html.index("1. Participation")
+    for figure, label in (("1500", "réponses reçues"), ("1408 / 1500 (94\u00a0%)", "réponses analysées"),
+                          ("92 / 1500 (6,1\u00a0%)", "réponses exclues"),
+                          ("78 / 1408 (5,5\u00a0%)", "réponses de campagne")):
         assert f'<span class="n">{figure}</span>{label}' in html
+    # Synthetic answers: said first in the takeaways, and on every demand chart and table title.
+    assert "<li>Ces chiffres viennent de réponses synthétiques" in html
+    assert "Bases les plus demandées — réponses synthétiques" in html
+    assert "Part des répondants de chaque catégorie ayant nommé la base (bases les plus demandées) — réponses " \
+           "synthétiques" in html
     assert "− exclue : réponse vide</td><td class=\"num\">-38</td>" in html
     assert html.count('src="data:image/png;base64,') == 5  # per day, categories, bases, two choice questions
     assert "T6 — " in html and "Termes les plus distinctifs" in html and "Annexe : méthode" in html
@@ -69,7 +75,10 @@ def test_notebooks_04_and_05_with_defaults(offline_project):
     assert 'class="carto-banner"' in html and "Les réponses à la consultation sont elles aussi synthétiques" in html
     priorities = load_table(processed, "priorites")
     assert len(priorities) == load_table(processed, "bases")["base_id"].nunique()
-    assert "Liste courte : quoi ouvrir, qui la détient, ce qu'il faudrait faire" in html
+    # The shortlist comes first (after the takeaways), the class rules after; demand titles carry the mark.
+    shortlist_title = "Liste courte : quoi ouvrir, qui la détient, ce qu'il faudrait faire — réponses synthétiques"
+    assert html.index('id="retenir"') < html.index(shortlist_title) < html.index("Classes de priorité")
+    assert "<li>La demande vient de réponses synthétiques" in html
     assert html.count('src="data:image/png;base64,') == 1 and 'alt="Nuage de points' in html
     shortlist = priorities[priorities["classe_priorite"].str.startswith("Priorité")].iloc[0]
     assert shortlist["base"] in html

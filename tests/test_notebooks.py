@@ -90,8 +90,11 @@ def real_processed(real_ods, tmp_path_factory):
 def test_notebooks_02_and_03_on_the_official_file(real_processed, tmp_path):
     html = _run(tmp_path / "02.ipynb", tmp_path, NB02, processed_dir=str(real_processed), min_bases_ranked=5)
     assert 'class="carto-banner"' not in html
-    assert '<span class="n">13 / 109</span>' in html  # bases open at the aggregated level
-    assert '<span class="n">6 / 210</span>' in html and '<span class="n">19 / 279</span>' in html
+    assert '<span class="n">13 / 109 (12 %)</span>' in html  # bases open at the aggregated level
+    assert '<span class="n">6 / 210 (3 %)</span>' in html and '<span class="n">19 / 279 (7 %)</span>' in html
+    # The answer first: the takeaways open the report, before section 1; ranks always with their interval.
+    assert html.index('id="retenir"') < html.index("1. Quels critères bloquent")
+    assert "<td>1ᵉʳ (entre 1ᵉʳ et 9ᵉ)</td>" in html and "la part ouverte ne les départage pas" in html
     assert html.count('src="data:image/png;base64,') == 7  # with the opening paths chart (issue 13)
     section = html[html.index("6. Ce qu'il faudrait décider"):html.index("Guide de lecture")]
     assert "données agrégées : n = 98, données granulaires : n = 225" in section  # 98 + 225 non-open lines
@@ -105,6 +108,7 @@ def test_notebooks_02_and_03_on_the_official_file(real_processed, tmp_path):
     paths = fiche.index("Ce qu'il faudrait décider")
     assert fiche.index('class="carto-kpis"') < paths < fiche.index("Ses bases, critère par critère")
     assert "Voies d'ouverture des lignes de INVS" in fiche and "Lignes non ouvertes de INVS" in fiche
+    assert "3ᵉ (entre 1ᵉʳ et 4ᵉ)" in fiche and "Ne peut être distingué d'aucun des 3 autres" in fiche
 
 
 def test_unknown_producer_fails_before_any_work_listing_valid_names(real_processed, tmp_path):

@@ -85,7 +85,7 @@ def test_wilson_interval_matches_reference_values():
     assert aggregation.wilson(k, n) == pytest.approx((centre - half, centre + half), abs=1e-9)
 
 
-def test_small_producers_are_not_ranked_and_overlapping_intervals_tie():
+def test_small_producers_are_not_ranked_and_overlapping_intervals_share_a_rank_interval():
     closed = ("Accès restreint", "Payant", "Exploitable", "Non explicité")
     lines = [OPEN] * 9 + [closed] + [closed] * 10 + [OPEN] * 1 + [closed] * 9 + [OPEN] * 2
     owners = ["A"] * 10 + ["B"] * 10 + ["C"] * 10 + ["D"] * 2
@@ -93,9 +93,33 @@ def test_small_producers_are_not_ranked_and_overlapping_intervals_tie():
     table = producers.set_index("gestionnaire")
     assert table.loc["D", "classe"] == False and pd.isna(table.loc["D", "rang"])  # noqa: E712 - numpy bool
     assert table.loc["A", "part_ouvertes"] == 0.9 and table.loc["A", "rang"] == 1
-    # B (0/10) and C (1/10) overlap: same rank; both clearly below A.
-    assert table.loc["B", "rang"] == table.loc["C", "rang"] == 2
+    # Point rank by share open: A, C (1/10), B (0/10). B and C overlap, so their 95 % rank interval is
+    # 2–3 for both; both are clearly below A, whose interval is the single rank 1.
+    assert table.loc[["A", "B", "C"], "rang"].tolist() == [1, 3, 2]
+    assert table.loc[["A", "B", "C"], "rang_min"].tolist() == [1, 2, 2]
+    assert table.loc[["A", "B", "C"], "rang_max"].tolist() == [1, 3, 3]
     assert table.loc["A", "ic_bas"] > table.loc["C", "ic_haut"]
+
+
+def test_equal_shares_are_ordered_by_mean_score_and_rank_bounds_hold():
+    value = pd.Series([0.0, 0.0, 0.5, 0.0], index=list("wxyz"))
+    low, high = pd.Series([0.0, 0.0, 0.3, 0.0], index=value.index), pd.Series([0.2, 0.4, 0.7, 0.1],
+                                                                              index=value.index)
+    ranks = aggregation.rank_with_interval(value, low, high, pd.Series([40.0, 60.0, 10.0, 60.0],
+                                                                       index=value.index))
+    # y leads on share despite its low score; x and z tie exactly (same share, same score).
+    assert ranks["rang"].tolist() == [4, 2, 1, 2]
+    # y's interval is entirely above w's and z's, not x's: y's worst rank is 4 − 2 = 2.
+    assert ranks.loc["y", ["rang_min", "rang_max"]].tolist() == [1, 2]
+    assert ranks.loc["z", ["rang_min", "rang_max"]].tolist() == [2, 4]
+    assert ((ranks["rang_min"] <= ranks["rang"]) & (ranks["rang"] <= ranks["rang_max"])).all()
+
+
+def test_mean_interval_is_student_t():
+    low, high = aggregation.mean_interval(pd.Series([50.0, 100.0, 75.0, None]))
+    # mean 75, sd 25, n 3: t(0.975, 2) = 4.302653; half-width 4.302653 × 25 / √3 = 62.10; clipped to 0–100.
+    assert (round(low, 2), high) == (12.9, 100.0)
+    assert all(math.isnan(v) for v in aggregation.mean_interval(pd.Series([80.0])))
 
 
 def test_a_base_on_several_lines_counts_once_and_co_managed_counts_for_each():

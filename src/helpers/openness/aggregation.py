@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from scipy.stats import binomtest
+from scipy.stats import binomtest, t
 
 from helpers.cartography.cleaning import CRITERIA
 from helpers.openness.scoring import TOP, weightings
@@ -37,7 +37,8 @@ def by_producer_rows(scored: pd.DataFrame) -> pd.DataFrame:
 
 
 def summarise(rows: pd.DataFrame, keys: list[str], weighting: str) -> pd.DataFrame:
-    """Per group and level: n, open count and share with Wilson interval, mean score, top shares."""
+    """Per group and level: n, open count and share with Wilson interval, mean score with its Student
+    interval, top shares."""
     out = []
     for group, sub in rows.groupby([*keys, "niveau"], sort=True):
         n, k = len(sub), int(sub["ouvert"].sum())
@@ -46,6 +47,8 @@ def summarise(rows: pd.DataFrame, keys: list[str], weighting: str) -> pd.DataFra
         record.update(n_evaluees=n, n_ouvertes=k, part_ouvertes=round(k / n, 4),
                       ic_bas=round(low, 4), ic_haut=round(high, 4),
                       score_moyen=round(float(sub[f"score_{weighting}"].mean()), 1))
+        score_low, score_high = mean_interval(sub[f"score_{weighting}"])
+        record.update(score_ic_bas=round(score_low, 1), score_ic_haut=round(score_high, 1))
         for c in CRITERIA:
             record[f"part_{c}_max"] = round(float((sub[f"code_{c}"] == TOP).sum()) / n, 4)
         for name in weightings():
@@ -54,28 +57,69 @@ def summarise(rows: pd.DataFrame, keys: list[str], weighting: str) -> pd.DataFra
     return pd.DataFrame(out)
 
 
-def rank(summary: pd.DataFrame, min_n: int) -> pd.DataFrame:
-    """Rank groups with at least `min_n` assessed bases, per level, by share open.
+def mean_interval(scores: pd.Series, confidence: float = 0.95) -> tuple[float, float]:
+    """Student t interval of the mean of `scores` (0–100, NaN ignored); (NaN, NaN) under two values.
 
-    Statistical ties: a group's rank is 1 + the number of groups whose interval lies entirely above
-    its own, so groups whose intervals overlap share a rank. Also the rank range of the mean score
-    across all weightings (sensitivity)."""
+    Clipped to 0–100; a group whose scores are all equal gets a zero-width interval."""
+    values = scores.dropna().to_numpy(dtype=float)
+    if len(values) < 2:
+        return (np.nan, np.nan)
+    half = t.ppf(0.5 + confidence / 2, len(values) - 1) * values.std(ddof=1) / np.sqrt(len(values))
+    return (max(0.0, values.mean() - half), min(100.0, values.mean() + half))
+
+
+def rank_with_interval(value: pd.Series, low: pd.Series, high: pd.Series,
+                       tie_break: pd.Series | None = None) -> pd.DataFrame:
+    """Point rank of each group and its 95 % rank interval, from pairwise comparison of intervals.
+
+    Takes aligned series (one row per group): the point estimate, its interval bounds and an optional
+    tie-break (higher is better). Returns a frame on the same index with `rang` (1 = best: by `value`
+    descending, then `tie_break` descending; exact ties share the better rank), `rang_min` (1 + number of
+    groups whose interval lies entirely above) and `rang_max` (N − number of groups whose interval lies
+    entirely below). Always rang_min ≤ rang ≤ rang_max. Rule: Goldstein & Spiegelhalter (1996), rank
+    intervals for league tables, with non-overlapping intervals as the test of a clear difference."""
+    keys = pd.DataFrame({"v": value, "t": tie_break if tie_break is not None else 0.0})
+    point = keys.apply(tuple, axis=1).rank(ascending=False, method="min")
+    above = [(low > h).sum() for h in high]
+    below = [(high < lo).sum() for lo in low]
+    n = len(value)
+    return pd.DataFrame({"rang": point.astype(int).to_numpy(), "rang_min": [1 + int(a) for a in above],
+                         "rang_max": [n - int(b) for b in below]}, index=value.index)
+
+
+def rank(summary: pd.DataFrame, min_n: int) -> pd.DataFrame:
+    """Rank groups with at least `min_n` assessed bases, per level.
+
+    `rang` is the point rank by share open (ties broken by mean score), `rang_min`–`rang_max` its 95 %
+    rank interval (Wilson intervals compared pairwise, see `rank_with_interval`); `rang_score`,
+    `rang_score_min`, `rang_score_max` the same by mean score (Student intervals). Also the rank by mean
+    score under every weighting (`rang_<name>`) and their range (`rang_ponderation_min/max`), for
+    sensitivity. Columns are empty (NA) for groups not ranked."""
     summary = summary.copy()
     summary["classe"] = summary["n_evaluees"] >= min_n
-    summary["rang"] = pd.array([pd.NA] * len(summary), dtype="Int64")
     names = list(weightings())
-    for name in names:
-        summary[f"rang_{name}"] = pd.array([pd.NA] * len(summary), dtype="Int64")
+    rank_columns = ["rang", "rang_min", "rang_max", "rang_score", "rang_score_min", "rang_score_max",
+                    *[f"rang_{name}" for name in names]]
+    for column in rank_columns:
+        summary[column] = pd.array([pd.NA] * len(summary), dtype="Int64")
     for level in summary["niveau"].unique():
         eligible = summary[(summary["niveau"] == level) & summary["classe"]]
-        for i, row in eligible.iterrows():
-            summary.loc[i, "rang"] = 1 + int((eligible["ic_bas"] > row["ic_haut"]).sum())
+        if eligible.empty:
+            continue
+        by_share = rank_with_interval(eligible["part_ouvertes"], eligible["ic_bas"], eligible["ic_haut"],
+                                      eligible["score_moyen"])
+        by_score = rank_with_interval(eligible["score_moyen"], eligible["score_ic_bas"],
+                                      eligible["score_ic_haut"])
+        for column in by_share:
+            summary.loc[eligible.index, column] = by_share[column].astype("Int64")
+        for column in by_score:
+            summary.loc[eligible.index, column.replace("rang", "rang_score")] = by_score[column].astype("Int64")
         for name in names:
             ranks = eligible[f"score_moyen_{name}"].rank(ascending=False, method="min")
             summary.loc[eligible.index, f"rang_{name}"] = ranks.astype("Int64")
-    rank_cols = [f"rang_{n}" for n in names]
-    summary["rang_min"] = summary[rank_cols].min(axis=1).astype("Int64")
-    summary["rang_max"] = summary[rank_cols].max(axis=1).astype("Int64")
+    weighting_ranks = [f"rang_{n}" for n in names]
+    summary["rang_ponderation_min"] = summary[weighting_ranks].min(axis=1).astype("Int64")
+    summary["rang_ponderation_max"] = summary[weighting_ranks].max(axis=1).astype("Int64")
     return summary
 
 

@@ -84,7 +84,9 @@ def export_html(executed: str | Path, target: str | Path, title: str, provenance
 
 
 def index_html(entries: list[dict], data: dict, generated: str) -> str:
-    """reports/index.html: each report with its status; producer fiches under their own heading."""
+    """reports/index.html: the front page (helpers.views.index.front_page: headline sentences, one card per
+    report, the fiches), then the build journal: each report with its status, the data used."""
+    from helpers.views.index import consultation_provenance, data_nature, front_page
     css = data_text("report.css")
     status = {"construit": "construit", "cache": "réutilisé (inchangé)", "echec": "échec", "ignore": "non construit"}
 
@@ -105,23 +107,19 @@ def index_html(entries: list[dict], data: dict, generated: str) -> str:
 
     main = [e for e in entries if not e.get("fiche")]
     fiches = [e for e in entries if e.get("fiche")]
-    banner = ""
-    if data.get("synthetique"):
-        banner = ('<div class="carto-banner" role="alert"><strong>Données synthétiques</strong> — ces rapports '
-                  "ont été produits à partir d'un échantillon généré par le projet.</div>")
     facts = {"Fichier de données": data.get("fichier", "inconnu"), "Empreinte sha256": data.get("sha256", ""),
              "Provenance": data.get("origine", ""),
-             "Données": "officielles" if data.get("officiel") else "synthétiques" if data.get("synthetique")
-             else "non officielles", DATE_LABEL: generated}
+             "Données": data_nature(data, consultation_provenance()), DATE_LABEL: generated}
     dl = "".join(f"<dt>{html.escape(k)}</dt><dd>{html.escape(str(v))}</dd>" for k, v in facts.items())
     return (f'<!DOCTYPE html>\n<html lang="fr"><head><meta charset="utf-8"><meta name="viewport" '
             f'content="width=device-width, initial-scale=1"><title>Rapports carto-santé</title>'
             f"<style>body{{font-family:system-ui,sans-serif;max-width:60em;margin:2em auto;padding:0 1em;"
             f"color:#111;line-height:1.45}} a{{color:#0b4f9c}}\n{css}</style></head><body><main>"
-            f"<h1>Rapports sur la cartographie des bases de données publiques en santé</h1>{banner}"
-            f"<h2>Rapports</h2>{table(main, 'Rapports principaux')}"
-            f"<h2>Fiches gestionnaires</h2>{table(fiches, 'Une fiche par gestionnaire')}"
-            f'<h2>Données</h2><dl class="carto">{dl}</dl></main></body></html>\n')
+            f"{front_page(entries, data)}"
+            f'<section class="carto-journal" aria-labelledby="journal"><h2 id="journal">Journal de construction</h2>'
+            f"<h3>Rapports</h3>{table(main, 'Rapports principaux : statut de la dernière construction')}"
+            f"<h3>Fiches gestionnaires</h3>{table(fiches, 'Fiches : statut de la dernière construction')}"
+            f'<h3>Données</h3><dl class="carto">{dl}</dl></section></main></body></html>\n')
 
 
 def read_json(path: Path) -> dict:

@@ -49,6 +49,20 @@ def key_figures(figures: dict[str, object]) -> HTML:
     return HTML(f'<ul class="carto-kpis">{items}</ul>')
 
 
+def sentences(lines: list[str]) -> HTML:
+    """Plain sentences (escaped) as paragraphs; nothing when `lines` is empty."""
+    return HTML("".join(f'<p class="carto-sentence">{esc(line)}</p>' for line in lines))
+
+
+def takeaways(lines: list[str], figures: dict[str, object] | None = None) -> HTML:
+    """The « Ce qu'il faut retenir » block opening a report: a heading, the sentences as a list (escaped),
+    then the headline cards."""
+    items = "".join(f"<li>{esc(line)}</li>" for line in lines)
+    cards = key_figures(figures).data if figures else ""
+    return HTML(f'<section class="carto-retenir" aria-labelledby="retenir"><h2 id="retenir">Ce qu\'il faut '
+                f"retenir</h2><ul>{items}</ul>{cards}</section>")
+
+
 def definitions(terms: dict[str, str]) -> HTML:
     items = "".join(f"<dt>{esc(k)}</dt><dd>{esc(v)}</dd>" for k, v in terms.items())
     return HTML(f'<dl class="carto">{items}</dl>')

@@ -62,6 +62,30 @@ def key_counts(run: CleaningRun) -> dict[str, int]:
     }
 
 
+def takeaways(run: CleaningRun) -> list[str]:
+    """« Ce qu'il faut retenir » of report 01: 3–4 French sentences computed from the cleaning run (source,
+    what it holds, how much is assessed, how much the cleaning changed)."""
+    from helpers.views.v02_openness import pct
+
+    bases, ev, log = run.cleaned.bases, run.cleaned.evaluations, run.cleaned.anomalies
+    source = ("le fichier officiel d'Etalab (empreinte vérifiée)" if run.source.official
+              else "un échantillon synthétique généré par le projet : ses chiffres ne doivent pas être cités"
+              if run.synthetic else "un fichier non officiel (empreinte différente du fichier publié)")
+    distinct = bases["base_id"].nunique()
+    assessed = ev.loc[ev["evalue"], "base_id"].nunique()
+    counts = key_counts(run)
+    return [
+        f"Source : {source}.",
+        f"La cartographie compte {len(bases)} lignes, soit {distinct} bases distinctes tenues par "
+        f"{counts['gestionnaires distincts']} gestionnaires.",
+        f"{assessed} des {distinct} bases ({pct(assessed / distinct)}) sont évaluées à au moins un niveau "
+        f"(agrégé ou granulaire).",
+        f"Le nettoyage a corrigé ou signalé {len(log)} cellules, chacune tracée dans anomalies.csv ; "
+        f"{int((log['regle'] == 'hors_vocabulaire').sum())} valeurs hors vocabulaire ne sont converties en "
+        f"aucun nombre.",
+    ]
+
+
 def rules_table(run: CleaningRun) -> pd.DataFrame:
     labels = data_file("vocabulaire.yml")["regles"]
     log = run.cleaned.anomalies

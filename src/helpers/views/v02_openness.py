@@ -10,24 +10,140 @@ from helpers.openness.scoring import weightings, weights
 from helpers.steps.s02_openness import OpennessRun
 
 LEVELS = data_file("vocabulaire.yml")["niveaux"]
+RANKING = data_file("classement.yml")
 SHORT = {"acces": "Accès", "cout": "Coût", "format": "Format", "reutilisation": "Réutilisation"}
 
 
 def pct(value: float) -> str:
+    """A share (0–1) as a French percentage, « 32 % »; empty when missing. Every percentage of the
+    openness reports goes through here."""
     return "" if pd.isna(value) else f"{100 * value:.0f} %"
 
 
+def share_text(part: int, whole: int) -> str:
+    """« 6 / 19 (32 %) »: a count never shown without its percentage; « 0 / 0 » has none."""
+    return f"{part} / {whole} ({pct(part / whole)})" if whole else f"{part} / {whole}"
+
+
+def ordinal(n: int) -> str:
+    """French ordinal with superscript letters: 1ᵉʳ, 2ᵉ, 11ᵉ."""
+    return f"{n}ᵉʳ" if n == 1 else f"{n}ᵉ"
+
+
+def rank_text(rank: object, low: object, high: object) -> str:
+    """« 4ᵉ (entre 1ᵉʳ et 9ᵉ) »: the point rank with its 95 % rank interval, never a bare bound;
+    « 1ᵉʳ (sûr à 95 %) » when the interval is one rank; empty when not ranked."""
+    if pd.isna(rank):
+        return ""
+    if low == high:
+        return f"{ordinal(int(rank))} (sûr à 95 %)"
+    return f"{ordinal(int(rank))} (entre {ordinal(int(low))} et {ordinal(int(high))})"
+
+
+def rank_reading(rank_min: int, rank_max: int, n_ranked: int) -> str:
+    """One line reading a 95 % rank interval among `n_ranked` producers, for a fiche or a quote."""
+    above, below = rank_min - 1, n_ranked - rank_max
+    others = n_ranked - 1
+    alike = others - above - below
+    if alike == others:
+        return f"Ne peut être distingué d'aucun des {others} autres gestionnaires classés."
+    clear = []
+    if below:
+        clear.append(f"nettement devant {below} gestionnaire{'s' if below > 1 else ''}")
+    if above:
+        clear.append(f"nettement derrière {above} gestionnaire{'s' if above > 1 else ''}")
+    most = alike > RANKING["part_indistincts_plupart"] * others
+    start = (f"Ne peut être distingué de la plupart des gestionnaires classés ({alike} sur {others})" if most
+             else f"Ne peut être distingué que de {alike} des {others} autres gestionnaires classés")
+    return f"{start} ; {' et '.join(clear)}."
+
+
+def ranked_at(run: OpennessRun, level: str) -> pd.DataFrame:
+    """Ranked producers at one level, in point-rank order (columns of ouverture_par_gestionnaire)."""
+    rows = run.producers[run.producers["classe"] & (run.producers["niveau"] == level)]
+    return rows.sort_values(["rang", "gestionnaire"])
+
+
+def share_does_not_discriminate(run: OpennessRun) -> list[str]:
+    """For each level where more than `part_sans_ouverture_max` of the ranked producers have no open
+    base, one French sentence saying so and pointing to the ranking by mean score; [] otherwise."""
+    sentences = []
+    for level, label in LEVELS.items():
+        rows = ranked_at(run, level)
+        closed = int((rows["n_ouvertes"] == 0).sum())
+        if len(rows) and closed > RANKING["part_sans_ouverture_max"] * len(rows):
+            sentences.append(f"{label} : {closed} des {len(rows)} gestionnaires classés n'ont aucune base ouverte ; "
+                             f"la part ouverte ne les départage pas, le classement par score moyen ci-dessous est "
+                             f"le plus informatif.")
+    return sentences
+
+
+def score_ranking(run: OpennessRun) -> pd.DataFrame:
+    """Ranked producers by mean score (chosen weighting) with its Student 95 % interval and rank interval,
+    per level."""
+    rows = pd.concat([ranked_at(run, level).sort_values(["rang_score", "gestionnaire"]) for level in LEVELS])
+    return pd.DataFrame({
+        "Niveau": rows["niveau"].map(LEVELS), "Gestionnaire": rows["gestionnaire"],
+        "Rang selon le score moyen": [rank_text(r, lo, hi) for r, lo, hi in
+                                      zip(rows["rang_score"], rows["rang_score_min"], rows["rang_score_max"],
+                                          strict=True)],
+        "Score moyen": rows["score_moyen"],
+        "Intervalle à 95 %": [f"{lo:.0f} – {hi:.0f}" for lo, hi in zip(rows["score_ic_bas"], rows["score_ic_haut"],
+                                                                       strict=True)],
+        "Bases ouvertes": [share_text(k, n) for k, n in zip(rows["n_ouvertes"], rows["n_evaluees"], strict=True)],
+    })
+
+
 def headline(run: OpennessRun) -> dict[str, str]:
+    """Headline cards of report 02: label → « k / n (p %) » (counts of distinct bases)."""
     scored, bases = run.scored, run.bases
     per_base = run.per_base
     assessed_bases = per_base["base_id"].nunique()
-    figures = {"lignes de la cartographie": str(len(bases)), "bases distinctes": str(bases["base_id"].nunique())}
+    distinct = bases["base_id"].nunique()
+    figures = {"lignes de la cartographie": str(len(bases)), "bases distinctes": str(distinct)}
     for level, label in LEVELS.items():
         sub = scored[scored["niveau"] == level].drop_duplicates("base_id")
-        figures[f"bases ouvertes — {label.lower()}"] = f"{int(sub['ouvert'].sum())} / {len(sub)}"
-    figures["bases ouvertes à l'un des niveaux"] = f"{int(per_base['ouvert_a_un_niveau'].sum())} / {assessed_bases}"
-    figures["bases non évaluées (aucun niveau)"] = str(bases["base_id"].nunique() - assessed_bases)
+        figures[f"bases ouvertes — {label.lower()}"] = share_text(int(sub["ouvert"].sum()), len(sub))
+    figures["bases ouvertes à l'un des niveaux"] = share_text(int(per_base["ouvert_a_un_niveau"].sum()),
+                                                              assessed_bases)
+    figures["bases non évaluées (aucun niveau)"] = share_text(distinct - assessed_bases, distinct)
     return figures
+
+
+def main_lock(scored: pd.DataFrame) -> tuple[str, int, int]:
+    """The criterion most often below its top value among assessed, not open line-levels:
+    (its French label, how many line-levels lack it, how many are not open)."""
+    closed = scored[~scored["ouvert"] & (scored["criteres_manquants"] != "")]
+    counts = closed["criteres_manquants"].str.split("|").explode().value_counts()
+    labels = data_file("vocabulaire.yml")["criteres"]
+    return labels[counts.index[0]]["libelle"], int(counts.iloc[0]), len(closed)
+
+
+def takeaways(run: OpennessRun) -> list[str]:
+    """« Ce qu'il faut retenir » of report 02: 3–5 French sentences computed from the run."""
+    per_base = run.per_base
+    opened, assessed = int(per_base["ouvert_a_un_niveau"].sum()), per_base["base_id"].nunique()
+    not_assessed = run.bases["base_id"].nunique() - assessed
+    sentences = [f"{opened} des {assessed} bases évaluées ({pct(opened / assessed)}) sont ouvertes à l'un des "
+                 f"niveaux au moins (les quatre critères à leur valeur maximale) ; {not_assessed} bases ne sont "
+                 f"évaluées à aucun niveau."]
+    lock, lacking, closed = main_lock(run.scored)
+    sentences.append(f"Le verrou le plus fréquent est le critère « {lock} » : il manque à {lacking} des {closed} "
+                     f"évaluations non ouvertes ({pct(lacking / closed)}).")
+    for level, label in LEVELS.items():
+        rows = ranked_at(run, level)
+        if rows.empty:
+            continue
+        top = rows.iloc[0]
+        place = rank_text(top["rang"], top["rang_min"], top["rang_max"])
+        sentences.append(f"{label} : {top['gestionnaire']} est {place}"
+                         f" des {len(rows)} gestionnaires classés, avec {top['n_ouvertes']} bases ouvertes sur "
+                         f"{top['n_evaluees']} ({pct(top['part_ouvertes'])}).")
+    sentences += share_does_not_discriminate(run)[:1]
+    wins = int(run.scored["gain_rapide"].sum())
+    if len(sentences) < 5:
+        sentences.append(f"{wins} évaluations sont à un seul critère de l'ouverture (gains rapides, section 5).")
+    return sentences[:5]
 
 
 def _ranked(run: OpennessRun) -> pd.DataFrame:
@@ -54,7 +170,9 @@ def ranking(run: OpennessRun) -> tuple[pd.DataFrame, pd.DataFrame]:
     rows = rows.sort_values(["ordre", "niveau"])
     rows["Niveau"] = rows["niveau"].map(LEVELS)
     table = pd.DataFrame({
-        "Gestionnaire": rows["gestionnaire"], "Niveau": rows["Niveau"], "Rang": rows["rang"].astype(str),
+        "Gestionnaire": rows["gestionnaire"], "Niveau": rows["Niveau"],
+        "Rang (intervalle à 95 %)": [rank_text(r, lo, hi) for r, lo, hi in
+                                     zip(rows["rang"], rows["rang_min"], rows["rang_max"], strict=True)],
         "Bases évaluées": rows["n_evaluees"], "Ouvertes": rows["n_ouvertes"],
         "Part ouverte": rows["part_ouvertes"].map(pct),
         "Intervalle à 95 %": [f"{pct(lo)} – {pct(hi)}" for lo, hi in zip(rows["ic_bas"], rows["ic_haut"],
@@ -78,12 +196,12 @@ def unranked(run: OpennessRun) -> pd.DataFrame:
 
 
 def sensitivity(run: OpennessRun) -> pd.DataFrame:
-    rows = _ranked(run).sort_values(["niveau", "rang_min", "gestionnaire"])
+    rows = _ranked(run).sort_values(["niveau", "rang_ponderation_min", "gestionnaire"])
     table = {"Gestionnaire": rows["gestionnaire"], "Niveau": rows["niveau"].map(LEVELS)}
     for name, spec in weightings().items():
         table[f"Rang — {spec['libelle']}"] = rows[f"rang_{name}"].astype(str)
     table["Étendue des rangs"] = [f"{a} – {b}" if a != b else f"{a}" for a, b in
-                                  zip(rows["rang_min"], rows["rang_max"], strict=True)]
+                                  zip(rows["rang_ponderation_min"], rows["rang_ponderation_max"], strict=True)]
     return pd.DataFrame(table)
 
 
@@ -186,10 +304,16 @@ def reading_guide(run: OpennessRun) -> dict[str, str]:
         "Score": f"Moyenne pondérée, sur les critères applicables et connus, du code du critère divisé par 2, "
                  f"ramenée sur 100. Pondération de ce rapport : {label}. Les rangs selon les autres pondérations "
                  f"sont donnés pour juger de la sensibilité du classement.",
-        "Intervalle de confiance": "Intervalle de Wilson à 95 % autour de la part de bases ouvertes : avec peu de "
-                                   "bases, la part observée est incertaine. Deux gestionnaires dont les intervalles "
-                                   "se chevauchent ne sont pas départagés : ils partagent le même rang (rang = 1 + "
-                                   "nombre de gestionnaires nettement devant).",
+        "Intervalle de confiance": "Intervalle de Wilson à 95 % autour de la part de bases ouvertes, intervalle "
+                                   "de Student à 95 % autour du score moyen : avec peu de bases, la valeur "
+                                   "observée est incertaine.",
+        "Rang": "Le rang est l'ordre de la part de bases ouvertes (à part égale, du score moyen) : « 4ᵉ (entre 1ᵉʳ "
+                "et 9ᵉ) » se lit « 4ᵉ, mais à 95 % quelque part entre le 1ᵉʳ et le 9ᵉ rang ». L'intervalle de rang "
+                "vient de la comparaison deux à deux des intervalles de confiance : meilleur rang possible = 1 + "
+                "nombre de gestionnaires dont l'intervalle est entièrement au-dessus, moins bon rang possible = "
+                "nombre de gestionnaires classés − nombre de ceux dont l'intervalle est entièrement au-dessous. "
+                "Le rang selon le score moyen se lit de même. Un groupe dont toutes les bases ont le même score a "
+                "un intervalle de score réduit à ce score.",
         "Gestionnaires classés": f"Seuls les gestionnaires ayant au moins {run.min_bases_ranked} bases évaluées à "
                                  f"un niveau y sont classés ; les autres sont présentés à part.",
         "Date de l'évaluation": "Les statuts d'ouverture sont ceux de la cartographie (avril 2014, mise à jour du "

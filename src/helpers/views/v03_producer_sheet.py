@@ -5,9 +5,9 @@ from __future__ import annotations
 import pandas as pd
 
 from helpers.cartography.cleaning import CRITERIA
-from helpers.views.v02_openness import LEVELS, SHORT, pct, quick_wins
+from helpers.views.v02_openness import LEVELS, SHORT, pct, quick_wins, rank_reading, rank_text, share_text
 
-__all__ = ["quick_wins", "sheet_bases", "sheet_figures", "sheet_place"]
+__all__ = ["quick_wins", "sheet_bases", "sheet_figures", "sheet_place", "sheet_rank_readings"]
 
 
 def sheet_figures(sheet) -> dict[str, str]:
@@ -20,11 +20,27 @@ def sheet_figures(sheet) -> dict[str, str]:
             figures[f"{label.lower()} : bases ouvertes"] = "non évaluées"
             continue
         row = row.iloc[0]
-        figures[f"{label.lower()} : bases ouvertes"] = f"{row['n_ouvertes']} / {row['n_evaluees']}"
+        figures[f"{label.lower()} : bases ouvertes"] = share_text(int(row["n_ouvertes"]), int(row["n_evaluees"]))
         ranked = sheet.producers[(sheet.producers["niveau"] == level) & sheet.producers["classe"]]
-        figures[f"{label.lower()} : rang"] = (f"{row['rang']} sur {len(ranked)}" if row["classe"]
-                                              else "non classé (trop peu de bases)")
+        figures[f"{label.lower()} : rang sur {len(ranked)} gestionnaires classés"] = (
+            rank_text(row["rang"], row["rang_min"], row["rang_max"]) if row["classe"]
+            else "non classé (trop peu de bases)")
     return figures
+
+
+def sheet_rank_readings(sheet) -> list[str]:
+    """One French line per level where the producer is ranked, reading its 95 % rank interval
+    (« Données granulaires : 11ᵉ (entre 1ᵉʳ et 11ᵉ) sur 11 — ne peut être distingué … »)."""
+    lines = []
+    for level, label in LEVELS.items():
+        row = sheet.summary[sheet.summary["niveau"] == level]
+        if row.empty or not row.iloc[0]["classe"]:
+            continue
+        row = row.iloc[0]
+        n_ranked = int((sheet.producers["classe"] & (sheet.producers["niveau"] == level)).sum())
+        lines.append(f"{label} : {rank_text(row['rang'], row['rang_min'], row['rang_max'])} sur {n_ranked} "
+                     f"selon la part ouverte. {rank_reading(int(row['rang_min']), int(row['rang_max']), n_ranked)}")
+    return lines
 
 
 def sheet_bases(sheet) -> pd.DataFrame:
@@ -69,8 +85,12 @@ def sheet_place(sheet) -> pd.DataFrame:
             "Score moyen": m["score_moyen"],
             "Score moyen médian des gestionnaires classés": round(float(ranked["score_moyen"].median()), 1)
             if len(ranked) else "",
-            "Rang": f"{m['rang']} sur {len(ranked)}" if m["classe"] else "non classé",
-            "Étendue des rangs selon la pondération": f"{m['rang_min']} – {m['rang_max']}" if m["classe"] else "",
+            "Rang selon la part ouverte": f"{rank_text(m['rang'], m['rang_min'], m['rang_max'])} sur {len(ranked)}"
+            if m["classe"] else "non classé",
+            "Rang selon le score moyen": rank_text(m["rang_score"], m["rang_score_min"], m["rang_score_max"])
+            if m["classe"] else "",
+            "Étendue des rangs selon la pondération": f"{m['rang_ponderation_min']} – {m['rang_ponderation_max']}"
+            if m["classe"] else "",
         })
     return pd.DataFrame(rows)
 

@@ -38,6 +38,20 @@ def banner(run: ConsultationRun) -> HTML:
     return report.banner(run.synthetic, " ".join(notes), report.SYNTHETIC_TEXT if cartography else SYNTHETIC_ANSWERS)
 
 
+SYNTHETIC_MARK = " — réponses synthétiques"
+
+
+def synthetic_mark(title: str, synthetic_answers: bool) -> str:
+    """`title` with « — réponses synthétiques » appended when the answers are generated: every chart and table
+    of demand carries it, so that a figure copied out of the report still says it was invented."""
+    return f"{title}{SYNTHETIC_MARK}" if synthetic_answers else title
+
+
+def mark(run: ConsultationRun, title: str) -> str:
+    """A chart or table title of report 04, marked when the answers are synthetic (`synthetic_mark`)."""
+    return synthetic_mark(title, run.synthetic_answers)
+
+
 def pct(value: float, digits: int = 0) -> str:
     """"12 %"; one decimal below 10 % ("0,7 %") so that a small share never reads as 0."""
     if pd.isna(value):
@@ -52,17 +66,49 @@ def _ordered_profiles(run: ConsultationRun, sizes: pd.Series) -> list[str]:
     return [p for p in run.profiles["profil"] if p in sizes.index and sizes[p] >= minimum]
 
 
+def share_of(part: int, whole: int) -> str:
+    """« 412 / 450 (92 %) »: a count with its percentage."""
+    return f"{part} / {whole} ({pct(part / whole)})" if whole else f"{part} / {whole}"
+
+
 def headline(run: ConsultationRun) -> dict[str, str]:
+    """Headline cards of report 04: label → count, with its percentage where it is a part of a whole."""
     screened = run.screened
+    analysed = len(run.analysed)
     in_campaign = int((run.analysed["campagne"] != "").sum())
     return {
         "réponses reçues": f"{len(screened)}",
-        "réponses analysées": f"{len(run.analysed)}",
-        "réponses exclues": f"{int((screened['statut'] != ANALYSED).sum())}",
-        "campagnes (réponses)": f"{len(run.campaigns)} ({in_campaign})",
+        "réponses analysées": share_of(analysed, len(screened)),
+        "réponses exclues": share_of(int((screened["statut"] != ANALYSED).sum()), len(screened)),
+        "réponses de campagne": share_of(in_campaign, analysed),
         "bases de la cartographie demandées": f"{len(run.requests)}",
         "données absentes de la cartographie (groupes)": f"{int((run.review['groupe'] != '').sum())}",
     }
+
+
+def takeaways(run: ConsultationRun) -> list[str]:
+    """« Ce qu'il faut retenir » of report 04: 3–5 French sentences computed from the run; the first says the
+    answers are synthetic when they are."""
+    screened, analysed = run.screened, len(run.analysed)
+    sentences = []
+    if run.synthetic_answers:
+        sentences.append("Ces chiffres viennent de réponses synthétiques, générées par le projet : ils ne décrivent "
+                         "aucun répondant réel et ne doivent pas être cités.")
+    sentences.append(f"{analysed} réponses analysées sur {len(screened)} reçues ({pct(analysed / len(screened))}) ; "
+                     f"les autres sont vides, en double ou remplacées par une soumission ultérieure.")
+    if len(run.requests):
+        top = run.requests.iloc[0]
+        sentences.append(f"La base la plus demandée est « {shorten(top['base'], 80)} » ({top['gestionnaire']}) : "
+                         f"{top['n_repondants']} répondants sur {analysed} ({pct(top['part_repondants'])}) la "
+                         f"nomment ; {len(run.requests)} bases de la cartographie sont demandées au moins une fois.")
+    groups = int((run.review["groupe"] != "").sum())
+    sentences.append(f"{groups} groupes de données demandées sont absents de la cartographie (section 5).")
+    in_campaign = int((run.analysed["campagne"] != "").sum())
+    if len(run.campaigns) and len(sentences) < 5:
+        sentences.append(f"{len(run.campaigns)} campagnes regroupent {in_campaign} réponses "
+                         f"({pct(in_campaign / analysed)} des réponses analysées) : comptées et signalées, elles "
+                         f"traduisent une mobilisation organisée.")
+    return sentences[:5]
 
 
 def flow(run: ConsultationRun) -> pd.DataFrame:
@@ -146,17 +192,18 @@ def choices_html(run: ConsultationRun) -> HTML:
     for question in choice_questions(run):
         data, base = choice_overall(run, question.id)
         chart = figures.horizontal_bars(
-            data, y="Modalité", x="Répondants", hue=None, title=f"{shorten(question.column, 70)} (n = {base})",
+            data, y="Modalité", x="Répondants", hue=None,
+            title=mark(run, f"{shorten(question.column, 70)} (n = {base})"),
             xlabel="Répondants", ylabel="",
             alt=f"Diagramme en barres : nombre de répondants ayant choisi chaque réponse à la question « "
                 f"{question.column} » ; valeurs et parts dans le tableau qui suit.",
             caption="Base : répondants ayant répondu à la question. En choix multiple, un répondant peut choisir "
                     "plusieurs réponses : les parts se cumulent au-delà de 100 %.",
-            data_caption=f"{question.column} — ensemble des répondants (n = {base})")
+            data_caption=mark(run, f"{question.column} — ensemble des répondants (n = {base})"))
         blocks.append(f"<h3>{esc(question.column)}</h3>{chart.data}" + table_html(
             choice_by_profile(run, question.id),
-            f"{question.column} — part des répondants de chaque catégorie (n : répondants de la catégorie "
-            "ayant répondu)"))
+            mark(run, f"{question.column} — part des répondants de chaque catégorie (n : répondants de la catégorie "
+                 "ayant répondu)")))
     return HTML("".join(blocks) or "<p>Le questionnaire n'a pas de question à choix.</p>")
 
 

@@ -9,7 +9,7 @@ from helpers.render import html as report
 from helpers.steps.s05_priorities import PriorityRun, rules
 from helpers.views.v01_clean import shorten
 from helpers.views.v02_openness import SHORT
-from helpers.views.v04_consultation import SYNTHETIC_ANSWERS, pct
+from helpers.views.v04_consultation import SYNTHETIC_ANSWERS, pct, share_of, synthetic_mark
 
 LEVEL_LABELS = {"agrege": "Agrégé", "granulaire": "Granulaire"}
 
@@ -42,17 +42,52 @@ def _level(opened: object, score: object, criteria: object, unknown: object) -> 
     return " — ".join(parts)
 
 
+def mark(run: PriorityRun, title: str) -> str:
+    """A chart or table title of report 05 showing demand, marked « — réponses synthétiques » when the
+    consultation answers are generated."""
+    return synthetic_mark(title, bool(run.consultation.get("synthetique")))
+
+
 def headline(run: PriorityRun) -> dict[str, str]:
+    """Headline cards of report 05: label → count with its percentage of the bases of the cartography."""
     table = run.priorities
     requested = table[table["n_repondants"] > 0]
     firsts = table["classe_priorite"].str.startswith("Priorité")
     return {
         "bases de la cartographie": str(len(table)),
-        "bases demandées": str(len(requested)),
-        f"très demandées (≥ {run.strong_threshold} répondants)": str(int((table["niveau_demande"] == "forte").sum())),
-        "demandées et non ouvertes": str(int((~requested["ouvert_a_un_niveau"]).sum())),
-        "bases en priorité 1 à 3": str(int(firsts.sum())),
+        "bases demandées": share_of(len(requested), len(table)),
+        f"très demandées (≥ {run.strong_threshold} répondants)":
+            share_of(int((table["niveau_demande"] == "forte").sum()), len(table)),
+        "demandées et non ouvertes": share_of(int((~requested["ouvert_a_un_niveau"]).sum()), len(requested)),
+        "bases en priorité 1 à 3": share_of(int(firsts.sum()), len(table)),
     }
+
+
+def takeaways(run: PriorityRun) -> list[str]:
+    """« Ce qu'il faut retenir » of report 05: 3–5 French sentences computed from the run; the first says the
+    demand is synthetic when the answers are."""
+    table = run.priorities
+    requested = table[table["n_repondants"] > 0]
+    closed = int((~requested["ouvert_a_un_niveau"]).sum())
+    firsts = table[table["classe_priorite"].str.startswith("Priorité")]
+    sentences = []
+    if run.consultation.get("synthetique"):
+        real = "les bases et leur ouverture sont réelles, " if not run.provenance.get("synthetique") else ""
+        sentences.append(f"La demande vient de réponses synthétiques générées par le projet : {real}les nombres de "
+                         f"répondants sont inventés et ne doivent pas être cités.")
+    sentences.append(f"{len(requested)} des {len(table)} bases de la cartographie ({pct(len(requested) / len(table))})"
+                     f" sont demandées par au moins un répondant ; {closed} d'entre elles "
+                     f"({pct(closed / len(requested)) if len(requested) else '0 %'}) ne sont ouvertes à aucun niveau.")
+    if len(firsts):
+        top = firsts.iloc[0]
+        sentences.append(f"{len(firsts)} bases sont en priorité 1 à 3. La première est « {shorten(top['base'], 80)} »"
+                         f" ({top['gestionnaire']}), demandée par {top['n_repondants']} répondants "
+                         f"({pct(top['part_repondants'])}) ; ce qu'il faudrait faire : "
+                         f"{top['actions'] or 'à instruire'}.")
+        holders = firsts["gestionnaire"].value_counts().head(3)
+        sentences.append("Gestionnaires détenant le plus de bases prioritaires : "
+                         + ", ".join(f"{g} ({n})" for g, n in holders.items()) + ".")
+    return sentences[:5]
 
 
 def classes(run: PriorityRun) -> pd.DataFrame:

@@ -1,0 +1,158 @@
+"""What the front page (reports/index.html) shows: the headline sentences of the core reports, one card per
+report with the question it answers, the producer fiches in alphabetical order with their open counts, and
+whether the data are official or synthetic (cartography and consultation answers separately).
+
+The headline sentences are read back from the built reports (their « Ce qu'il faut retenir » block written by
+`helpers.render.html.takeaways`), so the front page quotes exactly what the reports of the same build say.
+"""
+
+from __future__ import annotations
+
+import html
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pandas as pd
+
+from helpers.core.config import data_file, paths
+from helpers.core.errors import CartoError
+from helpers.core.tables import load_table
+from helpers.steps.s04_consultation import PROVENANCE_04, read_consultation_provenance
+from helpers.views.v02_openness import LEVELS, share_text
+
+
+class _Takeaways(HTMLParser):
+    """Collects the text of each sentence <li> inside <section class="carto-retenir"> (not the headline cards,
+    which are <li> of <ul class="carto-kpis">)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.depth, self.in_cards, self.item, self.items = 0, False, None, []
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "section" and ("class", "carto-retenir") in attrs:
+            self.depth = 1
+        elif self.depth and tag == "section":
+            self.depth += 1
+        elif self.depth and tag == "ul":
+            self.in_cards = ("class", "carto-kpis") in attrs
+        elif self.depth and tag == "li" and not self.in_cards:
+            self.item = []
+
+    def handle_endtag(self, tag):
+        if self.depth and tag == "section":
+            self.depth -= 1
+        elif tag == "ul":
+            self.in_cards = False
+        elif self.item is not None and tag == "li":
+            self.items.append("".join(self.item).strip())
+            self.item = None
+
+    def handle_data(self, data):
+        if self.item is not None:
+            self.item.append(data)
+
+
+def report_takeaways(report_html: Path) -> list[str]:
+    """The « Ce qu'il faut retenir » sentences of a built report (plain text); [] when the file is absent or
+    has no such block."""
+    try:
+        text = report_html.read_text(encoding="utf-8")
+    except OSError:
+        return []
+    parser = _Takeaways()
+    parser.feed(text)
+    return parser.items
+
+
+def data_nature(cartography: dict, answers: dict) -> str:
+    """« cartographie officielle, réponses synthétiques »: what the reports rest on, in one phrase."""
+    carto = ("cartographie officielle" if cartography.get("officiel") else
+             "cartographie synthétique" if cartography.get("synthetique") else
+             "cartographie non officielle" if cartography else "cartographie inconnue")
+    if not answers:
+        return carto
+    return f"{carto}, réponses {'synthétiques' if answers.get('synthetique') else 'fournies (export réel)'}"
+
+
+def consultation_provenance(processed_dir: Path | None = None) -> dict:
+    """Report 04's provenance (consultation.json), or {} when the consultation has not been built."""
+    processed_dir = processed_dir or paths().processed
+    return read_consultation_provenance(processed_dir) if (processed_dir / PROVENANCE_04).is_file() else {}
+
+
+def fiche_counts(processed_dir: Path) -> pd.DataFrame:
+    """Per producer (alphabetical, case-insensitive): « k / n (p %) » open bases at each level, from
+    ouverture_par_gestionnaire.csv; empty frame when the table is absent."""
+    try:
+        table = load_table(processed_dir, "ouverture_par_gestionnaire")
+    except (CartoError, OSError):  # no table yet (report 02 failed): the list shows names only
+        return pd.DataFrame(columns=["gestionnaire"])
+    out = pd.DataFrame({"gestionnaire": sorted(table["gestionnaire"].unique(), key=str.casefold)})
+    for level, label in LEVELS.items():
+        rows = table[table["niveau"] == level].set_index("gestionnaire")
+        counts = {g: share_text(int(r.n_ouvertes), int(r.n_evaluees)) for g, r in rows.iterrows()}
+        out[label] = out["gestionnaire"].map(counts).fillna("non évaluées")
+    return out
+
+
+def front_page(entries: list[dict], data: dict, reports_dir: Path | None = None,
+               processed_dir: Path | None = None) -> str:
+    """The front page's content (trusted HTML, every data text escaped): synthetic banners, title, the
+    headline sentences of reports 02 and 05, one card per core report, the fiches list. `entries` are the
+    runner's index entries (title, href, status, fiche, label); `data` the cartography's provenance.json."""
+    spec = data_file("accueil.yml")
+    reports_dir = reports_dir or paths().reports
+    processed_dir = processed_dir or paths().processed
+    answers = consultation_provenance(processed_dir)
+    parts = [f"<h1>{html.escape(spec['titre'])}</h1>",
+             f'<p class="carto-subtitle">Données : {html.escape(data_nature(data, answers))}.</p>']
+    if data.get("synthetique"):
+        parts.append('<div class="carto-banner" role="alert"><strong>Données synthétiques</strong> — la '
+                     "cartographie utilisée est un échantillon généré par le projet : aucun chiffre de ces rapports "
+                     "ne décrit une base réelle.</div>")
+    if answers.get("synthetique"):
+        parts.append('<div class="carto-banner" role="alert"><strong>Réponses synthétiques</strong> — les '
+                     "réponses à la consultation (rapports 04 et 05) ont été générées par le projet : les nombres "
+                     "de répondants et les demandes sont inventés et ne doivent pas être cités.</div>")
+    by_name = {e["label"]: e for e in entries if not e.get("fiche")}
+    sentences = []
+    for name in spec["a_retenir"]:
+        entry = by_name.get(name)
+        if entry and entry.get("href"):
+            found = report_takeaways(reports_dir / entry["href"])
+            if found:
+                sentences.append(f"<h3>{html.escape(entry['title'])}</h3><ul>"
+                                 + "".join(f"<li>{html.escape(s)}</li>" for s in found) + "</ul>")
+    if sentences:
+        parts.append('<section class="carto-retenir" aria-labelledby="retenir"><h2 id="retenir">Ce qu\'il faut '
+                     f"retenir</h2>{''.join(sentences)}</section>")
+    cards = []
+    for name, entry in by_name.items():
+        question = spec["questions"].get(name.split(":")[0], "")
+        title = html.escape(entry["title"])
+        link = f'<a href="{html.escape(entry["href"])}">{title}</a>' if entry.get("href") else title
+        cards.append(f'<li class="carto-card"><h3>{link}</h3><p>{html.escape(question)}</p></li>')
+    parts.append(f'<h2>Les rapports</h2><ul class="carto-cards">{"".join(cards)}</ul>')
+    parts.append(fiches_html(entries, processed_dir, spec["questions"].get("03_producer_sheet", "")))
+    return "".join(parts)
+
+
+def fiches_html(entries: list[dict], processed_dir: Path, question: str) -> str:
+    """The producer fiches as an alphabetical table: name (linked when built) and open bases per level."""
+    fiches = {e["label"].split(":", 1)[-1]: e for e in entries if e.get("fiche")}
+    if not fiches:
+        return ""
+    counts = fiche_counts(processed_dir).set_index("gestionnaire")
+    rows = []
+    for name in sorted(fiches, key=str.casefold):
+        entry = fiches[name]
+        label = html.escape(name)
+        link = f'<a href="{html.escape(entry["href"])}">{label}</a>' if entry.get("href") else label
+        cells = "".join(f"<td>{html.escape(str(counts.loc[name, col]) if name in counts.index else '')}</td>"
+                        for col in LEVELS.values())
+        rows.append(f'<tr><th scope="row">{link}</th>{cells}</tr>')
+    head = "".join(f'<th scope="col">Bases ouvertes — {html.escape(c.lower())}</th>' for c in LEVELS.values())
+    return (f"<h2>Fiches gestionnaires</h2><p>{html.escape(question)}</p>"
+            f'<table class="carto"><caption>Une fiche par gestionnaire, par ordre alphabétique</caption><thead>'
+            f'<tr><th scope="col">Gestionnaire</th>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>')

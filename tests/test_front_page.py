@@ -1,0 +1,68 @@
+"""The front page (reports/index.html) and the synthetic marks (issue 11 §2 and §3)."""
+
+from __future__ import annotations
+
+import json
+
+from helpers.render import html as report
+from helpers.render.export import index_html
+from helpers.views import index
+from helpers.views.v04_consultation import synthetic_mark
+
+
+def write_report(path, sentences):
+    """A built report as the exporter leaves it: the takeaways block inside the page."""
+    block = report.takeaways(sentences, {"bases ouvertes": "19 / 279 (7 %)"}).data
+    path.write_text(f'<!DOCTYPE html><html lang="fr"><body><main><h1>R</h1>{block}<p>suite</p></main></body></html>',
+                    encoding="utf-8")
+
+
+def entries():
+    return [
+        {"label": "02_openness", "title": "Ouverture", "href": "02_openness.html", "status": "construit",
+         "fiche": False},
+        {"label": "05_priorities", "title": "Priorités", "href": "05_priorities.html", "status": "cache",
+         "fiche": False},
+        {"label": "04_consultation", "title": "Consultation", "href": None, "status": "echec", "fiche": False,
+         "error": "boom"},
+        {"label": "03_producer_sheet:INVS", "title": "Fiche INVS", "href": "producteurs/invs.html",
+         "status": "construit", "fiche": True},
+        {"label": "03_producer_sheet:ars", "title": "Fiche ars", "href": "producteurs/ars.html",
+         "status": "construit", "fiche": True},
+    ]
+
+
+def test_front_page_quotes_the_reports_and_says_the_answers_are_synthetic(tmp_path):
+    reports, processed = tmp_path / "reports", tmp_path / "processed"
+    reports.mkdir(), processed.mkdir()
+    write_report(reports / "02_openness.html", ["19 des 279 bases évaluées (7 %) sont ouvertes.", "A < B & C"])
+    write_report(reports / "05_priorities.html", ["34 bases sont en priorité 1 à 3."])
+    (processed / "consultation.json").write_text(json.dumps({"synthetique": True}), encoding="utf-8")
+    page = index.front_page(entries(), {"officiel": True}, reports, processed)
+    assert "Données : cartographie officielle, réponses synthétiques." in page
+    assert "<strong>Réponses synthétiques</strong>" in page
+    assert "<li>19 des 279 bases évaluées (7 %) sont ouvertes.</li>" in page
+    assert "<li>A &lt; B &amp; C</li>" in page  # read back as text, escaped again
+    assert "19 / 279 (7 %)" not in page  # the report's headline cards are not quoted as sentences
+    assert page.index("bases évaluées") < page.index("34 bases sont en priorité")
+    # One card per core report with the question it answers; a failed report keeps its card, unlinked.
+    assert page.count('class="carto-card"') == 3
+    assert "Quelles bases ouvrir d&#x27;abord" in page and "<h3>Consultation</h3>" in page
+    # Fiches: alphabetical regardless of case; no ouverture table yet, so no counts but still listed.
+    assert page.index(">ars</a>") < page.index(">INVS</a>")
+
+
+def test_index_puts_the_journal_last(tmp_path, monkeypatch):
+    monkeypatch.setenv("CARTO_SANTE_ROOT", str(tmp_path))
+    page = index_html(entries(), {"officiel": True, "fichier": "x.ods"}, "2026-01-01")
+    assert page.index("Journal de construction") > page.index("Les rapports") > page.index("<h1>")
+    assert "cartographie officielle" in page and "Données : officielles" not in page
+
+
+def test_synthetic_mark_on_demand_titles():
+    assert synthetic_mark("Bases les plus demandées", True) == "Bases les plus demandées — réponses synthétiques"
+    assert synthetic_mark("Bases les plus demandées", False) == "Bases les plus demandées"
+    assert index.data_nature({"synthetique": True}, {"synthetique": True}) == \
+        "cartographie synthétique, réponses synthétiques"
+    assert index.data_nature({"officiel": True}, {"synthetique": False}) == \
+        "cartographie officielle, réponses fournies (export réel)"
