@@ -84,7 +84,7 @@ def test_notebooks_04_and_05_with_defaults(offline_project):
     assert shortlist["base"] in html
     # Synthetic answers: the paths-only section comes first, the demand sections after, marked (issue 13).
     first = html.index("Sans la consultation : les ouvertures les moins coûteuses")
-    assert first < html.index("Demande synthétique.") < html.index("En bref")
+    assert html.index('id="retenir"') < first < html.index("Demande synthétique.") < html.index(shortlist_title)
     assert "Répondants</th>" not in html[first:html.index("Demande synthétique.")]  # paths alone, no demand
     assert {"voie_agrege", "voie_granulaire"} <= set(priorities.columns)
 
