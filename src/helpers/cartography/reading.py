@@ -19,10 +19,10 @@ from python_calamine import CalamineError, CalamineWorkbook
 
 from helpers.core.config import data_file
 from helpers.core.errors import SpreadsheetError
+from helpers.core.sniff import decode_text, sniff_separator
 from helpers.core.text import comparison_key
 
 SPREADSHEET_SUFFIXES = {".ods", ".xlsx", ".xlsm", ".xls"}
-CSV_ENCODINGS = ("utf-8-sig", "cp1252")
 HEADER_ROWS = 2
 
 
@@ -84,26 +84,13 @@ def _read_spreadsheet(path: Path) -> tuple[dict[str, list[list[str]]], list[str]
     return sheets, hidden
 
 
-def _decode(path: Path, data: bytes) -> str:
-    for encoding in CSV_ENCODINGS:
-        try:
-            text = data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-        if "\x00" in text:
-            break
-        return text
-    raise SpreadsheetError(path, "n'est pas un fichier texte CSV (encodage non reconnu ou contenu binaire)")
-
-
 def _read_csv(path: Path) -> list[list[str]]:
-    text = _decode(path, path.read_bytes())
-    sample = text[:20000]
+    """The rows of a CSV export of the data sheet (encoding and separator sniffed by helpers.core.sniff)."""
     try:
-        dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
-        delimiter = dialect.delimiter
-    except csv.Error:
-        delimiter = max(",;\t", key=sample.count)
+        text, _ = decode_text(path, path.read_bytes(), SpreadsheetError)
+    except SpreadsheetError as exc:
+        raise SpreadsheetError(path, f"n'est pas un fichier texte CSV ({exc.problem})") from None
+    delimiter = sniff_separator(text)
     return [row for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
 
 

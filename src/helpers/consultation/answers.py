@@ -8,7 +8,6 @@ text (helpers.core.text.clean_text); nothing is interpreted yet.
 
 from __future__ import annotations
 
-import csv
 import io
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,11 +19,10 @@ from helpers.cartography.reading import cell_text
 from helpers.consultation.questionnaire import Questionnaire
 from helpers.core.config import data_file
 from helpers.core.errors import AnswersError
+from helpers.core.sniff import decode_text, sniff_separator
 from helpers.core.storage import sha256_file
 from helpers.core.text import clean_text, comparison_key
 
-ENCODINGS = ("utf-8-sig", "cp1252")  # utf-8-sig also reads UTF-8 without BOM
-SEPARATORS = (",", ";", "\t")
 SHEET_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".ods"}
 DATE_FORMATS = ("ISO8601", "%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M", "%d/%m/%Y")
 
@@ -41,40 +39,11 @@ class Answers:
     undated: int  # answers whose date could not be read (0 when the export has no date column)
 
 
-def _decode(path: Path, data: bytes, encoding: str | None) -> tuple[str, str]:
-    if b"\x00" in data[:4096]:
-        raise AnswersError(path, "contenu binaire ou UTF-16 : exportez les réponses en CSV UTF-8 ou cp1252, ou en XLSX")
-    for candidate in [encoding] if encoding else ENCODINGS:
-        try:
-            return data.decode(candidate), candidate
-        except UnicodeDecodeError as exc:
-            if encoding:
-                line = data[: exc.start].count(b"\n") + 1
-                raise AnswersError(path, f"n'est pas encodé en {encoding} (octet {data[exc.start]:#04x}, ligne "
-                                         f"{line}) ; corrigez format.encoding du questionnaire") from None
-    raise AnswersError(path, "encodage non reconnu (ni UTF-8 ni cp1252)")
-
-
-def _header(text: str, separator: str) -> list[str]:
-    return next(csv.reader(io.StringIO(text, newline=""), delimiter=separator), [])
-
-
-def _separator(text: str, spec: Questionnaire) -> str:
-    """The candidate whose header holds the most columns named by the spec (then the most fields)."""
-    wanted = {comparison_key(c) for c in spec.columns()}
-
-    def fit(sep: str) -> tuple[int, int]:
-        header = _header(text, sep)
-        return len(wanted & {comparison_key(h) for h in header}), len(header)
-
-    return max(SEPARATORS, key=fit)
-
-
 def _read_csv(path: Path, spec: Questionnaire) -> tuple[list[str], pd.DataFrame, str, str]:
-    text, encoding = _decode(path, path.read_bytes(), spec.encoding)
+    text, encoding = decode_text(path, path.read_bytes(), AnswersError, spec.encoding)
     if not text.strip():
         raise AnswersError(path, "fichier vide : ni en-tête ni réponse")
-    separator = spec.separator or _separator(text, spec)
+    separator = spec.separator or sniff_separator(text, spec.columns())
     try:
         frame = pd.read_csv(io.StringIO(text), sep=separator, dtype=str, header=None, keep_default_na=False,
                             na_filter=False, skip_blank_lines=True, engine="c")
