@@ -212,7 +212,7 @@ def read_answers(path: str | Path, spec: Questionnaire) -> Answers:
     undated, reading = 0, None
     if spec.date_column:
         dates, reading = parse_dates(column(spec.date_column), path, spec.date_column, spec.date_format)
-        frame["date"] = dates.to_numpy()
+        frame["date"] = dates.set_axis(frame.index)
         undated = int(frame["date"].isna().sum())
     else:
         frame["date"] = pd.Series(pd.NaT, index=frame.index, dtype="datetime64[ns, UTC]")
