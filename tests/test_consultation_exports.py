@@ -207,7 +207,8 @@ def test_case4_spec_errors_for_the_new_keys(tmp_path):
             load_questionnaire(path)
         assert str(path) in str(error.value)
     for spec, message in [({"platform": "typeform"}, "plateforme inconnue « typeform »"),
-                          ({"exclude": [{"column": "x", "values": ["a"]}]}, "exclude\\[1\\] : clé « reason » manquante"),
+                          ({"exclude": [{"column": "x", "values": ["a"]}]},
+                           "exclude\\[1\\] : clé « reason » manquante"),
                           ({"columns": {"respondent_type": "V", "date_format": "ymd"}}, "columns.date_format « ymd »"),
                           ({"respondent_options": "Citoyen"}, "respondent_options")]:
         base = {"columns": {"respondent_type": "V"}, "questions": [{"id": "q", "column": "Q", "kind": "free_text"}]}
