@@ -179,7 +179,9 @@ def _provenance(run: ConsultationRun) -> str:
     answers = run.answers
     facts = {"fichier": answers.path.name, "sha256": answers.sha256, "questionnaire": run.spec.path.name,
              "synthetique": run.synthetic_answers, "format": answers.file_format, "encodage": answers.encoding,
-             "separateur": answers.separator, "recues": len(run.screened), "analysees": len(run.analysed)}
+             "separateur": answers.separator, "plateforme": run.spec.platform, "lignes_entete": answers.header_rows,
+             "dates": answers.dates.describe() if answers.dates else None, "non_datees": answers.undated,
+             "recues": len(run.screened), "analysees": len(run.analysed)}
     return json.dumps(facts, ensure_ascii=False, indent=2) + "\n"
 
 
