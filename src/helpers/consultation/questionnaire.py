@@ -8,6 +8,10 @@ questions:
   - {id: raisons, column: "Pourquoi ?", kind: multiple_choice, separator: "|"}
 ```
 
+Other keys (documented with a worked spec per platform in the README): `platform` (preset from
+data/plateformes.yml), `format.header_rows`, `columns.date_format`, `respondent_options`, `exclude`, and per
+question `columns` (one per option), `label`, `options` (labels, or code -> label) and `other`.
+
 The spec is validated completely before the export is read; every problem is a QuestionnaireError
 naming the spec file.
 """
