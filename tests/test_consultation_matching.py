@@ -121,3 +121,28 @@ def test_synthetic_requests_name_real_bases_of_the_cartography_in_use(real, tmp_
     assert set(run.requests["base_id"]) <= set(bases["base_id"])
     assert {"alias exact", "approché"} <= set(accepted["methode"])
     assert (run.review["groupe"] != "").sum() >= 10  # the invented missing datasets, grouped
+
+
+# Issue 10, case 9: generic nouns and determiners around a known unique acronym do not block its exact match.
+AROUND_ACRONYM = {"la base RPPS": "B105", "fichier SAE": "B093", "le répertoire FINESS": "B092",
+                  "données du PMSI": "B001", "l'enquête SAE": "B093", "registre RPPS": "B105", "Fichier EGB": "B058"}
+
+
+@pytest.mark.parametrize("mention", AROUND_ACRONYM, ids=list(AROUND_ACRONYM))
+def test_an_acronym_among_generic_words_is_an_exact_match(real, mention):
+    from helpers.consultation.matching import mention_key
+
+    _, _, aliases = real
+    row = match_keys([mention_key(mention)], aliases).iloc[0]
+    assert (row["statut"], row["base_id"], row["methode"]) == ("rapprochee", AROUND_ACRONYM[mention], "alias exact")
+
+
+def test_a_shared_acronym_among_generic_words_stays_ambiguous(real):
+    from helpers.consultation.matching import mention_key
+
+    _, bases, aliases = real
+    shared = aliases[aliases["ambigue"] & aliases["cle"].str.fullmatch(r"[a-z]{3,}")]["cle"].iloc[0]
+    row = match_keys([mention_key(f"la base {shared.upper()}")], aliases).iloc[0]
+    assert row["statut"] == "ambigue" and row["base_id"] == ""
+    # A descriptive word beside the acronym changes what it names: not reduced to the acronym.
+    assert mention_key("le fichier FINESS des établissements") == "fichier finess etablissements"

@@ -65,7 +65,9 @@ def test_notebooks_04_and_05_with_defaults(offline_project):
     assert html.count('src="data:image/png;base64,') == 5  # per day, categories, bases, two choice questions
     assert "T6 — " in html and "Termes les plus distinctifs" in html and "Annexe : méthode" in html
     assert "<script>alert" not in html and "<img src=x" not in html and 'href="javascript' not in html
-    assert "<td>=cmd|' /C calc'!A0</td>" in html  # a hostile category, shown as text
+    # A hostile category typed once is grouped as « Autre (hors liste) » and listed in the annex, as text.
+    assert "<td>=cmd|" not in html and "<td>Autre (hors liste)</td>" in html
+    assert "« =cmd|' /C calc'!A0 » (catégorie de répondant, 1 réponse(s))" in html
     assert "clean_cartography(" not in html and '<div class="highlight' not in html  # no code shown
     for name in ("consultation_reponses.csv", "consultation_demandes.csv", "consultation_non_rapprochees.csv",
                  "consultation.xlsx", "consultation.json"):

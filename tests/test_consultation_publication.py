@@ -15,6 +15,7 @@ from openpyxl import load_workbook
 from helpers.consultation.redaction import neutralise, publishable
 from helpers.render import html as report
 from helpers.steps.s04_consultation import analyse_consultation
+from helpers.views import v04_annex
 from helpers.views import v04_consultation as consultation_report
 
 EMAIL, PHONE, PLUS33, NIR = "jeanne.martin@exemple.fr", "06 12 34 56 78", "+33 6 12 34 56 78", "1 85 05 78 006 084 36"
@@ -91,7 +92,10 @@ def test_hostile_strings_survive_as_inert_text(run):
     assert "Texte inversé, jointure invisible et émoji 🏥🙂 dans la réponse." in texts
     longest = max(texts, key=len)
     assert len(longest) == 1001 and longest.endswith("…")  # the 5,580-character answer, cut
-    assert "'=cmd|' /C calc'!A0" in {row["profil"] for row in rows}
+    # A category typed once is no category of its own (issue 10, case 5): grouped, and listed in the annex.
+    profiles = {row["profil"] for row in rows}
+    assert "'=cmd|' /C calc'!A0" not in profiles and "=cmd|' /C calc'!A0" not in profiles
+    assert "Autre (hors liste)" in profiles
     assert "'-1+1 | " in answers and "'@SUM(A1)" in answers
     missing = _csv_cells(run.processed_dir / "consultation_non_rapprochees.csv")
     assert any(cell.startswith("'=HYPERLINK") for cell in missing)
@@ -106,7 +110,9 @@ def test_report_blocks_escape_answer_text(run):
         report.table_html(consultation_report.profiles(run), "x"),
         report.table_html(consultation_report.requests_by_profile(run), "x")])
     assert "<script" not in blocks and "<img src=x" not in blocks and 'href="javascript' not in blocks
-    assert "=cmd|&#x27; /C calc&#x27;!A0" in blocks  # the hostile category, as text
+    assert "=cmd|" not in blocks  # the hostile category is grouped as « Autre (hors liste) »…
+    annex = report.definitions(v04_annex.method(run)).data
+    assert "« =cmd|&#x27; /C calc&#x27;!A0 » (catégorie de répondant, 1 réponse(s))" in annex  # …and listed, as text
     assert "@SUM(A1)" in blocks and "=HYPERLINK(&quot;http://x&quot;" in blocks
     escaped = report.table_html(run.analysed[["precisions"]], "x")
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in escaped and "<script>" not in escaped

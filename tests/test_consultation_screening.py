@@ -47,11 +47,11 @@ def test_exclusions_and_campaigns_with_exact_counts(screened):
     by_id = screened.set_index(screened["id"] + "#" + screened["numero"].astype(str))
     assert len(screened) == 21
     reasons = screened["motif_exclusion"].value_counts().to_dict()
-    assert reasons == {"": 18, "réponse vide": 1, "remplacée par une soumission ultérieure (même identifiant)": 1,
-                       "doublon exact d'une réponse antérieure": 1}
+    # B1 and B2 wrote the same text under different identifiers: two respondents, not a duplicate.
+    assert reasons == {"": 19, "réponse vide": 1, "remplacée par une soumission ultérieure (même identifiant)": 1}
     assert by_id.loc["A2#2", "motif_exclusion"] == "réponse vide"
     assert by_id.loc["A3#3", "statut"] == "exclue" and by_id.loc["A3#4", "statut"] == "analysee"  # latest kept
-    assert by_id.loc["B2#18", "motif_exclusion"] == "doublon exact d'une réponse antérieure"  # case/spaces ignored
+    assert by_id.loc["B2#18", "statut"] == "analysee"
     # Identical answers without free text are different respondents, not duplicates.
     assert by_id.loc["D1#19", "statut"] == by_id.loc["D2#20", "statut"] == "analysee"
     campaign = screened[screened["campagne"] != ""]
@@ -60,7 +60,8 @@ def test_exclusions_and_campaigns_with_exact_counts(screened):
 
 
 def test_a_campaign_needs_enough_answers_and_a_long_enough_text(tmp_path):
-    spec = load_questionnaire(write_spec(tmp_path / "q.yml"))
+    # No identifier column in the spec: exact duplicates are removed (with ids, they are other respondents).
+    spec = load_questionnaire(write_spec(tmp_path / "q.yml", columns={"respondent_type": "Vous êtes", "date": "Date"}))
     rows = [HEADER] + [[f"X{i}", "Citoyen", "", "", "", CAMPAIGN, ""] for i in range(9)]
     rows += [[f"Y{i}", "Citoyen", "", "", "", "Oui, ouvrez tout", ""] for i in range(30)]
     screened = screen(read_answers(write_csv(tmp_path / "r.csv", rows), spec).frame, spec)
@@ -84,10 +85,10 @@ def test_choices_count_respondents_not_cells(screened, tmp_path):
     table = tallies.choices(analysed, spec.questions[1])
     overall = table[table["profil"] == tallies.OVERALL].set_index("modalite")
     # A1 ticked "Recherche" twice (two spellings): one respondent. Base: analysed answers with a reason.
-    assert overall.loc["Recherche", "n_repondants"] == 4  # A1 (once), B1, D1, D2; B2 is a duplicate
-    assert overall.loc["Recherche", "base_n"] == 17  # analysed answers with a reason (E1 gave none)
+    assert overall.loc["Recherche", "n_repondants"] == 5  # A1 (once), B1, B2 (another id), D1, D2
+    assert overall.loc["Recherche", "base_n"] == 18  # analysed answers with a reason (E1 gave none)
     assert overall.loc["Transparence", "n_repondants"] == 13  # A3 (latest) and the 12 campaign answers
-    assert overall.loc["Recherche", "part"] == round(4 / 17, 4)
+    assert overall.loc["Recherche", "part"] == round(5 / 18, 4)
 
 
 @pytest.fixture(scope="module")
@@ -102,8 +103,10 @@ def test_synthetic_sample_counts_match_what_the_generator_put_in(synthetic_run):
     counts = run.screened["motif_exclusion"].value_counts()
     assert len(run.screened) == composition.received == 1500
     assert counts["réponse vide"] == composition.blank == 38
-    assert counts["remplacée par une soumission ultérieure (même identifiant)"] == composition.resubmitted == 45
-    assert counts["doublon exact d'une réponse antérieure"] == composition.duplicates == 9
+    # The same answer sent twice under the same identifier is a resubmission (the generator's "doublons").
+    resubmitted = counts["remplacée par une soumission ultérieure (même identifiant)"]
+    assert resubmitted == composition.resubmitted + composition.duplicates == 45 + 9
+    assert "doublon exact d'une réponse antérieure" not in counts  # the export has identifiers
     assert len(run.analysed) == 1500 - 38 - 45 - 9
     assert run.campaigns["n_reponses"].tolist() == composition.campaigns == [60, 18]
     assert run.campaigns["campagne"].tolist() == ["C1", "C2"]

@@ -98,7 +98,8 @@ def test_encodings_separators_and_xlsx_give_the_same_answers(fmt, tmp_path):
     assert frame["profil"].tolist() == ["Chercheur ou universitaire", "Citoyen ou patient", "Non renseigné"]
     assert frame.loc[0, "precisions"] == "Les délais d'accès sont trop longs ; « ouvrez » les données.\nDeuxième ligne."
     assert frame.loc[0, "demandes"] == "PMSI | SNIIRAM"
-    assert [d.isoformat() for d in frame["date"][:2]] == ["2014-04-05T10:32:00", "2014-04-06T08:00:00"]
+    # Local times (Europe/Paris, summer time) stored in UTC.
+    assert [d.isoformat() for d in frame["date"][:2]] == ["2014-04-05T08:32:00+00:00", "2014-04-06T06:00:00+00:00"]
     assert answers.undated == 1  # the blank row has no date
     if fmt != "xlsx":
         assert (answers.encoding, answers.separator) == {

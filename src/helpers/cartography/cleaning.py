@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from helpers.cartography.producers import JOINER, unify
-from helpers.cartography.reading import Cartography
+from helpers.cartography.reading import Cartography, column_letter
 from helpers.core.config import data_file
 from helpers.core.text import clean_text, comparison_key, loose_key
 
@@ -23,15 +23,6 @@ class Cleaned:
     anomalies: pd.DataFrame
     modalities: dict[str, list[str]]  # criterion -> accepted labels
     vocabulary_source: str  # "feuille du fichier" or "vocabulaire du projet"
-
-
-def column_letter(index: int) -> str:
-    letters = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
 
 
 def official_modalities(carto: Cartography) -> tuple[dict[str, list[str]], str]:
@@ -144,8 +135,21 @@ def clean(carto: Cartography) -> Cleaned:
     ]]
     ev_df = pd.DataFrame(evaluations).merge(bases_df[["ligne_source", "base_id"]], on="ligne_source")
     ev_df = ev_df[["ligne_source", "base_id", "niveau", "evalue", *CRITERIA, "hors_vocabulaire", *LEVEL_TEXT]]
+    _log_unreadable(carto, log)
     anomalies = pd.DataFrame(log.rows, columns=ANOMALY_COLUMNS)
+    anomalies = anomalies.sort_values("ligne_source", kind="stable").reset_index(drop=True)
     return Cleaned(bases_df, ev_df, anomalies, modalities, vocab_source)
+
+
+def _log_unreadable(carto: Cartography, log: _Log) -> None:
+    """One anomaly per cell without a usable value (formula without value, error value): read as empty."""
+    names = {c.index: (c.key, c.group if c.group in carto.level_groups else "")
+             for group in carto.columns.values() for c in group.values()}
+    data_lines = {line for line, _ in carto.rows}
+    for (line, index), (raw, rule) in carto.unreadable.items():
+        if line in data_lines:
+            key, level = names.get(index, (column_letter(index), ""))
+            log.add(line, index, key, level, raw, "", rule)
 
 
 def _assign_base_ids(bases: pd.DataFrame) -> None:

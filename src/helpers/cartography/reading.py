@@ -1,7 +1,11 @@
 """Faithful reading of the cartography spreadsheet (ODS, XLSX or a CSV export of the data sheet).
 
 Nothing is cleaned here: cells are returned as the file holds them (line breaks, no-break spaces),
-only typed values are turned into text. Columns are located from the two header rows: row 1 names
+only typed values are turned into text. Cells without a usable value are found and kept apart in
+`Cartography.unreadable`: an XLSX formula saved without its computed value (a file written by a script),
+and spreadsheet error values (#NAME?, #REF!, #N/A, #VALUE!…, LibreOffice's Err:5xx). Such a cell reads as
+empty; in a column marked `requise` (vocabulaire.yml) a formula without value is an error naming the cells,
+elsewhere the cleaner logs each one as an anomaly. Columns are located from the two header rows: row 1 names
 the groups (which block is the aggregated level and which the granular one), row 2 the columns,
 taken by position inside their group and checked against the expected header.
 """
@@ -12,17 +16,19 @@ import csv
 import datetime as dt
 import io
 import re
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from xml.etree import ElementTree
 
 from python_calamine import CalamineError, CalamineWorkbook
 
 from helpers.core.config import data_file
 from helpers.core.errors import SpreadsheetError
+from helpers.core.sniff import decode_text, sniff_separator
 from helpers.core.text import comparison_key
 
 SPREADSHEET_SUFFIXES = {".ods", ".xlsx", ".xlsm", ".xls"}
-CSV_ENCODINGS = ("utf-8-sig", "cp1252")
 HEADER_ROWS = 2
 
 
@@ -51,6 +57,8 @@ class Cartography:
     metadata_sheet: list[list[str]] | None = None
     empty_rows_skipped: int = 0
     level_groups: list[str] = field(default_factory=list)
+    # (row number, 0-based column) -> (what the file holds, rule): formulas without value and error values
+    unreadable: dict[tuple[int, int], tuple[str, str]] = field(default_factory=dict)
 
     def cell(self, row: list[str], group: str, key: str) -> str:
         index = self.columns[group][key].index
@@ -70,6 +78,92 @@ def cell_text(value: object) -> str:
     return str(value)
 
 
+ERROR_VALUE = re.compile(r"^(?:#(?:NAME\?|NOM\?|REF!|N/A|VALUE!|VALEUR!|DIV/0!|NUM!|NOMBRE!|NULL!|NUL!|SPILL!|CALC!)"
+                         r"|Err:\d{3})$")
+FORMULA_WITHOUT_VALUE, ERROR_RULE = "formule_sans_valeur", "valeur_erreur"
+_NS = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
+       "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
+       "rel": "http://schemas.openxmlformats.org/package/2006/relationships"}
+
+
+def _cell_position(reference: str) -> tuple[int, int]:
+    """"J147" -> (147, 9): row number (1-based) and column index (0-based)."""
+    letters = "".join(c for c in reference if c.isalpha())
+    column = 0
+    for letter in letters.upper():
+        column = column * 26 + ord(letter) - 64
+    return int(reference[len(letters):]), column - 1
+
+
+def xlsx_unreadable(path: Path, sheet: str) -> dict[tuple[int, int], tuple[str, str]]:
+    """Cells of one XLSX sheet without a usable value, read from the sheet's XML (calamine returns them
+    empty): formulas saved without a computed value (« =FORMULE ») and error values (t="e").
+
+    Returns {(row number, column index): (text, rule)}; {} for a file that is not an XLSX package.
+    """
+    try:
+        with zipfile.ZipFile(path) as package:
+            book = ElementTree.fromstring(package.read("xl/workbook.xml"))
+            rels = ElementTree.fromstring(package.read("xl/_rels/workbook.xml.rels"))
+            targets = {r.get("Id"): r.get("Target") for r in rels.findall("rel:Relationship", _NS)}
+            rid = next((s.get(f"{{{_NS['r']}}}id") for s in book.iterfind("m:sheets/m:sheet", _NS)
+                        if s.get("name") == sheet), None)
+            if rid is None or rid not in targets:
+                return {}
+            target = targets[rid].lstrip("/")
+            member = target if target.startswith("xl/") else f"xl/{target}"
+            out = {}
+            with package.open(member) as xml:
+                for _, cell in ElementTree.iterparse(xml):
+                    if cell.tag != f"{{{_NS['m']}}}c":
+                        continue
+                    formula, value = cell.find("m:f", _NS), cell.find("m:v", _NS)
+                    text = value.text if value is not None else None
+                    if cell.get("t") == "e":
+                        out[_cell_position(cell.get("r"))] = (text or "#ERREUR", ERROR_RULE)
+                    elif formula is not None and formula.text and not text:
+                        out[_cell_position(cell.get("r"))] = (f"={formula.text}", FORMULA_WITHOUT_VALUE)
+                    cell.clear()
+            return out
+    except (zipfile.BadZipFile, KeyError, ElementTree.ParseError):
+        return {}
+
+
+def _unreadable(path: Path, table: list[list[str]], data_sheet: str | None,
+                file_format: str) -> dict[tuple[int, int], tuple[str, str]]:
+    """Every cell of the data rows without a usable value (see the module docstring)."""
+    found = xlsx_unreadable(path, data_sheet) if file_format in {"xlsx", "xlsm"} and data_sheet else {}
+    for number, row in enumerate(table[HEADER_ROWS:], start=HEADER_ROWS + 1):
+        for index, value in enumerate(row):
+            if value.startswith(("#", "Err:")) and ERROR_VALUE.match(value.strip()):
+                found[(number, index)] = (value.strip(), ERROR_RULE)
+    return {key: found[key] for key in sorted(found) if key[0] > HEADER_ROWS}
+
+
+def _check_required(path: Path, columns: dict[str, dict[str, Column]],
+                    unreadable: dict[tuple[int, int], tuple[str, str]]) -> None:
+    required = {col["cle"] for spec in data_file("vocabulaire.yml")["structure"] for col in spec["colonnes"]
+                if col.get("requise")}
+    indexes = {c.index: c.key for group in columns.values() for c in group.values() if c.key in required}
+    cells = [f"{column_letter(index)}{row}" for (row, index), (_, rule) in unreadable.items()
+             if rule == FORMULA_WITHOUT_VALUE and index in indexes]
+    if cells:
+        shown = ", ".join(cells[:10]) + (f" … ({len(cells)} cellules)" if len(cells) > 10 else "")
+        raise SpreadsheetError(path, f"formules sans valeur calculée dans des colonnes indispensables ({shown}) : "
+                                     "ouvrez et enregistrez le fichier dans un tableur pour que les valeurs soient "
+                                     "calculées")
+
+
+def column_letter(index: int) -> str:
+    """Spreadsheet column letters of a 0-based index (0 -> A, 26 -> AA)."""
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
 def _read_spreadsheet(path: Path) -> tuple[dict[str, list[list[str]]], list[str]]:
     try:
         workbook = CalamineWorkbook.from_path(str(path))
@@ -84,26 +178,13 @@ def _read_spreadsheet(path: Path) -> tuple[dict[str, list[list[str]]], list[str]
     return sheets, hidden
 
 
-def _decode(path: Path, data: bytes) -> str:
-    for encoding in CSV_ENCODINGS:
-        try:
-            text = data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-        if "\x00" in text:
-            break
-        return text
-    raise SpreadsheetError(path, "n'est pas un fichier texte CSV (encodage non reconnu ou contenu binaire)")
-
-
 def _read_csv(path: Path) -> list[list[str]]:
-    text = _decode(path, path.read_bytes())
-    sample = text[:20000]
+    """The rows of a CSV export of the data sheet (encoding and separator sniffed by helpers.core.sniff)."""
     try:
-        dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
-        delimiter = dialect.delimiter
-    except csv.Error:
-        delimiter = max(",;\t", key=sample.count)
+        text, _ = decode_text(path, path.read_bytes(), SpreadsheetError)
+    except SpreadsheetError as exc:
+        raise SpreadsheetError(path, f"n'est pas un fichier texte CSV ({exc.problem})") from None
+    delimiter = sniff_separator(text)
     return [row for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
 
 
@@ -113,8 +194,14 @@ def _sheet_by_name(sheets: dict[str, list[list[str]]], wanted: str) -> str | Non
 
 
 def _groups(row1: list[str]) -> list[tuple[int, int, str]]:
-    """(start, end, label) spans: a group runs from its label to the next label."""
-    starts = [(i, v) for i, v in enumerate(row1) if v.strip()]
+    """(start, end, label) spans: a group runs from its label to the next different label (a merged cell
+    un-merged and filled repeats its label over the whole group: one group)."""
+    starts, previous = [], None
+    for i, v in enumerate(row1):
+        key = comparison_key(v)
+        if key and key != previous:
+            starts.append((i, v))
+        previous = key or previous
     spans = []
     for n, (start, label) in enumerate(starts):
         end = starts[n + 1][0] if n + 1 < len(starts) else None
@@ -203,6 +290,8 @@ def read_cartography(path: str | Path) -> Cartography:
     if not any(any(c.strip() for c in row) for row in table):
         raise SpreadsheetError(path, f"la feuille « {data_sheet or path.name} » est vide")
     labels, columns, levels = _locate_columns(path, table)
+    unreadable = _unreadable(path, table, data_sheet, file_format)
+    _check_required(path, columns, unreadable)
     rows, skipped = [], 0
     for number, row in enumerate(table[HEADER_ROWS:], start=HEADER_ROWS + 1):
         if any(c.strip() for c in row):
@@ -230,4 +319,5 @@ def read_cartography(path: str | Path) -> Cartography:
         metadata_sheet=sheet(names["metadonnees"]),
         empty_rows_skipped=skipped,
         level_groups=levels,
+        unreadable=unreadable,
     )

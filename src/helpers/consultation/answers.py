@@ -1,90 +1,70 @@
 """Reading a consultation export (CSV, XLSX or ODS) against its questionnaire spec.
 
-Encoding (UTF-8 with or without BOM, else cp1252) and separator (",", ";", tab) are detected when the
-spec does not give them: the separator kept is the one whose header row holds the columns the spec
-names. Headers are compared case-, space- and apostrophe-insensitively. Cells are returned as clean
-text (helpers.core.text.clean_text); nothing is interpreted yet.
+Encoding and separator are sniffed (helpers.core.sniff) when the spec does not give them. The header is
+`format.header_rows` rows (1 by default; SurveyMonkey writes 2, Framaforms 3, a KoboToolbox HXL row
+makes 2): a spec column is found in any header row, compared case-, space- and apostrophe-insensitively.
+An undeclared second header row (HXL hashtags, or SurveyMonkey's « Réponse » labels) is an error naming
+the key to set, never an answer. Cells are clean text (helpers.core.text.clean_text); choice questions
+are read into lists of labels (helpers.consultation.choices), dates into UTC (helpers.consultation.dates),
+and the spec's exclusions are marked in `exclusion`.
 """
 
 from __future__ import annotations
 
-import csv
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 from python_calamine import CalamineError, CalamineWorkbook
 
 from helpers.cartography.reading import cell_text
-from helpers.consultation.questionnaire import Questionnaire
+from helpers.consultation import choices
+from helpers.consultation.dates import DateReading, parse_dates
+from helpers.consultation.questionnaire import Question, Questionnaire
 from helpers.core.config import data_file
 from helpers.core.errors import AnswersError
+from helpers.core.sniff import decode_text, sniff_separator
 from helpers.core.storage import sha256_file
 from helpers.core.text import clean_text, comparison_key
 
-ENCODINGS = ("utf-8-sig", "cp1252")  # utf-8-sig also reads UTF-8 without BOM
-SEPARATORS = (",", ";", "\t")
 SHEET_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".ods"}
-DATE_FORMATS = ("ISO8601", "%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M", "%d/%m/%Y")
+OFF_LIST_COLUMNS = ["question", "valeur", "n_reponses"]
 
 
 @dataclass
 class Answers:
+    """An export read: `frame` has numero (1-based answer number), id, profil, date (UTC, NaT when
+    unreadable or absent), exclusion (reason from the spec's `exclude`, or ""), then one column of clean
+    text per question id (choice questions: chosen labels joined by line breaks)."""
+
     path: Path
     spec: Questionnaire
-    frame: pd.DataFrame  # numero, id, profil, date, then one column of clean text per question id
+    frame: pd.DataFrame
     file_format: str  # "csv", "xlsx", "ods"
     encoding: str | None
     separator: str | None
     sha256: str
     undated: int  # answers whose date could not be read (0 when the export has no date column)
+    dates: DateReading | None = None  # how the date column was read (order day/month and why)
+    header_rows: int = 1
+    off_list: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=OFF_LIST_COLUMNS))
 
 
-def _decode(path: Path, data: bytes, encoding: str | None) -> tuple[str, str]:
-    if b"\x00" in data[:4096]:
-        raise AnswersError(path, "contenu binaire ou UTF-16 : exportez les réponses en CSV UTF-8 ou cp1252, ou en XLSX")
-    for candidate in [encoding] if encoding else ENCODINGS:
-        try:
-            return data.decode(candidate), candidate
-        except UnicodeDecodeError as exc:
-            if encoding:
-                line = data[: exc.start].count(b"\n") + 1
-                raise AnswersError(path, f"n'est pas encodé en {encoding} (octet {data[exc.start]:#04x}, ligne "
-                                         f"{line}) ; corrigez format.encoding du questionnaire") from None
-    raise AnswersError(path, "encodage non reconnu (ni UTF-8 ni cp1252)")
-
-
-def _header(text: str, separator: str) -> list[str]:
-    return next(csv.reader(io.StringIO(text, newline=""), delimiter=separator), [])
-
-
-def _separator(text: str, spec: Questionnaire) -> str:
-    """The candidate whose header holds the most columns named by the spec (then the most fields)."""
-    wanted = {comparison_key(c) for c in spec.columns()}
-
-    def fit(sep: str) -> tuple[int, int]:
-        header = _header(text, sep)
-        return len(wanted & {comparison_key(h) for h in header}), len(header)
-
-    return max(SEPARATORS, key=fit)
-
-
-def _read_csv(path: Path, spec: Questionnaire) -> tuple[list[str], pd.DataFrame, str, str]:
-    text, encoding = _decode(path, path.read_bytes(), spec.encoding)
+def _read_csv(path: Path, spec: Questionnaire) -> tuple[pd.DataFrame, str, str]:
+    text, encoding = decode_text(path, path.read_bytes(), AnswersError, spec.encoding)
     if not text.strip():
         raise AnswersError(path, "fichier vide : ni en-tête ni réponse")
-    separator = spec.separator or _separator(text, spec)
+    separator = spec.separator or sniff_separator(text, spec.columns())
     try:
         frame = pd.read_csv(io.StringIO(text), sep=separator, dtype=str, header=None, keep_default_na=False,
                             na_filter=False, skip_blank_lines=True, engine="c")
     except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
         raise AnswersError(path, f"CSV illisible avec le séparateur {separator!r} : {exc}") from exc
-    header = [clean_text(h) for h in frame.iloc[0].tolist()] if len(frame) else []
-    return header, frame.iloc[1:].fillna("").reset_index(drop=True), encoding, separator
+    return frame.fillna(""), encoding, separator
 
 
-def _read_sheet(path: Path, spec: Questionnaire) -> tuple[list[str], pd.DataFrame]:
+def _read_sheet(path: Path, spec: Questionnaire) -> pd.DataFrame:
     try:
         workbook = CalamineWorkbook.from_path(str(path))
         name = spec.sheet or workbook.sheet_names[0]
@@ -94,28 +74,62 @@ def _read_sheet(path: Path, spec: Questionnaire) -> tuple[list[str], pd.DataFram
     except (CalamineError, ValueError, OSError, IndexError) as exc:
         raise AnswersError(path, f"n'est pas un tableur lisible (XLSX, ODS) : {exc}") from exc
     rows = [[cell_text(v) for v in row] for row in rows]
-    rows = [row for row in rows if any(v.strip() for v in row)]
-    if not rows:
-        return [], pd.DataFrame()
-    return [clean_text(h) for h in rows[0]], pd.DataFrame(rows[1:], dtype=str)
+    return pd.DataFrame([row for row in rows if any(v.strip() for v in row)], dtype=str).fillna("")
 
 
-def _locate(path: Path, header: list[str], spec: Questionnaire) -> dict[str, int]:
-    """Position of every column the spec names; missing or doubled columns are errors."""
-    keys = [comparison_key(h) for h in header]
+def _is_second_header(row: list[str]) -> bool:
+    """HXL hashtags (#meta+id) in every filled cell, or SurveyMonkey's « Réponse » labels in some."""
+    filled = [comparison_key(v) for v in row if v.strip()]
+    if not filled:
+        return False
+    if all(v.startswith("#") and " " not in v for v in filled):
+        return True
+    known = {comparison_key(v) for v in data_file("consultation.yml")["second_entete"]}
+    return any(v in known for v in filled)
+
+
+@dataclass
+class _Header:
+    rows: list[list[str]]  # the header rows, each as wide as the table
+
+    def find(self, path: Path, column: str) -> tuple[int, int] | None:
+        """(header row, position) of a column; a header found twice in its row is an error."""
+        key = comparison_key(column)
+        for r, row in enumerate(self.rows):
+            found = [i for i, v in enumerate(row) if comparison_key(v) == key]
+            if len(found) > 1:
+                raise AnswersError(path, f"la colonne « {column} » apparaît {len(found)} fois dans l'en-tête")
+            if found:
+                return r, found[0]
+        return None
+
+    def block(self, row: int, start: int) -> range:
+        """The columns under one header: from it to the next filled cell of its header row."""
+        end = start + 1
+        while end < len(self.rows[row]) and not self.rows[row][end].strip():
+            end += 1
+        return range(start, end)
+
+
+def _locate(path: Path, header: _Header, spec: Questionnaire) -> dict[str, tuple[int, int]]:
+    """(header row, position) of every column the spec names; missing columns are one error listing them."""
     positions, missing = {}, []
     for column in spec.columns():
-        found = [i for i, k in enumerate(keys) if k == comparison_key(column)]
-        if len(found) > 1:
-            raise AnswersError(path, f"la colonne « {column} » apparaît {len(found)} fois dans l'en-tête")
-        if not found:
+        found = header.find(path, column)
+        if found is None:
             missing.append(column)
         else:
-            positions[column] = found[0]
+            positions[column] = found
     if missing:
-        shown = ", ".join(f"« {h} »" for h in header[:20]) + (" …" if len(header) > 20 else "")
+        labels = [v for row in header.rows for v in row if v.strip()]
+        shown = ", ".join(f"« {h} »" for h in labels[:20]) + (" …" if len(labels) > 20 else "")
         raise AnswersError(path, f"colonne(s) du questionnaire {spec.path.name} absente(s) de l'export : "
                                  f"{', '.join(f'« {c} »' for c in missing)} ; colonnes présentes : {shown or 'aucune'}")
+    for exclusion in spec.exclusions:
+        if exclusion.optional and exclusion.column not in positions:
+            found = header.find(path, exclusion.column)
+            if found is not None:
+                positions[exclusion.column] = found
     return positions
 
 
@@ -124,47 +138,99 @@ def _clean(values: pd.Series) -> pd.Series:
     return values.map({v: clean_text(v) for v in unique})
 
 
-def parse_dates(values: pd.Series) -> pd.Series:
-    """ISO dates, else French day-first dates ("05/04/2014 10:32"); unreadable ones are NaT."""
-    parsed = pd.Series(pd.NaT, index=values.index, dtype="datetime64[ns]")
-    for fmt in DATE_FORMATS:
-        todo = parsed.isna() & (values != "")
-        if not todo.any():
-            break
-        parsed[todo] = pd.to_datetime(values[todo], format=fmt, errors="coerce").astype("datetime64[ns]")
-    return parsed
+def _split_table(path: Path, table: pd.DataFrame, spec: Questionnaire) -> tuple[_Header, pd.DataFrame]:
+    if table.empty:
+        raise AnswersError(path, "fichier vide : ni en-tête ni réponse")
+    declared = spec.header_rows
+    n = declared or 1
+    rows = [[clean_text(v) for v in table.iloc[i].tolist()] for i in range(min(n, len(table)))]
+    data = table.iloc[n:].reset_index(drop=True)
+    if declared is None and len(data) and _is_second_header([clean_text(v) for v in data.iloc[0].tolist()]):
+        raise AnswersError(path, "la ligne sous l'en-tête est une seconde ligne d'en-tête (étiquettes HXL ou "
+                                 "« Réponse » de SurveyMonkey), pas une réponse : déclarez "
+                                 "format.header_rows: 2 dans le questionnaire (ou platform)")
+    return _Header(rows), data
+
+
+def _exclusion(rows: pd.DataFrame, positions: dict, spec: Questionnaire) -> pd.Series:
+    out = pd.Series("", index=rows.index)
+    for exclusion in reversed(spec.exclusions):  # the first that applies wins
+        if exclusion.column in positions:
+            keys = _clean(rows[positions[exclusion.column][1]]).map(comparison_key)
+            out = out.where(~keys.isin(exclusion.values), exclusion.reason)
+    return out
+
+
+def _choice(path: Path, question: Question, rows: pd.DataFrame, header: _Header,
+            positions: dict) -> choices.ChoiceReading:
+    """One choice question, in one column or spread over several (declared, or the block of its header)."""
+    if len(question.columns) > 1:
+        indexes = [positions[c][1] for c in question.columns]
+        headers, value_columns = list(question.columns), [False] * len(indexes)
+    else:
+        row, start = positions[question.columns[0]]
+        indexes = list(header.block(row, start)) if len(header.rows) > 1 else [start]
+        if len(indexes) == 1:
+            return choices.read_cells(_clean(rows[start]), question)
+        last = header.rows[-1]
+        known = {comparison_key(v) for v in data_file("consultation.yml")["second_entete"]}
+        headers = [last[i] or header.rows[row][i] for i in indexes]
+        value_columns = [comparison_key(h) in known for h in headers]
+    block = pd.concat([_clean(rows[i]) for i in indexes], axis=1)
+    return choices.read_block(block, headers, value_columns, question)
 
 
 def read_answers(path: str | Path, spec: Questionnaire) -> Answers:
-    """The export as one row per answer received; the spec must already be validated."""
+    """The export as one row per answer received; the spec must already be validated.
+
+    Raises AnswersError (naming the file) for an unreadable file, a missing column, an undeclared second
+    header row, no answer under the header, or a date column mixing day-first and month-first dates.
+    """
     path = Path(path)
     if not path.is_file():
         raise AnswersError(path, "export des réponses introuvable")
     encoding = separator = None
     suffix = path.suffix.lower()
     if suffix in SHEET_SUFFIXES:
-        header, rows = _read_sheet(path, spec)
+        table = _read_sheet(path, spec)
     else:
-        header, rows, encoding, separator = _read_csv(path, spec)
-    if not header:
-        raise AnswersError(path, "fichier vide : ni en-tête ni réponse")
+        table, encoding, separator = _read_csv(path, spec)
+    header, rows = _split_table(path, table, spec)
     positions = _locate(path, header, spec)
     if rows.empty:
         raise AnswersError(path, "aucune réponse sous l'en-tête")
-    rows = rows.reindex(columns=range(len(header)), fill_value="").fillna("")
+    rows = rows.reindex(columns=range(len(header.rows[0])), fill_value="").fillna("")
     frame = pd.DataFrame({"numero": range(1, len(rows) + 1)})
-    ids = _clean(rows[positions[spec.id_column]]) if spec.id_column else pd.Series([""] * len(rows))
+
+    def column(name: str) -> pd.Series:
+        return _clean(rows[positions[name][1]])
+
+    ids = column(spec.id_column) if spec.id_column else pd.Series([""] * len(rows))
     frame["id"] = ids.where(ids != "", frame["numero"].astype(str)).to_numpy()
-    profiles = _clean(rows[positions[spec.respondent_column]])
+    profiles = column(spec.respondent_column)
     frame["profil"] = profiles.where(profiles != "", data_file("consultation.yml")["profil_absent"]).to_numpy()
-    undated = 0
+    undated, reading = 0, None
     if spec.date_column:
-        raw = _clean(rows[positions[spec.date_column]])
-        frame["date"] = parse_dates(raw).to_numpy()
-        undated = int((frame["date"].isna()).sum())
+        dates, reading = parse_dates(column(spec.date_column), path, spec.date_column, spec.date_format)
+        frame["date"] = dates.set_axis(frame.index)
+        undated = int(frame["date"].isna().sum())
     else:
-        frame["date"] = pd.Series(pd.NaT, index=frame.index, dtype="datetime64[ns]")
+        frame["date"] = pd.Series(pd.NaT, index=frame.index, dtype="datetime64[ns, UTC]")
+    frame["exclusion"] = _exclusion(rows, positions, spec).to_numpy()
+    off_list = []
     for question in spec.questions:
-        frame[question.id] = _clean(rows[positions[question.column]]).to_numpy()
+        if question.derived_from:
+            continue
+        if question.is_choice:
+            read = _choice(path, question, rows, header, positions)
+            frame[question.id] = read.values.to_numpy()
+            if question.other:
+                frame[question.id + "_autre"] = read.other.to_numpy()
+            off_list += [{"question": question.id, "valeur": v, "n_reponses": n} for v, n in read.off_list.items()]
+        else:
+            frame[question.id] = column(question.columns[0]).to_numpy()
+    off = pd.DataFrame(off_list, columns=OFF_LIST_COLUMNS)
     return Answers(path, spec, frame, suffix.lstrip(".") if suffix in SHEET_SUFFIXES else "csv", encoding,
-                   separator, sha256_file(path), undated)
+                   separator, sha256_file(path), undated, reading, len(header.rows),
+                   off.sort_values(["question", "n_reponses", "valeur"], ascending=[True, False, True],
+                                   ignore_index=True))

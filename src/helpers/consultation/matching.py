@@ -18,11 +18,13 @@ Unmatched mentions at least `regroupement` similar (same score) form one missing
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 from rapidfuzz import fuzz, process, utils
 
-from helpers.consultation.aliases import match_key
+from helpers.consultation.aliases import ACRONYM, match_key, words
 from helpers.core.config import data_file
 
 ACCEPTED, REVIEW, AMBIGUOUS, UNMATCHED = "rapprochee", "a_verifier", "ambigue", "non_rapprochee"
@@ -119,6 +121,17 @@ def match_keys(keys: list[str], aliases: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=RESULT_COLUMNS).sort_values("cle").reset_index(drop=True)
 
 
+def mention_key(mention: str) -> str:
+    """The comparison key of a mention; one acronym among only the surrounding words of consultation.yml
+    (« la base RPPS », « fichier SAE ») is keyed as the acronym alone, so that it meets its exact alias."""
+    surrounding = set(data_file("consultation.yml")["rapprochement"]["mots_autour_sigle"])
+    tokens = [t for t in re.split(r"[^\w-]+", mention) if t]
+    rest = [t for t in tokens if " ".join(words(t)) not in surrounding]
+    if len(rest) == 1 and len(tokens) > 1 and ACRONYM.match(rest[0]):
+        return match_key(rest[0])
+    return match_key(mention)
+
+
 def mentions_table(answers: pd.DataFrame, questions: list) -> pd.DataFrame:
     """One row per (answer, question, mention): numero, question, mention (as written), cle."""
     frames = []
@@ -130,7 +143,7 @@ def mentions_table(answers: pd.DataFrame, questions: list) -> pd.DataFrame:
     table = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=["numero", "question",
                                                                                      "mention"])
     unique = pd.unique(table["mention"])
-    table["cle"] = table["mention"].map({m: match_key(m) for m in unique})
+    table["cle"] = table["mention"].map({m: mention_key(m) for m in unique})
     # A mention without any letter ("-1+1") names no dataset: it stays in the answer, not in the lists.
     named = table["cle"].str.contains(r"[a-z]", regex=True)
     long_enough = table["cle"].str.len() >= data_file("consultation.yml")["rapprochement"]["longueur_min"]

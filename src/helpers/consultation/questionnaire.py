@@ -8,6 +8,10 @@ questions:
   - {id: raisons, column: "Pourquoi ?", kind: multiple_choice, separator: "|"}
 ```
 
+Other keys (documented with a worked spec per platform in the README): `platform` (preset from
+data/plateformes.yml), `format.header_rows`, `columns.date_format`, `respondent_options`, `exclude`, and per
+question `columns` (one per option), `label`, `options` (labels, or code -> label) and `other`.
+
 The spec is validated completely before the export is read; every problem is a QuestionnaireError
 naming the spec file.
 """
@@ -21,7 +25,9 @@ from pathlib import Path
 
 import yaml
 
+from helpers.core.config import data_file
 from helpers.core.errors import QuestionnaireError
+from helpers.core.text import comparison_key
 
 KINDS = {
     "datasets": "mentions de bases, rapprochées de la cartographie",
@@ -30,23 +36,56 @@ KINDS = {
     "free_text": "texte libre",
 }
 SEPARATORS = {",": ",", ";": ";", "\t": "\t", "tab": "\t", "tabulation": "\t"}
-TOP_KEYS = {"format", "columns", "questions"}
-FORMAT_KEYS = {"encoding", "separator", "sheet"}
+TOP_KEYS = {"platform", "format", "columns", "questions", "exclude", "respondent_options"}
+FORMAT_KEYS = {"encoding", "separator", "sheet", "header_rows"}
 COLUMN_ROLES = {"id", "respondent_type", "date"}
-QUESTION_KEYS = {"id", "column", "kind", "separator"}
+COLUMN_SETTINGS = {"date_format"}
+DATE_FORMATS = {"day_first": "jour/mois", "month_first": "mois/jour"}
+QUESTION_KEYS = {"id", "column", "columns", "label", "kind", "separator", "options", "other"}
+EXCLUDE_KEYS = {"column", "values", "reason"}
 QUESTION_ID = re.compile(r"^[a-z][a-z0-9_]{0,30}$")
+MAX_HEADER_ROWS = 3
+OTHER_SUFFIX = "_autre"
 
 
 @dataclass(frozen=True)
 class Question:
+    """One question of the spec.
+
+    `column` is the question's label in the reports (its export header, or `label`); `columns` the export
+    headers it is read from (one, or one per option). `options` maps what a cell may hold (label, or
+    code) to the label counted; empty when the spec declares none. `other` is the label of the option
+    whose typed text goes to the free-text question `<id>_autre` (`derived_from` names its choice question).
+    """
+
     id: str
-    column: str  # header of the export (also the question's label in the reports)
+    column: str
     kind: str
     separator: str | None = None
+    columns: tuple[str, ...] = ()
+    options: tuple[tuple[str, str], ...] = ()
+    other: str | None = None
+    derived_from: str | None = None
 
     @property
     def is_choice(self) -> bool:
         return self.kind in ("multiple_choice", "single_choice")
+
+    @property
+    def labels(self) -> list[str]:
+        """The declared option labels, in the spec's order, without repeats."""
+        return list(dict.fromkeys(label for _, label in self.options))
+
+
+@dataclass(frozen=True)
+class Exclusion:
+    """Rows whose `column` holds one of `values` (compared case- and space-insensitively; "" = empty) are
+    excluded with `reason`. `optional` (from a platform preset): ignored when the export lacks the column."""
+
+    column: str
+    values: tuple[str, ...]
+    reason: str
+    optional: bool = False
 
 
 @dataclass(frozen=True)
@@ -59,11 +98,18 @@ class Questionnaire:
     encoding: str | None = None
     separator: str | None = None
     sheet: str | None = None
+    header_rows: int | None = None  # None: not declared (1, and a second header row is an error)
+    date_format: str | None = None  # day_first | month_first, for a date column nothing settles
+    platform: str | None = None
+    exclusions: tuple[Exclusion, ...] = ()
+    respondent_options: tuple[str, ...] = ()
 
     def columns(self) -> list[str]:
-        """Every export column the spec names, in the spec's order."""
-        named = [self.id_column, self.respondent_column, self.date_column, *(q.column for q in self.questions)]
-        return [c for c in named if c]
+        """Every export column the spec requires, in the spec's order."""
+        named = [self.id_column, self.respondent_column, self.date_column,
+                 *(c for q in self.questions for c in q.columns),
+                 *(e.column for e in self.exclusions if not e.optional)]
+        return list(dict.fromkeys(c for c in named if c))
 
     def of_kind(self, *kinds: str) -> list[Question]:
         return [q for q in self.questions if q.kind in kinds]
@@ -82,12 +128,17 @@ def _unknown(keys: object, allowed: set[str], where: str, path: Path) -> None:
                                        f"{', '.join(sorted(allowed))}")
 
 
-def _format(spec: dict, path: Path) -> dict:
-    fmt = spec.get("format") or {}
-    if not isinstance(fmt, dict):
-        raise QuestionnaireError(path, "« format » doit être une table (encoding, separator)")
+def _table(value: object, where: str, path: Path) -> dict:
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise QuestionnaireError(path, f"« {where} » doit être une table")
+    return value
+
+
+def _format(fmt: dict, path: Path) -> dict:
     _unknown(fmt, FORMAT_KEYS, "format", path)
-    out = {"encoding": None, "separator": None, "sheet": None}
+    out = {"encoding": None, "separator": None, "sheet": None, "header_rows": None}
     if fmt.get("encoding") is not None:
         encoding = _text(fmt["encoding"], "format.encoding", path)
         try:
@@ -102,17 +153,35 @@ def _format(spec: dict, path: Path) -> dict:
         out["separator"] = SEPARATORS[fmt["separator"]]
     if fmt.get("sheet") is not None:
         out["sheet"] = _text(fmt["sheet"], "format.sheet", path)
+    if fmt.get("header_rows") is not None:
+        rows = fmt["header_rows"]
+        if isinstance(rows, bool) or not isinstance(rows, int) or not 1 <= rows <= MAX_HEADER_ROWS:
+            raise QuestionnaireError(path, f"format.header_rows doit être un entier de 1 à {MAX_HEADER_ROWS} "
+                                           f"(reçu {rows!r})")
+        out["header_rows"] = rows
     return out
 
 
-def _question(item: object, index: int, path: Path) -> Question:
+def _options(value: object, where: str, path: Path) -> tuple[tuple[str, str], ...]:
+    """A list of labels, or a mapping code -> label, as (what a cell holds, label) pairs."""
+    if isinstance(value, list) and value:
+        return tuple((_text(v, where, path).strip(),) * 2 for v in value)
+    if isinstance(value, dict) and value:
+        return tuple((_text(str(k), where, path).strip(), _text(v, where, path).strip()) for k, v in value.items())
+    raise QuestionnaireError(path, f"{where} doit être une liste de libellés ou une table code : libellé non vide")
+
+
+def _question(item: object, index: int, path: Path, defaults: dict) -> list[Question]:
     where = f"questions[{index + 1}]"
     if not isinstance(item, dict):
         raise QuestionnaireError(path, f"{where} doit être une table (id, column, kind)")
     _unknown(item, QUESTION_KEYS, where, path)
-    for key in ("id", "column", "kind"):
+    for key in ("id", "kind"):
         if key not in item:
             raise QuestionnaireError(path, f"{where} : clé « {key} » manquante")
+    if ("column" in item) == ("columns" in item):
+        raise QuestionnaireError(path, f"{where} : donnez « column » (une colonne) ou « columns » (une colonne "
+                                       "par option), l'un des deux")
     qid = _text(item["id"], f"{where}.id", path)
     if not QUESTION_ID.match(qid):
         raise QuestionnaireError(path, f"{where} : identifiant « {qid} » invalide (minuscules, chiffres et _, "
@@ -121,14 +190,77 @@ def _question(item: object, index: int, path: Path) -> Question:
     if kind not in KINDS:
         raise QuestionnaireError(path, f"{where} ({qid}) : type de question inconnu « {kind} » ; types possibles : "
                                        f"{', '.join(KINDS)}")
+    if "columns" in item:
+        if kind != "multiple_choice" or not isinstance(item["columns"], list) or not item["columns"]:
+            raise QuestionnaireError(path, f"{where} ({qid}) : « columns » (une colonne par option) est une liste "
+                                           "non vide, pour une question multiple_choice")
+        columns = tuple(_text(c, f"{where}.columns", path).strip() for c in item["columns"])
+    else:
+        columns = (_text(item["column"], f"{where}.column", path).strip(),)
+    label = _text(item["label"], f"{where}.label", path).strip() if "label" in item else columns[0]
     separator = item.get("separator")
     if separator is not None:
-        separator = _text(separator, f"{where}.separator", path).strip()
-    return Question(qid, _text(item["column"], f"{where}.column", path).strip(), kind, separator)
+        # Any non-empty separator: Kobo joins option codes with a single space.
+        if not isinstance(separator, str) or separator == "":
+            raise QuestionnaireError(path, f"{where}.separator doit être un texte non vide (reçu {separator!r})")
+        separator = separator.strip() or separator
+    elif kind == "multiple_choice":
+        separator = defaults.get("choice_separator")
+    options, other = (), None
+    if ("options" in item or "other" in item) and kind not in ("multiple_choice", "single_choice"):
+        raise QuestionnaireError(path, f"{where} ({qid}) : « options » et « other » ne valent que pour une "
+                                       "question à choix")
+    if "options" in item:
+        options = _options(item["options"], f"{where}.options", path)
+    if "other" in item:
+        other = _text(item["other"], f"{where}.other", path).strip()
+    question = Question(qid, label, kind, separator, columns, options, other)
+    if other is None:
+        return [question]
+    return [question, Question(qid + OTHER_SUFFIX, f"{label} — {other} (précisez)", "free_text", derived_from=qid)]
+
+
+def _exclusions(items: object, path: Path, optional: bool) -> tuple[Exclusion, ...]:
+    if items is None:
+        return ()
+    if not isinstance(items, list):
+        raise QuestionnaireError(path, "« exclude » doit être une liste de tables (column, values, reason)")
+    out = []
+    for i, item in enumerate(items, start=1):
+        where = f"exclude[{i}]"
+        if not isinstance(item, dict):
+            raise QuestionnaireError(path, f"{where} doit être une table (column, values, reason)")
+        _unknown(item, EXCLUDE_KEYS, where, path)
+        for key in sorted(EXCLUDE_KEYS):
+            if key not in item:
+                raise QuestionnaireError(path, f"{where} : clé « {key} » manquante")
+        values = item["values"]
+        if not isinstance(values, list) or not values or not all(isinstance(v, str | int) for v in values):
+            raise QuestionnaireError(path, f"{where}.values doit être une liste non vide de valeurs (\"\" : vide)")
+        out.append(Exclusion(_text(item["column"], f"{where}.column", path).strip(),
+                             tuple(comparison_key(v) for v in values), _text(item["reason"], f"{where}.reason", path),
+                             optional))
+    return tuple(out)
+
+
+def _preset(spec: dict, path: Path) -> dict:
+    """The platform preset named by the spec (data/plateformes.yml), or {}."""
+    platform = spec.get("platform")
+    if platform is None:
+        return {}
+    presets = data_file("plateformes.yml")["plateformes"]
+    if platform not in presets:
+        raise QuestionnaireError(path, f"plateforme inconnue « {platform} » ; plateformes possibles : "
+                                       f"{', '.join(presets)}")
+    return presets[platform]
 
 
 def load_questionnaire(path: str | Path) -> Questionnaire:
-    """Read and validate a spec; any problem raises QuestionnaireError naming the file."""
+    """Read and validate a spec; any problem raises QuestionnaireError naming the file.
+
+    A `platform` preset (data/plateformes.yml) gives defaults for format, columns.date_format, the
+    multiple-choice separator and exclusions; keys written in the spec override it.
+    """
     path = Path(path)
     if not path.is_file():
         raise QuestionnaireError(path, "questionnaire introuvable")
@@ -139,25 +271,38 @@ def load_questionnaire(path: str | Path) -> Questionnaire:
     if not isinstance(spec, dict):
         raise QuestionnaireError(path, "le questionnaire doit être une table YAML (format, columns, questions)")
     _unknown(spec, TOP_KEYS, "questionnaire", path)
-    fmt = _format(spec, path)
+    preset = _preset(spec, path)
+    fmt = _format({**preset.get("format", {}), **_table(spec.get("format"), "format", path)}, path)
     columns = spec.get("columns")
     if not isinstance(columns, dict):
         raise QuestionnaireError(path, "« columns » manquant ou invalide (respondent_type obligatoire)")
-    _unknown(columns, COLUMN_ROLES, "columns", path)
+    _unknown(columns, COLUMN_ROLES | COLUMN_SETTINGS, "columns", path)
     if "respondent_type" not in columns:
         raise QuestionnaireError(path, "columns.respondent_type manquant : la colonne de la catégorie de répondant")
     roles = {role: _text(columns[role], f"columns.{role}", path).strip() if columns.get(role) is not None else None
              for role in COLUMN_ROLES}
+    date_format = columns.get("date_format", preset.get("date_format"))
+    if date_format is not None and date_format not in DATE_FORMATS:
+        raise QuestionnaireError(path, f"columns.date_format « {date_format} » inconnu ; valeurs possibles : "
+                                       f"{', '.join(DATE_FORMATS)}")
     items = spec.get("questions")
     if not isinstance(items, list) or not items:
         raise QuestionnaireError(path, "« questions » doit être une liste non vide")
-    questions = tuple(_question(item, i, path) for i, item in enumerate(items))
+    questions = tuple(q for i, item in enumerate(items) for q in _question(item, i, path, preset))
     ids = [q.id for q in questions]
     if len(set(ids)) < len(ids):
         raise QuestionnaireError(path, f"identifiants de questions en double : "
                                        f"{', '.join(sorted({i for i in ids if ids.count(i) > 1}))}")
-    named = [c for c in (*roles.values(), *(q.column for q in questions)) if c]
+    named = [c for c in (*roles.values(), *(c for q in questions for c in q.columns)) if c]
     if len(set(named)) < len(named):
         raise QuestionnaireError(path, f"colonne nommée deux fois : "
                                        f"{', '.join(sorted({c for c in named if named.count(c) > 1}))}")
-    return Questionnaire(path, questions, roles["respondent_type"], roles["id"], roles["date"], **fmt)
+    respondent_options = spec.get("respondent_options")
+    if respondent_options is not None:
+        if not isinstance(respondent_options, list) or not respondent_options:
+            raise QuestionnaireError(path, "« respondent_options » doit être une liste non vide de catégories")
+        respondent_options = tuple(_text(o, "respondent_options", path).strip() for o in respondent_options)
+    exclusions = _exclusions(preset.get("exclude"), path, True) + _exclusions(spec.get("exclude"), path, False)
+    return Questionnaire(path, questions, roles["respondent_type"], roles["id"], roles["date"], **fmt,
+                         date_format=date_format, platform=spec.get("platform"), exclusions=exclusions,
+                         respondent_options=respondent_options or ())

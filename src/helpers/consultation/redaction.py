@@ -8,6 +8,7 @@ HTML escaping is left to helpers.render.html (esc, table), which every report us
 
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
 
@@ -77,3 +78,19 @@ def neutralise_formulas(frame: pd.DataFrame) -> pd.DataFrame:
             if risky.any():
                 out[column] = values.where(~risky, "'" + values.astype(str))
     return out
+
+
+def is_personal(value: str) -> bool:
+    """The text holds an e-mail address, a French phone number or a social-security-like number."""
+    return bool(EMAIL.search(value) or PHONE.search(value) or NIR.search(value))
+
+
+def pseudonymise_ids(ids: pd.Series, salt: str) -> pd.Series:
+    """Respondent ids fit to publish: when any id of the column is personal data (Google Forms uses the
+    e-mail address), every id becomes « P- » and 12 hex digits of sha256(salt, id) — stable for one export
+    (the salt is its sha256), the same id giving the same pseudonym; otherwise the ids as they are."""
+    unique = pd.unique(ids.astype(str))
+    if not any(is_personal(v) for v in unique):
+        return ids
+    mapping = {v: "P-" + hashlib.sha256(f"{salt}\x1f{v}".encode()).hexdigest()[:12] for v in unique}
+    return ids.astype(str).map(mapping)

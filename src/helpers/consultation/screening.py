@@ -1,15 +1,19 @@
 """From answers received to answers analysed: blanks and resubmissions excluded, campaigns flagged.
 
 Rules, applied in this order (wording and thresholds in data/consultation.yml):
+0. excluded by the spec: a row the platform marks as deleted or as a test (`exclude`, with its reason);
 1. blank: no answer to any question (a respondent type alone is not an answer);
-2. resubmission: when the export has an identifier and it repeats, the latest submission (by date,
-   then by position in the export) replaces the earlier ones;
+2. resubmission: when the export has an identifier and it repeats, the latest submission replaces the
+   earlier ones: latest by date when every submission of that identifier is dated, else by position in
+   the export (an unreadable date never counts as the earliest);
 3. campaign: the same free text (case and spaces ignored, at least `longueur_min` characters) in at
    least `taille_min` of the remaining answers, and at least `part_min` of them (a phrasing common in a
    very large consultation is not a campaign). Campaign answers are kept and flagged, never deleted;
-4. exact duplicate: outside campaigns, an answer with a free text that repeats an earlier answer on
-   the respondent type and every question (case and spaces ignored): the later copies are excluded.
-   Answers without free text are never duplicates (identical short answers are common and legitimate).
+4. exact duplicate, only when the export has no respondent identifier: outside campaigns, an answer with
+   a free text that repeats an earlier answer on the respondent type and every question (case and spaces
+   ignored): the later copies are excluded. Answers without free text are never duplicates (identical
+   short answers are common and legitimate). With identifiers, different identifiers are different
+   respondents, whatever they wrote.
 """
 
 from __future__ import annotations
@@ -53,12 +57,22 @@ def screen(frame: pd.DataFrame, spec: Questionnaire) -> pd.DataFrame:
     questions = [q.id for q in spec.questions]
     out["statut"], out["motif_exclusion"], out["campagne"] = ANALYSED, "", ""
 
-    blank = (out[questions] == "").all(axis=1)
+    if "exclusion" in out:
+        marked = out["exclusion"] != ""
+        out.loc[marked, "statut"] = EXCLUDED
+        out.loc[marked, "motif_exclusion"] = out.loc[marked, "exclusion"]
+
+    blank = (out[questions] == "").all(axis=1) & (out["statut"] == ANALYSED)
     out.loc[blank, ["statut", "motif_exclusion"]] = [EXCLUDED, reasons["vide"]]
 
     if spec.id_column:
-        live = out[out["statut"] == ANALYSED].sort_values(["date", "numero"], na_position="first")
-        earlier = live.duplicated("id", keep="last")
+        live = out[out["statut"] == ANALYSED]
+        undated = live["date"].isna().groupby(live["id"]).transform("any")
+        # Rank in time when the identifier's submissions are all dated, else rank in the file.
+        by_date = live.sort_values(["date", "numero"]).assign(_rang=range(len(live)))["_rang"].reindex(live.index)
+        rank = by_date.where(~undated, live["numero"] + len(live))
+        latest = rank.groupby(live["id"]).transform("max")
+        earlier = rank < latest
         out.loc[earlier[earlier].index, ["statut", "motif_exclusion"]] = [EXCLUDED, reasons["resoumission"]]
 
     text = free_text_key(out, spec)
@@ -74,7 +88,7 @@ def screen(frame: pd.DataFrame, spec: Questionnaire) -> pd.DataFrame:
         member = live & text.isin(names)
         out.loc[member, "campagne"] = text[member].map(names)
 
-    candidates = (out["statut"] == ANALYSED) & (out["campagne"] == "") & (text != "")
+    candidates = (out["statut"] == ANALYSED) & (out["campagne"] == "") & (text != "") & (not spec.id_column)
     content = out.loc[candidates, ["profil", *questions]].apply(lambda col: _keys(col))
     repeated = content.duplicated(keep="first")
     out.loc[repeated[repeated].index, ["statut", "motif_exclusion"]] = [EXCLUDED, reasons["doublon"]]

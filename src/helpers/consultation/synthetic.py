@@ -40,7 +40,7 @@ class Composition:
     received: int = 0
     blank: int = 0
     resubmitted: int = 0  # earlier submissions replaced by a later one (same identifier)
-    duplicates: int = 0  # exact copies under another identifier
+    duplicates: int = 0  # the same answer sent twice under the same identifier (screened as resubmissions)
     campaigns: list[int] = field(default_factory=list)  # size of each campaign
     hostile: int = 0
 
@@ -122,9 +122,9 @@ def generate(bases: pd.DataFrame, n: int = 1500, seed: int = 2014,
         if rng.random() < 0.5:  # edited before sending again
             copy.update(raisons=draw.reasons(copy["profil"]), precisions=draw.free_text(copy["profil"]))
         entries.append(copy)
-    for i in duplicated:
-        entries.append({**entries[i], "kind": "doublon", "date": entries[i]["date"] + dt.timedelta(
-            seconds=rng.randint(1, 300))})
+    for i in duplicated:  # sent twice by mistake: same identifier, so a resubmission of the same answer
+        entries.append({**entries[i], "kind": "doublon", "origin": entries[i], "date": entries[i]["date"]
+                        + dt.timedelta(seconds=rng.randint(1, 300))})
     for spec, size in zip(words["campagnes"], sizes, strict=True):
         entries += _campaign(rng, draw, spec, size)
     days, weights = _days()

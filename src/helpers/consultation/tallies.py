@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import pandas as pd
 
+from helpers.consultation.choices import JOIN, off_list_label
 from helpers.consultation.questionnaire import Question
 from helpers.consultation.redaction import publishable_series
+from helpers.core.config import data_file
 from helpers.core.text import comparison_key
 
 OVERALL = "Ensemble des répondants"
@@ -25,6 +27,32 @@ def unify_spellings(values: pd.Series) -> pd.Series:
     return keys.map(counts.set_index("cle")["valeur"])
 
 
+def categories(profiles: pd.Series, options: tuple[str, ...]) -> tuple[pd.Series, pd.DataFrame]:
+    """Respondent categories kept, and the values grouped as « Autre (hors liste) » (valeur, n_reponses).
+
+    With declared options, a value matching none (case and spaces ignored) is grouped; without, a category
+    of fewer than `hors_liste.categorie_min` answers once the export has `hors_liste.reponses_min` answers
+    (consultation.yml): a string typed once in the category field never becomes a bar of its own.
+    """
+    rules = data_file("consultation.yml")
+    label = off_list_label()
+    keys = profiles.map({v: comparison_key(v) for v in pd.unique(profiles)})
+    absent = profiles == rules["profil_absent"]
+    if options:
+        declared = {comparison_key(o): o for o in options}
+        kept = keys.map(declared)
+        off = kept.isna() & ~absent
+        out = kept.where(~off, label).where(~absent, profiles)
+    else:
+        counts = keys.map(keys.value_counts())
+        small = len(profiles) >= rules["hors_liste"]["reponses_min"]
+        off = (counts < rules["hors_liste"]["categorie_min"]) & ~absent & small
+        out = profiles.where(~off, label)
+    listed = profiles[off].value_counts()
+    table = pd.DataFrame({"valeur": listed.index, "n_reponses": listed.to_numpy()})
+    return out, table.sort_values(["n_reponses", "valeur"], ascending=[False, True], ignore_index=True)
+
+
 def profiles(analysed: pd.DataFrame) -> pd.DataFrame:
     """Respondents per category, most frequent first."""
     counts = analysed["profil"].value_counts()
@@ -35,10 +63,8 @@ def profiles(analysed: pd.DataFrame) -> pd.DataFrame:
 
 def choice_rows(analysed: pd.DataFrame, question: Question) -> pd.DataFrame:
     """One row per (respondent, choice) for a choice question, choices under a common label."""
-    values = analysed[question.id].fillna("")
-    if question.kind == "multiple_choice" and question.separator:
-        values = values.str.split(question.separator, regex=False).explode()
-    values = values.str.strip()
+    # The reader (helpers.consultation.choices) joined the chosen labels with line breaks.
+    values = analysed[question.id].fillna("").str.split(JOIN, regex=False).explode().str.strip()
     rows = pd.DataFrame({"numero": analysed.loc[values.index, "numero"].to_numpy(),
                          "profil": analysed.loc[values.index, "profil"].to_numpy(), "valeur": values.to_numpy()})
     rows = rows[rows["valeur"] != ""]

@@ -19,7 +19,7 @@ from helpers.consultation.aliases import alias_table
 from helpers.consultation.answers import Answers, read_answers
 from helpers.consultation.matching import match_keys, mentions_table
 from helpers.consultation.questionnaire import Questionnaire, load_questionnaire
-from helpers.consultation.redaction import neutralise_formulas, publishable_series
+from helpers.consultation.redaction import neutralise_formulas, pseudonymise_ids, publishable_series
 from helpers.consultation.screening import ANALYSED, campaigns, screen
 from helpers.consultation.synthetic import write_synthetic_consultation
 from helpers.consultation.themes import TextAnalysis, analyse_texts
@@ -54,6 +54,10 @@ class ConsultationRun:
     processed_dir: Path
     profile_columns: dict[str, str] = field(default_factory=dict)
     written: list[Path] = field(default_factory=list)
+    # Values outside a declared list (or rare categories), grouped as « Autre (hors liste) »: question, valeur
+    # (published text), n_reponses. Listed in the method annex.
+    off_list: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=["question", "valeur",
+                                                                                  "n_reponses"]))
 
     @property
     def synthetic(self) -> bool:
@@ -78,11 +82,20 @@ def _inputs(answers_path, questionnaire_path, processed: Path, bases: pd.DataFra
     return _input(answers_path), _input(questionnaire_path), False
 
 
-def _published(screened: pd.DataFrame, spec: Questionnaire) -> pd.DataFrame:
-    """consultation_reponses: one row per answer received, texts published."""
-    out = pd.DataFrame({"numero": screened["numero"], "id": publishable_series(screened["id"], 100),
+def local_dates(dates: pd.Series) -> pd.Series:
+    """UTC timestamps shown in the consultation's zone (`fuseau`, Europe/Paris), as naive local times."""
+    return dates.dt.tz_convert(data_file("consultation.yml")["fuseau"]).dt.tz_localize(None)
+
+
+def _published(screened: pd.DataFrame, spec: Questionnaire, salt: str) -> pd.DataFrame:
+    """consultation_reponses: one row per answer received, texts published, personal ids pseudonymised,
+    dates in Europe/Paris with their offset."""
+    zone = data_file("consultation.yml")["fuseau"]
+    dates = screened["date"].dt.tz_convert(zone).dt.strftime("%Y-%m-%dT%H:%M:%S%z")
+    out = pd.DataFrame({"numero": screened["numero"],
+                        "id": publishable_series(pseudonymise_ids(screened["id"], salt), 100),
                         "profil": screened["profil"],
-                        "date": screened["date"].dt.strftime("%Y-%m-%dT%H:%M:%S").fillna(""),
+                        "date": dates.str.replace(r"(\d{2})(\d{2})$", r"\1:\2", regex=True).fillna(""),
                         "statut": screened["statut"], "motif_exclusion": screened["motif_exclusion"],
                         "campagne": screened["campagne"]})
     for question in spec.questions:
@@ -122,6 +135,7 @@ def analyse_consultation(answers_path: str | Path | None = None, questionnaire_p
     answers = read_answers(answers_file, spec)
     frame = answers.frame.copy()
     frame["profil"] = tallies.unify_spellings(publishable_series(frame["profil"], 100))
+    frame["profil"], off_profiles = tallies.categories(frame["profil"], spec.respondent_options)
     screened = screen(frame, spec)
     analysed = screened[screened["statut"] == ANALYSED]
     mentions = mentions_table(analysed, spec.of_kind("datasets"))
@@ -136,8 +150,9 @@ def analyse_consultation(answers_path: str | Path | None = None, questionnaire_p
         answers, spec, synthetic, provenance, screened, analysed, mentions, matching, requests,
         demand.requests_per_producer(accepted, bases), demand.review_list(matching, mentions, bases),
         tallies.profiles(analysed), tallies.all_choices(analysed, list(spec.questions)), campaign_table, texts,
-        n_themes, processed, demand.profile_columns(sorted(analysed["profil"].unique())))
-    tables = {"consultation_reponses": _published(screened, spec), "consultation_demandes": requests,
+        n_themes, processed, demand.profile_columns(sorted(analysed["profil"].unique())),
+        off_list=_off_list(answers, off_profiles))
+    tables = {"consultation_reponses": _published(screened, spec, answers.sha256), "consultation_demandes": requests,
               "consultation_par_gestionnaire": run.producers, "consultation_rapprochements": matching,
               "consultation_non_rapprochees": run.review, "consultation_choix": run.choices,
               "consultation_campagnes": campaign_table, "consultation_themes": texts.themes,
@@ -146,6 +161,13 @@ def analyse_consultation(answers_path: str | Path | None = None, questionnaire_p
     run.written = write_processed(processed, tables, workbook_name=WORKBOOK_04, source=official())
     run.written.append(write_bytes_atomic(processed / PROVENANCE_04, _provenance(run).encode()))
     return run
+
+
+def _off_list(answers: Answers, profiles: pd.DataFrame) -> pd.DataFrame:
+    """Every value counted as « Autre (hors liste) »: question (id, or « profil »), published value, answers."""
+    table = pd.concat([profiles.assign(question="profil"), answers.off_list], ignore_index=True)
+    table = table[["question", "valeur", "n_reponses"]]
+    return table.assign(valeur=publishable_series(table["valeur"], 200), n_reponses=table["n_reponses"].astype(int))
 
 
 def _ordered(name: str, frame: pd.DataFrame) -> pd.DataFrame:
@@ -157,7 +179,9 @@ def _provenance(run: ConsultationRun) -> str:
     answers = run.answers
     facts = {"fichier": answers.path.name, "sha256": answers.sha256, "questionnaire": run.spec.path.name,
              "synthetique": run.synthetic_answers, "format": answers.file_format, "encodage": answers.encoding,
-             "separateur": answers.separator, "recues": len(run.screened), "analysees": len(run.analysed)}
+             "separateur": answers.separator, "plateforme": run.spec.platform, "lignes_entete": answers.header_rows,
+             "dates": answers.dates.describe() if answers.dates else None, "non_datees": answers.undated,
+             "recues": len(run.screened), "analysees": len(run.analysed)}
     return json.dumps(facts, ensure_ascii=False, indent=2) + "\n"
 
 

@@ -29,8 +29,32 @@ def source_facts(run: ConsultationRun) -> dict[str, str]:
                                          if answers.file_format == "csv" else "")
     return {"Fichier des réponses": f"{answers.path.name} ({status})", "Format": fmt,
             "Empreinte sha256": answers.sha256, "Questionnaire": run.spec.path.name,
-            "Dates illisibles": str(answers.undated) if run.spec.date_column else "pas de colonne de date",
+            "Dates": _dates(run),
+            "Lignes d'en-tête": str(answers.header_rows) + (f" (plateforme {run.spec.platform})"
+                                                             if run.spec.platform else ""),
             "Cartographie": "synthétique" if run.provenance.get("synthetique") else run.provenance.get("fichier", "")}
+
+
+def _dates(run: ConsultationRun) -> str:
+    """Which column dates the answers, the day/month order used and why, and how many are « non datées »."""
+    answers = run.answers
+    if not run.spec.date_column:
+        return "pas de colonne de date : les resoumissions sont ordonnées par leur place dans l'export"
+    order = answers.dates.describe() if answers.dates else ""
+    undated = f"{answers.undated} réponse(s) « non datée(s) » (date vide ou illisible)"
+    return (f"colonne « {run.spec.date_column} », ordre {order} ; {undated} ; enregistrées en UTC, "
+            "affichées à l'heure de Paris")
+
+
+def off_list_text(run: ConsultationRun) -> str:
+    """Every value counted as « Autre (hors liste) », with its question and number of answers (plain text:
+    html.definitions escapes it)."""
+    table = run.off_list
+    if table.empty:
+        return "aucune"
+    names = {"profil": "catégorie de répondant"}
+    return " ; ".join(f"« {row.valeur} » ({names.get(row.question, row.question)}, {row.n_reponses} réponse(s))"
+                      for row in table.itertuples())
 
 
 def method(run: ConsultationRun) -> dict[str, str]:
@@ -38,11 +62,21 @@ def method(run: ConsultationRun) -> dict[str, str]:
     match, camp, text = rules["rapprochement"], rules["campagnes"], rules["textes"]
     masks = ", ".join(rules["publication"]["masques"].values())
     return {
-        "Réponses exclues": "Une réponse sans aucune réponse aux questions est vide. Quand l'export a un "
-                            "identifiant et qu'il se répète, la soumission la plus récente remplace les précédentes. "
-                            "Hors campagnes, une réponse avec texte libre identique en tout (catégorie et questions, "
-                            "casse et espaces ignorés) à une réponse antérieure est un doublon. Les réponses "
-                            "exclues restent dans consultation_reponses.csv avec leur motif.",
+        "Réponses exclues": "Les lignes que la plateforme marque comme supprimées ou de test (clé exclude du "
+                            "questionnaire) sont exclues avec leur motif. Une réponse sans aucune réponse aux "
+                            "questions est vide. Quand l'export a un identifiant et qu'il se répète, la soumission "
+                            "la plus récente remplace les précédentes (par date quand toutes sont datées, sinon par "
+                            "ordre dans l'export) ; des identifiants différents sont des répondants différents. "
+                            "Sans identifiant, hors campagnes, une réponse avec texte libre identique en tout "
+                            "(catégorie et questions, casse et espaces ignorés) à une réponse antérieure est un "
+                            "doublon. Les réponses exclues restent dans consultation_reponses.csv avec leur motif ; "
+                            "un identifiant qui est une donnée personnelle (courriel, téléphone) y est remplacé "
+                            "par un pseudonyme stable.",
+        "Valeurs hors liste": "Une valeur absente des options déclarées d'une question fermée (ou une catégorie "
+                              f"de répondant de moins de {rules['hors_liste']['categorie_min']} réponses quand "
+                              f"aucune liste n'est déclarée, à partir de {rules['hors_liste']['reponses_min']} "
+                              f"réponses) est comptée sous « {rules['hors_liste']['libelle']} ». Valeurs : "
+                              + off_list_text(run) + ".",
         "Campagnes": f"Même texte libre (au moins {camp['longueur_min']} caractères, casse et espaces ignorés) "
                      f"dans au moins {camp['taille_min']} réponses et au moins {pct(camp['part_min'], 2)} d'entre "
                      f"elles, soit {run.screened.attrs.get('taille_campagne', camp['taille_min'])} réponses ici. Les "

@@ -15,7 +15,7 @@ from helpers.core.config import data_file
 from helpers.render import figures
 from helpers.render import html as report
 from helpers.render.html import esc, table_html
-from helpers.steps.s04_consultation import ConsultationRun
+from helpers.steps.s04_consultation import ConsultationRun, local_dates
 from helpers.views.v01_clean import shorten
 
 SYNTHETIC_ANSWERS = (
@@ -125,8 +125,8 @@ def flow(run: ConsultationRun) -> pd.DataFrame:
 
 
 def per_day(run: ConsultationRun) -> tuple[pd.DataFrame, pd.DataFrame] | None:
-    """Analysed answers per day (None when the export has no readable date)."""
-    dates = run.analysed["date"].dropna()
+    """Analysed answers per day in Europe/Paris (None when the export has no readable date)."""
+    dates = local_dates(run.analysed["date"].dropna())
     if dates.empty:
         return None
     days = dates.dt.normalize().value_counts().sort_index()

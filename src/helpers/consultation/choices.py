@@ -1,0 +1,170 @@
+"""Choice questions as the platforms encode them, read into one list of labels per answer.
+
+Encodings (see tests/test_platforms.py for each platform's real layout):
+- one cell per answer, options joined by a separator (« | », Kobo's « " " » between option codes,
+  Decidim's and Google Forms' « , » between labels that may themselves hold commas). With declared
+  `options`, a cell is cut by matching the options, longest first, at separator boundaries, never by
+  blind splitting; without, it is split at the separator;
+- one column per option (SurveyMonkey, LimeSurvey "Question [Option]", Kobo "question/option", Google
+  Forms grids): a non-empty cell other than the « non coché » values of consultation.yml means chosen.
+
+A value outside declared options is counted under « Autre (hors liste) » (consultation.yml) and listed;
+with an `other` option declared, it is that option and its typed text goes to the free-text question
+`<id>_autre` instead. The result is the chosen labels joined by line breaks (labels never hold one).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from helpers.consultation.questionnaire import Question
+from helpers.core.config import data_file
+from helpers.core.text import clean_text, comparison_key
+
+JOIN = "\n"
+OPTION_IN_BRACKETS = re.compile(r"\[([^\[\]]+)\]\s*$")  # LimeSurvey "Question [Option]"
+
+
+@dataclass
+class ChoiceReading:
+    """A choice question read: `values` (labels joined by line breaks, one per answer), `other` (typed
+    text of the « other » option, "" when none) and `off_list` (value written -> answers using it)."""
+
+    values: pd.Series
+    other: pd.Series
+    off_list: Counter = field(default_factory=Counter)
+
+
+def off_list_label() -> str:
+    """The label under which values outside a declared list are counted (« Autre (hors liste) »)."""
+    return data_file("consultation.yml")["hors_liste"]["libelle"]
+
+
+def _lookup(question: Question) -> dict[str, str]:
+    """comparison key of a code or label -> label; the `other` label is an option even if not listed."""
+    table = {comparison_key(code): label for code, label in question.options}
+    table.update({comparison_key(label): label for _, label in question.options})
+    if question.other:
+        table.setdefault(comparison_key(question.other), question.other)
+    return table
+
+
+def _ordered(labels: list[str], question: Question) -> str:
+    order = {label: i for i, label in enumerate(question.labels + ([question.other] if question.other else []))}
+    unique = list(dict.fromkeys(labels))
+    return JOIN.join(sorted(unique, key=lambda label: order.get(label, len(order))))
+
+
+def _patterns(question: Question, lookup: dict[str, str]) -> list[tuple[re.Pattern, str]]:
+    """One regex per option key, longest first, matching it between separators (or the cell's ends)."""
+    separator = question.separator if question.kind == "multiple_choice" and question.separator else None
+    if separator is None:
+        return []
+    edge = re.escape(separator.strip()) if separator.strip() else r"\s"
+    return [(re.compile(rf"(?:^|(?<={edge}))\s*{re.escape(key)}\s*(?={edge}|$)", re.IGNORECASE), lookup[key])
+            for key in sorted(lookup, key=len, reverse=True)]
+
+
+def _split_one(cell: str, question: Question, lookup: dict[str, str],
+               patterns: list[tuple[re.Pattern, str]]) -> tuple[list[str], list[str]]:
+    """(labels, pieces outside the options) of one cell, options matched longest first."""
+    text = " ".join(cell.split()).replace("\u2019", "'")
+    if not question.options and not question.other:
+        if question.kind == "multiple_choice" and question.separator:
+            return [p.strip() for p in text.split(question.separator) if p.strip()], []
+        return ([text] if text else []), []
+    separator = question.separator if question.kind == "multiple_choice" and question.separator else None
+    if separator is None:
+        label = lookup.get(comparison_key(text))
+        return ([label], []) if label else ([], [text] if text else [])
+    found, rest = [], text
+    for pattern, label in patterns:
+        if pattern.search(rest):
+            found.append(label)
+            rest = pattern.sub(" ", rest)
+    pieces = [p.strip() for p in rest.split(separator.strip() or None) if p.strip()]
+    return found, pieces
+
+
+def read_cells(cells: pd.Series, question: Question) -> ChoiceReading:
+    """A one-column choice question: each distinct cell split once, then mapped back to the answers."""
+    lookup = _lookup(question)
+    off_label = off_list_label()
+    patterns = _patterns(question, lookup)
+    values, other, off = {}, {}, {}
+    for cell in pd.unique(cells):
+        labels, pieces = _split_one(cell, question, lookup, patterns)
+        typed = ""
+        if pieces and question.other:
+            labels.append(question.other)
+            typed = "; ".join(pieces)
+        elif pieces:
+            labels.append(off_label)
+            off[cell] = pieces
+        values[cell], other[cell] = _ordered(labels, question), typed
+    counts = Counter()
+    if off:
+        frequency = cells[cells.isin(list(off))].value_counts()
+        for cell, pieces in off.items():
+            for piece in pieces:
+                counts[piece] += int(frequency.get(cell, 0))
+    return ChoiceReading(cells.map(values), cells.map(other), counts)
+
+
+def _option_label(header: str, question: Question, lookup: dict[str, str]) -> str | None:
+    """The option a column stands for: its header, the part after Kobo's « / », or LimeSurvey's [Option]."""
+    candidates = [header, header.rsplit("/", 1)[-1]]
+    bracket = OPTION_IN_BRACKETS.search(header)
+    if bracket:
+        candidates.insert(0, bracket.group(1))
+    if not lookup:
+        return clean_text(bracket.group(1) if bracket else header)
+    for candidate in candidates:
+        if comparison_key(candidate) in lookup:
+            return lookup[comparison_key(candidate)]
+    if question.other and any(comparison_key(c).startswith(comparison_key(question.other)) for c in candidates):
+        return question.other
+    return None
+
+
+def read_block(block: pd.DataFrame, headers: list[str], value_columns: list[bool],
+               question: Question) -> ChoiceReading:
+    """A question spread over several columns (one per option; `value_columns` marks the columns whose cell
+    holds the chosen label itself, e.g. SurveyMonkey's « Réponse » column beside « Autre (précisez) »)."""
+    lookup = _lookup(question)
+    unchecked = {comparison_key(v) for v in data_file("consultation.yml")["non_coche"]} | {""}
+    n = len(block)
+    joined = np.full(n, "", dtype=object)
+    typed = np.full(n, "", dtype=object)
+    off = Counter()
+    for j, header in enumerate(headers):
+        cells = block.iloc[:, j]
+        if value_columns[j]:
+            single = Question(question.id, question.column, "single_choice", None, question.columns,
+                              question.options, question.other)
+            part = read_cells(cells, single)
+            joined = np.where(part.values.to_numpy() != "", joined + JOIN + part.values.to_numpy(), joined)
+            typed = np.where(part.other.to_numpy() != "", part.other.to_numpy(), typed)
+            off.update(part.off_list)
+            continue
+        keys = cells.map({c: comparison_key(c) for c in pd.unique(cells)})
+        chosen = ~keys.isin(unchecked).to_numpy()
+        if not chosen.any():
+            continue
+        label = _option_label(header, question, lookup)
+        if label is None:
+            off[clean_text(header)] += int(chosen.sum())
+            label = off_list_label()
+        elif label == question.other:
+            # The « other » column holds the typed text (or a mere tick: then no text).
+            text = cells.where(~keys.isin({"1", "x", "oui", "yes", "vrai", "true", comparison_key(header)}), "")
+            typed = np.where(chosen & (text.to_numpy() != ""), text.to_numpy(), typed)
+        joined = np.where(chosen, joined + JOIN + label, joined)
+    joined = pd.Series(joined, index=block.index)
+    values = joined.map({v: _ordered([x for x in v.split(JOIN) if x], question) for v in pd.unique(joined)})
+    return ChoiceReading(values, pd.Series(typed, index=block.index), off)

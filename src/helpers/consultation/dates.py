@@ -1,0 +1,126 @@
+"""Submission dates of a consultation export, read once per column and stored in UTC.
+
+What platforms write (see tests/test_platforms.py): ISO 8601 with or without an offset (KoboToolbox
+"2014-04-03T10:05:00.000+02:00", Decidim "2014-04-07 18:12:09 +0200", "…Z"), numeric dates in the
+sheet's locale (Google Forms "4/14/2014 08:01:40" or "14/04/2014 08:01:40", SurveyMonkey
+"04/02/2014 06:20:05 PM", Framaforms "03/04/2014 - 10:05"), and Excel serial numbers (41732.42).
+
+Rules:
+- a date with an offset is exact; a date without one is local time of `fuseau` (consultation.yml);
+- the day/month order of numeric dates is decided once for the whole column, from the values that
+  settle it (a first part above 12: day first; a second part above 12: month first). A column where
+  both occur mixes two orders: AnswersError. A column nothing settles uses columns.date_format, else
+  day first, and the report says which;
+- 12-hour clocks (AM/PM) are read; a value none of this reads is NaT, counted as « non datée ».
+Everything is vectorised over distinct values (pandas), no per-row Python.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from helpers.core.config import data_file
+from helpers.core.errors import AnswersError
+
+ISO = r"^\d{4}-\d{2}-\d{2}(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?)?\s*(?:Z|[+-]\d{2}:?\d{2})?$"
+OFFSET = r"(?:Z|[+-]\d{2}:?\d{2})$"
+NUMERIC = (r"^(?P<a>\d{1,2})[/.-](?P<b>\d{1,2})[/.-](?P<y>\d{4}|\d{2})"
+           r"(?:[\sT,-]+(?P<h>\d{1,2})[:h](?P<mi>\d{2})(?::(?P<s>\d{2}))?(?:[.,]\d+)?\s*(?P<ampm>[AaPp]\.?[Mm]\.?)?)?$")
+SERIAL = r"^\d{5}(?:\.\d+)?$"  # Excel serial day numbers 10000–99999 (1927–2173)
+EXCEL_ORIGIN = "1899-12-30"
+ORDER_LABELS = {"day_first": "jour/mois", "month_first": "mois/jour"}
+
+
+@dataclass(frozen=True)
+class DateReading:
+    """How a date column was read: `order` (day_first / month_first / None when no numeric date),
+    `settled_by` ("valeurs" when values decided it, "questionnaire" for columns.date_format, "défaut")."""
+
+    order: str | None
+    settled_by: str
+
+    def describe(self) -> str:
+        """The rule, in French, for the method annex."""
+        if self.order is None:
+            return "dates ISO 8601 ou numéros de série Excel : pas d'ordre jour/mois à choisir"
+        how = {"valeurs": "déduit des dates où une partie dépasse 12",
+               "questionnaire": "donné par columns.date_format du questionnaire",
+               "défaut": "aucune date ne le tranche : jour/mois par défaut"}[self.settled_by]
+        return f"{ORDER_LABELS[self.order]} ({how})"
+
+
+def _local_to_utc(stamps: pd.Series) -> pd.Series:
+    """Naive local times (Europe/Paris by default) to UTC; the repeated autumn hour is read as winter time."""
+    zone = data_file("consultation.yml")["fuseau"]
+    local = stamps.dt.tz_localize(zone, ambiguous=np.zeros(len(stamps), dtype=bool), nonexistent="shift_forward")
+    return local.dt.tz_convert("UTC")
+
+
+def _iso(values: pd.Series) -> pd.Series:
+    offset = values.str.contains(OFFSET, regex=True)
+    out = pd.Series(pd.NaT, index=values.index, dtype="datetime64[ns, UTC]")
+    if offset.any():
+        aware = values[offset].str.replace(r"\s+(?=[+-]\d{2}:?\d{2}$)", "", regex=True)
+        out[offset] = pd.to_datetime(aware, format="ISO8601", utc=True, errors="coerce").astype(out.dtype)
+    if (~offset).any():
+        naive = pd.to_datetime(values[~offset], format="ISO8601", errors="coerce").astype("datetime64[ns]")
+        out[~offset] = _local_to_utc(naive).astype(out.dtype)
+    return out
+
+
+def _order(parts: pd.DataFrame, texts: pd.Series, column: str, path: Path, date_format: str | None) -> DateReading:
+    a, b = parts["a"].astype(int), parts["b"].astype(int)
+    day_first, month_first = bool((a > 12).any()), bool((b > 12).any())
+    if day_first and month_first:
+        raise AnswersError(path, f"la colonne de date « {column} » mêle l'ordre jour/mois et l'ordre mois/jour "
+                                 f"(« {texts[a > 12].iloc[0]} », « {texts[b > 12].iloc[0]} ») : uniformisez-la")
+    if day_first or month_first:
+        return DateReading("day_first" if day_first else "month_first", "valeurs")
+    if date_format:
+        return DateReading(date_format, "questionnaire")
+    return DateReading("day_first", "défaut")
+
+
+def _numeric(parts: pd.DataFrame, order: str) -> pd.Series:
+    day, month = (parts["a"], parts["b"]) if order == "day_first" else (parts["b"], parts["a"])
+    year = parts["y"].astype(int)
+    year = year.where(year >= 100, 2000 + year)
+    hour = parts["h"].fillna("0").astype(int)
+    ampm = parts["ampm"].fillna("").str.lower().str[:1]
+    hour = hour.where(ampm == "", hour % 12 + (ampm == "p") * 12)
+    stamps = pd.to_datetime(pd.DataFrame({"year": year, "month": month.astype(int), "day": day.astype(int),
+                                          "hour": hour, "minute": parts["mi"].fillna("0").astype(int),
+                                          "second": parts["s"].fillna("0").astype(int)}), errors="coerce")
+    return _local_to_utc(stamps.astype("datetime64[ns]"))
+
+
+def parse_dates(values: pd.Series, path: Path, column: str = "date",
+                date_format: str | None = None) -> tuple[pd.Series, DateReading]:
+    """(UTC timestamps, how the column was read) for a column of clean text; unreadable values are NaT.
+
+    Raises AnswersError (naming `path` and `column`) when the column mixes day-first and month-first dates.
+    """
+    distinct = pd.Series(pd.unique(values.astype(str)))
+    distinct = distinct[distinct.str.strip() != ""].str.strip().reset_index(drop=True)
+    parsed = pd.Series(pd.NaT, index=distinct.index, dtype="datetime64[ns, UTC]")
+    reading = DateReading(None, "valeurs")
+    iso = distinct.str.match(ISO)
+    if iso.any():
+        parsed[iso] = _iso(distinct[iso])
+    parts = distinct.str.extract(NUMERIC)
+    numeric = parts["a"].notna()
+    if numeric.any():
+        reading = _order(parts[numeric], distinct[numeric], column, path, date_format)
+        parsed[numeric] = _numeric(parts[numeric], reading.order).astype(parsed.dtype)
+    serial = distinct.str.match(SERIAL)
+    if serial.any():
+        days = pd.to_datetime(distinct[serial].astype(float), unit="D", origin=EXCEL_ORIGIN)
+        parsed[serial] = _local_to_utc(days.dt.round("s").astype("datetime64[ns]")).astype(parsed.dtype)
+    lookup = pd.Series(parsed.to_numpy(), index=distinct.to_numpy())
+    stripped = values.astype(str).str.strip()
+    out = stripped.map(lookup) if len(lookup) else pd.Series(pd.NaT, index=values.index)
+    return pd.to_datetime(out, utc=True).astype("datetime64[ns, UTC]"), reading
