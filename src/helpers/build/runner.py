@@ -11,7 +11,6 @@ from __future__ import annotations
 import argparse
 import ast
 import datetime as dt
-import json
 import multiprocessing
 import os
 import platform
@@ -117,7 +116,7 @@ def execute(task: dict) -> dict:
         else "officielles" if data.get("officiel") else "non officielles",
         **answers_provenance(task),
         **task["static"],
-        "Paramètres": json.dumps(task["parameters"], ensure_ascii=False, sort_keys=True),
+        "Paramètres": task["parameters"],
         DATE_LABEL: task["generated"],
     }
     if attempt.exists():

@@ -6,15 +6,12 @@ import pandas as pd
 
 from helpers.cartography.cleaning import CRITERIA
 from helpers.core.config import data_file
+from helpers.core.formats import percent, percent_range
 from helpers.openness.scoring import weightings, weights
 from helpers.steps.s02_openness import OpennessRun
 
 LEVELS = data_file("vocabulaire.yml")["niveaux"]
 SHORT = {"acces": "Accès", "cout": "Coût", "format": "Format", "reutilisation": "Réutilisation"}
-
-
-def pct(value: float) -> str:
-    return "" if pd.isna(value) else f"{100 * value:.0f} %"
 
 
 def headline(run: OpennessRun) -> dict[str, str]:
@@ -56,8 +53,8 @@ def ranking(run: OpennessRun) -> tuple[pd.DataFrame, pd.DataFrame]:
     table = pd.DataFrame({
         "Gestionnaire": rows["gestionnaire"], "Niveau": rows["Niveau"], "Rang": rows["rang"].astype(str),
         "Bases évaluées": rows["n_evaluees"], "Ouvertes": rows["n_ouvertes"],
-        "Part ouverte": rows["part_ouvertes"].map(pct),
-        "Intervalle à 95 %": [f"{pct(lo)} – {pct(hi)}" for lo, hi in zip(rows["ic_bas"], rows["ic_haut"],
+        "Part ouverte": rows["part_ouvertes"].map(percent),
+        "Intervalle à 95 %": [percent_range(lo, hi) for lo, hi in zip(rows["ic_bas"], rows["ic_haut"],
                                                                             strict=True)],
         "Score moyen": rows["score_moyen"],
     })
@@ -100,8 +97,8 @@ def category_detail(run: OpennessRun, typologie_1: str) -> pd.DataFrame:
     rows = run.categories[(run.categories["niveau_typologie"] == 2) & (run.categories["typologie_1"] == typologie_1)]
     return pd.DataFrame({
         "Typologie 2": rows["typologie_2"], "Niveau": rows["niveau"].map(LEVELS), "Bases évaluées": rows["n_evaluees"],
-        "Ouvertes": rows["n_ouvertes"], "Part ouverte": rows["part_ouvertes"].map(pct),
-        **{f"{SHORT[c]} au maximum": rows[f"part_{c}_max"].map(pct) for c in CRITERIA},
+        "Ouvertes": rows["n_ouvertes"], "Part ouverte": rows["part_ouvertes"].map(percent),
+        **{f"{SHORT[c]} au maximum": rows[f"part_{c}_max"].map(percent) for c in CRITERIA},
         "Score moyen": rows["score_moyen"],
     })
 
@@ -145,7 +142,7 @@ def weights_table() -> pd.DataFrame:
     rows = []
     for name, spec in weightings().items():
         w = weights(name)
-        rows.append({"Pondération": spec["libelle"], **{SHORT[c]: f"{100 * w[c]:.0f} %" for c in CRITERIA},
+        rows.append({"Pondération": spec["libelle"], **{SHORT[c]: percent(w[c], 1) for c in CRITERIA},
                      "Source": spec["source"]})
     return pd.DataFrame(rows)
 

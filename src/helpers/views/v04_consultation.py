@@ -12,6 +12,7 @@ from IPython.display import HTML
 from helpers.consultation.screening import ANALYSED
 from helpers.consultation.tallies import OVERALL
 from helpers.core.config import data_file
+from helpers.core.formats import percent
 from helpers.render import figures
 from helpers.render import html as report
 from helpers.render.html import esc, table_html
@@ -36,14 +37,6 @@ def banner(run: ConsultationRun) -> HTML:
     if run.synthetic_answers and not cartography:
         notes.append("La cartographie est le fichier officiel : les bases demandées sont réelles, les demandes non.")
     return report.banner(run.synthetic, " ".join(notes), report.SYNTHETIC_TEXT if cartography else SYNTHETIC_ANSWERS)
-
-
-def pct(value: float, digits: int = 0) -> str:
-    """"12 %"; one decimal below 10 % ("0,7 %") so that a small share never reads as 0."""
-    if pd.isna(value):
-        return ""
-    digits = max(digits, 1) if 0 < value < 0.1 else digits
-    return f"{100 * value:.{digits}f}\u00a0%".replace(".", ",")  # no-break space: "12 %" never splits
 
 
 def _ordered_profiles(run: ConsultationRun, sizes: pd.Series) -> list[str]:
@@ -71,10 +64,10 @@ def flow(run: ConsultationRun) -> pd.DataFrame:
     rows = [("Réponses reçues", len(screened), "")]
     for reason, n in screened.loc[screened["statut"] != ANALYSED, "motif_exclusion"].value_counts().items():
         rows.append((f"− exclue : {reason}", -int(n), ""))
-    rows.append(("= Réponses analysées", len(run.analysed), "100 %"))
+    rows.append(("= Réponses analysées", len(run.analysed), percent(1)))
     in_campaign = int((run.analysed["campagne"] != "").sum())
     rows.append(("dont réponses de campagne (comptées, signalées)", in_campaign,
-                 pct(in_campaign / max(len(run.analysed), 1))))
+                 percent(in_campaign / max(len(run.analysed), 1))))
     return pd.DataFrame(rows, columns=["Étape", "Réponses", "Part des réponses analysées"])
 
 
@@ -94,7 +87,7 @@ def profiles(run: ConsultationRun) -> pd.DataFrame:
     """Respondents per category (chart data, also shown as its table)."""
     table = run.profiles
     return pd.DataFrame({"Catégorie": table["profil"], "Répondants": table["n_repondants"],
-                         "Part des répondants": table["part"].map(pct)})
+                         "Part des répondants": table["part"].map(percent)})
 
 
 def _base_label(name: str, producer: str) -> str:
@@ -107,7 +100,7 @@ def top_requests(run: ConsultationRun, n: int = 20) -> pd.DataFrame:
     return pd.DataFrame({
         "Base": [_base_label(b, g) for b, g in zip(top["base"], top["gestionnaire"], strict=True)],
         "Identifiant": top["base_id"], "Répondants": top["n_repondants"],
-        "Part des répondants": top["part_repondants"].map(lambda v: pct(v, 1)),
+        "Part des répondants": top["part_repondants"].map(lambda v: percent(v, 1)),
         "dont campagnes": top["n_dont_campagnes"]})
 
 
@@ -119,8 +112,8 @@ def requests_by_profile(run: ConsultationRun, n: int = 15) -> pd.DataFrame:
     table = pd.DataFrame({"Base": [shorten(b, 70) for b in top["base"]]})
     for profile in kept:
         column = run.profile_columns[profile]
-        table[f"{profile} (n={sizes[profile]})"] = (top[column] / sizes[profile]).map(pct).to_numpy()
-    table[f"Ensemble (n={len(run.analysed)})"] = top["part_repondants"].map(pct).to_numpy()
+        table[f"{profile} (n={sizes[profile]})"] = (top[column] / sizes[profile]).map(percent).to_numpy()
+    table[f"Ensemble (n={len(run.analysed)})"] = top["part_repondants"].map(percent).to_numpy()
     return table
 
 
@@ -166,7 +159,7 @@ def choice_overall(run: ConsultationRun, question_id: str) -> tuple[pd.DataFrame
     base = int(rows["base_n"].max()) if len(rows) else 0
     return pd.DataFrame({"Modalité": [shorten(m, 60) for m in rows["modalite"]],
                          "Répondants": rows["n_repondants"].astype(int),
-                         "Part des répondants à la question": rows["part"].map(pct)}), base
+                         "Part des répondants à la question": rows["part"].map(percent)}), base
 
 
 def choice_by_profile(run: ConsultationRun, question_id: str) -> pd.DataFrame:
@@ -179,7 +172,7 @@ def choice_by_profile(run: ConsultationRun, question_id: str) -> pd.DataFrame:
                                                       aggfunc="first").reindex(order)
     table = pd.DataFrame({"Modalité": wide.index})
     for profile in kept:
-        table[f"{profile} (n={bases[profile]})"] = wide[profile].map(pct).fillna("0 %").to_numpy()
+        table[f"{profile} (n={bases[profile]})"] = wide[profile].fillna(0).map(percent).to_numpy()
     return table
 
 
@@ -199,7 +192,7 @@ def to_review(run: ConsultationRun) -> pd.DataFrame:
 def campaigns(run: ConsultationRun) -> pd.DataFrame:
     table = run.campaigns
     return pd.DataFrame({"Campagne": table["campagne"], "Réponses": table["n_reponses"],
-                         "Part des réponses analysées": table["part"].map(lambda v: pct(v, 1)),
+                         "Part des réponses analysées": table["part"].map(lambda v: percent(v, 1)),
                          "Catégorie principale": table["profil_principal"], "Texte": table["texte"]})
 
 
@@ -216,7 +209,7 @@ def themes_html(run: ConsultationRun) -> HTML:
             f'{esc(" — campagne " + q.campagne) if q.campagne else ""}</footer></blockquote>'
             for q in quotes.itertuples())
         blocks.append(f'<section class="carto-theme"><h3>{esc(theme.theme)} — {esc(theme.libelle)}</h3>'
-                      f"<p>{esc(f'{theme.n_textes} textes ({pct(theme.part_textes)}) ; termes : {theme.termes}')}"
+                      f"<p>{esc(f'{theme.n_textes} textes ({percent(theme.part_textes)}) ; termes : {theme.termes}')}"
                       f"</p>{items}</section>")
     return HTML("".join(blocks))
 
@@ -228,7 +221,8 @@ def themes_by_profile(run: ConsultationRun) -> pd.DataFrame:
     table = pd.DataFrame({"Thème": [f"{t.theme} — {t.libelle}" for t in run.texts.themes.itertuples()]})
     for profile in _ordered_profiles(run, sizes):
         shares = docs[docs["profil"] == profile]["theme"].value_counts(normalize=True)
-        table[f"{profile} (n={sizes[profile]})"] = run.texts.themes["theme"].map(shares).fillna(0).map(pct).to_numpy()
+        shown = run.texts.themes["theme"].map(shares).fillna(0)
+        table[f"{profile} (n={sizes[profile]})"] = shown.map(percent).to_numpy()
     return table
 
 

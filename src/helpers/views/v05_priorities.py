@@ -5,11 +5,12 @@ from __future__ import annotations
 import pandas as pd
 from IPython.display import HTML
 
+from helpers.core.formats import decimal, percent
 from helpers.render import html as report
 from helpers.steps.s05_priorities import PriorityRun, rules
 from helpers.views.v01_clean import shorten
 from helpers.views.v02_openness import SHORT
-from helpers.views.v04_consultation import SYNTHETIC_ANSWERS, pct
+from helpers.views.v04_consultation import SYNTHETIC_ANSWERS
 
 LEVEL_LABELS = {"agrege": "Agrégé", "granulaire": "Granulaire"}
 
@@ -34,7 +35,7 @@ def _level(opened: object, score: object, criteria: object, unknown: object) -> 
         return "non évalué"
     if opened is True:
         return "ouverte"
-    parts = [f"{score:.0f}"]
+    parts = [decimal(score, 0)]
     if _missing(criteria):
         parts.append(f"manque : {_missing(criteria)}")
     if _missing(unknown):
@@ -70,7 +71,7 @@ def ranked(run: PriorityRun) -> pd.DataFrame:
     rows = run.priorities[run.priorities["n_repondants"] > 0]
     return pd.DataFrame({
         "Rang": rows["rang"], "Base": rows["base"].map(lambda b: shorten(b, 90)), "Gestionnaire": rows["gestionnaire"],
-        "Répondants": rows["n_repondants"], "Part": rows["part_repondants"].map(pct),
+        "Répondants": rows["n_repondants"], "Part": rows["part_repondants"].map(percent),
         **{f"{label} (score ou statut)": [_level(*values) for values in zip(
             rows[f"ouvert_{level}"], rows[f"score_{level}"], rows[f"criteres_manquants_{level}"],
             rows[f"criteres_inconnus_{level}"], strict=True)] for level, label in LEVEL_LABELS.items()},
@@ -86,7 +87,7 @@ def producers(run: PriorityRun) -> tuple[pd.DataFrame, pd.DataFrame]:
                                                                   strict=True)],
         "Ouvertes à un niveau / évaluées": [f"{o} / {e}" for o, e in zip(rows["n_ouvertes"], rows["n_evaluees"],
                                                                           strict=True)],
-        "Part ouverte": rows["part_ouvertes"].map(pct), "Score moyen (meilleur niveau)": rows["score_moyen"]})
+        "Part ouverte": rows["part_ouvertes"].map(percent), "Score moyen (meilleur niveau)": rows["score_moyen"]})
     return rows, table
 
 
@@ -97,7 +98,7 @@ def shortlist(run: PriorityRun) -> pd.DataFrame:
         "Rang": rows["rang"], "Base à ouvrir": rows["base"],
         "Qui la détient": [f"{g} — {n}" if n and n != g else g for g, n in zip(
             rows["gestionnaire"], rows["gestionnaire_nom_complet"], strict=True)],
-        "Demandée par": [f"{n} répondants ({pct(p)})" for n, p in zip(rows["n_repondants"], rows["part_repondants"],
+        "Demandée par": [f"{n} répondants ({percent(p)})" for n, p in zip(rows["n_repondants"], rows["part_repondants"],
                                                                        strict=True)],
         "Ce qu'il faudrait faire": rows["actions"],
         "Classe": rows["classe_priorite"].str.split(" : ").str[0]})
