@@ -33,7 +33,7 @@ SEPARATORS = {",": ",", ";": ";", "\t": "\t", "tab": "\t", "tabulation": "\t"}
 TOP_KEYS = {"format", "columns", "questions"}
 FORMAT_KEYS = {"encoding", "separator", "sheet"}
 COLUMN_ROLES = {"id", "respondent_type", "date"}
-QUESTION_KEYS = {"id", "column", "kind", "separator"}
+QUESTION_KEYS = {"id", "column", "kind", "separator", "options"}
 QUESTION_ID = re.compile(r"^[a-z][a-z0-9_]{0,30}$")
 
 
@@ -43,6 +43,8 @@ class Question:
     column: str  # header of the export (also the question's label in the reports)
     kind: str
     separator: str | None = None
+    #: Declared options of a choice question, in the questionnaire's order (a Likert scale keeps it).
+    options: tuple[str, ...] = ()
 
     @property
     def is_choice(self) -> bool:
@@ -124,7 +126,12 @@ def _question(item: object, index: int, path: Path) -> Question:
     separator = item.get("separator")
     if separator is not None:
         separator = _text(separator, f"{where}.separator", path).strip()
-    return Question(qid, _text(item["column"], f"{where}.column", path).strip(), kind, separator)
+    options = item.get("options", [])
+    if not isinstance(options, list) or (options and kind not in ("single_choice", "multiple_choice")):
+        raise QuestionnaireError(path, f"{where} ({qid}) : « options » doit être une liste, et seulement pour une "
+                                       "question à choix")
+    options = tuple(_text(o, f"{where}.options", path).strip() for o in options)
+    return Question(qid, _text(item["column"], f"{where}.column", path).strip(), kind, separator, options)
 
 
 def load_questionnaire(path: str | Path) -> Questionnaire:

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import pandas as pd
 
-from helpers.cartography.cleaning import CRITERIA
+from helpers.cartography.cleaning import CRITERIA, criterion_labels
 from helpers.core.config import data_file
 from helpers.core.formats import percent, percent_range
 from helpers.openness.scoring import weightings, weights
 from helpers.steps.s02_openness import OpennessRun
 
 LEVELS = data_file("vocabulaire.yml")["niveaux"]
-SHORT = {"acces": "Accès", "cout": "Coût", "format": "Format", "reutilisation": "Réutilisation"}
+SHORT = {c: criterion_labels(c, lower=False) for c in CRITERIA}
 
 
 def headline(run: OpennessRun) -> dict[str, str]:

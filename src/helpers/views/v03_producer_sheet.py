@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from helpers.cartography.cleaning import CRITERIA
+from helpers.cartography.cleaning import CRITERIA, criterion_labels
 from helpers.core.formats import decimal, percent, percent_range
 from helpers.views.v02_openness import LEVELS, SHORT, quick_wins
 
@@ -49,7 +49,7 @@ def sheet_bases(sheet) -> pd.DataFrame:
                 record.update({"Ouverte": "oui" if line["ouvert"] else "non", "Score": decimal(line["score"], 0)
                                if pd.notna(line["score"]) else "",
                                "Ce qu'il faudrait faire": line["actions"] or (
-                                   "vérifier : " + line["criteres_inconnus"].replace("|", ", ")
+                                   "vérifier : " + criterion_labels(line["criteres_inconnus"])
                                    if line["criteres_inconnus"] else "")})
             rows.append(record)
     return pd.DataFrame(rows)

@@ -129,6 +129,15 @@ def matching_summary(run: ConsultationRun) -> pd.DataFrame:
     return pd.DataFrame(rows).sort_values("Résultat", key=lambda s: s.map(order)).reset_index(drop=True)
 
 
+#: The note under a choice question's chart, by kind: only a multiple choice lets shares add up beyond 100 %.
+CHOICE_NOTES = {
+    "multiple_choice": "Base : répondants ayant répondu à la question. En choix multiple, un répondant peut choisir "
+                       "plusieurs réponses : les parts se cumulent au-delà de 100 %.",
+    "single_choice": "Base : répondants ayant répondu à la question. Choix unique : chaque répondant a choisi une "
+                     "seule réponse ; réponses dans l'ordre du questionnaire.",
+}
+
+
 def choice_questions(run: ConsultationRun) -> list:
     return [q for q in run.spec.questions if q.is_choice]
 
@@ -143,8 +152,7 @@ def choices_html(run: ConsultationRun) -> HTML:
             xlabel="Répondants", ylabel="",
             alt=f"Diagramme en barres : nombre de répondants ayant choisi chaque réponse à la question « "
                 f"{question.column} » ; valeurs et parts dans le tableau qui suit.",
-            caption="Base : répondants ayant répondu à la question. En choix multiple, un répondant peut choisir "
-                    "plusieurs réponses : les parts se cumulent au-delà de 100 %.",
+            caption=CHOICE_NOTES[question.kind],
             data_caption=f"{question.column} — ensemble des répondants (n = {base})")
         blocks.append(f"<h3>{esc(question.column)}</h3>{chart.data}" + table_html(
             choice_by_profile(run, question.id),
