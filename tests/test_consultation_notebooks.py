@@ -52,8 +52,8 @@ def test_notebooks_04_and_05_with_defaults(offline_project):
     assert 'class="carto-banner"' in html and "Données synthétiques" in html
     box = html.index("Une consultation n'est ni un vote ni un sondage représentatif")
     assert box < html.index("En bref") < html.index("1. Participation")
-    for figure, label in (("1500", "réponses reçues"), ("1408", "réponses analysées"), ("92", "réponses exclues"),
-                          ("2 (78)", "campagnes (réponses)")):
+    for figure, label in (("1\u202f500", "réponses reçues"), ("1\u202f408", "réponses analysées"),
+                          ("92", "réponses exclues"), ("2 (78)", "campagnes (réponses)")):
         assert f'<span class="n">{figure}</span>{label}' in html
     assert "− exclue : réponse vide</td><td class=\"num\">-38</td>" in html
     assert html.count('src="data:image/png;base64,') == 5  # per day, categories, bases, two choice questions
@@ -116,7 +116,7 @@ def test_notebooks_04_and_05_with_a_second_export_in_another_layout_and_encoding
     html = _run(NB04, tmp_path / "04.ipynb", tmp_path, answers_path=str(export), questionnaire_path=str(spec),
                 processed_dir=str(processed), n_themes=4)
     assert 'class="carto-banner"' not in html  # official cartography, real (not generated) export
-    assert '<span class="n">1000</span>réponses reçues' in html
+    assert '<span class="n">1\u202f000</span>réponses reçues' in html  # French thousands separator
     assert "export_contributions.csv (export fourni)" in html and "CSV, encodage cp1252, séparateur « ; »" in html
     assert "Votre commentaire" in html and "Profil du contributeur" in html
     assert "T4 — " in html and "T5 — " not in html

@@ -53,7 +53,9 @@ def box(text_html: str) -> HTML:
 
 
 def key_figures(figures: dict[str, object]) -> HTML:
-    items = "".join(f'<li><span class="n">{esc(v)}</span>{esc(k)}</li>' for k, v in figures.items())
+    """Headline cards: label → value; a numeric value is written in French (helpers.core.formats.number),
+    text is escaped as it is."""
+    items = "".join(f'<li><span class="n">{esc(formats.number(v))}</span>{esc(k)}</li>' for k, v in figures.items())
     return HTML(f'<ul class="carto-kpis">{items}</ul>')
 
 
@@ -93,16 +95,22 @@ def table_html(frame: pd.DataFrame, caption: str, max_rows: int | None = None, c
     head = "".join(f'<th scope="col">{esc(c)}</th>' for c in frame.columns)
     shown, rest = frame.head(limit), frame.iloc[limit:]
     more = f" ({formats.integer(len(shown))} premières lignes sur {formats.integer(len(frame))})" if len(rest) else ""
-    out = (f'<table class="carto"><caption>{esc(caption)}{esc(more)}</caption>'
-           f"<thead><tr>{head}</tr></thead><tbody>{_rows(shown)}</tbody></table>")
+    out = _wrap(f'<table class="carto"><caption>{esc(caption)}{esc(more)}</caption>'
+                f"<thead><tr>{head}</tr></thead><tbody>{_rows(shown)}</tbody></table>", caption)
     if not len(rest):
         return out
     if csv:
         return out + (f'<p class="carto-more">Tableau complet ({formats.integer(len(frame))} lignes) : '
                       f'<a href="donnees/{esc(csv)}">{esc(csv)}</a>.</p>')
     return out + details(f"Voir les {formats.integer(len(rest))} lignes suivantes",
-                         f'<table class="carto"><caption>{esc(caption)} (suite)</caption>'
-                         f"<thead><tr>{head}</tr></thead><tbody>{_rows(rest)}</tbody></table>")
+                         _wrap(f'<table class="carto"><caption>{esc(caption)} (suite)</caption>'
+                               f"<thead><tr>{head}</tr></thead><tbody>{_rows(rest)}</tbody></table>", caption))
+
+
+def _wrap(table_markup: str, caption: str) -> str:
+    """A wide table scrolls sideways in its own region (focusable and named, so keyboards reach it)."""
+    return (f'<div class="carto-table" role="region" tabindex="0" aria-label="{esc(caption)}">'
+            f"{table_markup}</div>")
 
 
 def details(summary: str, content_html: str) -> str:

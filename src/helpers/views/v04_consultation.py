@@ -12,7 +12,7 @@ from IPython.display import HTML
 from helpers.consultation.screening import ANALYSED
 from helpers.consultation.tallies import OVERALL
 from helpers.core.config import data_file
-from helpers.core.formats import percent
+from helpers.core.formats import integer, percent
 from helpers.render import figures
 from helpers.render import html as report
 from helpers.render.html import esc, table_html
@@ -45,16 +45,16 @@ def _ordered_profiles(run: ConsultationRun, sizes: pd.Series) -> list[str]:
     return [p for p in run.profiles["profil"] if p in sizes.index and sizes[p] >= minimum]
 
 
-def headline(run: ConsultationRun) -> dict[str, str]:
+def headline(run: ConsultationRun) -> dict[str, int | str]:
     screened = run.screened
     in_campaign = int((run.analysed["campagne"] != "").sum())
     return {
-        "réponses reçues": f"{len(screened)}",
-        "réponses analysées": f"{len(run.analysed)}",
-        "réponses exclues": f"{int((screened['statut'] != ANALYSED).sum())}",
-        "campagnes (réponses)": f"{len(run.campaigns)} ({in_campaign})",
-        "bases de la cartographie demandées": f"{len(run.requests)}",
-        "données absentes de la cartographie (groupes)": f"{int((run.review['groupe'] != '').sum())}",
+        "réponses reçues": len(screened),
+        "réponses analysées": len(run.analysed),
+        "réponses exclues": int((screened["statut"] != ANALYSED).sum()),
+        "campagnes (réponses)": f"{integer(len(run.campaigns))} ({integer(in_campaign)})",
+        "bases de la cartographie demandées": len(run.requests),
+        "données absentes de la cartographie (groupes)": int((run.review["groupe"] != "").sum()),
     }
 
 
