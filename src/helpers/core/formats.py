@@ -8,7 +8,6 @@ written as integers (never « 40.0 »). Views and render modules format through 
 from __future__ import annotations
 
 import datetime as dt
-import math
 import numbers
 
 from babel.dates import format_date, format_datetime
@@ -102,8 +101,3 @@ def timestamp(value: dt.datetime) -> str:
     text = format_datetime(value, format="d MMMM y 'à' HH:mm", locale=LOCALE)
     return f"{text} UTC" if value.tzinfo is not None and value.utcoffset() == dt.timedelta(0) else text
 
-
-def is_integral(value: object) -> bool:
-    """True for a finite real number without fractional part (``40.0`` included); False otherwise."""
-    return (isinstance(value, numbers.Real) and not isinstance(value, bool) and math.isfinite(float(value))
-            and float(value).is_integer())
