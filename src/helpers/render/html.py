@@ -104,7 +104,8 @@ def table_html(frame: pd.DataFrame, caption: str, max_rows: int | None = None, c
                       f'<a href="donnees/{esc(csv)}">{esc(csv)}</a>.</p>')
     return out + details(f"Voir les {formats.integer(len(rest))} lignes suivantes",
                          _wrap(f'<table class="carto"><caption>{esc(caption)} (suite)</caption>'
-                               f"<thead><tr>{head}</tr></thead><tbody>{_rows(rest)}</tbody></table>", caption))
+                               f"<thead><tr>{head}</tr></thead><tbody>{_rows(rest)}</tbody></table>",
+                               f"{caption} (suite)"))
 
 
 def _wrap(table_markup: str, caption: str) -> str:
