@@ -12,7 +12,7 @@ import pytest
 from bs4 import BeautifulSoup
 from pypdf import PdfReader
 
-from helpers.render.dossier import CORE_REPORTS, DOSSIER
+from helpers.render.dossier import CORE_REPORTS, DOSSIER, DossierError, build_dossier, publish_data
 from helpers.render.html import DATA_DIR, long_table_rows
 
 DECIMAL_POINT = re.compile(r"\d\.\d")  # « 81.6 », « 40.0 »: never in French
@@ -109,3 +109,16 @@ def test_dossier_pdf_is_tagged_with_alt_text_embedded_fonts_and_every_core_repor
                 "/FontDescriptor")
             if descriptor is not None:
                 assert {"/FontFile", "/FontFile2", "/FontFile3"} & set(descriptor.get_object()), font
+
+
+def test_a_dossier_without_its_core_reports_is_a_clear_error(tmp_path):
+    (tmp_path / "index.html").write_text("<main><h1>Index</h1></main>", encoding="utf-8")
+    with pytest.raises(DossierError, match="rapport\\(s\\) absent\\(s\\), pas de dossier PDF : 01_clean_cartography"):
+        build_dossier(tmp_path)
+    assert not (tmp_path / DOSSIER).exists()
+
+
+def test_a_report_linking_a_missing_table_is_a_clear_error(tmp_path):
+    (tmp_path / "01.html").write_text('<a href="donnees/absent.csv">absent.csv</a>', encoding="utf-8")
+    with pytest.raises(DossierError, match="absent.csv"):
+        publish_data(tmp_path, tmp_path / "processed")

@@ -64,7 +64,7 @@ def publish_data(reports_dir: str | Path, processed_dir: str | Path) -> list[Pat
                                           .get("resources", []) if (processed_dir / r["path"]).is_file()}
     missing = sorted(n for n in names if not (processed_dir / n).is_file())
     if missing:
-        raise DossierError(f"{processed_dir} : fichier(s) lié(s) par les rapports absent(s) : {', '.join(missing)}")
+        raise DossierError(processed_dir, f"fichier(s) lié(s) par les rapports absent(s) : {', '.join(missing)}")
     target = reports_dir / DATA_DIR
     written = [write_bytes_atomic(target / n, (processed_dir / n).read_bytes()) for n in sorted(names)]
     for stale in target.glob("*"):
@@ -78,7 +78,7 @@ def _part(path: Path, anchor: str, reports_dir: Path, page_break: bool = True) -
     to other reports of the dossier turned into internal links."""
     main = _soup(path).find("main")
     if main is None:
-        raise DossierError(f"{path} : pas de contenu <main>, rapport illisible pour le dossier")
+        raise DossierError(path, "pas de contenu <main>, rapport illisible pour le dossier")
     for tag in main.find_all(id=True):
         tag["id"] = f"{anchor}-{tag['id']}"
     for tag in main.find_all(attrs={"aria-labelledby": True}):
@@ -107,7 +107,7 @@ def dossier_html(reports_dir: str | Path) -> str:
     needed = [reports_dir / "index.html"] + [reports_dir / f"{n}.html" for n in CORE_REPORTS]
     absent = [p.name for p in needed if not p.is_file()]
     if absent:
-        raise DossierError(f"{reports_dir} : rapport(s) absent(s), pas de dossier PDF : {', '.join(absent)}")
+        raise DossierError(reports_dir, f"rapport(s) absent(s), pas de dossier PDF : {', '.join(absent)}")
     _, front = _part(needed[0], "r-index", reports_dir, page_break=False)
     parts = [_part(p, f"r-{p.stem}", reports_dir) for p in needed[1:]]
     fiche_paths = sorted(p for p in (reports_dir / FICHES_DIR).glob("*.html") if not p.stem.endswith(".erreur"))
