@@ -52,9 +52,9 @@ def test_notebooks_04_and_05_with_defaults(offline_project):
     assert 'class="carto-banner"' in html and "Données synthétiques" in html
     box = html.index("Une consultation n'est ni un vote ni un sondage représentatif")
     assert box < html.index('id="retenir"') < html.index("1. Participation")
-    for figure, label in (("1500", "réponses reçues"), ("1408 / 1500 (94\u00a0%)", "réponses analysées"),
-                          ("92 / 1500 (6,1\u00a0%)", "réponses exclues"),
-                          ("78 / 1408 (5,5\u00a0%)", "réponses de campagne")):
+    for figure, label in (("1\u202f500", "réponses reçues"), ("1\u202f408 sur 1\u202f500 (94\u202f%)", "réponses analysées"),
+                          ("92 sur 1\u202f500 (6,1\u202f%)", "réponses exclues"),
+                          ("78 sur 1\u202f408 (5,5\u202f%)", "réponses de campagne")):
         assert f'<span class="n">{figure}</span>{label}' in html
     # Synthetic answers: said first in the takeaways, and on every demand chart and table title.
     assert "<li>Ces chiffres viennent de réponses synthétiques" in html
@@ -132,7 +132,7 @@ def test_notebooks_04_and_05_with_a_second_export_in_another_layout_and_encoding
     html = _run(NB04, tmp_path / "04.ipynb", tmp_path, answers_path=str(export), questionnaire_path=str(spec),
                 processed_dir=str(processed), n_themes=4)
     assert 'class="carto-banner"' not in html  # official cartography, real (not generated) export
-    assert '<span class="n">1000</span>réponses reçues' in html
+    assert '<span class="n">1\u202f000</span>réponses reçues' in html  # French thousands separator
     assert "export_contributions.csv (export fourni)" in html and "CSV, encodage cp1252, séparateur « ; »" in html
     assert "Votre commentaire" in html and "Profil du contributeur" in html
     assert "T4 — " in html and "T5 — " not in html

@@ -11,7 +11,6 @@ from __future__ import annotations
 import argparse
 import ast
 import datetime as dt
-import json
 import multiprocessing
 import os
 import platform
@@ -27,10 +26,12 @@ import papermill
 from tqdm import tqdm
 
 from helpers.build import cache, catalog
+from helpers.core import formats
 from helpers.core.config import project_root, resolve_path
 from helpers.core.errors import CartoError
 from helpers.core.storage import write_bytes_atomic
 from helpers.core.text import slugify
+from helpers.render.dossier import DOSSIER, build_dossier, publish_data
 from helpers.render.export import DATE_LABEL, export_html, index_html, normalise_notebook, read_json
 from helpers.steps.s03_producer_sheet import producer_names
 
@@ -117,7 +118,7 @@ def execute(task: dict) -> dict:
         else "officielles" if data.get("officiel") else "non officielles",
         **answers_provenance(task),
         **task["static"],
-        "Paramètres": json.dumps(task["parameters"], ensure_ascii=False, sort_keys=True),
+        "Paramètres": task["parameters"],
         DATE_LABEL: task["generated"],
     }
     if attempt.exists():
@@ -144,7 +145,7 @@ class Build:
         self.sources = cache.source_digest(Path(__file__).resolve().parents[1])
         self.record = cache.read(reports_dir)
         self.static = static_provenance()
-        self.generated = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
+        self.generated = formats.timestamp(dt.datetime.now(dt.UTC))
         self.entries: list[dict] = []
 
     def tasks(self, report: catalog.Report) -> list[dict]:
@@ -291,6 +292,12 @@ def main(argv: list[str] | None = None) -> int:
     entries.sort(key=lambda e: (e["fiche"], order.get(e["label"].split(":")[0], 0), e["title"]))
     index = index_html(entries, read_json(processed_path / "provenance.json"), build.generated)
     write_bytes_atomic(reports_dir / "index.html", index.encode("utf-8"))
+    try:  # reports/ self-contained, and the PDF dossier when every core report is there
+        publish_data(reports_dir, processed_path)
+        if any(e["status"] == "construit" for e in entries) or not (reports_dir / DOSSIER).is_file():
+            build_dossier(reports_dir)
+    except CartoError as exc:
+        print(f"Dossier PDF non construit : {exc}", file=sys.stderr)
     summary = {s: sum(e["status"] == s for e in entries) for s in ("construit", "cache", "echec", "ignore")}
     print(f"Rapports : {summary['construit']} construits, {summary['cache']} réutilisés, "
           f"{summary['echec']} en échec, {summary['ignore']} non construits → {reports_dir / 'index.html'}")

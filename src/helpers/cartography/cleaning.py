@@ -12,6 +12,17 @@ from helpers.core.config import data_file
 from helpers.core.text import clean_text, comparison_key, loose_key
 
 CRITERIA = ("acces", "cout", "format", "reutilisation")
+
+
+def criterion_labels(joined: str, separator: str = "|", lower: bool = True) -> str:
+    """Criterion ids joined by `separator` (``"cout|reutilisation"``) as their French short labels, from
+    ``vocabulaire.yml`` (``criteres.<id>.court``): « coût, réutilisation » (capitalised with ``lower=False``).
+
+    Returns ``""`` for an empty string; raises ``KeyError`` naming an id the vocabulary does not know.
+    """
+    spec = data_file("vocabulaire.yml")["criteres"]
+    names = [spec[c]["court"] for c in joined.split(separator) if c]
+    return ", ".join(n.lower() if lower else n for n in names)
 LEVEL_TEXT = ("donnees", "commentaire_acces", "commentaire_format", "portail")
 ANOMALY_COLUMNS = ["ligne_source", "cellule", "colonne", "niveau", "valeur_source", "valeur_retenue", "regle"]
 

@@ -73,7 +73,10 @@ def choice_rows(analysed: pd.DataFrame, question: Question) -> pd.DataFrame:
 
 
 def choices(analysed: pd.DataFrame, question: Question) -> pd.DataFrame:
-    """Share of respondents choosing each option, overall then by category (with base n)."""
+    """Share of respondents choosing each option, overall then by category (with base n).
+
+    Options are in the questionnaire's declared order (``options``) when it gives one, then by decreasing
+    number of respondents overall."""
     rows = choice_rows(analysed, question)
     answered = rows.drop_duplicates("numero")
     out = []
@@ -87,10 +90,14 @@ def choices(analysed: pd.DataFrame, question: Question) -> pd.DataFrame:
     if table.empty:
         return table
     overall = table[table["profil"] == OVERALL].set_index("modalite")["n_repondants"]
+    # Declared options keep the questionnaire's order (a scale is never sorted by count); others follow.
+    declared = {comparison_key(label): i for i, (_code, label) in enumerate(question.options)}
+    table["_declare"] = table["modalite"].map(lambda m: declared.get(comparison_key(m), len(declared)))
     table["_ordre"] = table["modalite"].map(overall).fillna(0)
     table["_profil"] = table["profil"] != OVERALL
-    table = table.sort_values(["_profil", "profil", "_ordre", "modalite"], ascending=[True, True, False, True])
-    return table.drop(columns=["_ordre", "_profil"]).reset_index(drop=True)
+    table = table.sort_values(["_profil", "profil", "_declare", "_ordre", "modalite"],
+                              ascending=[True, True, True, False, True])
+    return table.drop(columns=["_declare", "_ordre", "_profil"]).reset_index(drop=True)
 
 
 def all_choices(analysed: pd.DataFrame, questions: list[Question]) -> pd.DataFrame:

@@ -93,6 +93,37 @@ def _quotes(documents: pd.DataFrame, weights: np.ndarray, k: int) -> list[dict]:
     return rows
 
 
+def _fragment(words: list[str], rules: dict) -> bool:
+    return words[-1] in rules["attendent_un_mot"] or (
+        words[0] == "ne" and not set(words[1:]) & set(rules["fins_de_negation"]))
+
+
+def theme_title(terms: list[str]) -> str:
+    """A readable title from a theme's terms (most weighted first): chained bigrams merged, repeats and
+    stop-word fragments dropped, the first ``textes.titre.termes`` joined by « · ».
+
+    ``["ne veux", "veux", "veux pas", "payer"]`` → « ne veux pas · payer ». Rules in ``consultation.yml``.
+    """
+    rules = data_file("consultation.yml")["textes"]["titre"]
+    merged: list[list[str]] = []
+    for words in (t.split() for t in terms):
+        for i, prev in enumerate(merged):
+            chained = prev + words[1:] if len(words) == 2 and prev[-1] == words[0] else \
+                words[:1] + prev if len(words) == 2 and prev[0] == words[1] else None
+            if chained and len(set(chained)) == len(chained) <= 3 and not _fragment(chained, rules):
+                merged[i] = chained
+                break
+        else:
+            merged.append(words)
+    shown, seen = [], set()
+    for words in merged:
+        if _fragment(words, rules) or set(words) <= seen:
+            continue
+        shown.append(" ".join(words))
+        seen |= set(words)
+    return " · ".join(shown[: rules["termes"]]) or " · ".join(terms[: rules["termes"]])
+
+
 def analyse_texts(documents: pd.DataFrame, n_themes: int) -> TextAnalysis:
     """`documents`: numero, profil, campagne and texte (publishable), one row per analysed text."""
     rules = data_file("consultation.yml")["textes"]
@@ -119,7 +150,7 @@ def analyse_texts(documents: pd.DataFrame, n_themes: int) -> TextAnalysis:
     for t in range(k):
         top = [vocabulary[i] for i in np.lexsort((vocabulary, -model.components_[t]))[: rules["termes_par_theme"]]]
         n = int((docs["theme"] == f"T{t + 1}").sum())
-        themes.append({"theme": f"T{t + 1}", "libelle": " · ".join(top[:3]), "termes": ", ".join(top),
+        themes.append({"theme": f"T{t + 1}", "libelle": theme_title(top), "termes": ", ".join(top),
                        "n_textes": n, "part_textes": round(n / len(docs), 4)})
         quotes += _quotes(docs, weights, t)
     terms = distinctive_terms(matrix, vocabulary, docs["profil"])

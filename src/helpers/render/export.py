@@ -1,34 +1,47 @@
 """Executed notebook -> self-contained French HTML report (in-process nbconvert, no code shown),
 with a provenance block; error reports; the index of every report.
 
-The reports work offline: the JupyterLab template's network scripts (require.js, MathJax, mermaid)
-are dropped. Two builds from the same inputs differ only in the generation date.
+Every page goes through one nbconvert template (``render/templates/carto``, extending ``lab``) and one style
+sheet (``render/report.css``): the template loads nothing from the network (no require.js, MathJax, mermaid),
+so the reports work offline, and nothing is patched in the exported HTML afterwards. Two builds from the same
+inputs differ only in the generation date.
 """
 
 from __future__ import annotations
 
 import html
 import json
-import re
+from importlib import resources
 from pathlib import Path
 
 import nbformat
 from nbconvert import HTMLExporter
 from nbconvert.preprocessors import TagRemovePreprocessor
 
-from helpers.core.config import data_text
 from helpers.core.storage import write_bytes_atomic
 
 HIDDEN_TAGS = {"parameters", "injected-parameters"}
-SCRIPT = re.compile(r"<script\b[^>]*>.*?</script>\s*", re.S | re.I)
-MATHJAX_BLOCK = re.compile(r"<!-- Load mathjax -->.*?<!-- End of mathjax configuration -->\s*", re.S)
 TIMING_KEYS = ("start_time", "end_time", "duration")
 DATE_LABEL = "Date de génération"
+TEMPLATE = "carto"
+
+
+def _render_file(name: str):
+    return resources.files("helpers.render").joinpath(name)
+
+
+def stylesheet() -> str:
+    """The one style sheet of every page (``helpers/render/report.css``), as text."""
+    return _render_file("report.css").read_text(encoding="utf-8")
 
 
 def exporter(show_code: bool = False) -> HTMLExporter:
-    exporter_ = HTMLExporter(template_name="lab", exclude_input=not show_code, exclude_input_prompt=not show_code,
-                             exclude_output_prompt=True, embed_images=True)
+    """The nbconvert exporter of every page: the ``carto`` template, French, images embedded, no prompts;
+    without `show_code`, no input cell and no parameters cell."""
+    with resources.as_file(_render_file("templates")) as templates:
+        exporter_ = HTMLExporter(template_name=TEMPLATE, extra_template_basedirs=[str(templates)],
+                                 exclude_input=not show_code, exclude_input_prompt=not show_code,
+                                 exclude_output_prompt=True, embed_images=True, language_code="fr")
     if not show_code:
         exporter_.register_preprocessor(TagRemovePreprocessor(remove_cell_tags=HIDDEN_TAGS), enabled=True)
     return exporter_
@@ -52,33 +65,55 @@ def normalise_notebook(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     return nb
 
 
+def _value_html(value: object) -> str:
+    """A provenance value: a mapping becomes a readable list (« nom : valeur »), anything else escaped text."""
+    if isinstance(value, dict):
+        if not value:
+            return "aucun (valeurs par défaut du notebook)"
+        items = "".join(f"<li><code>{html.escape(str(k))}</code> : {html.escape(_literal(v))}</li>"
+                        for k, v in sorted(value.items()))
+        return f"<ul>{items}</ul>"
+    return html.escape(str(value))
+
+
+def _literal(value: object) -> str:
+    if value is None:
+        return "aucun"
+    if isinstance(value, bool):
+        return "oui" if value else "non"
+    return str(value)
+
+
 def provenance_html(provenance: dict) -> str:
-    """The « Provenance du rapport » block: data, code, parameters, versions, date."""
-    rows = "".join(f"<dt>{html.escape(k)}</dt><dd>{html.escape(str(v))}</dd>" for k, v in provenance.items())
+    """The « Provenance du rapport » block: data, code, parameters (a dict: shown as a list), versions, date."""
+    rows = "".join(f"<dt>{html.escape(k)}</dt><dd>{_value_html(v)}</dd>" for k, v in provenance.items())
     return (f'<section class="carto-provenance" aria-labelledby="provenance-titre">'
             f'<h2 id="provenance-titre">Provenance du rapport</h2><dl class="carto">{rows}</dl></section>')
 
 
-def _finish(body: str, extra: str = "") -> str:
-    body = MATHJAX_BLOCK.sub("", body)
-    body = SCRIPT.sub(lambda m: "" if re.search(r"https?://", m.group(0)) else m.group(0), body)
-    body = re.sub(r"<html(\s[^>]*)?>", '<html lang="fr">', body, count=1)
-    if extra:
-        body = body.replace("</main>", f"{extra}</main>", 1) if "</main>" in body else \
-            body.replace("</body>", f"{extra}</body>", 1)
+def to_html(notebook: nbformat.NotebookNode, title: str, provenance: dict | None = None,
+            show_code: bool = False) -> str:
+    """An executed notebook as one self-contained HTML page titled `title`, with its provenance block."""
+    nb = nbformat.from_dict(notebook)
+    nb.metadata["title"] = title
+    extra = {"carto_css": stylesheet(), "carto_after": provenance_html(provenance) if provenance else ""}
+    body, _ = exporter(show_code).from_notebook_node(nb, resources=extra)
     return body
 
 
-def to_html(notebook: nbformat.NotebookNode, title: str, provenance: dict | None = None,
-            show_code: bool = False) -> str:
-    nb = nbformat.from_dict(notebook)
-    nb.metadata["title"] = title
-    body, _ = exporter(show_code).from_notebook_node(nb)
-    return _finish(body, provenance_html(provenance) if provenance else "")
+def page_html(title: str, body: str) -> str:
+    """A page written by the project (the index), `body` being trusted markup: exported through the same
+    template and style sheet as the reports, as a notebook with one HTML output."""
+    cell = nbformat.v4.new_code_cell(source="", outputs=[nbformat.v4.new_output(
+        "display_data", data={"text/html": body})])
+    cell["id"] = "page"
+    nb = nbformat.v4.new_notebook(cells=[cell])
+    return to_html(nb, title)
 
 
 def export_html(executed: str | Path, target: str | Path, title: str, provenance: dict | None = None,
                 show_code: bool = False) -> Path:
+    """Read the executed notebook `executed`, write its HTML page to `target` (atomically); returns `target`."""
     notebook = nbformat.read(str(executed), as_version=4)
     return write_bytes_atomic(target, to_html(notebook, title, provenance, show_code).encode("utf-8"))
 
@@ -87,7 +122,7 @@ def index_html(entries: list[dict], data: dict, generated: str) -> str:
     """reports/index.html: the front page (helpers.views.index.front_page: headline sentences, one card per
     report, the fiches), then the build journal: each report with its status, the data used."""
     from helpers.views.index import consultation_provenance, data_nature, front_page
-    css = data_text("report.css")
+
     status = {"construit": "construit", "cache": "réutilisé (inchangé)", "echec": "échec", "ignore": "non construit"}
 
     def row(e: dict) -> str:
@@ -111,15 +146,12 @@ def index_html(entries: list[dict], data: dict, generated: str) -> str:
              "Provenance": data.get("origine", ""),
              "Données": data_nature(data, consultation_provenance()), DATE_LABEL: generated}
     dl = "".join(f"<dt>{html.escape(k)}</dt><dd>{html.escape(str(v))}</dd>" for k, v in facts.items())
-    return (f'<!DOCTYPE html>\n<html lang="fr"><head><meta charset="utf-8"><meta name="viewport" '
-            f'content="width=device-width, initial-scale=1"><title>Rapports carto-santé</title>'
-            f"<style>body{{font-family:system-ui,sans-serif;max-width:60em;margin:2em auto;padding:0 1em;"
-            f"color:#111;line-height:1.45}} a{{color:#0b4f9c}}\n{css}</style></head><body><main>"
-            f"{front_page(entries, data)}"
-            f'<section class="carto-journal" aria-labelledby="journal"><h2 id="journal">Journal de construction</h2>'
-            f"<h3>Rapports</h3>{table(main, 'Rapports principaux : statut de la dernière construction')}"
-            f"<h3>Fiches gestionnaires</h3>{table(fiches, 'Fiches : statut de la dernière construction')}"
-            f'<h3>Données</h3><dl class="carto">{dl}</dl></section></main></body></html>\n')
+    return page_html("Rapports carto-santé", (
+        f"{front_page(entries, data)}"
+        f'<section class="carto-journal" aria-labelledby="journal"><h2 id="journal">Journal de construction</h2>'
+        f"<h3>Rapports</h3>{table(main, 'Rapports principaux : statut de la dernière construction')}"
+        f"<h3>Fiches gestionnaires</h3>{table(fiches, 'Fiches : statut de la dernière construction')}"
+        f'<h3>Données</h3><dl class="carto">{dl}</dl></section>'))
 
 
 def read_json(path: Path) -> dict:

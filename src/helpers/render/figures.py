@@ -14,7 +14,7 @@ import pandas as pd  # noqa: E402
 import seaborn as sns  # noqa: E402
 from IPython.display import HTML  # noqa: E402
 
-from helpers.render.html import esc, table_html  # noqa: E402
+from helpers.render.html import details, esc, table_html  # noqa: E402
 
 PALETTE = "colorblind"
 sns.set_theme(style="whitegrid", palette=PALETTE, font_scale=0.95)
@@ -29,10 +29,13 @@ def png_data_uri(fig) -> str:
 
 
 def figure_html(fig, alt: str, caption: str, data: pd.DataFrame, data_caption: str) -> HTML:
-    """The chart as an embedded image with alt text, followed by its numbers as a table."""
+    """The chart as an embedded image with alt text (required: a chart without one raises ``ValueError``),
+    followed by its numbers as a table folded in a native ``<details>`` « Voir les données »."""
+    if not alt.strip():
+        raise ValueError(f"graphique sans texte alternatif : {caption}")
     img = f'<img src="{png_data_uri(fig)}" alt="{esc(alt)}">'
     return HTML(f'<figure class="carto">{img}<figcaption>{esc(caption)}</figcaption></figure>'
-                + table_html(data, data_caption))
+                + details("Voir les données", table_html(data, data_caption)))
 
 
 def horizontal_bars(data: pd.DataFrame, y: str, x: str, hue: str | None, *, title: str, xlabel: str,

@@ -6,12 +6,19 @@ Every text that enters the HTML goes through html.escape; tables have a caption 
 from __future__ import annotations
 
 import html
+import numbers
+import os
+from pathlib import Path
 
 import pandas as pd
 from IPython.display import HTML
 
-from helpers.core.config import data_text
+from helpers.core import formats
+from helpers.core.config import data_file
 from helpers.core.config import paths as config_paths
+
+#: Folder of ``reports/`` holding the published tables the reports link to.
+DATA_DIR = "donnees"
 
 SYNTHETIC_TEXT = (
     "<strong>Données synthétiques</strong> — ce rapport a été produit à partir d'un échantillon "
@@ -26,8 +33,9 @@ def esc(value: object) -> str:
 
 
 def page_style() -> HTML:
-    css = data_text("report.css")
-    return HTML(f"<style>{css}</style>")
+    """Nothing: the look of every report lives in the export template and ``render/report.css``
+    (helpers.render.export). Kept so that the notebooks' first output cell needs no change."""
+    return HTML("")
 
 
 def banner(synthetic: bool, note: str = "", text: str = SYNTHETIC_TEXT) -> HTML:
@@ -45,7 +53,9 @@ def box(text_html: str) -> HTML:
 
 
 def key_figures(figures: dict[str, object]) -> HTML:
-    items = "".join(f'<li><span class="n">{esc(v)}</span>{esc(k)}</li>' for k, v in figures.items())
+    """Headline cards: label → value; a numeric value is written in French (helpers.core.formats.number),
+    text is escaped as it is."""
+    items = "".join(f'<li><span class="n">{esc(formats.number(v))}</span>{esc(k)}</li>' for k, v in figures.items())
     return HTML(f'<ul class="carto-kpis">{items}</ul>')
 
 
@@ -68,40 +78,75 @@ def definitions(terms: dict[str, str]) -> HTML:
     return HTML(f'<dl class="carto">{items}</dl>')
 
 
-def table_html(frame: pd.DataFrame, caption: str, max_rows: int | None = None) -> str:
-    shown = frame if max_rows is None else frame.head(max_rows)
-    head = "".join(f'<th scope="col">{esc(c)}</th>' for c in shown.columns)
-    body = []
-    for row in shown.itertuples(index=False):
-        cells = []
-        for value in row:
-            numeric = isinstance(value, int | float) and not isinstance(value, bool)
-            text = "" if value is None or (isinstance(value, float) and pd.isna(value)) else value
-            if isinstance(text, bool):
-                text = "oui" if text else "non"
-            cls = ' class="num"' if numeric else ""
-            cells.append(f"<td{cls}>{esc(text)}</td>")
-        body.append(f"<tr>{''.join(cells)}</tr>")
-    more = ""
-    if max_rows is not None and len(frame) > max_rows:
-        more = f" ({max_rows} premières lignes sur {len(frame)})"
-    return (f'<table class="carto"><caption>{esc(caption)}{esc(more)}</caption>'
-            f"<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>")
+def _cell(value: object) -> str:
+    """One table cell: numbers in French (helpers.core.formats.number, right-aligned), booleans as
+    « oui »/« non », missing values empty, any other text escaped."""
+    if isinstance(value, bool):
+        return f"<td>{'oui' if value else 'non'}</td>"
+    if isinstance(value, numbers.Real):
+        return f'<td class="num">{esc(formats.number(value))}</td>'
+    text = "" if value is None or value is pd.NA or value is pd.NaT else value
+    return f"<td>{esc(text)}</td>"
 
 
-def table(frame: pd.DataFrame, caption: str, max_rows: int | None = None) -> HTML:
-    return HTML(table_html(frame, caption, max_rows))
+def _rows(frame: pd.DataFrame) -> str:
+    return "".join(f"<tr>{''.join(_cell(v) for v in row)}</tr>" for row in frame.itertuples(index=False))
+
+
+def long_table_rows() -> int:
+    """Rows shown before a long table folds the rest (``lignes_max`` in ``data/affichage.yml``)."""
+    return int(data_file("affichage.yml")["lignes_max"])
+
+
+def table_html(frame: pd.DataFrame, caption: str, max_rows: int | None = None, csv: str | None = None) -> str:
+    """`frame` as an accessible HTML table (caption, column headers, French numbers).
+
+    A table longer than `max_rows` (default: :func:`long_table_rows`, about 25) shows its first rows; the full
+    table is pointed to in the published CSV `csv` (a file name under ``donnees/``) when given, otherwise the
+    remaining rows follow in a native ``<details>`` — never silently cut.
+    """
+    limit = long_table_rows() if max_rows is None else max_rows
+    head = "".join(f'<th scope="col">{esc(c)}</th>' for c in frame.columns)
+    shown, rest = frame.head(limit), frame.iloc[limit:]
+    more = f" ({formats.integer(len(shown))} premières lignes sur {formats.integer(len(frame))})" if len(rest) else ""
+    out = _wrap(f'<table class="carto"><caption>{esc(caption)}{esc(more)}</caption>'
+                f"<thead><tr>{head}</tr></thead><tbody>{_rows(shown)}</tbody></table>", caption)
+    if not len(rest):
+        return out
+    if csv:
+        return out + (f'<p class="carto-more">Tableau complet ({formats.integer(len(frame))} lignes) : '
+                      f'<a href="donnees/{esc(csv)}">{esc(csv)}</a>.</p>')
+    return out + details(f"Voir les {formats.integer(len(rest))} lignes suivantes",
+                         _wrap(f'<table class="carto"><caption>{esc(caption)} (suite)</caption>'
+                               f"<thead><tr>{head}</tr></thead><tbody>{_rows(rest)}</tbody></table>",
+                               f"{caption} (suite)"))
+
+
+def _wrap(table_markup: str, caption: str) -> str:
+    """A wide table scrolls sideways in its own region (focusable and named, so keyboards reach it)."""
+    return (f'<div class="carto-table" role="region" tabindex="0" aria-label="{esc(caption)}">'
+            f"{table_markup}</div>")
+
+
+def details(summary: str, content_html: str) -> str:
+    """A native ``<details>`` block (closed; opened by the reader, always open in print) with the escaped
+    `summary` and the trusted markup `content_html`."""
+    return f'<details class="carto-data"><summary>{esc(summary)}</summary>{content_html}</details>'
+
+
+def table(frame: pd.DataFrame, caption: str, max_rows: int | None = None, csv: str | None = None) -> HTML:
+    """:func:`table_html` as a notebook output."""
+    return HTML(table_html(frame, caption, max_rows, csv))
 
 
 def file_links(paths, reports_dir=None) -> HTML:
     """Links from a report in `reports_dir` (default: the project's ``reports/``) to the files it produced,
-    relative so they work offline. `paths` are the written files; returns an HTML list."""
-    import os
-
-    reports_dir = reports_dir if reports_dir is not None else config_paths().reports
-
+    as copied by the build into ``reports/donnees/`` (helpers.render.dossier.publish_data), so that the
+    folder is self-contained. `paths` are the written files; returns an HTML list of relative links."""
+    reports_dir = Path(reports_dir) if reports_dir is not None else config_paths().reports
+    data_dir = config_paths().reports / DATA_DIR
     items = "".join(
-        f'<li><a href="{esc(os.path.relpath(p, reports_dir))}">{esc(os.path.basename(p))}</a></li>'
+        f'<li><a href="{esc(os.path.relpath(data_dir / Path(p).name, reports_dir))}">{esc(Path(p).name)}</a></li>'
         for p in paths
     )
     return HTML(f"<ul>{items}</ul>")

@@ -13,6 +13,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from helpers.cartography.cleaning import criterion_labels
 from helpers.cartography.sources import official
 from helpers.consultation.redaction import neutralise_formulas
 from helpers.core.config import data_file, resolve_path
@@ -58,7 +59,7 @@ def openness_per_base(scored: pd.DataFrame) -> pd.DataFrame:
         out[f"criteres_inconnus_{level}"] = rows["criteres_inconnus"]
         out[f"acces_{level}"] = rows["acces"]
         out[f"voie_{level}"] = rows["voie_ouverture"]  # opening path of the least open line (issue 13)
-        todo = [" ; ".join(([a] if a else []) + ([f"vérifier {u.replace('|', ', ')} (non renseigné ou hors "
+        todo = [" ; ".join(([a] if a else []) + ([f"vérifier {criterion_labels(u)} (non renseigné ou hors "
                                                   "vocabulaire)"] if u else []))
                 for a, u in zip(rows["actions"], rows["criteres_inconnus"], strict=True)]
         todo = pd.Series(todo, index=rows.index)

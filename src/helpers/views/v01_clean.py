@@ -87,7 +87,7 @@ def takeaways(run: CleaningRun) -> list[str]:
 
 
 def rules_table(run: CleaningRun) -> pd.DataFrame:
-    labels = data_file("vocabulaire.yml")["regles"]
+    labels, names = data_file("vocabulaire.yml")["regles"], data_file("vocabulaire.yml")["regles_libelles"]
     log = run.cleaned.anomalies
     rows = []
     for rule, label in labels.items():
@@ -98,7 +98,7 @@ def rules_table(run: CleaningRun) -> pd.DataFrame:
             first = subset.loc[subset["valeur_source"].str.len().idxmin()]
             example = (f"{first['cellule']} : « {shorten(first['valeur_source'])} » → "
                        f"« {shorten(first['valeur_retenue'])} »")
-        rows.append({"Règle": rule, "Description": label, "Cellules": len(subset), "Exemple": example})
+        rows.append({"Règle": names[rule], "Description": label, "Cellules": len(subset), "Exemple": example})
     return pd.DataFrame(rows)
 
 
@@ -106,7 +106,8 @@ def off_vocabulary(run: CleaningRun) -> pd.DataFrame:
     log = run.cleaned.anomalies
     flagged = log[log["regle"].isin(["hors_vocabulaire", "modalite_corrigee", "modalite_normalisee"])]
     out = flagged.assign(
-        Niveau=flagged["niveau"].map(LEVEL_LABELS), Critère=flagged["colonne"].map(CRITERION_LABELS)
+        Niveau=flagged["niveau"].map(LEVEL_LABELS), Critère=flagged["colonne"].map(CRITERION_LABELS),
+        regle=flagged["regle"].map(data_file("vocabulaire.yml")["regles_libelles"]),
     )
     return out.rename(columns={"cellule": "Cellule", "valeur_source": "Valeur source",
                                "valeur_retenue": "Valeur retenue", "regle": "Règle"})[

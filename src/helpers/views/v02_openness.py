@@ -4,25 +4,26 @@ from __future__ import annotations
 
 import pandas as pd
 
-from helpers.cartography.cleaning import CRITERIA
+from helpers.cartography.cleaning import CRITERIA, criterion_labels
 from helpers.core.config import data_file
+from helpers.core.formats import percent, percent_range, share_of
 from helpers.openness.scoring import weightings, weights
 from helpers.steps.s02_openness import OpennessRun
 
 LEVELS = data_file("vocabulaire.yml")["niveaux"]
 RANKING = data_file("classement.yml")
-SHORT = {"acces": "Accès", "cout": "Coût", "format": "Format", "reutilisation": "Réutilisation"}
+SHORT = {c: criterion_labels(c, lower=False) for c in CRITERIA}
 
 
 def pct(value: float) -> str:
-    """A share (0–1) as a French percentage, « 32 % »; empty when missing. Every percentage of the
-    openness reports goes through here."""
-    return "" if pd.isna(value) else f"{100 * value:.0f} %"
+    """A share (0–1) as a French percentage (``core.formats.percent``: « 32 % », « 6,8 % » under 10 %);
+    empty when missing. Every percentage of the openness reports goes through here."""
+    return percent(value)
 
 
 def share_text(part: int, whole: int) -> str:
-    """« 6 / 19 (32 %) »: a count never shown without its percentage; « 0 / 0 » has none."""
-    return f"{part} / {whole} ({pct(part / whole)})" if whole else f"{part} / {whole}"
+    """« 6 sur 19 (32 %) »: a count never shown without its base and percentage (``core.formats.share_of``)."""
+    return share_of(part, whole)
 
 
 def ordinal(n: int) -> str:
@@ -174,8 +175,8 @@ def ranking(run: OpennessRun) -> tuple[pd.DataFrame, pd.DataFrame]:
         "Rang (intervalle à 95 %)": [rank_text(r, lo, hi) for r, lo, hi in
                                      zip(rows["rang"], rows["rang_min"], rows["rang_max"], strict=True)],
         "Bases évaluées": rows["n_evaluees"], "Ouvertes": rows["n_ouvertes"],
-        "Part ouverte": rows["part_ouvertes"].map(pct),
-        "Intervalle à 95 %": [f"{pct(lo)} – {pct(hi)}" for lo, hi in zip(rows["ic_bas"], rows["ic_haut"],
+        "Part ouverte": rows["part_ouvertes"].map(percent),
+        "Intervalle à 95 %": [percent_range(lo, hi) for lo, hi in zip(rows["ic_bas"], rows["ic_haut"],
                                                                             strict=True)],
         "Score moyen": rows["score_moyen"],
     })
@@ -218,8 +219,8 @@ def category_detail(run: OpennessRun, typologie_1: str) -> pd.DataFrame:
     rows = run.categories[(run.categories["niveau_typologie"] == 2) & (run.categories["typologie_1"] == typologie_1)]
     return pd.DataFrame({
         "Typologie 2": rows["typologie_2"], "Niveau": rows["niveau"].map(LEVELS), "Bases évaluées": rows["n_evaluees"],
-        "Ouvertes": rows["n_ouvertes"], "Part ouverte": rows["part_ouvertes"].map(pct),
-        **{f"{SHORT[c]} au maximum": rows[f"part_{c}_max"].map(pct) for c in CRITERIA},
+        "Ouvertes": rows["n_ouvertes"], "Part ouverte": rows["part_ouvertes"].map(percent),
+        **{f"{SHORT[c]} au maximum": rows[f"part_{c}_max"].map(percent) for c in CRITERIA},
         "Score moyen": rows["score_moyen"],
     })
 
@@ -263,7 +264,7 @@ def weights_table() -> pd.DataFrame:
     rows = []
     for name, spec in weightings().items():
         w = weights(name)
-        rows.append({"Pondération": spec["libelle"], **{SHORT[c]: f"{100 * w[c]:.0f} %" for c in CRITERIA},
+        rows.append({"Pondération": spec["libelle"], **{SHORT[c]: percent(w[c], 1) for c in CRITERIA},
                      "Source": spec["source"]})
     return pd.DataFrame(rows)
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-from helpers.cartography.cleaning import CRITERIA
-from helpers.views.v02_openness import LEVELS, SHORT, pct, quick_wins, rank_reading, rank_text, share_text
+from helpers.cartography.cleaning import CRITERIA, criterion_labels
+from helpers.core.formats import decimal, percent, percent_range
+from helpers.views.v02_openness import LEVELS, SHORT, quick_wins, rank_reading, rank_text, share_text
 
 __all__ = ["quick_wins", "sheet_bases", "sheet_figures", "sheet_place", "sheet_rank_readings"]
 
@@ -61,10 +62,10 @@ def sheet_bases(sheet) -> pd.DataFrame:
                 line = scored.loc[key]
                 record.update({SHORT[c]: (line[c] if line[f"statut_{c}"] != "sans objet" else "sans objet")
                                for c in CRITERIA})
-                record.update({"Ouverte": "oui" if line["ouvert"] else "non", "Score": f"{line['score']:.0f}"
+                record.update({"Ouverte": "oui" if line["ouvert"] else "non", "Score": decimal(line["score"], 0)
                                if pd.notna(line["score"]) else "",
                                "Ce qu'il faudrait faire": line["actions"] or (
-                                   "vérifier : " + line["criteres_inconnus"].replace("|", ", ")
+                                   "vérifier : " + criterion_labels(line["criteres_inconnus"])
                                    if line["criteres_inconnus"] else "")})
             rows.append(record)
     return pd.DataFrame(rows)
@@ -80,8 +81,8 @@ def sheet_place(sheet) -> pd.DataFrame:
             continue
         m = mine.iloc[0]
         rows.append({
-            "Niveau": label, "Bases évaluées": m["n_evaluees"], "Part ouverte": pct(m["part_ouvertes"]),
-            "Intervalle à 95 %": f"{pct(m['ic_bas'])} – {pct(m['ic_haut'])}",
+            "Niveau": label, "Bases évaluées": m["n_evaluees"], "Part ouverte": percent(m["part_ouvertes"]),
+            "Intervalle à 95 %": percent_range(m["ic_bas"], m["ic_haut"]),
             "Score moyen": m["score_moyen"],
             "Score moyen médian des gestionnaires classés": round(float(ranked["score_moyen"].median()), 1)
             if len(ranked) else "",

@@ -7,8 +7,8 @@ import pandas as pd
 
 from helpers.consultation.questionnaire import KINDS
 from helpers.core.config import data_file
+from helpers.core.formats import percent
 from helpers.steps.s04_consultation import ConsultationRun
-from helpers.views.v04_consultation import pct
 
 
 def questionnaire(run: ConsultationRun) -> pd.DataFrame:
@@ -78,7 +78,7 @@ def method(run: ConsultationRun) -> dict[str, str]:
                               f"réponses) est comptée sous « {rules['hors_liste']['libelle']} ». Valeurs : "
                               + off_list_text(run) + ".",
         "Campagnes": f"Même texte libre (au moins {camp['longueur_min']} caractères, casse et espaces ignorés) "
-                     f"dans au moins {camp['taille_min']} réponses et au moins {pct(camp['part_min'], 2)} d'entre "
+                     f"dans au moins {camp['taille_min']} réponses et au moins {percent(camp['part_min'], 2)} d'entre "
                      f"elles, soit {run.screened.attrs.get('taille_campagne', camp['taille_min'])} réponses ici. Les "
                      "réponses de campagne sont comptées comme les répondants qu'elles sont, signalées, et leur "
                      "texte ne compte qu'une fois dans l'analyse des textes.",

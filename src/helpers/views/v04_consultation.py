@@ -12,6 +12,7 @@ from IPython.display import HTML
 from helpers.consultation.screening import ANALYSED
 from helpers.consultation.tallies import OVERALL
 from helpers.core.config import data_file
+from helpers.core.formats import integer, percent, share_of
 from helpers.render import figures
 from helpers.render import html as report
 from helpers.render.html import esc, table_html
@@ -52,23 +53,10 @@ def mark(run: ConsultationRun, title: str) -> str:
     return synthetic_mark(title, run.synthetic_answers)
 
 
-def pct(value: float, digits: int = 0) -> str:
-    """"12 %"; one decimal below 10 % ("0,7 %") so that a small share never reads as 0."""
-    if pd.isna(value):
-        return ""
-    digits = max(digits, 1) if 0 < value < 0.1 else digits
-    return f"{100 * value:.{digits}f}\u00a0%".replace(".", ",")  # no-break space: "12 %" never splits
-
-
 def _ordered_profiles(run: ConsultationRun, sizes: pd.Series) -> list[str]:
     """Categories with enough respondents for a breakdown, most frequent first (as in section 2)."""
     minimum = data_file("consultation.yml")["textes"]["profil_min"]
     return [p for p in run.profiles["profil"] if p in sizes.index and sizes[p] >= minimum]
-
-
-def share_of(part: int, whole: int) -> str:
-    """« 412 / 450 (92 %) »: a count with its percentage."""
-    return f"{part} / {whole} ({pct(part / whole)})" if whole else f"{part} / {whole}"
 
 
 def headline(run: ConsultationRun) -> dict[str, str]:
@@ -77,12 +65,12 @@ def headline(run: ConsultationRun) -> dict[str, str]:
     analysed = len(run.analysed)
     in_campaign = int((run.analysed["campagne"] != "").sum())
     return {
-        "réponses reçues": f"{len(screened)}",
+        "réponses reçues": integer(len(screened)),
         "réponses analysées": share_of(analysed, len(screened)),
         "réponses exclues": share_of(int((screened["statut"] != ANALYSED).sum()), len(screened)),
         "réponses de campagne": share_of(in_campaign, analysed),
-        "bases de la cartographie demandées": f"{len(run.requests)}",
-        "données absentes de la cartographie (groupes)": f"{int((run.review['groupe'] != '').sum())}",
+        "bases de la cartographie demandées": integer(len(run.requests)),
+        "données absentes de la cartographie (groupes)": integer(int((run.review["groupe"] != "").sum())),
     }
 
 
@@ -94,19 +82,20 @@ def takeaways(run: ConsultationRun) -> list[str]:
     if run.synthetic_answers:
         sentences.append("Ces chiffres viennent de réponses synthétiques, générées par le projet : ils ne décrivent "
                          "aucun répondant réel et ne doivent pas être cités.")
-    sentences.append(f"{analysed} réponses analysées sur {len(screened)} reçues ({pct(analysed / len(screened))}) ; "
-                     f"les autres sont vides, en double ou remplacées par une soumission ultérieure.")
+    sentences.append(f"{share_of(analysed, len(screened))} réponses reçues sont analysées ; les autres sont "
+                     f"vides, exclues ou remplacées par une soumission ultérieure.")
     if len(run.requests):
         top = run.requests.iloc[0]
         sentences.append(f"La base la plus demandée est « {shorten(top['base'], 80)} » ({top['gestionnaire']}) : "
-                         f"{top['n_repondants']} répondants sur {analysed} ({pct(top['part_repondants'])}) la "
-                         f"nomment ; {len(run.requests)} bases de la cartographie sont demandées au moins une fois.")
+                         f"{integer(top['n_repondants'])} répondants sur {integer(analysed)} "
+                         f"({percent(top['part_repondants'])}) la nomment ; {integer(len(run.requests))} bases de la "
+                         f"cartographie sont demandées au moins une fois.")
     groups = int((run.review["groupe"] != "").sum())
-    sentences.append(f"{groups} groupes de données demandées sont absents de la cartographie (section 5).")
+    sentences.append(f"{integer(groups)} groupes de données demandées sont absents de la cartographie (section 5).")
     in_campaign = int((run.analysed["campagne"] != "").sum())
     if len(run.campaigns) and len(sentences) < 5:
-        sentences.append(f"{len(run.campaigns)} campagnes regroupent {in_campaign} réponses "
-                         f"({pct(in_campaign / analysed)} des réponses analysées) : comptées et signalées, elles "
+        sentences.append(f"{integer(len(run.campaigns))} campagnes regroupent {integer(in_campaign)} réponses "
+                         f"({percent(in_campaign / analysed)} des réponses analysées) : comptées et signalées, elles "
                          f"traduisent une mobilisation organisée.")
     return sentences[:5]
 
@@ -117,10 +106,10 @@ def flow(run: ConsultationRun) -> pd.DataFrame:
     rows = [("Réponses reçues", len(screened), "")]
     for reason, n in screened.loc[screened["statut"] != ANALYSED, "motif_exclusion"].value_counts().items():
         rows.append((f"− exclue : {reason}", -int(n), ""))
-    rows.append(("= Réponses analysées", len(run.analysed), "100 %"))
+    rows.append(("= Réponses analysées", len(run.analysed), percent(1)))
     in_campaign = int((run.analysed["campagne"] != "").sum())
     rows.append(("dont réponses de campagne (comptées, signalées)", in_campaign,
-                 pct(in_campaign / max(len(run.analysed), 1))))
+                 percent(in_campaign / max(len(run.analysed), 1))))
     return pd.DataFrame(rows, columns=["Étape", "Réponses", "Part des réponses analysées"])
 
 
@@ -140,7 +129,7 @@ def profiles(run: ConsultationRun) -> pd.DataFrame:
     """Respondents per category (chart data, also shown as its table)."""
     table = run.profiles
     return pd.DataFrame({"Catégorie": table["profil"], "Répondants": table["n_repondants"],
-                         "Part des répondants": table["part"].map(pct)})
+                         "Part des répondants": table["part"].map(percent)})
 
 
 def _base_label(name: str, producer: str) -> str:
@@ -153,7 +142,7 @@ def top_requests(run: ConsultationRun, n: int = 20) -> pd.DataFrame:
     return pd.DataFrame({
         "Base": [_base_label(b, g) for b, g in zip(top["base"], top["gestionnaire"], strict=True)],
         "Identifiant": top["base_id"], "Répondants": top["n_repondants"],
-        "Part des répondants": top["part_repondants"].map(lambda v: pct(v, 1)),
+        "Part des répondants": top["part_repondants"].map(lambda v: percent(v, 1)),
         "dont campagnes": top["n_dont_campagnes"]})
 
 
@@ -165,8 +154,8 @@ def requests_by_profile(run: ConsultationRun, n: int = 15) -> pd.DataFrame:
     table = pd.DataFrame({"Base": [shorten(b, 70) for b in top["base"]]})
     for profile in kept:
         column = run.profile_columns[profile]
-        table[f"{profile} (n={sizes[profile]})"] = (top[column] / sizes[profile]).map(pct).to_numpy()
-    table[f"Ensemble (n={len(run.analysed)})"] = top["part_repondants"].map(pct).to_numpy()
+        table[f"{profile} (n={sizes[profile]})"] = (top[column] / sizes[profile]).map(percent).to_numpy()
+    table[f"Ensemble (n={len(run.analysed)})"] = top["part_repondants"].map(percent).to_numpy()
     return table
 
 
@@ -180,6 +169,15 @@ def matching_summary(run: ConsultationRun) -> pd.DataFrame:
                      "Détail": detail})
     order = {"rapprochée": 0, "à vérifier": 1, "ambiguë": 2, "absente de la cartographie": 3}
     return pd.DataFrame(rows).sort_values("Résultat", key=lambda s: s.map(order)).reset_index(drop=True)
+
+
+#: The note under a choice question's chart, by kind: only a multiple choice lets shares add up beyond 100 %.
+CHOICE_NOTES = {
+    "multiple_choice": "Base : répondants ayant répondu à la question. En choix multiple, un répondant peut choisir "
+                       "plusieurs réponses : les parts se cumulent au-delà de 100 %.",
+    "single_choice": "Base : répondants ayant répondu à la question. Choix unique : chaque répondant a choisi une "
+                     "seule réponse ; réponses dans l'ordre du questionnaire.",
+}
 
 
 def choice_questions(run: ConsultationRun) -> list:
@@ -197,8 +195,7 @@ def choices_html(run: ConsultationRun) -> HTML:
             xlabel="Répondants", ylabel="",
             alt=f"Diagramme en barres : nombre de répondants ayant choisi chaque réponse à la question « "
                 f"{question.column} » ; valeurs et parts dans le tableau qui suit.",
-            caption="Base : répondants ayant répondu à la question. En choix multiple, un répondant peut choisir "
-                    "plusieurs réponses : les parts se cumulent au-delà de 100 %.",
+            caption=CHOICE_NOTES[question.kind],
             data_caption=mark(run, f"{question.column} — ensemble des répondants (n = {base})"))
         blocks.append(f"<h3>{esc(question.column)}</h3>{chart.data}" + table_html(
             choice_by_profile(run, question.id),
@@ -213,7 +210,7 @@ def choice_overall(run: ConsultationRun, question_id: str) -> tuple[pd.DataFrame
     base = int(rows["base_n"].max()) if len(rows) else 0
     return pd.DataFrame({"Modalité": [shorten(m, 60) for m in rows["modalite"]],
                          "Répondants": rows["n_repondants"].astype(int),
-                         "Part des répondants à la question": rows["part"].map(pct)}), base
+                         "Part des répondants à la question": rows["part"].map(percent)}), base
 
 
 def choice_by_profile(run: ConsultationRun, question_id: str) -> pd.DataFrame:
@@ -226,7 +223,7 @@ def choice_by_profile(run: ConsultationRun, question_id: str) -> pd.DataFrame:
                                                       aggfunc="first").reindex(order)
     table = pd.DataFrame({"Modalité": wide.index})
     for profile in kept:
-        table[f"{profile} (n={bases[profile]})"] = wide[profile].map(pct).fillna("0 %").to_numpy()
+        table[f"{profile} (n={bases[profile]})"] = wide[profile].fillna(0).map(percent).to_numpy()
     return table
 
 
@@ -246,7 +243,7 @@ def to_review(run: ConsultationRun) -> pd.DataFrame:
 def campaigns(run: ConsultationRun) -> pd.DataFrame:
     table = run.campaigns
     return pd.DataFrame({"Campagne": table["campagne"], "Réponses": table["n_reponses"],
-                         "Part des réponses analysées": table["part"].map(lambda v: pct(v, 1)),
+                         "Part des réponses analysées": table["part"].map(lambda v: percent(v, 1)),
                          "Catégorie principale": table["profil_principal"], "Texte": table["texte"]})
 
 
@@ -263,7 +260,7 @@ def themes_html(run: ConsultationRun) -> HTML:
             f'{esc(" — campagne " + q.campagne) if q.campagne else ""}</footer></blockquote>'
             for q in quotes.itertuples())
         blocks.append(f'<section class="carto-theme"><h3>{esc(theme.theme)} — {esc(theme.libelle)}</h3>'
-                      f"<p>{esc(f'{theme.n_textes} textes ({pct(theme.part_textes)}) ; termes : {theme.termes}')}"
+                      f"<p>{esc(f'{theme.n_textes} textes ({percent(theme.part_textes)}) ; termes : {theme.termes}')}"
                       f"</p>{items}</section>")
     return HTML("".join(blocks))
 
@@ -275,7 +272,8 @@ def themes_by_profile(run: ConsultationRun) -> pd.DataFrame:
     table = pd.DataFrame({"Thème": [f"{t.theme} — {t.libelle}" for t in run.texts.themes.itertuples()]})
     for profile in _ordered_profiles(run, sizes):
         shares = docs[docs["profil"] == profile]["theme"].value_counts(normalize=True)
-        table[f"{profile} (n={sizes[profile]})"] = run.texts.themes["theme"].map(shares).fillna(0).map(pct).to_numpy()
+        shown = run.texts.themes["theme"].map(shares).fillna(0)
+        table[f"{profile} (n={sizes[profile]})"] = shown.map(percent).to_numpy()
     return table
 
 

@@ -5,11 +5,12 @@ from __future__ import annotations
 import pandas as pd
 from IPython.display import HTML
 
+from helpers.core.formats import decimal, integer, percent, share_of
 from helpers.render import html as report
 from helpers.steps.s05_priorities import PriorityRun, rules
 from helpers.views.v01_clean import shorten
 from helpers.views.v02_openness import SHORT
-from helpers.views.v04_consultation import SYNTHETIC_ANSWERS, pct, share_of, synthetic_mark
+from helpers.views.v04_consultation import SYNTHETIC_ANSWERS, synthetic_mark
 
 LEVEL_LABELS = {"agrege": "Agrégé", "granulaire": "Granulaire"}
 
@@ -34,7 +35,7 @@ def _level(opened: object, score: object, criteria: object, unknown: object) -> 
         return "non évalué"
     if opened is True:
         return "ouverte"
-    parts = [f"{score:.0f}"]
+    parts = [decimal(score, 0)]
     if _missing(criteria):
         parts.append(f"manque : {_missing(criteria)}")
     if _missing(unknown):
@@ -75,14 +76,16 @@ def takeaways(run: PriorityRun) -> list[str]:
         real = "les bases et leur ouverture sont réelles, " if not run.provenance.get("synthetique") else ""
         sentences.append(f"La demande vient de réponses synthétiques générées par le projet : {real}les nombres de "
                          f"répondants sont inventés et ne doivent pas être cités.")
-    sentences.append(f"{len(requested)} des {len(table)} bases de la cartographie ({pct(len(requested) / len(table))})"
-                     f" sont demandées par au moins un répondant ; {closed} d'entre elles "
-                     f"({pct(closed / len(requested)) if len(requested) else '0 %'}) ne sont ouvertes à aucun niveau.")
+    share = percent(len(requested) / len(table))
+    sentences.append(f"{integer(len(requested))} des {integer(len(table))} bases de la cartographie ({share}) sont "
+                     f"demandées par au moins un répondant ; {integer(closed)} d'entre elles "
+                     f"({percent(closed / len(requested)) if len(requested) else percent(0)}) ne sont ouvertes à "
+                     f"aucun niveau.")
     if len(firsts):
         top = firsts.iloc[0]
         sentences.append(f"{len(firsts)} bases sont en priorité 1 à 3. La première est « {shorten(top['base'], 80)} »"
-                         f" ({top['gestionnaire']}), demandée par {top['n_repondants']} répondants "
-                         f"({pct(top['part_repondants'])}) ; ce qu'il faudrait faire : "
+                         f" ({top['gestionnaire']}), demandée par {integer(top['n_repondants'])} répondants "
+                         f"({percent(top['part_repondants'])}) ; ce qu'il faudrait faire : "
                          f"{top['actions'] or 'à instruire'}.")
         holders = firsts["gestionnaire"].value_counts().head(3)
         sentences.append("Gestionnaires détenant le plus de bases prioritaires : "
@@ -105,7 +108,7 @@ def ranked(run: PriorityRun) -> pd.DataFrame:
     rows = run.priorities[run.priorities["n_repondants"] > 0]
     return pd.DataFrame({
         "Rang": rows["rang"], "Base": rows["base"].map(lambda b: shorten(b, 90)), "Gestionnaire": rows["gestionnaire"],
-        "Répondants": rows["n_repondants"], "Part": rows["part_repondants"].map(pct),
+        "Répondants": rows["n_repondants"], "Part": rows["part_repondants"].map(percent),
         **{f"{label} (score ou statut)": [_level(*values) for values in zip(
             rows[f"ouvert_{level}"], rows[f"score_{level}"], rows[f"criteres_manquants_{level}"],
             rows[f"criteres_inconnus_{level}"], strict=True)] for level, label in LEVEL_LABELS.items()},
@@ -121,7 +124,7 @@ def producers(run: PriorityRun) -> tuple[pd.DataFrame, pd.DataFrame]:
                                                                   strict=True)],
         "Ouvertes à un niveau / évaluées": [f"{o} / {e}" for o, e in zip(rows["n_ouvertes"], rows["n_evaluees"],
                                                                           strict=True)],
-        "Part ouverte": rows["part_ouvertes"].map(pct), "Score moyen (meilleur niveau)": rows["score_moyen"]})
+        "Part ouverte": rows["part_ouvertes"].map(percent), "Score moyen (meilleur niveau)": rows["score_moyen"]})
     return rows, table
 
 
@@ -132,7 +135,7 @@ def shortlist(run: PriorityRun) -> pd.DataFrame:
         "Rang": rows["rang"], "Base à ouvrir": rows["base"],
         "Qui la détient": [f"{g} — {n}" if n and n != g else g for g, n in zip(
             rows["gestionnaire"], rows["gestionnaire_nom_complet"], strict=True)],
-        "Demandée par": [f"{n} répondants ({pct(p)})" for n, p in zip(rows["n_repondants"], rows["part_repondants"],
+        "Demandée par": [f"{n} répondants ({percent(p)})" for n, p in zip(rows["n_repondants"], rows["part_repondants"],
                                                                        strict=True)],
         "Ce qu'il faudrait faire": rows["actions"],
         "Classe": rows["classe_priorite"].str.split(" : ").str[0]})
