@@ -52,7 +52,8 @@ def test_notebooks_04_and_05_with_defaults(offline_project):
     assert 'class="carto-banner"' in html and "Données synthétiques" in html
     box = html.index("Une consultation n'est ni un vote ni un sondage représentatif")
     assert box < html.index('id="retenir"') < html.index("1. Participation")
-    for figure, label in (("1\u202f500", "réponses reçues"), ("1\u202f408 sur 1\u202f500 (94\u202f%)", "réponses analysées"),
+    for figure, label in (("1\u202f500", "réponses reçues"),
+                          ("1\u202f408 sur 1\u202f500 (94\u202f%)", "réponses analysées"),
                           ("92 sur 1\u202f500 (6,1\u202f%)", "réponses exclues"),
                           ("78 sur 1\u202f408 (5,5\u202f%)", "réponses de campagne")):
         assert f'<span class="n">{figure}</span>{label}' in html

@@ -34,7 +34,8 @@ def test_a_single_choice_scale_keeps_its_declared_order_and_note():
     scale = ("Oui", "Plutôt oui", "Plutôt non", "Non")
     answers = ["Non"] * 5 + ["Plutôt non"] * 4 + ["Oui"] * 1 + ["Plutôt oui"] * 2 + ["Autre"] * 3
     analysed = pd.DataFrame({"numero": range(len(answers)), "profil": "Citoyen", "risques": answers})
-    table = choices(analysed, Question("risques", "Risques ?", "single_choice", None, scale))
+    question = Question("risques", "Risques ?", "single_choice", None, options=tuple((o, o) for o in scale))
+    table = choices(analysed, question)
     overall = table[table["profil"] == OVERALL]
     assert list(overall["modalite"]) == [*scale, "Autre"]  # never sorted by count
     assert abs(overall["part"].sum() - 1) < 1e-3

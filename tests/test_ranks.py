@@ -62,7 +62,7 @@ def test_the_ars_fiche_card_and_reading(run):
     sheet = producer_sheet(run.processed_dir, "ARS")
     figures = fiche.sheet_figures(sheet)
     assert figures["données granulaires : rang sur 11 gestionnaires classés"] == "11ᵉ (entre 1ᵉʳ et 11ᵉ)"
-    assert figures["données granulaires : bases ouvertes"] == "0 / 5 (0 %)"
+    assert figures["données granulaires : bases ouvertes"] == "0 sur 5 (0\u202f%)"
     assert fiche.sheet_rank_readings(sheet) == [
         "Données granulaires : 11ᵉ (entre 1ᵉʳ et 11ᵉ) sur 11 selon la part ouverte. Ne peut être distingué "
         "d'aucun des 10 autres gestionnaires classés."]
@@ -82,9 +82,9 @@ def test_share_open_does_not_discriminate_at_the_granular_level(run):
 def test_takeaways_of_report_02_on_the_official_file(run):
     sentences = view.takeaways(run)
     assert 3 <= len(sentences) <= 5
-    assert sentences[0].startswith("19 des 279 bases évaluées (7 %) sont ouvertes à l'un des niveaux")
+    assert sentences[0].startswith("19 des 279 bases évaluées (6,8\u202f%) sont ouvertes à l'un des niveaux")
     assert sentences[1].startswith("Le verrou le plus fréquent est le critère « Conditions de réutilisation »")
     assert "Données granulaires : DREES est 1ᵉʳ (entre 1ᵉʳ et 9ᵉ) des 11 gestionnaires classés, avec 3 bases " \
-           "ouvertes sur 10 (30 %)." in sentences
+           "ouvertes sur 10 (30\u202f%)." in sentences
     cards = view.headline(run)
-    assert cards["bases ouvertes à l'un des niveaux"] == "19 / 279 (7 %)"
+    assert cards["bases ouvertes à l'un des niveaux"] == "19 sur 279 (6,8\u202f%)"
