@@ -18,6 +18,7 @@ import yaml
 ENV_ROOT = "CARTO_SANTE_ROOT"  # a project copy to work in (tests, benchmarks)
 ENV_OFFLINE = "CARTO_SANTE_OFFLINE"  # "1": never try to download the official file
 ENV_URL = "CARTO_SANTE_URL"  # another address for the official file (tests: a local server)
+ENV_RUN_RECORD = "CARTO_SANTE_RUN_RECORD"  # set by the report runner: where a step writes its run record
 
 
 def env(name: str, default: str = "") -> str:

@@ -84,16 +84,17 @@ def export_html(executed: str | Path, target: str | Path, title: str, provenance
 
 
 def index_html(entries: list[dict], data: dict, generated: str) -> str:
-    """reports/index.html: each report with its status; producer fiches under their own heading."""
-    css = data_text("report.css")
-    status = {"construit": "construit", "cache": "réutilisé (inchangé)", "echec": "échec", "ignore": "non construit"}
+    """reports/index.html: each report with its status; producer fiches under their own heading.
 
+    `entries`: dicts with title, status (a :class:`helpers.build.tasks.Status`), href, error, error_href,
+    fiche; `data`: fichier, sha256, origine, synthetique, resume (« cartographie officielle, … »)."""
+    css = data_text("report.css")
     def row(e: dict) -> str:
         link = f'<a href="{html.escape(e["href"])}">{html.escape(e["title"])}</a>' if e.get("href") else \
             html.escape(e["title"])
         error = f'<a href="{html.escape(e["error_href"])}">rapport d\'erreur</a> : ' if e.get("error_href") else ""
         detail = f"{error}{html.escape(e.get('error', ''))}"
-        return (f"<tr><td>{link}</td><td>{html.escape(status[e['status']])}</td>"
+        return (f"<tr><td>{link}</td><td>{html.escape(e['status'].label)}</td>"
                 f"<td>{detail}</td></tr>")
 
     def table(items: list[dict], caption: str) -> str:
@@ -111,8 +112,7 @@ def index_html(entries: list[dict], data: dict, generated: str) -> str:
                   "ont été produits à partir d'un échantillon généré par le projet.</div>")
     facts = {"Fichier de données": data.get("fichier", "inconnu"), "Empreinte sha256": data.get("sha256", ""),
              "Provenance": data.get("origine", ""),
-             "Données": "officielles" if data.get("officiel") else "synthétiques" if data.get("synthetique")
-             else "non officielles", DATE_LABEL: generated}
+             "Données": data.get("resume", ""), DATE_LABEL: generated}
     dl = "".join(f"<dt>{html.escape(k)}</dt><dd>{html.escape(str(v))}</dd>" for k, v in facts.items())
     return (f'<!DOCTYPE html>\n<html lang="fr"><head><meta charset="utf-8"><meta name="viewport" '
             f'content="width=device-width, initial-scale=1"><title>Rapports carto-santé</title>'
