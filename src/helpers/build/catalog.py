@@ -40,13 +40,13 @@ class FanOut(BaseModel):
     arguments: dict[str, object] = {}
     directory: str = Field(min_length=1)
 
-    def resolve(self) -> Callable[..., list[str]]:
-        """The function named by `values`; raises CatalogError when it cannot be imported."""
+    def resolve(self, config: str | Path = "reports.yml") -> Callable[..., list[str]]:
+        """The function named by `values`; raises CatalogError naming `config` when it cannot be imported."""
         module, _, name = self.values.partition(":")
         try:
             return getattr(importlib.import_module(module), name)
         except (ImportError, AttributeError) as exc:
-            raise CatalogError("reports.yml", f"fan_out.values « {self.values} » introuvable ({exc})") from exc
+            raise CatalogError(config, f"fan_out.values « {self.values} » introuvable ({exc})") from exc
 
     def expand(self, parameters: dict[str, object]) -> list[str]:
         """The values of the fan-out for a report whose effective parameters are `parameters`."""
@@ -157,7 +157,7 @@ def load(root: Path, overrides: dict[str, dict[str, object]] | None = None) -> l
             if item.fan_out.parameter not in declared:
                 raise CatalogError(config, f"fan_out.parameter « {item.fan_out.parameter} » n'est pas un "
                                            f"paramètre de {item.notebook}")
-            item.fan_out.resolve()
+            item.fan_out.resolve(config)
         effective = {k: p.default for k, p in declared.items()} | given
         fanned = item.fan_out.parameter if item.fan_out and item.fan_out.parameter not in given else None
         for key in item.required:
