@@ -131,11 +131,19 @@ class Build:
         """A report that did not run: its entry, and the good fan-out reports of earlier builds on disk."""
         self.done(Outcome(self._task(report, Path(report.name), report.title, {}, None), status, error))
         if report.fans_out:
-            directory = Path(report.fan_out.directory)
-            for path in sorted((self.reports_dir / directory).glob("*.html")):
-                if not path.stem.endswith(".erreur"):
-                    task = self._task(report, directory / path.stem, f"{report.title} — {path.stem}", {}, path.stem)
-                    self.done(Outcome(task, Status.KEPT))
+            self.kept(report)
+
+    def kept(self, report: catalog.Report) -> None:
+        """Entries for the good reports of `report` that earlier builds left on disk (not run this time)."""
+        if not report.fans_out:
+            if (self.reports_dir / f"{report.name}.html").is_file():
+                self.done(Outcome(self._task(report, Path(report.name), report.title, {}, None), Status.KEPT))
+            return
+        directory = Path(report.fan_out.directory)
+        for path in sorted((self.reports_dir / directory).glob("*.html")):
+            if not path.stem.endswith(".erreur"):
+                task = self._task(report, directory / path.stem, f"{report.title} — {path.stem}", {}, path.stem)
+                self.done(Outcome(task, Status.KEPT))
 
     def run(self, reports: list[catalog.Report]) -> list[Outcome]:
         """Build `reports` in dependency order, `jobs` notebooks at a time; returns every Outcome."""
@@ -247,8 +255,11 @@ def main(argv: list[str] | None = None) -> int:
     reports_dir = resolve_path(args.reports_dir)
     reports_dir.mkdir(parents=True, exist_ok=True)
     build = Build(root, reports_dir, max(1, args.jobs), args.force, args.timeout)
-    outcomes = build.run(selected)
-    write_index(build, selected)
+    outcomes = list(build.run(selected))
+    for report in reports:  # not selected (--only): the index still lists their reports on disk
+        if report not in selected:
+            build.kept(report)
+    write_index(build, reports)
     count = {s: sum(o.status is s for o in outcomes) for s in Status}
     print(f"Rapports : {count[Status.BUILT]} construits, {count[Status.REUSED]} réutilisés, "
           f"{count[Status.FAILED]} en échec, {count[Status.SKIPPED]} non construits ; "
