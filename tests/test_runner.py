@@ -189,6 +189,10 @@ def test_a_failing_report_keeps_the_previous_one_and_the_others_are_built(tmp_pa
     assert timeout.returncode == 1 and "délai de 1 s dépassé" in timeout.stderr
     assert (reports / "02_openness.erreur.html").exists()
     assert sha256_file(reports / "02_openness.html") == good
+    # --only: the reports not selected that are on disk are still in the index.
+    index = (reports / "index.html").read_text(encoding="utf-8")
+    assert 'href="01_clean_cartography.html"' in index and 'href="producteurs/abc.html"' in index
+    assert index.count("version précédente conservée</td>") == 1 + len(fiches)
 
 
 def test_a_successful_build_is_quiet_and_says_which_data_it_used(built):
