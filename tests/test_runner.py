@@ -192,7 +192,9 @@ def test_a_failing_report_keeps_the_previous_one_and_the_others_are_built(tmp_pa
     # --only: the reports not selected that are on disk are still in the index.
     index = (reports / "index.html").read_text(encoding="utf-8")
     assert 'href="01_clean_cartography.html"' in index and 'href="producteurs/abc.html"' in index
-    assert index.count("version précédente conservée</td>") == 1 + len(fiches)
+    assert 'href="04_consultation.html"' in index  # built by the run without --only
+    assert index.count("version précédente conservée</td>") == 2 + len(fiches)
+    assert "<dt>Données</dt><dd>cartographie synthétique, réponses synthétiques</dd>" in index
 
 
 def test_a_successful_build_is_quiet_and_says_which_data_it_used(built):

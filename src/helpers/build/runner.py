@@ -117,7 +117,11 @@ class Build:
                 self.fingerprint(task):
             return None
         remove_error_files(self.reports_dir, task.stem)  # a report good again has no error page
-        return Outcome(task, Status.REUSED, sources=[SourceRecord(**s) for s in recorded.get("sources", [])])
+        return Outcome(task, Status.REUSED, sources=self.recorded_sources(task))
+
+    def recorded_sources(self, task: Task) -> list[SourceRecord]:
+        """The sources of the task's report as recorded at its last successful build ([] if none)."""
+        return [SourceRecord(**s) for s in self.record.get(str(task.stem), {}).get("sources", [])]
 
     def done(self, outcome: Outcome) -> None:
         """Record an outcome (and, for a built report, its cache entry)."""
@@ -137,13 +141,14 @@ class Build:
         """Entries for the good reports of `report` that earlier builds left on disk (not run this time)."""
         if not report.fans_out:
             if (self.reports_dir / f"{report.name}.html").is_file():
-                self.done(Outcome(self._task(report, Path(report.name), report.title, {}, None), Status.KEPT))
+                task = self._task(report, Path(report.name), report.title, {}, None)
+                self.done(Outcome(task, Status.KEPT, sources=self.recorded_sources(task)))
             return
         directory = Path(report.fan_out.directory)
         for path in sorted((self.reports_dir / directory).glob("*.html")):
             if not path.stem.endswith(".erreur"):
                 task = self._task(report, directory / path.stem, f"{report.title} — {path.stem}", {}, path.stem)
-                self.done(Outcome(task, Status.KEPT))
+                self.done(Outcome(task, Status.KEPT, sources=self.recorded_sources(task)))
 
     def run(self, reports: list[catalog.Report]) -> list[Outcome]:
         """Build `reports` in dependency order, `jobs` notebooks at a time; returns every Outcome."""
