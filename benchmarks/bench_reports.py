@@ -54,8 +54,8 @@ def baseline(root: Path, env: dict) -> tuple[float, int]:
     for report in reports:
         for task in build.tasks(report):  # listed after the reports it depends on are built
             executed = out / f"{count:03d}.ipynb"
-            command = [str(BIN / "papermill"), task["notebook"], str(executed), "--cwd", str(root)]
-            for name, value in task["parameters"].items():
+            command = [str(BIN / "papermill"), str(task.notebook), str(executed), "--cwd", str(root)]
+            for name, value in task.parameters.items():
                 command += ["-y", f"{name}: null"] if value is None else ["-p", name, str(value)]
             elapsed += timed(command, env, root)
             elapsed += timed([str(BIN / "jupyter"), "nbconvert", "--to", "html", "--no-input", str(executed)],

@@ -96,7 +96,7 @@ def test_offline_falls_back_to_the_synthetic_sample(tmp_path):
     source = resolve_cartography(None, tmp_path / "raw", tmp_path / "processed",
                                  url="http://127.0.0.1:9/carto.ods", timeout=2)
     assert source.synthetic and not source.official
-    assert "Téléchargement impossible" in source.note
+    assert source.note == "Téléchargement du fichier officiel impossible (pas de réseau, ou serveur injoignable)."
     assert source.path.parent == tmp_path / "processed"
     assert not (tmp_path / "raw").exists() or list((tmp_path / "raw").iterdir()) == []
 

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import json
-
+from helpers.build.tasks import Status
 from helpers.render import html as report
 from helpers.render.export import index_html
 from helpers.views import index
@@ -19,16 +18,16 @@ def write_report(path, sentences):
 
 def entries():
     return [
-        {"label": "02_openness", "title": "Ouverture", "href": "02_openness.html", "status": "construit",
+        {"label": "02_openness", "title": "Ouverture", "href": "02_openness.html", "status": Status.BUILT,
          "fiche": False},
-        {"label": "05_priorities", "title": "Priorités", "href": "05_priorities.html", "status": "cache",
+        {"label": "05_priorities", "title": "Priorités", "href": "05_priorities.html", "status": Status.REUSED,
          "fiche": False},
-        {"label": "04_consultation", "title": "Consultation", "href": None, "status": "echec", "fiche": False,
+        {"label": "04_consultation", "title": "Consultation", "href": None, "status": Status.FAILED, "fiche": False,
          "error": "boom"},
         {"label": "03_producer_sheet:INVS", "title": "Fiche INVS", "href": "producteurs/invs.html",
-         "status": "construit", "fiche": True},
+         "status": Status.BUILT, "fiche": True},
         {"label": "03_producer_sheet:ars", "title": "Fiche ars", "href": "producteurs/ars.html",
-         "status": "construit", "fiche": True},
+         "status": Status.BUILT, "fiche": True},
     ]
 
 
@@ -37,10 +36,11 @@ def test_front_page_quotes_the_reports_and_says_the_answers_are_synthetic(tmp_pa
     reports.mkdir(), processed.mkdir()
     write_report(reports / "02_openness.html", ["19 des 279 bases évaluées (7 %) sont ouvertes.", "A < B & C"])
     write_report(reports / "05_priorities.html", ["34 bases sont en priorité 1 à 3."])
-    (processed / "consultation.json").write_text(json.dumps({"synthetique": True}), encoding="utf-8")
-    page = index.front_page(entries(), {"officiel": True}, reports, processed)
+    data = {"resume": "cartographie officielle, réponses synthétiques", "roles_synthetiques": ["réponses"]}
+    page = index.front_page(entries(), data, reports, processed)
     assert "Données : cartographie officielle, réponses synthétiques." in page
     assert "<strong>Réponses synthétiques</strong>" in page
+    assert "<strong>Données synthétiques</strong>" not in page  # the cartography is official
     assert "<li>19 des 279 bases évaluées (7 %) sont ouvertes.</li>" in page
     assert "<li>A &lt; B &amp; C</li>" in page  # read back as text, escaped again
     assert "19 / 279 (7 %)" not in page  # the report's headline cards are not quoted as sentences
@@ -54,7 +54,9 @@ def test_front_page_quotes_the_reports_and_says_the_answers_are_synthetic(tmp_pa
 
 def test_index_puts_the_journal_last(tmp_path, monkeypatch):
     monkeypatch.setenv("CARTO_SANTE_ROOT", str(tmp_path))
-    page = index_html(entries(), {"officiel": True, "fichier": "x.ods"}, "2026-01-01")
+    data = {"fichier": "x.ods", "resume": "cartographie officielle, réponses synthétiques",
+            "roles_synthetiques": ["réponses"]}
+    page = index_html(entries(), data, "2026-01-01")
     assert page.index("Journal de construction") > page.index("Les rapports") > page.index("<h1>")
     assert "cartographie officielle" in page and "Données : officielles" not in page
 
@@ -62,7 +64,3 @@ def test_index_puts_the_journal_last(tmp_path, monkeypatch):
 def test_synthetic_mark_on_demand_titles():
     assert synthetic_mark("Bases les plus demandées", True) == "Bases les plus demandées — réponses synthétiques"
     assert synthetic_mark("Bases les plus demandées", False) == "Bases les plus demandées"
-    assert index.data_nature({"synthetique": True}, {"synthetique": True}) == \
-        "cartographie synthétique, réponses synthétiques"
-    assert index.data_nature({"officiel": True}, {"synthetique": False}) == \
-        "cartographie officielle, réponses fournies (export réel)"

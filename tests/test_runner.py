@@ -6,14 +6,19 @@ from __future__ import annotations
 
 import re
 import shutil
+from dataclasses import replace
 from pathlib import Path
 
+import papermill
 import pytest
 from conftest import copy_project
 from conftest import run_reports as run
 
-from helpers.build import cache
+from helpers.build import cache, catalog
+from helpers.build.tasks import Status, summary
 from helpers.core.storage import sha256_file
+from helpers.steps.base import SourceRecord
+from helpers.steps.s03_producer_sheet import producer_names
 
 ROOT = Path(__file__).resolve().parents[1]
 # Elements that would load a resource from the network.
@@ -131,15 +136,27 @@ def test_the_source_of_helpers_is_part_of_the_key(tmp_path):
         cache.key(notebook, {"a": 1}, [], cache.source_digest(package))
 
 
+def fewer_fiches(root: Path, min_lines: int) -> None:
+    """The copy's reports.yml with a higher fan-out threshold (fewer fiches to build)."""
+    config = root / "reports.yml"
+    text = config.read_text(encoding="utf-8")
+    assert "arguments: {min_lines: 3}" in text
+    config.write_text(text.replace("arguments: {min_lines: 3}", f"arguments: {{min_lines: {min_lines}}}"),
+                      encoding="utf-8")
+
+
 def test_a_failing_report_keeps_the_previous_one_and_the_others_are_built(tmp_path):
     root = copy_project(tmp_path)
-    assert run(root, "--only", "01_clean_cartography", "02_openness", "03_producer_sheet",
-               "--set", "03_producer_sheet.producer='ABC'").returncode == 0
+    fewer_fiches(root, 15)  # on the synthetic sample: ABC, CNSF, DEF, GHI, IPSE, OSIM
+    only = ["--only", "01_clean_cartography", "02_openness", "03_producer_sheet"]
+    assert run(root, *only).returncode == 0
     reports = root / "reports"
     good = sha256_file(reports / "02_openness.html")
+    fiches = sorted(p.name for p in (reports / "producteurs").glob("*.html"))
+    assert fiches == ["abc.html", "cnsf.html", "def.html", "ghi.html", "ipse.html", "osim.html"]
     fiche = sha256_file(reports / "producteurs" / "abc.html")
 
-    failed = run(root, "--set", "02_openness.weighting='inconnue'", "--set", "03_producer_sheet.producer='ABC'")
+    failed = run(root, "--set", "02_openness.weighting='inconnue'")
     assert failed.returncode == 1
     assert "Échec de 02_openness : ValueError : pondération inconnue « inconnue »" in failed.stderr
     assert "03_producer_sheet" in failed.stderr and "dépend de 02_openness" in failed.stderr
@@ -148,12 +165,115 @@ def test_a_failing_report_keeps_the_previous_one_and_the_others_are_built(tmp_pa
     error_report = (reports / "02_openness.erreur.html").read_text(encoding="utf-8")
     assert "pondération inconnue" in error_report
     assert (reports / "notebooks" / "02_openness.erreur.ipynb").is_file()
+    # The error page says in French what happened, and names the data that run read (not an older run's).
+    assert "Ce rapport n'a pas pu être construit" in error_report
+    assert '<a href="02_openness.html">' in error_report
+    bases = sha256_file(root / "data" / "processed" / "bases.csv")
+    assert f"<dt>Fichiers lus par cette exécution</dt><dd>bases.csv (sha256 {bases})" in error_report
     index = (reports / "index.html").read_text(encoding="utf-8")
     assert "échec</td>" in index and 'href="02_openness.erreur.html"' in index and "non construit" in index
     assert "réutilisé (inchangé)" in index  # 01 was still built (from cache)
+    # The good fiches left on disk are still listed, as such.
+    for name in fiches:
+        assert f'href="producteurs/{name}"' in index, name
+    assert index.count("version précédente conservée</td>") == len(fiches)
+
+    # Built again with good parameters (02 reused from the cache): the stale error page goes away.
+    again = run(root, *only)
+    assert again.returncode == 0, again.stderr
+    assert not (reports / "02_openness.erreur.html").exists()
+    assert not (reports / "notebooks" / "02_openness.erreur.ipynb").exists()
+    assert "rapport d'erreur" not in (reports / "index.html").read_text(encoding="utf-8")
 
     timeout = run(root, "--only", "02_openness", "--force", "--timeout", "1")
     assert timeout.returncode == 1 and "délai de 1 s dépassé" in timeout.stderr
+    assert (reports / "02_openness.erreur.html").exists()
+    assert sha256_file(reports / "02_openness.html") == good
+    # --only: the reports not selected that are on disk are still in the index.
+    index = (reports / "index.html").read_text(encoding="utf-8")
+    assert 'href="01_clean_cartography.html"' in index and 'href="producteurs/abc.html"' in index
+    assert 'href="04_consultation.html"' in index  # built by the run without --only
+    assert index.count("version précédente conservée</td>") == 2 + len(fiches)
+    assert "<dt>Données</dt><dd>cartographie synthétique, réponses synthétiques</dd>" in index
+
+
+def test_a_successful_build_is_quiet_and_says_which_data_it_used(built):
+    """One progress bar on stderr, one summary line on stdout: no kernel warning, no stray interrupt."""
+    _, first = built
+    lines = first.stdout.splitlines()
+    assert len(lines) == 1, first.stdout
+    assert lines[0].startswith("Rapports : 23 construits, 0 réutilisés, 0 en échec, 0 non construits ; ")
+    assert "données : cartographie synthétique, réponses synthétiques → " in lines[0]
+    # Only tqdm's bar redrawn with carriage returns, then erased (leave=False).
+    bars = [part for part in re.split(r"[\r\n]", first.stderr) if part.strip()]
+    assert bars and all(part.startswith("rapports:") for part in bars), first.stderr[-2000:]
+    for noise in ("Kernel is running", "KeyboardInterrupt", "Traceback", "Warning", "WARNING"):
+        assert noise not in first.stderr
+
+
+@pytest.mark.parametrize(("edit", "expected"), [
+    (("name: 02_openness", "name: 02_openness\n    couleur: rouge"), "reports.1.couleur : clé inconnue"),
+    (("title: \"Fiche gestionnaire\"", "title: \"\""), "reports.2.title : String should have at least 1"),
+    (("directory: producteurs", "directory: producteurs\n      per_producer: 3"),
+     "reports.2.fan_out.per_producer : clé inconnue"),
+    (("s03_producer_sheet:producer_names", "s03_producer_sheet:absente"),
+     "fan_out.values « helpers.steps.s03_producer_sheet:absente » introuvable"),
+    (("parameter: producer", "parameter: productrice"), "fan_out.parameter « productrice » n'est pas un param"),
+    (("reports:", "rapports:"), "reports : Field required"),
+])
+def test_reports_yml_is_validated_by_its_model(tmp_path, edit, expected):
+    root = copy_project(tmp_path)
+    config = root / "reports.yml"
+    text = config.read_text(encoding="utf-8")
+    assert edit[0] in text
+    config.write_text(text.replace(edit[0], edit[1], 1), encoding="utf-8")
+    with pytest.raises(catalog.CatalogError) as error:
+        catalog.load(root)
+    assert str(error.value).startswith(f"{config} : ")
+    assert expected in str(error.value)
+    if edit[0] == "name: 02_openness":  # the command stops before any kernel, with the one-line error
+        done = run(root)
+        assert done.returncode == 2 and done.stderr.startswith(f"Erreur : {config} : reports.1.couleur")
+        assert not (root / "reports").exists()
+
+
+def test_the_fan_out_is_resolved_from_its_import_path(tmp_path):
+    root = copy_project(tmp_path)
+    fan = next(r for r in catalog.load(root) if r.name == "03_producer_sheet").fan_out
+    assert fan.parameter == "producer" and fan.directory == "producteurs" and fan.arguments == {"min_lines": 3}
+    assert fan.resolve() is producer_names
+    given = next(r for r in catalog.load(root, {"03_producer_sheet": {"producer": "ABC"}})
+                 if r.name == "03_producer_sheet")
+    assert not given.fans_out and given.parameters["producer"] == "ABC"
+
+
+def test_a_direct_papermill_run_gets_the_same_parameter_error_as_the_runner(tmp_path, monkeypatch):
+    """papermill types « -p processed_dir 20140506 » as a number: the notebook's first call stops it."""
+    root = copy_project(tmp_path)
+    done = run(root, "--set", "01_clean_cartography.processed_dir=20140506")
+    assert done.returncode == 2
+    message = done.stderr.removeprefix("Erreur : ").strip()
+    assert message.startswith(f"{root / 'notebooks' / '01_clean_cartography.ipynb'} : paramètre « processed_dir » "
+                              "de 01_clean_cartography : 20140506 n'est pas du type attendu")
+    monkeypatch.setenv("CARTO_SANTE_ROOT", str(root))  # the kernel inherits it
+    monkeypatch.setenv("CARTO_SANTE_OFFLINE", "1")
+    with pytest.raises(papermill.PapermillExecutionError) as error:
+        papermill.execute_notebook(str(root / "notebooks" / "01_clean_cartography.ipynb"),
+                                   str(tmp_path / "out.ipynb"), parameters={"processed_dir": 20140506},
+                                   cwd=str(root), kernel_name="python3", progress_bar=False)
+    assert error.value.ename == "ParameterError"
+    assert error.value.evalue == message
+    assert not (root / "20140506").exists() and not (root / "data").exists()  # stopped before any work
+
+
+def test_status_labels_and_data_summary_are_french():
+    assert [s.label for s in Status] == ["construit", "réutilisé (inchangé)", "échec", "non construit",
+                                         "version précédente conservée"]
+    official = SourceRecord("cartographie", "c.ods", "1" * 64, official=True)
+    answers = SourceRecord("réponses", "r.csv", "2" * 64, synthetic=True)
+    assert summary([official, answers]) == "cartographie officielle, réponses synthétiques"
+    assert summary([replace(official, official=False)]) == "cartographie non officielle"
+    assert summary([]) == "données inconnues"
 
 
 def test_two_builds_differ_only_in_the_generation_date(built, tmp_path):

@@ -1,59 +1,112 @@
-"""The declared reports (reports.yml): parameters checked against each notebook, inputs, outputs, order.
+"""The declared reports (reports.yml), as a typed model: parameters checked against each notebook, inputs,
+outputs, fan-out, order.
 
-A report B comes after a report A when one of B's inputs is one of A's outputs; the order is derived,
-never written twice. Parameters are validated here, before any kernel starts.
+reports.yml is validated by pydantic models (an unknown key or a bad value is a :class:`CatalogError`
+naming reports.yml). A report B comes after a report A when one of B's inputs is one of A's outputs; the
+order is derived, never written twice. Parameters are validated here, before any kernel starts, with
+the same check every notebook makes on entry (:mod:`helpers.core.parameters`).
 """
 
 from __future__ import annotations
 
-import ast
+import importlib
+import inspect
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import papermill
 import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from helpers.core.errors import CartoError
+from helpers.core.parameters import Parameter, ParameterError, check, valid_list
 
-TYPE_NAMES = {int: "entier", float: "nombre", str: "texte", bool: "booléen", type(None): "None"}
-
-
-class ParameterError(CartoError):
-    """A report is asked for with an unknown, missing or ill-typed parameter."""
+__all__ = ["CatalogError", "FanOut", "Parameter", "ParameterError", "Report", "load", "ordered"]
 
 
-@dataclass(frozen=True)
-class Parameter:
-    name: str
-    default: object
-    help: str
+class CatalogError(CartoError):
+    """reports.yml is not valid: unknown key, missing or ill-typed value, fan-out that cannot be resolved."""
 
-    def describe(self) -> str:
-        kind = "texte ou None" if self.default is None else TYPE_NAMES.get(type(self.default), "valeur")
-        return f"{self.name} ({kind}, défaut {self.default!r})" + (f" : {self.help}" if self.help else "")
 
-    def accepts(self, value: object) -> bool:
-        if self.default is None:
-            return value is None or isinstance(value, str)
-        if isinstance(self.default, bool) or isinstance(value, bool):
-            return type(value) is type(self.default)
-        if isinstance(self.default, float):
-            return isinstance(value, int | float)
-        return isinstance(value, type(self.default))
+class FanOut(BaseModel):
+    """One report per value: `parameter` takes each value returned by the function `values`
+    (``module:function``), called with the report's parameters it accepts plus `arguments`; the
+    reports go under `directory` of the reports folder, one file per value (slug)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    parameter: str
+    values: str = Field(pattern=r"^[A-Za-z_][\w.]*:[A-Za-z_]\w*$")
+    arguments: dict[str, object] = {}
+    directory: str = Field(min_length=1)
+
+    def resolve(self, config: str | Path = "reports.yml") -> Callable[..., list[str]]:
+        """The function named by `values`; raises CatalogError naming `config` when it cannot be imported."""
+        module, _, name = self.values.partition(":")
+        try:
+            return getattr(importlib.import_module(module), name)
+        except (ImportError, AttributeError) as exc:
+            raise CatalogError(config, f"fan_out.values « {self.values} » introuvable ({exc})") from exc
+
+    def expand(self, parameters: dict[str, object]) -> list[str]:
+        """The values of the fan-out for a report whose effective parameters are `parameters`."""
+        function = self.resolve()
+        accepted = inspect.signature(function).parameters
+        return list(function(**{k: v for k, v in parameters.items() if k in accepted}, **self.arguments))
+
+
+class ReportSpec(BaseModel):
+    """One entry of reports.yml: name, notebook (relative to the project root), French title, parameters
+    set there, required parameters, inputs and outputs (patterns with ``{parameter}``), fan-out."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(pattern=r"^[\w-]+$")
+    notebook: str
+    title: str = Field(min_length=1)
+    parameters: dict[str, object] = {}
+    required: list[str] = []
+    inputs: list[str] = []
+    outputs: list[str] = []
+    fan_out: FanOut | None = None
+
+
+class CatalogSpec(BaseModel):
+    """The whole of reports.yml: ``reports``, a non-empty list of uniquely named reports."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    reports: list[ReportSpec] = Field(min_length=1)
+
+    @field_validator("reports")
+    @classmethod
+    def _unique(cls, reports: list[ReportSpec]) -> list[ReportSpec]:
+        names = [r.name for r in reports]
+        doubles = sorted({n for n in names if names.count(n) > 1})
+        if doubles:
+            raise ValueError(f"noms en double : {', '.join(doubles)}")
+        return reports
 
 
 @dataclass
 class Report:
+    """A report ready to build: its spec, notebook path, effective parameters (notebook defaults, then
+    reports.yml, then --set), declared parameters and the parameters given explicitly."""
+
     name: str
     notebook: Path
     title: str
-    parameters: dict[str, object]  # effective values (notebook defaults, then reports.yml, then --set)
+    parameters: dict[str, object]
     declared: dict[str, Parameter]
     inputs: list[str] = field(default_factory=list)  # patterns with {parameter} placeholders
     outputs: list[str] = field(default_factory=list)
-    per_producer: dict | None = None
-    required: list[str] = field(default_factory=list)
+    fan_out: FanOut | None = None
     given: dict[str, object] = field(default_factory=dict)  # set in reports.yml or with --set
+
+    @property
+    def fans_out(self) -> bool:
+        """True when this build makes one report per fan-out value (its parameter was not given)."""
+        return self.fan_out is not None and self.fan_out.parameter not in self.given
 
     def paths(self, patterns: list[str], root: Path) -> list[Path]:
         """Patterns with parameters filled in; a pattern naming a None parameter is dropped."""
@@ -67,43 +120,52 @@ class Report:
         return out
 
 
-def notebook_parameters(path: Path) -> dict[str, Parameter]:
-    """The literal parameters of a notebook's `parameters` cell, with their help comments."""
-    inspected = papermill.inspect_notebook(str(path))
-    return {name: Parameter(name, ast.literal_eval(info["default"]), info.get("help", ""))
-            for name, info in inspected.items()}
+def _spec(config: Path) -> CatalogSpec:
+    try:
+        data = yaml.safe_load(config.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise CatalogError(config, f"illisible ({exc.strerror})") from exc
+    except yaml.YAMLError as exc:
+        raise CatalogError(config, f"YAML invalide ({str(exc).splitlines()[0]})") from exc
+    try:
+        return CatalogSpec.model_validate(data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"]) or "racine"
+        kind = "clé inconnue" if first["type"] == "extra_forbidden" else first["msg"]
+        raise CatalogError(config, f"{where} : {kind} ({exc.error_count()} erreur(s))") from exc
 
 
 def load(root: Path, overrides: dict[str, dict[str, object]] | None = None) -> list[Report]:
-    """Read reports.yml, apply --set overrides and validate every parameter (no kernel started)."""
+    """Read and validate reports.yml, apply --set `overrides` ({report: {parameter: value}}) and check
+    every parameter against its notebook (no kernel started). Raises CatalogError or ParameterError."""
     config = root / "reports.yml"
-    spec = yaml.safe_load(config.read_text(encoding="utf-8"))["reports"]
+    spec = _spec(config)
     overrides = dict(overrides or {})
-    names = [r["name"] for r in spec]
+    names = [r.name for r in spec.reports]
     unknown = sorted(set(overrides) - set(names))
     if unknown:
         raise ParameterError(config, f"rapport inconnu : {', '.join(unknown)} ; rapports : {', '.join(names)}")
     reports = []
-    for item in spec:
-        notebook = root / item["notebook"]
-        declared = notebook_parameters(notebook)
-        given = {**item.get("parameters", {}), **overrides.get(item["name"], {})}
-        valid = "\n  ".join(p.describe() for p in declared.values())
-        for key, value in given.items():
-            if key not in declared:
-                raise ParameterError(notebook, f"paramètre inconnu « {key} » pour {item['name']} ; "
-                                               f"paramètres valides :\n  {valid}")
-            if not declared[key].accepts(value):
-                raise ParameterError(notebook, f"paramètre « {key} » de {item['name']} : {value!r} n'est pas du "
-                                               f"type attendu ; paramètres valides :\n  {valid}")
+    for item in spec.reports:
+        notebook = root / item.notebook
+        if not notebook.is_file():
+            raise CatalogError(config, f"notebook introuvable pour {item.name} : {item.notebook}")
+        given = {**item.parameters, **overrides.get(item.name, {})}
+        declared = check(notebook, item.name, given)
+        if item.fan_out is not None:
+            if item.fan_out.parameter not in declared:
+                raise CatalogError(config, f"fan_out.parameter « {item.fan_out.parameter} » n'est pas un "
+                                           f"paramètre de {item.notebook}")
+            item.fan_out.resolve(config)
         effective = {k: p.default for k, p in declared.items()} | given
-        for key in item.get("required", []):
-            if effective.get(key) in (None, "") and not item.get("per_producer"):
-                raise ParameterError(notebook, f"paramètre requis « {key} » sans valeur pour {item['name']} ; "
-                                               f"paramètres valides :\n  {valid}")
-        reports.append(Report(item["name"], notebook, item["title"], effective, declared,
-                              item.get("inputs", []), item.get("outputs", []), item.get("per_producer"),
-                              item.get("required", []), given))
+        fanned = item.fan_out.parameter if item.fan_out and item.fan_out.parameter not in given else None
+        for key in item.required:
+            if effective.get(key) in (None, "") and key != fanned:
+                raise ParameterError(notebook, f"paramètre requis « {key} » sans valeur pour {item.name} ; "
+                                               f"paramètres valides :\n  {valid_list(declared)}")
+        reports.append(Report(item.name, notebook, item.title, effective, declared, item.inputs, item.outputs,
+                              item.fan_out, given))
     return reports
 
 
@@ -125,7 +187,7 @@ def ordered(reports: list[Report], root: Path) -> list[Report]:
     while pending:
         ready = [n for n in pending if deps[n] <= set(done)]
         if not ready:
-            raise ParameterError(root / "reports.yml", f"dépendances circulaires entre {', '.join(pending)}")
+            raise CatalogError(root / "reports.yml", f"dépendances circulaires entre {', '.join(pending)}")
         done.append(ready[0])
         pending.remove(ready[0])
     by_name = {r.name: r for r in reports}

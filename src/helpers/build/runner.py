@@ -3,7 +3,8 @@
 Parameters are validated before any kernel starts; notebooks run in parallel worker processes in the
 order their inputs and outputs imply; an unchanged report is reused from the cache; a failing report
 gets an error report, keeps its previous good version, and its dependents are not built; the command
-ends with a summary and a non-zero exit when anything failed. reports/index.html lists everything.
+ends with one summary line (and the failures) and a non-zero exit when anything failed.
+reports/index.html lists everything, including the good reports left on disk by earlier builds.
 """
 
 from __future__ import annotations
@@ -14,30 +15,28 @@ import datetime as dt
 import multiprocessing
 import os
 import platform
-import signal
 import subprocess
 import sys
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from dataclasses import asdict
 from importlib import metadata
 from pathlib import Path
 
-import nbformat
-import papermill
 from tqdm import tqdm
 
 from helpers.build import cache, catalog
+from helpers.build.tasks import Context, Outcome, Status, Task, execute, quiet_worker, remove_error_files, summary
 from helpers.core import formats
-from helpers.core.config import project_root, resolve_path
+from helpers.core.config import PROCESSED_DIR, project_root, resolve_path
 from helpers.core.errors import CartoError
 from helpers.core.storage import write_bytes_atomic
 from helpers.core.text import slugify
 from helpers.render.dossier import DOSSIER, build_dossier, publish_data
-from helpers.render.export import DATE_LABEL, export_html, index_html, normalise_notebook, read_json
-from helpers.steps.s03_producer_sheet import producer_names
+from helpers.render.export import index_html
+from helpers.steps.base import SourceRecord
 
 PACKAGES = ("pandas", "matplotlib", "seaborn", "scipy", "papermill", "nbconvert", "carto-sante")
 DEFAULT_TIMEOUT = 900
-KERNEL_ATTEMPTS = 2
 
 
 def parse_overrides(items: list[str]) -> dict[str, dict[str, object]]:
@@ -57,6 +56,7 @@ def parse_overrides(items: list[str]) -> dict[str, dict[str, object]]:
 
 
 def static_provenance() -> dict[str, str]:
+    """The git commit and the versions of Python and the main packages, for every report."""
     try:
         commit = subprocess.run(["git", "rev-parse", "HEAD"], cwd=project_root(), capture_output=True, text=True,
                                 timeout=10).stdout.strip() or "inconnu (pas un dépôt git)"
@@ -71,194 +71,173 @@ def static_provenance() -> dict[str, str]:
     return {"Commit git": commit, "Versions": ", ".join(versions)}
 
 
-def answers_provenance(task: dict) -> dict[str, str]:
-    """For the reports that read the consultation (04 writes consultation.json, 05 reads it)."""
-    if not any(p.endswith("consultation.json") for p in task["inputs"] + task["outputs"]):
-        return {}
-    answers = read_json(Path(task["processed_dir"]) / "consultation.json")
-    if not answers:
-        return {}
-    nature = "synthétiques (échantillon généré)" if answers.get("synthetique") else "export fourni"
-    return {"Réponses à la consultation": f"{answers.get('fichier')} (sha256 {answers.get('sha256')}), {nature}"}
-
-
-def execute(task: dict) -> dict:
-    """Worker: run one notebook (timeout, retry when the kernel fails to start), publish its HTML."""
-    reports_dir, stem = Path(task["reports_dir"]), Path(task["stem"])
-    executed_dir = reports_dir / "notebooks" / stem.parent
-    executed_dir.mkdir(parents=True, exist_ok=True)
-    attempt = executed_dir / f".{stem.name}.en-cours.ipynb"
-    failed = executed_dir / f"{stem.name}.erreur.ipynb"
-
-    def on_timeout(signum, frame):
-        raise TimeoutError(f"délai de {task['timeout']} s dépassé")
-
-    signal.signal(signal.SIGALRM, on_timeout)
-    for number in range(1, KERNEL_ATTEMPTS + 1):
-        signal.alarm(task["timeout"])
-        try:
-            papermill.execute_notebook(task["notebook"], str(attempt), parameters=task["parameters"],
-                                       cwd=task["root"], kernel_name="python3", progress_bar=False,
-                                       log_output=False)
-            error = None
-            break
-        except papermill.PapermillExecutionError as exc:
-            error = f"{exc.ename} : {exc.evalue}".strip()
-            break
-        except Exception as exc:  # noqa: BLE001 - kernel start failures are retried, others reported
-            error = f"{type(exc).__name__} : {exc}".strip()
-            if "kernel" not in error.lower() or number == KERNEL_ATTEMPTS:
-                break
-        finally:
-            signal.alarm(0)
-    data = read_json(Path(task["processed_dir"]) / "provenance.json")
-    provenance = {
-        "Données": f"{data.get('fichier', 'inconnues')} (sha256 {data.get('sha256', '?')})",
-        "Nature des données": "synthétiques (échantillon généré)" if data.get("synthetique")
-        else "officielles" if data.get("officiel") else "non officielles",
-        **answers_provenance(task),
-        **task["static"],
-        "Paramètres": task["parameters"],
-        DATE_LABEL: task["generated"],
-    }
-    if attempt.exists():
-        nb = normalise_notebook(nbformat.read(str(attempt), as_version=4))
-        nbformat.write(nb, str(attempt))
-    html_path = reports_dir / stem.parent / f"{stem.name}.html"
-    error_html = reports_dir / stem.parent / f"{stem.name}.erreur.html"
-    if error is None:
-        export_html(attempt, html_path, task["title"], provenance)
-        os.replace(attempt, executed_dir / f"{stem.name}.ipynb")
-        failed.unlink(missing_ok=True)
-        error_html.unlink(missing_ok=True)
-        return {"label": task["label"], "status": "construit"}
-    if attempt.exists():
-        os.replace(attempt, failed)
-        export_html(failed, error_html, f"Échec — {task['title']}", provenance, show_code=True)
-    return {"label": task["label"], "status": "echec", "error": error,
-            "error_href": str(error_html.relative_to(reports_dir)) if error_html.exists() else ""}
-
-
 class Build:
+    """One build: the tasks of the selected reports, run in dependency order, with the cache record."""
+
     def __init__(self, root: Path, reports_dir: Path, jobs: int, force: bool, timeout: int):
-        self.root, self.reports_dir, self.jobs, self.force, self.timeout = root, reports_dir, jobs, force, timeout
+        self.root, self.reports_dir, self.jobs, self.force = root, reports_dir, jobs, force
         self.sources = cache.source_digest(Path(__file__).resolve().parents[1])
         self.record = cache.read(reports_dir)
-        self.static = static_provenance()
-        self.generated = formats.timestamp(dt.datetime.now(dt.UTC))
-        self.entries: list[dict] = []
+        generated = formats.timestamp(dt.datetime.now(dt.UTC))
+        self.context = Context(root, reports_dir, timeout, static_provenance(), generated)
+        self.outcomes: list[Outcome] = []
 
-    def tasks(self, report: catalog.Report) -> list[dict]:
-        per = report.per_producer
-        if per and "producer" not in report.given:
-            names = producer_names(report.parameters.get("processed_dir", "data/processed"), per.get("min_lines", 1))
-            stems = {name: Path(per["directory"]) / slugify(name) for name in names}
-            self._remove_stale(Path(per["directory"]), set(stems.values()))
-            return [self._task(report, stems[n], f"{report.title} — {n}", {"producer": n}, n) for n in names]
-        if per:
-            name = report.parameters["producer"]
-            return [self._task(report, Path(per["directory"]) / slugify(name), f"{report.title} — {name}", {}, name)]
-        return [self._task(report, Path(report.name), report.title, {}, None)]
+    def tasks(self, report: catalog.Report) -> list[Task]:
+        """The report's tasks: one, or one per fan-out value (listed now, from the data built so far)."""
+        if report.fan_out is None:
+            return [self._task(report, Path(report.name), report.title, {}, None)]
+        directory = Path(report.fan_out.directory)
+        values = report.fan_out.expand(report.parameters) if report.fans_out \
+            else [str(report.parameters[report.fan_out.parameter])]
+        stems = {value: directory / slugify(value) for value in values}
+        if report.fans_out:
+            self._remove_stale(directory, set(stems.values()))
+        return [self._task(report, stems[v], f"{report.title} — {v}", {report.fan_out.parameter: v}, v)
+                for v in values]
 
-    def _task(self, report, stem, title, extra, fiche) -> dict:
-        parameters = {**report.parameters, **extra}
-        processed = parameters.get("processed_dir", "data/processed")
-        return {"label": f"{report.name}:{fiche}" if fiche else report.name, "report": report.name,
-                "notebook": str(report.notebook), "stem": str(stem), "title": title, "parameters": parameters,
-                "root": str(self.root), "reports_dir": str(self.reports_dir), "timeout": self.timeout,
-                "processed_dir": str(resolve_path(processed)),
-                "static": self.static, "generated": self.generated, "fiche": fiche,
-                "inputs": [str(p) for p in report.paths(report.inputs, self.root)],
-                "outputs": [str(p) for p in report.paths(report.outputs, self.root)]}
+    def _task(self, report: catalog.Report, stem: Path, title: str, extra: dict, value: str | None) -> Task:
+        return Task(report.name, f"{report.name}:{value}" if value else report.name, report.notebook, stem,
+                    title, {**report.parameters, **extra}, tuple(report.paths(report.inputs, self.root)),
+                    tuple(report.paths(report.outputs, self.root)), value)
 
     def _remove_stale(self, directory: Path, keep: set[Path]) -> None:
         for path in (self.reports_dir / directory).glob("*.html"):
             if directory / path.stem not in keep and not path.stem.endswith(".erreur"):
                 path.unlink()
 
-    def cache_key(self, task: dict) -> str:
-        return cache.key(Path(task["notebook"]), task["parameters"], [Path(p) for p in task["inputs"]], self.sources)
+    def fingerprint(self, task: Task) -> dict:
+        """Cache key of the task and digests of its outputs as they are now."""
+        key = cache.key(task.notebook, task.parameters, list(task.inputs), self.sources)
+        return {"cle": key, "sorties": cache.digests(list(task.outputs))}
 
-    def reusable(self, task: dict) -> bool:
-        """Same key as the last successful build, and its report and outputs still as it left them."""
-        html = self.reports_dir / f"{task['stem']}.html"
-        return not self.force and html.is_file() and self.record.get(task["stem"]) == self.fingerprint(task)
+    def reusable(self, task: Task) -> Outcome | None:
+        """Same key as the last successful build, and its report and outputs still as it left them: the
+        reused Outcome (with the sources recorded then), else None."""
+        html = self.reports_dir / f"{task.stem}.html"
+        recorded = self.record.get(str(task.stem), {})
+        if self.force or not html.is_file() or {k: recorded.get(k) for k in ("cle", "sorties")} != \
+                self.fingerprint(task):
+            return None
+        remove_error_files(self.reports_dir, task.stem)  # a report good again has no error page
+        return Outcome(task, Status.REUSED, sources=self.recorded_sources(task))
 
-    def fingerprint(self, task: dict) -> dict:
-        return {"cle": self.cache_key(task), "sorties": cache.digests([Path(p) for p in task["outputs"]])}
+    def recorded_sources(self, task: Task) -> list[SourceRecord]:
+        """The sources of the task's report as recorded at its last successful build ([] if none)."""
+        return [SourceRecord(**s) for s in self.record.get(str(task.stem), {}).get("sources", [])]
 
-    def entry(self, task: dict, status: str, error: str = "", error_href: str = "") -> dict:
-        href = f"{task['stem']}.html" if (self.reports_dir / f"{task['stem']}.html").is_file() else ""
-        entry = {"title": task["title"], "status": status, "href": href, "error": error, "error_href": error_href,
-                 "fiche": bool(task["fiche"]), "label": task["label"]}
-        self.entries.append(entry)
-        return entry
+    def done(self, outcome: Outcome) -> None:
+        """Record an outcome (and, for a built report, its cache entry)."""
+        if outcome.status is Status.BUILT:
+            self.record[str(outcome.task.stem)] = {**self.fingerprint(outcome.task),
+                                                   "sources": [asdict(s) for s in outcome.sources]}
+            cache.write(self.reports_dir, self.record)
+        self.outcomes.append(outcome)
 
-    def run(self, reports: list[catalog.Report]) -> list[dict]:
+    def not_built(self, report: catalog.Report, status: Status, error: str) -> None:
+        """A report that did not run: its entry, and the good fan-out reports of earlier builds on disk."""
+        self.done(Outcome(self._task(report, Path(report.name), report.title, {}, None), status, error))
+        if report.fans_out:
+            self.kept(report)
+
+    def kept(self, report: catalog.Report) -> None:
+        """Entries for the good reports of `report` that earlier builds left on disk (not run this time)."""
+        if not report.fans_out:
+            if (self.reports_dir / f"{report.name}.html").is_file():
+                task = self._task(report, Path(report.name), report.title, {}, None)
+                self.done(Outcome(task, Status.KEPT, sources=self.recorded_sources(task)))
+            return
+        directory = Path(report.fan_out.directory)
+        for path in sorted((self.reports_dir / directory).glob("*.html")):
+            if not path.stem.endswith(".erreur"):
+                task = self._task(report, directory / path.stem, f"{report.title} — {path.stem}", {}, path.stem)
+                self.done(Outcome(task, Status.KEPT, sources=self.recorded_sources(task)))
+
+    def run(self, reports: list[catalog.Report]) -> list[Outcome]:
+        """Build `reports` in dependency order, `jobs` notebooks at a time; returns every Outcome."""
         deps = catalog.dependencies(reports, self.root)
         pending = {r.name: r for r in catalog.ordered(reports, self.root)}
-        state: dict[str, str] = {}  # report name -> "ok" / "echec"
-        running: dict = {}
+        state: dict[str, bool] = {}  # report name -> all its tasks succeeded
+        running: dict[str, dict] = {}
         progress = tqdm(total=len(reports), desc="rapports", unit="rapport", file=sys.stderr, leave=False)
         context = multiprocessing.get_context("spawn")
-        with ProcessPoolExecutor(max_workers=self.jobs, mp_context=context) as pool:
+        with ProcessPoolExecutor(max_workers=self.jobs, mp_context=context, initializer=quiet_worker) as pool:
             while pending or running:
                 for name, report in list(pending.items()):
                     if not deps[name] <= set(state):
                         continue
                     del pending[name]
-                    failed = sorted(d for d in deps[name] if state[d] != "ok")
-                    if failed:
-                        state[name] = "echec"
-                        task = self._task(report, Path(report.name), report.title, {}, None)
-                        self.entry(task, "ignore", f"non construit : dépend de {', '.join(failed)} (échec)")
-                        progress.update(1)
-                        continue
+                    failed = sorted(d for d in deps[name] if not state[d])
                     try:
+                        if failed:
+                            raise CartoError(None, f"non construit : dépend de {', '.join(failed)} (échec)")
                         tasks = self.tasks(report)
                     except CartoError as exc:
-                        state[name] = "echec"
-                        self.entry(self._task(report, Path(report.name), report.title, {}, None), "echec", str(exc))
+                        state[name] = False
+                        self.not_built(report, Status.SKIPPED if failed else Status.FAILED, str(exc))
                         progress.update(1)
                         continue
                     progress.total += len(tasks) - 1
                     progress.refresh()
-                    state_of = running.setdefault(name, {"left": len(tasks), "ok": True})
+                    slot = running.setdefault(name, {"left": len(tasks), "ok": True, "futures": {}})
                     for task in tasks:
-                        if self.reusable(task):
-                            self.entry(task, "cache")
-                            state_of["left"] -= 1
+                        reused = self.reusable(task)
+                        if reused is not None:
+                            self.done(reused)
+                            slot["left"] -= 1
                             progress.update(1)
                         else:
-                            state_of.setdefault("futures", {})[pool.submit(execute, task)] = task
+                            slot["futures"][pool.submit(execute, task, self.context)] = task
                     self._settle(name, running, state)
-                futures = {f: (n, t) for n, s in running.items() for f, t in s.get("futures", {}).items()}
+                futures = {f: n for n, s in running.items() for f in s["futures"]}
                 if not futures:
                     continue
-                done, _ = wait(futures, return_when=FIRST_COMPLETED)
-                for future in done:
-                    name, task = futures[future]
+                finished, _ = wait(futures, return_when=FIRST_COMPLETED)
+                for future in finished:
+                    name = futures[future]
                     del running[name]["futures"][future]
-                    result = future.result()
+                    outcome = future.result()
                     running[name]["left"] -= 1
-                    if result["status"] == "construit":
-                        self.record[task["stem"]] = self.fingerprint(task)
-                        cache.write(self.reports_dir, self.record)
-                    else:
-                        running[name]["ok"] = False
-                    self.entry(task, result["status"], result.get("error", ""), result.get("error_href", ""))
+                    running[name]["ok"] &= outcome.status is Status.BUILT
+                    self.done(outcome)
                     progress.update(1)
                     self._settle(name, running, state)
         progress.close()
-        return self.entries
+        return self.outcomes
 
     @staticmethod
     def _settle(name: str, running: dict, state: dict) -> None:
         if name in running and running[name]["left"] == 0:
-            state[name] = "ok" if running.pop(name)["ok"] else "echec"
+            state[name] = running.pop(name)["ok"]
+
+
+def sources_used(outcomes: list[Outcome]) -> list[SourceRecord]:
+    """Every distinct source named by the outcomes' run records, in order of first appearance."""
+    return list(dict.fromkeys(s for o in outcomes for s in o.sources))
+
+
+def index_data(sources: list[SourceRecord]) -> dict:
+    """The facts about the data that reports/index.html shows (file names, digests, nature, summary)."""
+    return {"fichier": ", ".join(s.file for s in sources) or "inconnu",
+            "sha256": ", ".join(s.sha256 for s in sources), "origine": ", ".join(s.origin for s in sources),
+            "officiel": bool(sources) and all(s.official for s in sources),
+            "synthetique": any(s.synthetic for s in sources), "resume": summary(sources),
+            "roles_synthetiques": sorted({s.role for s in sources if s.synthetic})}
+
+
+def write_index(build: Build, selected: list[catalog.Report]) -> None:
+    """reports/index.html: reports in build order, fan-out reports by name."""
+    order = {r.name: i for i, r in enumerate(catalog.ordered(selected, build.root))}
+    outcomes = sorted(build.outcomes, key=lambda o: (o.task.value is not None, order.get(o.task.report, 0),
+                                                     o.task.title))
+    entries = [{"title": o.task.title, "status": o.status, "error": o.error, "error_href": o.error_href,
+                "href": f"{o.task.stem}.html" if (build.reports_dir / f"{o.task.stem}.html").is_file() else "",
+                "fiche": o.task.value is not None, "label": o.task.label} for o in outcomes]
+    index = index_html(entries, index_data(sources_used(outcomes)), build.context.generated)
+    write_bytes_atomic(build.reports_dir / "index.html", index.encode("utf-8"))
 
 
 def main(argv: list[str] | None = None) -> int:
+    """The command line; returns the exit code (0 all good, 1 a report failed, 2 bad request)."""
     parser = argparse.ArgumentParser(prog="python -m helpers reports", description=__doc__.splitlines()[0])
     parser.add_argument("--only", nargs="+", metavar="NOM", help="ne construire que ces rapports")
     parser.add_argument("--set", action="append", default=[], metavar="NOM.PARAM=VALEUR",
@@ -284,24 +263,25 @@ def main(argv: list[str] | None = None) -> int:
     reports_dir = resolve_path(args.reports_dir)
     reports_dir.mkdir(parents=True, exist_ok=True)
     build = Build(root, reports_dir, max(1, args.jobs), args.force, args.timeout)
-    entries = build.run(selected)
-    processed = selected[0].parameters.get("processed_dir", "data/processed") if selected else "data/processed"
-    processed_path = resolve_path(processed)
-    order = {r.name: i for i, r in enumerate(catalog.ordered(selected, root))}
-    # Completion order varies with parallel jobs: the index lists reports in build order, fiches by name.
-    entries.sort(key=lambda e: (e["fiche"], order.get(e["label"].split(":")[0], 0), e["title"]))
-    index = index_html(entries, read_json(processed_path / "provenance.json"), build.generated)
-    write_bytes_atomic(reports_dir / "index.html", index.encode("utf-8"))
-    try:  # reports/ self-contained, and the PDF dossier when every core report is there
-        publish_data(reports_dir, processed_path)
-        if any(e["status"] == "construit" for e in entries) or not (reports_dir / DOSSIER).is_file():
+    outcomes = list(build.run(selected))
+    for report in reports:  # not selected (--only): the index still lists their reports on disk
+        if report not in selected:
+            build.kept(report)
+    write_index(build, reports)
+    processed = next((r.parameters["processed_dir"] for r in selected if r.parameters.get("processed_dir")),
+                     PROCESSED_DIR)
+    try:  # reports/ self-contained, and the PDF dossier when a report was rebuilt (or it is missing)
+        publish_data(reports_dir, resolve_path(processed))
+        if any(o.status is Status.BUILT for o in outcomes) or not (reports_dir / DOSSIER).is_file():
             build_dossier(reports_dir)
     except CartoError as exc:
         print(f"Dossier PDF non construit : {exc}", file=sys.stderr)
-    summary = {s: sum(e["status"] == s for e in entries) for s in ("construit", "cache", "echec", "ignore")}
-    print(f"Rapports : {summary['construit']} construits, {summary['cache']} réutilisés, "
-          f"{summary['echec']} en échec, {summary['ignore']} non construits → {reports_dir / 'index.html'}")
-    failures = [e for e in entries if e["status"] in ("echec", "ignore")]
-    for entry in failures:
-        print(f"Échec de {entry['label']} : {entry['error']}", file=sys.stderr)
+    count = {s: sum(o.status is s for o in outcomes) for s in Status}
+    print(f"Rapports : {count[Status.BUILT]} construits, {count[Status.REUSED]} réutilisés, "
+          f"{count[Status.FAILED]} en échec, {count[Status.SKIPPED]} non construits ; "
+          f"données : {summary(sources_used(outcomes))} → {reports_dir / 'index.html'}")
+    failures = [o for o in outcomes if o.status in (Status.FAILED, Status.SKIPPED)]
+    for outcome in failures:
+        print(f"Échec de {outcome.task.label} : {outcome.error}", file=sys.stderr)
     return 1 if failures else 0
+

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from helpers.cartography.producers import JOINER, unify
+from helpers.cartography.producers import JOINER, join_producers, unify
 from helpers.cartography.reading import Cartography, column_letter
 from helpers.core.config import data_file
 from helpers.core.text import clean_text, comparison_key, loose_key
@@ -114,7 +114,7 @@ def clean(carto: Cartography) -> Cleaned:
         record.update({
             "gestionnaire": canonical,
             "gestionnaire_source": raw,
-            "gestionnaires": "|".join(p.name for p in names),
+            "gestionnaires": join_producers([p.name for p in names]),
             "gestionnaire_nom_complet": JOINER.join(p.full_name or p.name for p in names),
             "co_gestion": len(names) > 1,
         })

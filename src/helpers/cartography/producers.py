@@ -16,12 +16,16 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
+import pandas as pd
+
 from helpers.core.text import clean_text, comparison_key
 
 CO_MANAGEMENT = re.compile(r"\s*/\s*|\s+-\s+")
 LIST_SEPARATORS = re.compile(r"\s*,\s*|\s+et\s+")
 ACRONYM_IN_PARENTHESES = re.compile(r"^(?P<name>.+?)\s*\((?P<acronym>[^()]+)\)$")
 JOINER = " / "
+#: Joins the producers of a line in the ``gestionnaires`` column of the processed CSV, and only there.
+CSV_SEPARATOR = "|"
 
 
 @dataclass(frozen=True)
@@ -89,3 +93,24 @@ def unify(raw_values: list[str], acronyms_sheet: list[list[str]] | None) -> dict
               for p in producers]
         for raw, producers in resolved.items()
     }
+
+
+def join_producers(names: list[str]) -> str:
+    """The ``gestionnaires`` cell of the processed CSV for a line's producers (canonical names, in order)."""
+    return CSV_SEPARATOR.join(names)
+
+
+def producers_of(cell: object) -> list[str]:
+    """A line's producers (canonical names, in order) from its ``gestionnaires`` cell; [] when empty/NaN.
+
+    The one reader of that cell: every module that needs a line's producers asks here."""
+    if not isinstance(cell, str):
+        return []
+    return [name for name in cell.split(CSV_SEPARATOR) if name]
+
+
+def one_row_per_producer(frame: pd.DataFrame, column: str = "gestionnaire") -> pd.DataFrame:
+    """`frame` (with a ``gestionnaires`` column) with one row per line and producer in `column` (a
+    co-managed line is repeated, index kept); lines without any producer are dropped."""
+    rows = frame.assign(**{column: frame["gestionnaires"].map(producers_of)}).explode(column)
+    return rows[rows[column].fillna("") != ""]

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import hashlib
 import http.client
-import os
 import urllib.error
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
-from helpers.core.config import data_file
+from helpers.core.config import ENV_URL, data_file, env, offline
 from helpers.core.errors import SourceError
 from helpers.core.storage import atomic_path, sha256_file
 
@@ -22,7 +21,13 @@ def official() -> dict:
 
 
 class DownloadUnavailable(SourceError):
-    """The server could not be reached (offline, DNS, refused, timed out): nothing was written."""
+    """The server could not be reached (offline, DNS, refused, timed out): nothing was written.
+
+    `reason` says it in plain French for a reader (never the system's exception text)."""
+
+    def __init__(self, path: str | Path | None, problem: str, reason: str):
+        super().__init__(path, problem)
+        self.reason = reason
 
 
 @dataclass(frozen=True)
@@ -57,11 +62,13 @@ def download(url: str, target: str | Path, sha256: str, timeout: float) -> Path:
     except SourceError:
         raise
     except TimeoutError as exc:
-        raise DownloadUnavailable(url, f"délai de {timeout:g} s dépassé, rien n'a été écrit") from exc
+        raise DownloadUnavailable(url, f"délai de {timeout:g} s dépassé, rien n'a été écrit",
+                                  "le serveur n'a pas répondu à temps") from exc
     except urllib.error.HTTPError as exc:
         raise SourceError(url, f"le serveur a répondu {exc.code} {exc.reason}, rien n'a été écrit") from exc
     except urllib.error.URLError as exc:
-        raise DownloadUnavailable(url, f"serveur injoignable ({exc.reason}), rien n'a été écrit") from exc
+        raise DownloadUnavailable(url, f"serveur injoignable ({exc.reason}), rien n'a été écrit",
+                                  "pas de réseau, ou serveur injoignable") from exc
     except (OSError, http.client.HTTPException) as exc:  # connection reset, IncompleteRead...
         raise SourceError(url, f"téléchargement interrompu ({exc}), rien n'a été écrit") from exc
     return target
@@ -90,14 +97,14 @@ def resolve_cartography(
 
     note = ""
     if allow_download is None:
-        allow_download = os.environ.get("CARTO_SANTE_OFFLINE", "") not in {"1", "true", "yes"}
+        allow_download = not offline()
     if allow_download:
-        url = url or os.environ.get("CARTO_SANTE_URL") or ref["url"]
+        url = url or env(ENV_URL) or ref["url"]
         try:
             download(url, raw, ref["sha256"], timeout or float(ref["timeout_secondes"]))
             return Source(raw, f"téléchargé depuis {url}", ref["sha256"], synthetic=False)
         except DownloadUnavailable as exc:
-            note = f"Téléchargement impossible ({exc.problem})."
+            note = f"Téléchargement du fichier officiel impossible ({exc.reason})."
     else:
         note = "Téléchargement désactivé (CARTO_SANTE_OFFLINE)."
 

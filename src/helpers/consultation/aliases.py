@@ -19,6 +19,7 @@ import re
 
 import pandas as pd
 
+from helpers.cartography.producers import producers_of
 from helpers.core.config import data_file
 from helpers.core.text import comparison_key, strip_accents
 
@@ -90,7 +91,7 @@ def _elsewhere(key: str, base_id: str, names: pd.Series) -> bool:
 def alias_table(bases: pd.DataFrame) -> pd.DataFrame:
     """One row per (alias key, base): cle, base_id, force, source, ambigue (the key names several bases)."""
     rules = data_file("consultation.yml")["rapprochement"]
-    producers = {p.upper() for names in bases["gestionnaires"] for p in names.split("|") if p}
+    producers = {p.upper() for names in bases["gestionnaires"] for p in producers_of(names)}
     excluded = producers | {s.upper() for s in rules["sigles_exclus"]}
     rows = []
     for base in bases.drop_duplicates("base_id").itertuples():

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from helpers.cartography.producers import one_row_per_producer
 from helpers.consultation.matching import (
     ACCEPTED,
     AMBIGUOUS,
@@ -60,8 +61,7 @@ def requests_per_base(accepted: pd.DataFrame, bases: pd.DataFrame, analysed: pd.
 def requests_per_producer(accepted: pd.DataFrame, bases: pd.DataFrame) -> pd.DataFrame:
     """Respondents requesting at least one base of each producer (a co-managed base counts for each)."""
     owners = bases.drop_duplicates("base_id")[["base_id", "gestionnaires"]]
-    owners = owners.assign(gestionnaire=owners["gestionnaires"].str.split("|")).explode("gestionnaire")
-    owners = owners[owners["gestionnaire"].fillna("") != ""]
+    owners = one_row_per_producer(owners)
     rows = accepted.drop_duplicates(["numero", "base_id"]).merge(owners[["base_id", "gestionnaire"]], on="base_id")
     table = rows.groupby("gestionnaire").agg(n_repondants=("numero", "nunique"),
                                              n_bases_demandees=("base_id", "nunique"))

@@ -12,6 +12,7 @@ import re
 
 import pandas as pd
 
+from helpers.cartography.producers import producers_of
 from helpers.consultation.aliases import PARENTHESES, is_acronym
 from helpers.core.config import data_file
 from helpers.core.text import strip_accents
@@ -74,7 +75,7 @@ class AnswerDraw:
     def __init__(self, rng: random.Random, bases: pd.DataFrame):
         self.rng, self.words = rng, invented()
         unique = bases.drop_duplicates("base_id").sort_values("base_id")
-        producers = {p.upper() for names in unique["gestionnaires"] for p in names.split("|") if p}
+        producers = {p.upper() for names in unique["gestionnaires"] for p in producers_of(names)}
         producers |= {s.upper() for s in data_file("consultation.yml")["rapprochement"]["sigles_exclus"]}
         self.spelt = [spellings(rng, name, producers) for name in unique["base"]]
         order = list(range(len(self.spelt)))

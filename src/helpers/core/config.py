@@ -19,6 +19,7 @@ ENV_ROOT = "CARTO_SANTE_ROOT"  # a project copy to work in (tests, benchmarks)
 ENV_OFFLINE = "CARTO_SANTE_OFFLINE"  # "1": never try to download the official file
 ENV_URL = "CARTO_SANTE_URL"  # another address for the official file (tests: a local server)
 ENV_XLSX_MAX_ROWS = "CARTO_SANTE_XLSX_MAX_ROWS"  # rows per XLSX sheet (tests: a small limit)
+ENV_RUN_RECORD = "CARTO_SANTE_RUN_RECORD"  # set by the report runner: where a step writes its run record
 
 
 def env(name: str, default: str = "") -> str:

@@ -12,6 +12,7 @@ import pandas as pd
 from scipy.stats import binomtest, t
 
 from helpers.cartography.cleaning import CRITERIA
+from helpers.cartography.producers import one_row_per_producer
 from helpers.openness.scoring import TOP, weightings
 
 
@@ -31,9 +32,7 @@ def one_per_base(scored: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
 
 def by_producer_rows(scored: pd.DataFrame) -> pd.DataFrame:
     """Scored rows with one row per individual producer (co-managed lines are repeated)."""
-    rows = scored.assign(gestionnaire=scored["gestionnaires"].str.split("|")).explode("gestionnaire")
-    rows = rows[rows["gestionnaire"].fillna("") != ""]
-    return one_per_base(rows, ["gestionnaire"])
+    return one_per_base(one_row_per_producer(scored), ["gestionnaire"])
 
 
 def summarise(rows: pd.DataFrame, keys: list[str], weighting: str) -> pd.DataFrame:

@@ -119,18 +119,20 @@ def export_html(executed: str | Path, target: str | Path, title: str, provenance
 
 
 def index_html(entries: list[dict], data: dict, generated: str) -> str:
-    """reports/index.html: the front page (helpers.views.index.front_page: headline sentences, one card per
-    report, the fiches), then the build journal: each report with its status, the data used."""
-    from helpers.views.index import consultation_provenance, data_nature, front_page
+    """reports/index.html: the front page (:func:`helpers.views.index.front_page`: headline sentences, one card
+    per report, the fiches), then the build journal: each report with its status, the data used.
 
-    status = {"construit": "construit", "cache": "réutilisé (inchangé)", "echec": "échec", "ignore": "non construit"}
+    `entries`: dicts with title, status (a :class:`helpers.build.tasks.Status`), href, error, error_href,
+    fiche, label; `data`: fichier, sha256, origine, synthetique, resume (« cartographie officielle, … »);
+    `generated`: the build date, in French. Returns the page's HTML."""
+    from helpers.views.index import front_page
 
     def row(e: dict) -> str:
         link = f'<a href="{html.escape(e["href"])}">{html.escape(e["title"])}</a>' if e.get("href") else \
             html.escape(e["title"])
         error = f'<a href="{html.escape(e["error_href"])}">rapport d\'erreur</a> : ' if e.get("error_href") else ""
         detail = f"{error}{html.escape(e.get('error', ''))}"
-        return (f"<tr><td>{link}</td><td>{html.escape(status[e['status']])}</td>"
+        return (f"<tr><td>{link}</td><td>{html.escape(e['status'].label)}</td>"
                 f"<td>{detail}</td></tr>")
 
     def table(items: list[dict], caption: str) -> str:
@@ -144,7 +146,7 @@ def index_html(entries: list[dict], data: dict, generated: str) -> str:
     fiches = [e for e in entries if e.get("fiche")]
     facts = {"Fichier de données": data.get("fichier", "inconnu"), "Empreinte sha256": data.get("sha256", ""),
              "Provenance": data.get("origine", ""),
-             "Données": data_nature(data, consultation_provenance()), DATE_LABEL: generated}
+             "Données": data.get("resume", ""), DATE_LABEL: generated}
     dl = "".join(f"<dt>{html.escape(k)}</dt><dd>{html.escape(str(v))}</dd>" for k, v in facts.items())
     return page_html("Rapports carto-santé", (
         f"{front_page(entries, data)}"

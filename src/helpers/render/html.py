@@ -16,6 +16,7 @@ from IPython.display import HTML
 from helpers.core import formats
 from helpers.core.config import data_file
 from helpers.core.config import paths as config_paths
+from helpers.steps.base import ANSWERS, CARTOGRAPHY, Run
 
 #: Folder of ``reports/`` holding the published tables the reports link to.
 DATA_DIR = "donnees"
@@ -24,6 +25,11 @@ SYNTHETIC_TEXT = (
     "<strong>Données synthétiques</strong> — ce rapport a été produit à partir d'un échantillon "
     "généré par le projet, pas à partir de la cartographie officielle. Ses chiffres ne décrivent "
     "aucune base réelle et ne doivent pas être cités."
+)
+SYNTHETIC_ANSWERS = (
+    "<strong>Données synthétiques</strong> — les réponses analysées ici ont été générées par le projet : les "
+    "réponses à la consultation de 2014 n'ont jamais été publiées. Leurs chiffres ne décrivent aucun répondant "
+    "réel et ne doivent pas être cités."
 )
 
 
@@ -38,11 +44,24 @@ def page_style() -> HTML:
     return HTML("")
 
 
-def banner(synthetic: bool, note: str = "", text: str = SYNTHETIC_TEXT) -> HTML:
-    """The visible "Données synthétiques" banner (empty when the data are the official file);
-    `text` is trusted markup written by the project, `note` is escaped."""
-    if not synthetic:
+def banner(run: Run) -> HTML:
+    """The visible « Données synthétiques » banner of a step's `run` (any :class:`helpers.steps.base.Run`),
+    saying which of its sources are synthetic; empty when none is. The notes come from the sources
+    (French sentences written by the project, never an exception text) and are escaped."""
+    if not run.synthetic:
         return HTML("")
+    cartography, answers = run.source_of(CARTOGRAPHY), run.source_of(ANSWERS)
+    notes = []
+    if cartography is not None and cartography.synthetic:
+        text = SYNTHETIC_TEXT
+        if answers is not None and answers.synthetic:
+            notes.append("Les réponses à la consultation sont elles aussi synthétiques.")
+        notes.append(cartography.note)
+    else:
+        text = SYNTHETIC_ANSWERS
+        if cartography is not None:
+            notes.append("La cartographie est le fichier officiel : les bases sont réelles, les demandes non.")
+    note = " ".join(n for n in notes if n)
     extra = f"<br>{esc(note)}" if note else ""
     return HTML(f'<div class="carto-banner" role="alert">{text}{extra}</div>')
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from helpers.cartography.cleaning import Cleaned, clean
@@ -14,24 +14,28 @@ from helpers.core.errors import SourceError
 from helpers.core.storage import write_bytes_atomic
 from helpers.core.tables import write_processed
 from helpers.core.text import comparison_key
+from helpers.steps.base import CARTOGRAPHY, Run, SourceRecord, finish
 
 WORKBOOK_01 = "cartographie_nettoyee.xlsx"
 PROVENANCE = "provenance.json"
 
 
 @dataclass
-class CleaningRun:
+class CleaningRun(Run):
+    """Notebook 01's result: the resolved `source`, the sheet as read (`carto`), the `cleaned` tables and
+    the processed folder; its one source is the cartography (synthetic when generated here, or when the
+    file's metadata sheet says so)."""
+
     source: Source
     carto: Cartography
     cleaned: Cleaned
     processed_dir: Path
-    written: list[Path] = field(default_factory=list)
 
-    @property
-    def synthetic(self) -> bool:
-        """Generated here, or a file whose metadata sheet says it is synthetic."""
-        title = " ".join(" ".join(row) for row in (self.carto.metadata_sheet or [])[:1])
-        return self.source.synthetic or "synthetique" in comparison_key(title).replace("é", "e")
+
+def _synthetic(source: Source, carto: Cartography) -> bool:
+    """Generated here, or a file whose metadata sheet says it is synthetic."""
+    title = " ".join(" ".join(row) for row in (carto.metadata_sheet or [])[:1])
+    return source.synthetic or "synthetique" in comparison_key(title).replace("é", "e")
 
 
 def clean_cartography(cartography_path: str | Path | None = None,
@@ -48,12 +52,14 @@ def clean_cartography(cartography_path: str | Path | None = None,
     cleaned = clean(carto)
     tables = {"bases": cleaned.bases, "evaluations": cleaned.evaluations, "anomalies": cleaned.anomalies}
     written = write_processed(processed, tables, workbook_name=WORKBOOK_01, source=official())
-    run = CleaningRun(source, carto, cleaned, processed, written)
+    record = SourceRecord(CARTOGRAPHY, source.path.name, source.sha256, source.official, _synthetic(source, carto),
+                          source.origin, source.note)
+    run = CleaningRun(source, carto, cleaned, processed, sources=[record], written=written)
     provenance = {"fichier": source.path.name, "sha256": source.sha256, "origine": source.origin,
                   "officiel": source.official, "synthetique": run.synthetic, "note": source.note}
     text = json.dumps(provenance, ensure_ascii=False, indent=2) + "\n"
     run.written.append(write_bytes_atomic(processed / PROVENANCE, text.encode()))
-    return run
+    return finish(run)
 
 
 def read_provenance(processed_dir: str | Path = "data/processed", name: str = PROVENANCE,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
@@ -10,6 +10,7 @@ import pandas as pd
 from helpers.cartography.sources import official
 from helpers.core.config import resolve_path
 from helpers.core.tables import load_table, schema, write_processed
+from helpers.steps.base import Run, SourceRecord, finish
 from helpers.steps.s01_clean import read_provenance
 
 WORKBOOK_02 = "ouverture.xlsx"
@@ -17,7 +18,10 @@ BASE_COLUMNS = ["base", "gestionnaire", "gestionnaires", "typologie_1", "typolog
 
 
 @dataclass
-class OpennessRun:
+class OpennessRun(Run):
+    """Notebook 02's result: the processed tables read, every line and level scored, the aggregates by
+    producer and category, the best level per base, notebook 01's provenance and the parameters."""
+
     bases: pd.DataFrame
     evaluations: pd.DataFrame
     scored: pd.DataFrame
@@ -28,7 +32,6 @@ class OpennessRun:
     weighting: str
     min_bases_ranked: int
     processed_dir: Path
-    written: list[Path] = field(default_factory=list)
 
 
 def score_openness(processed_dir: str | Path = "data/processed", min_bases_ranked: int = 5,
@@ -52,5 +55,6 @@ def score_openness(processed_dir: str | Path = "data/processed", min_bases_ranke
               "ouverture_par_typologie": categories}
     tables = {name: frame[list(schema()[name]["champs"])] for name, frame in tables.items()}
     written = write_processed(processed, tables, workbook_name=WORKBOOK_02, source=official())
-    return OpennessRun(bases, evaluations, scored, producers, categories, scoring.best_level(scored),
-                       provenance, weighting, min_bases_ranked, processed, written)
+    return finish(OpennessRun(bases, evaluations, scored, producers, categories, scoring.best_level(scored),
+                              provenance, weighting, min_bases_ranked, processed,
+                              sources=[SourceRecord.cartography(provenance)], written=written))

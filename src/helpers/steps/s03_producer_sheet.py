@@ -7,14 +7,19 @@ from pathlib import Path
 
 import pandas as pd
 
+from helpers.cartography.producers import producers_of
 from helpers.core.config import resolve_path
 from helpers.core.errors import CartoError
 from helpers.core.tables import load_table
+from helpers.steps.base import Run, SourceRecord, finish
 from helpers.steps.s01_clean import read_provenance
 
 
 @dataclass
-class ProducerSheet:
+class ProducerSheet(Run):
+    """Notebook 03's result: one producer (canonical name and full name) and its rows of the processed
+    tables, every producer for comparison, and notebook 01's provenance. Writes nothing."""
+
     producer: str
     full_name: str
     bases: pd.DataFrame  # the producer's lines (bases.csv)
@@ -27,7 +32,7 @@ class ProducerSheet:
 def producer_names(processed_dir: str | Path = "data/processed", min_lines: int = 1) -> list[str]:
     """Individual producers with at least `min_lines` lines (co-managed lines count for each)."""
     bases = load_table(resolve_path(processed_dir), "bases")
-    counts = bases["gestionnaires"].str.split("|").explode().value_counts()
+    counts = bases["gestionnaires"].map(producers_of).explode().value_counts()
     return sorted(name for name, n in counts.items() if name and n >= min_lines)
 
 
@@ -39,17 +44,19 @@ def producer_sheet(processed_dir: str | Path = "data/processed", producer: str =
         raise CartoError(processed / "bases.csv",
                          f"gestionnaire inconnu « {producer} » ; noms valides : {', '.join(valid)}")
     bases = load_table(processed, "bases")
-    mine = bases[bases["gestionnaires"].str.split("|").map(lambda names: producer in names)]
+    mine = bases[bases["gestionnaires"].map(lambda cell: producer in producers_of(cell))]
     scored = load_table(processed, "ouverture")
     producers = load_table(processed, "ouverture_par_gestionnaire")
-    return ProducerSheet(producer, _full_name(mine, producer), mine,
-                         scored[scored["ligne_source"].isin(mine["ligne_source"])],
-                         producers[producers["gestionnaire"] == producer], producers, read_provenance(processed))
+    provenance = read_provenance(processed)
+    return finish(ProducerSheet(producer, _full_name(mine, producer), mine,
+                                scored[scored["ligne_source"].isin(mine["ligne_source"])],
+                                producers[producers["gestionnaire"] == producer], producers, provenance,
+                                sources=[SourceRecord.cartography(provenance)]))
 
 
 def _full_name(lines: pd.DataFrame, producer: str) -> str:
     for names, full in zip(lines["gestionnaires"], lines["gestionnaire_nom_complet"], strict=True):
-        parts, fulls = names.split("|"), full.split(" / ")
+        parts, fulls = producers_of(names), full.split(" / ")
         if len(parts) == len(fulls):
             return fulls[parts.index(producer)]
     return producer

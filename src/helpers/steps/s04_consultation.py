@@ -27,6 +27,7 @@ from helpers.core.config import data_file, resolve_path
 from helpers.core.errors import QuestionnaireError
 from helpers.core.storage import write_bytes_atomic
 from helpers.core.tables import load_table, schema, write_processed
+from helpers.steps.base import ANSWERS, Run, SourceRecord, finish
 from helpers.steps.s01_clean import read_provenance
 
 WORKBOOK_04 = "consultation.xlsx"
@@ -34,7 +35,10 @@ PROVENANCE_04 = "consultation.json"
 
 
 @dataclass
-class ConsultationRun:
+class ConsultationRun(Run):
+    """Notebook 04's result: the export read against its spec, every answer screened, mentions matched to
+    the cartography, the tallies and the text analysis; sources: the cartography and the answers."""
+
     answers: Answers
     spec: Questionnaire
     synthetic_answers: bool
@@ -53,16 +57,10 @@ class ConsultationRun:
     n_themes: int
     processed_dir: Path
     profile_columns: dict[str, str] = field(default_factory=dict)
-    written: list[Path] = field(default_factory=list)
     # Values outside a declared list (or rare categories), grouped as « Autre (hors liste) »: question, valeur
     # (published text), n_reponses. Listed in the method annex.
     off_list: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=["question", "valeur",
                                                                                   "n_reponses"]))
-
-    @property
-    def synthetic(self) -> bool:
-        """The answers or the cartography are synthetic: the reports carry the banner."""
-        return self.synthetic_answers or bool(self.provenance.get("synthetique"))
 
 
 def _input(path: str | Path) -> Path:
@@ -151,7 +149,10 @@ def analyse_consultation(answers_path: str | Path | None = None, questionnaire_p
         demand.requests_per_producer(accepted, bases), demand.review_list(matching, mentions, bases),
         tallies.profiles(analysed), tallies.all_choices(analysed, list(spec.questions)), campaign_table, texts,
         n_themes, processed, demand.profile_columns(sorted(analysed["profil"].unique())),
-        off_list=_off_list(answers, off_profiles))
+        off_list=_off_list(answers, off_profiles),
+        sources=[SourceRecord.cartography(provenance),
+                 SourceRecord(ANSWERS, answers.path.name, answers.sha256, synthetic=synthetic,
+                              origin="échantillon généré" if synthetic else "export fourni")])
     tables = {"consultation_reponses": _published(screened, spec, answers.sha256), "consultation_demandes": requests,
               "consultation_par_gestionnaire": run.producers, "consultation_rapprochements": matching,
               "consultation_non_rapprochees": run.review, "consultation_choix": run.choices,
@@ -160,7 +161,7 @@ def analyse_consultation(answers_path: str | Path | None = None, questionnaire_p
     tables = {name: neutralise_formulas(_ordered(name, frame)) for name, frame in tables.items()}
     run.written = write_processed(processed, tables, workbook_name=WORKBOOK_04, source=official())
     run.written.append(write_bytes_atomic(processed / PROVENANCE_04, _provenance(run).encode()))
-    return run
+    return finish(run)
 
 
 def _off_list(answers: Answers, profiles: pd.DataFrame) -> pd.DataFrame:

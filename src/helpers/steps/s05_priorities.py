@@ -7,18 +7,20 @@ first class whose conditions a base meets is its class.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from helpers.cartography.cleaning import criterion_labels
+from helpers.cartography.producers import one_row_per_producer
 from helpers.cartography.sources import official
 from helpers.consultation.redaction import neutralise_formulas
 from helpers.core.config import data_file, resolve_path
 from helpers.core.tables import load_table, schema, write_processed
 from helpers.openness.aggregation import one_per_base
+from helpers.steps.base import Run, SourceRecord, finish
 from helpers.steps.s01_clean import read_provenance
 from helpers.steps.s04_consultation import read_consultation_provenance
 
@@ -31,7 +33,10 @@ def rules() -> dict:
 
 
 @dataclass
-class PriorityRun:
+class PriorityRun(Run):
+    """Notebook 05's result: one row per base (demand, openness, class), demand and openness per
+    producer, the threshold of strong demand; sources: the cartography and the answers."""
+
     priorities: pd.DataFrame  # priorites.csv, in priority order
     producers: pd.DataFrame  # demand and openness per producer
     strong_threshold: int  # respondents from which demand is "forte"
@@ -39,11 +44,6 @@ class PriorityRun:
     provenance: dict  # cartography (notebook 01)
     consultation: dict  # consultation (notebook 04)
     processed_dir: Path
-    written: list[Path] = field(default_factory=list)
-
-    @property
-    def synthetic(self) -> bool:
-        return bool(self.provenance.get("synthetique") or self.consultation.get("synthetique"))
 
 
 def openness_per_base(scored: pd.DataFrame) -> pd.DataFrame:
@@ -101,8 +101,7 @@ def priority_class(demand: str, openness: str) -> tuple[int, str]:
 def per_producer(table: pd.DataFrame, bases: pd.DataFrame, requests: pd.DataFrame) -> pd.DataFrame:
     """Per producer: respondents naming one of its bases (notebook 04), its bases, share open, mean score."""
     owners = bases.drop_duplicates("base_id")[["base_id", "gestionnaires"]]
-    owners = owners.assign(gestionnaire=owners["gestionnaires"].str.split("|")).explode("gestionnaire")
-    rows = owners[owners["gestionnaire"].fillna("") != ""].merge(table.drop(columns="gestionnaire"), on="base_id")
+    rows = one_row_per_producer(owners).merge(table.drop(columns="gestionnaire"), on="base_id")
     assessed = rows[rows["niveau_ouverture"] != "non_evaluee"]
     out = pd.DataFrame({"n_bases": rows.groupby("gestionnaire")["base_id"].nunique(),
                         "n_evaluees": assessed.groupby("gestionnaire")["base_id"].nunique(),
@@ -146,7 +145,8 @@ def prioritise(processed_dir: str | Path = "data/processed") -> PriorityRun:
     table["rang"] = range(1, len(table) + 1)
     table = table[list(schema()["priorites"]["champs"])].reset_index(drop=True)
     run = PriorityRun(table, per_producer(table, bases, producers_demand), threshold, analysed, provenance,
-                      consultation, processed)
+                      consultation, processed,
+                      sources=[SourceRecord.cartography(provenance), SourceRecord.answers(consultation)])
     run.written = write_processed(processed, {"priorites": neutralise_formulas(table)}, workbook_name=WORKBOOK_05,
                                   source=official())
-    return run
+    return finish(run)

@@ -17,7 +17,7 @@ import pandas as pd
 from helpers.core.config import data_file, paths
 from helpers.core.errors import CartoError
 from helpers.core.tables import load_table
-from helpers.steps.s04_consultation import PROVENANCE_04, read_consultation_provenance
+from helpers.steps.base import ANSWERS, CARTOGRAPHY
 from helpers.views.v02_openness import LEVELS, share_text
 
 
@@ -65,22 +65,6 @@ def report_takeaways(report_html: Path) -> list[str]:
     return parser.items
 
 
-def data_nature(cartography: dict, answers: dict) -> str:
-    """« cartographie officielle, réponses synthétiques »: what the reports rest on, in one phrase."""
-    carto = ("cartographie officielle" if cartography.get("officiel") else
-             "cartographie synthétique" if cartography.get("synthetique") else
-             "cartographie non officielle" if cartography else "cartographie inconnue")
-    if not answers:
-        return carto
-    return f"{carto}, réponses {'synthétiques' if answers.get('synthetique') else 'fournies (export réel)'}"
-
-
-def consultation_provenance(processed_dir: Path | None = None) -> dict:
-    """Report 04's provenance (consultation.json), or {} when the consultation has not been built."""
-    processed_dir = processed_dir or paths().processed
-    return read_consultation_provenance(processed_dir) if (processed_dir / PROVENANCE_04).is_file() else {}
-
-
 def fiche_counts(processed_dir: Path) -> pd.DataFrame:
     """Per producer (alphabetical, case-insensitive): « k / n (p %) » open bases at each level, from
     ouverture_par_gestionnaire.csv; empty frame when the table is absent."""
@@ -100,18 +84,19 @@ def front_page(entries: list[dict], data: dict, reports_dir: Path | None = None,
                processed_dir: Path | None = None) -> str:
     """The front page's content (trusted HTML, every data text escaped): synthetic banners, title, the
     headline sentences of reports 02 and 05, one card per core report, the fiches list. `entries` are the
-    runner's index entries (title, href, status, fiche, label); `data` the cartography's provenance.json."""
+    runner's index entries (title, href, status, fiche, label); `data` the build's data facts: ``resume``
+    (« cartographie officielle, réponses synthétiques ») and ``roles_synthetiques`` (the synthetic roles)."""
     spec = data_file("accueil.yml")
     reports_dir = reports_dir or paths().reports
     processed_dir = processed_dir or paths().processed
-    answers = consultation_provenance(processed_dir)
+    synthetic = set(data.get("roles_synthetiques", []))
     parts = [f"<h1>{html.escape(spec['titre'])}</h1>",
-             f'<p class="carto-subtitle">Données : {html.escape(data_nature(data, answers))}.</p>']
-    if data.get("synthetique"):
+             f'<p class="carto-subtitle">Données : {html.escape(data.get("resume") or "inconnues")}.</p>']
+    if CARTOGRAPHY in synthetic:
         parts.append('<div class="carto-banner" role="alert"><strong>Données synthétiques</strong> — la '
                      "cartographie utilisée est un échantillon généré par le projet : aucun chiffre de ces rapports "
                      "ne décrit une base réelle.</div>")
-    if answers.get("synthetique"):
+    if ANSWERS in synthetic:
         parts.append('<div class="carto-banner" role="alert"><strong>Réponses synthétiques</strong> — les '
                      "réponses à la consultation (rapports 04 et 05) ont été générées par le projet : les nombres "
                      "de répondants et les demandes sont inventés et ne doivent pas être cités.</div>")

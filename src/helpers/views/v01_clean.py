@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from helpers.cartography.cleaning import CRITERIA
+from helpers.cartography.producers import producers_of
 from helpers.cartography.sources import official
 from helpers.core.config import data_file
 from helpers.steps.s01_clean import CleaningRun
@@ -53,7 +54,7 @@ def key_counts(run: CleaningRun) -> dict[str, int]:
     return {
         "lignes": len(bases),
         "bases distinctes": bases["base_id"].nunique(),
-        "gestionnaires distincts": bases["gestionnaires"].str.split("|").explode().replace("", None).nunique(),
+        "gestionnaires distincts": bases["gestionnaires"].map(producers_of).explode().nunique(),
         "typologies de niveau 1": bases["typologie_1"].nunique(),
         "typologies de niveau 2": bases[["typologie_1", "typologie_2"]].drop_duplicates().shape[0],
         "lignes évaluées au niveau agrégé": int((assessed["niveau"] == "agrege").sum()),

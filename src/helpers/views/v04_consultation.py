@@ -14,30 +14,9 @@ from helpers.consultation.tallies import OVERALL
 from helpers.core.config import data_file
 from helpers.core.formats import integer, percent, share_of
 from helpers.render import figures
-from helpers.render import html as report
 from helpers.render.html import esc, table_html
 from helpers.steps.s04_consultation import ConsultationRun, local_dates
 from helpers.views.v01_clean import shorten
-
-SYNTHETIC_ANSWERS = (
-    "<strong>Données synthétiques</strong> — les réponses analysées ici ont été générées par le projet : les "
-    "réponses à la consultation de 2014 n'ont jamais été publiées. Leurs chiffres ne décrivent aucun répondant "
-    "réel et ne doivent pas être cités."
-)
-
-
-def banner(run: ConsultationRun) -> HTML:
-    """The banner when the answers or the cartography are synthetic, saying which."""
-    cartography = bool(run.provenance.get("synthetique"))
-    notes = []
-    if run.synthetic_answers and cartography:
-        notes.append("Les réponses à la consultation sont elles aussi synthétiques.")
-    if cartography and run.provenance.get("note"):
-        notes.append(run.provenance["note"])
-    if run.synthetic_answers and not cartography:
-        notes.append("La cartographie est le fichier officiel : les bases demandées sont réelles, les demandes non.")
-    return report.banner(run.synthetic, " ".join(notes), report.SYNTHETIC_TEXT if cartography else SYNTHETIC_ANSWERS)
-
 
 SYNTHETIC_MARK = " — réponses synthétiques"
 

@@ -10,18 +10,9 @@ from helpers.render import html as report
 from helpers.steps.s05_priorities import PriorityRun, rules
 from helpers.views.v01_clean import shorten
 from helpers.views.v02_openness import SHORT
-from helpers.views.v04_consultation import SYNTHETIC_ANSWERS, synthetic_mark
+from helpers.views.v04_consultation import synthetic_mark
 
 LEVEL_LABELS = {"agrege": "Agrégé", "granulaire": "Granulaire"}
-
-
-def banner(run: PriorityRun) -> HTML:
-    cartography = bool(run.provenance.get("synthetique"))
-    answers = bool(run.consultation.get("synthetique"))
-    note = ("Les réponses à la consultation sont elles aussi synthétiques." if cartography and answers else
-            "La cartographie est le fichier officiel : les bases et leur ouverture sont réelles, les demandes non."
-            if answers else run.provenance.get("note", ""))
-    return report.banner(run.synthetic, note, report.SYNTHETIC_TEXT if cartography else SYNTHETIC_ANSWERS)
 
 
 def _missing(criteria: object) -> str:

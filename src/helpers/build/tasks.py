@@ -1,0 +1,196 @@
+"""One notebook run of the report build: the Task, its Status and Outcome, and the worker that executes it.
+
+The worker knows no step: it runs the notebook with papermill (timeout, one retry when the kernel fails to
+start), reads the run record the step wrote (:func:`helpers.steps.base.finish`, location passed in
+``CARTO_SANTE_RUN_RECORD``), and publishes the HTML report with a provenance block built from that record;
+a failed run gets a French error page whose provenance names the files that run read.
+"""
+
+from __future__ import annotations
+
+import enum
+import html
+import os
+import signal
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import nbformat
+import papermill
+
+from helpers.core.config import ENV_RUN_RECORD
+from helpers.core.storage import sha256_file
+from helpers.render.export import DATE_LABEL, export_html, normalise_notebook
+from helpers.steps.base import SourceRecord, read_record
+
+KERNEL_ATTEMPTS = 2
+
+
+class Status(enum.Enum):
+    """What became of one report in a build; `label` is the French text shown to the reader."""
+
+    BUILT = "built"
+    REUSED = "reused"
+    FAILED = "failed"
+    SKIPPED = "skipped"  # not run: a report it depends on failed
+    KEPT = "kept"  # not rebuilt this time (its report failed or was skipped), previous version on disk
+
+    @property
+    def label(self) -> str:
+        """French label, for the index and the terminal."""
+        return {"built": "construit", "reused": "réutilisé (inchangé)", "failed": "échec",
+                "skipped": "non construit", "kept": "version précédente conservée"}[self.value]
+
+
+@dataclass(frozen=True)
+class Task:
+    """One notebook run: `report` (reports.yml name), `label` (report, or ``report:value`` for a fan-out),
+    the notebook, `stem` (report path under the reports folder, without ``.html``), French `title`,
+    effective `parameters`, declared `inputs` and `outputs` (absolute paths) and the fan-out `value`."""
+
+    report: str
+    label: str
+    notebook: Path
+    stem: Path
+    title: str
+    parameters: dict[str, object]
+    inputs: tuple[Path, ...] = ()
+    outputs: tuple[Path, ...] = ()
+    value: str | None = None
+
+
+@dataclass(frozen=True)
+class Context:
+    """What every task of one build shares: project `root`, `reports_dir`, `timeout` (s), the static
+    provenance (commit, versions) and the generation date shown in every report."""
+
+    root: Path
+    reports_dir: Path
+    timeout: int
+    static: dict[str, str]
+    generated: str
+
+
+@dataclass
+class Outcome:
+    """The result of one task: `status`, the French `error` (one line) and the error page's href
+    (relative to the reports folder) when it failed, and the `sources` its run record named."""
+
+    task: Task
+    status: Status
+    error: str = ""
+    error_href: str = ""
+    sources: list[SourceRecord] = field(default_factory=list)
+
+
+def source_line(source: SourceRecord) -> str:
+    """« file (sha256 …), nature, origin » for one source, in the provenance block."""
+    origin = f", {source.origin}" if source.origin else ""
+    return f"{source.file} (sha256 {source.sha256}), {source.nature}{origin}"
+
+
+def summary(sources: list[SourceRecord]) -> str:
+    """« cartographie officielle, réponses synthétiques »: each role once, with its nature (agreed in
+    number with the role); « données inconnues » when no run record was read."""
+    parts = []
+    for role in dict.fromkeys(s.role for s in sources):
+        of_role = [s for s in sources if s.role == role]
+        nature = " et ".join(dict.fromkeys(s.nature for s in of_role))
+        parts.append(f"{role} {nature}{'s' if role.endswith('s') and not nature.endswith('s') else ''}")
+    return ", ".join(parts) or "données inconnues"
+
+
+def provenance(task: Task, context: Context, sources: list[SourceRecord]) -> dict[str, str]:
+    """The « Provenance du rapport » block: the run's sources (or, when the run failed before writing
+    its record, the declared input files it read), code, parameters, date."""
+    if sources:
+        data = {s.role.capitalize(): source_line(s) for s in sources}
+        data["Nature des données"] = summary(sources)
+    else:
+        read = [f"{p.name} (sha256 {sha256_file(p)})" for p in task.inputs if p.is_file()]
+        data = {"Fichiers lus par cette exécution": ", ".join(read) or "aucun (échec avant toute lecture)"}
+    return {**data, **context.static,
+            "Paramètres": dict(sorted(task.parameters.items())),
+            DATE_LABEL: context.generated}
+
+
+def _failure_cell(task: Task, error: str) -> nbformat.NotebookNode:
+    """A French explanation on top of the error page (the error text escaped)."""
+    return nbformat.v4.new_markdown_cell(
+        f"<h2>Ce rapport n'a pas pu être construit</h2><p>Erreur : {html.escape(error)}</p>"
+        f"<p>La version précédente du rapport, s'il y en a une, reste publiée : "
+        f'<a href="{html.escape(task.stem.name)}.html">{html.escape(task.title)}</a>. '
+        "Le détail technique (la cellule en échec et son message) suit.</p>")
+
+
+def _papermill(task: Task, context: Context, attempt: Path) -> str | None:
+    """Run the notebook into `attempt`; the French one-line error, or None on success."""
+    def on_timeout(signum, frame):
+        raise TimeoutError(f"délai de {context.timeout} s dépassé")
+
+    signal.signal(signal.SIGALRM, on_timeout)
+    error = None
+    for number in range(1, KERNEL_ATTEMPTS + 1):
+        signal.alarm(context.timeout)
+        try:
+            papermill.execute_notebook(str(task.notebook), str(attempt), parameters=task.parameters,
+                                       cwd=str(context.root), kernel_name="python3", progress_bar=False,
+                                       log_output=False)
+            return None
+        except papermill.PapermillExecutionError as exc:
+            return f"{exc.ename} : {exc.evalue}".strip()
+        except Exception as exc:  # noqa: BLE001 - kernel start failures are retried, others reported
+            error = f"{type(exc).__name__} : {exc}".strip()
+            if "kernel" not in error.lower() or number == KERNEL_ATTEMPTS:
+                return error
+        finally:
+            signal.alarm(0)
+    return error
+
+
+def execute(task: Task, context: Context) -> Outcome:
+    """Worker: run one notebook, publish its HTML report (or its error page). Returns the Outcome."""
+    reports_dir = context.reports_dir
+    executed_dir = reports_dir / "notebooks" / task.stem.parent
+    executed_dir.mkdir(parents=True, exist_ok=True)
+    attempt = executed_dir / f".{task.stem.name}.en-cours.ipynb"
+    record = executed_dir / f".{task.stem.name}.run.json"
+    record.unlink(missing_ok=True)
+    os.environ[ENV_RUN_RECORD] = str(record)  # this worker runs one task at a time; the kernel inherits it
+    error = _papermill(task, context, attempt)
+    sources = read_record(record) if error is None else []
+    record.unlink(missing_ok=True)
+    facts = provenance(task, context, sources)
+    if attempt.exists():
+        nbformat.write(normalise_notebook(nbformat.read(str(attempt), as_version=4)), str(attempt))
+    html_path = reports_dir / task.stem.parent / f"{task.stem.name}.html"
+    if error is None:
+        export_html(attempt, html_path, task.title, facts)
+        os.replace(attempt, executed_dir / f"{task.stem.name}.ipynb")
+        remove_error_files(reports_dir, task.stem)
+        return Outcome(task, Status.BUILT, sources=sources)
+    error_html = reports_dir / task.stem.parent / f"{task.stem.name}.erreur.html"
+    failed = executed_dir / f"{task.stem.name}.erreur.ipynb"
+    if attempt.exists():
+        os.replace(attempt, failed)
+        nb = nbformat.read(str(failed), as_version=4)
+        nb.cells.insert(0, _failure_cell(task, error))
+        nbformat.write(nb, str(failed))
+        export_html(failed, error_html, f"Échec — {task.title}", facts, show_code=True)
+    href = str(error_html.relative_to(reports_dir)) if error_html.exists() else ""
+    return Outcome(task, Status.FAILED, error, href)
+
+
+def remove_error_files(reports_dir: Path, stem: Path) -> None:
+    """Remove the error page and failed notebook of a report that is good again."""
+    (reports_dir / stem.parent / f"{stem.name}.erreur.html").unlink(missing_ok=True)
+    (reports_dir / "notebooks" / stem.parent / f"{stem.name}.erreur.ipynb").unlink(missing_ok=True)
+
+
+def quiet_worker() -> None:
+    """Worker initializer: the kernels' and jupyter_client's chatter (« Kernel is running over TCP without
+    encryption », « KeyboardInterrupt caught in kernel ») goes nowhere, not into the user's terminal."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 1)
+    os.dup2(devnull, 2)
+    os.close(devnull)
