@@ -14,7 +14,7 @@ import pytest
 from helpers.core.storage import sha256_file
 from helpers.render.export import export_html
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 NB01 = ROOT / "notebooks" / "01_clean_cartography.ipynb"
 NB02 = ROOT / "notebooks" / "02_openness.ipynb"

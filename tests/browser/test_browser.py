@@ -18,7 +18,7 @@ from playwright.sync_api import sync_playwright
 
 from helpers.render.export import export_html
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 AXE = ROOT / "tests" / "browser" / "node_modules" / "axe-core" / "axe.min.js"
 ARTIFACTS = ROOT / "test-artifacts" / "screenshots"
 CORE = ["index.html", "01_clean_cartography.html", "02_openness.html", "producteurs/abc.html",

@@ -18,7 +18,7 @@ from helpers.render.export import export_html
 from helpers.steps.s01_clean import clean_cartography
 from helpers.steps.s02_openness import score_openness
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 NB04 = ROOT / "notebooks" / "04_consultation.ipynb"
 NB05 = ROOT / "notebooks" / "05_priorities.ipynb"
 

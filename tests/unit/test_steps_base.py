@@ -19,7 +19,7 @@ from helpers.render.html import SYNTHETIC_ANSWERS, SYNTHETIC_TEXT, banner
 from helpers.steps import s01_clean, s02_openness, s03_producer_sheet, s04_consultation, s05_priorities
 from helpers.steps.base import ANSWERS, CARTOGRAPHY, Run, SourceRecord, finish, read_record
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 PACKAGE = ROOT / "src" / "helpers"
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("0*.ipynb"))
 OFFICIAL = SourceRecord(CARTOGRAPHY, "carto.ods", "a" * 64, official=True)

@@ -20,7 +20,7 @@ from helpers.core.storage import sha256_file
 from helpers.steps.base import SourceRecord
 from helpers.steps.s03_producer_sheet import producer_names
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 # Elements that would load a resource from the network.
 REMOTE = re.compile(r"<(?:script|link|img|iframe|source|video|audio|embed|object)\b[^>]*\b(?:src|href|data)="
                     r"[\"']?(?:https?:)?//", re.I)
