@@ -40,7 +40,9 @@ DEFAULT_TIMEOUT = 900
 
 
 def parse_overrides(items: list[str]) -> dict[str, dict[str, object]]:
-    """["02_openness.min_bases_ranked=3", ...] -> {report: {param: value}} (values as Python literals)."""
+    """["02_openness.min_bases_ranked=3", ...] -> {report: {param: value}} (values as Python literals,
+    kept as text when they are not one). Raises ``ParameterError`` for an item not of the form
+    ``NOM.PARAMETRE=VALEUR``."""
     overrides: dict[str, dict[str, object]] = {}
     for item in items:
         target, sep, raw = item.partition("=")
