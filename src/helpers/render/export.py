@@ -48,7 +48,9 @@ def exporter(show_code: bool = False) -> HTMLExporter:
 
 
 def normalise_notebook(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
-    """Drop execution timestamps and give the injected cell a fixed id (same inputs, same notebook)."""
+    """Drop execution timestamps and give the injected cell a fixed id (same inputs, same notebook).
+
+    Also reduces papermill's input and output paths to file names. Changes `nb` in place and returns it."""
     papermill_meta = nb.metadata.get("papermill", {})
     for key in TIMING_KEYS:
         papermill_meta.pop(key, None)

@@ -34,7 +34,7 @@ SYNTHETIC_ANSWERS = (
 
 
 def esc(value: object) -> str:
-    """Escaped text; line breaks become <br>."""
+    """`value` as escaped HTML text (``str`` of it; None → ""); line breaks become <br>."""
     return html.escape("" if value is None else str(value)).replace("\n", "<br>")
 
 
