@@ -253,9 +253,9 @@ def main(argv: list[str] | None = None) -> int:
     """The command line; returns the exit code (0 all good, 1 a report failed, 2 bad request).
 
     Writes the reports and ``index.html`` under ``--reports-dir``, copies the linked processed tables
-    into its ``donnees/`` and rebuilds ``dossier.pdf`` when a report was rebuilt (a dossier that cannot
-    be built is reported, not fatal). Errors go to stderr as one French line; nothing is raised for bad
-    input (``CartoError`` becomes exit code 2)."""
+    into its ``donnees/`` and rebuilds ``dossier.pdf`` when a report was rebuilt or it is missing (a
+    dossier that cannot be built is reported, not fatal). An invalid reports.yml, ``--set`` or ``--only``
+    (a ``CartoError`` while loading) is one French line on stderr and exit code 2."""
     parser = argparse.ArgumentParser(prog="python -m helpers reports", description=__doc__.splitlines()[0])
     parser.add_argument("--only", nargs="+", metavar="NOM", help="ne construire que ces rapports")
     parser.add_argument("--set", action="append", default=[], metavar="NOM.PARAM=VALEUR",
