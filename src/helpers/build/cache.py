@@ -17,7 +17,8 @@ RECORD = ".cache.json"
 
 
 def source_digest(package_dir: Path) -> str:
-    """Digest of the package's code and data (not of caches or compiled files)."""
+    """SHA-256 (hex) of every file under `package_dir` (relative path and bytes, in sorted order),
+    ``__pycache__`` folders left out: any change to the code or data files changes it."""
     digest = hashlib.sha256()
     for path in sorted(p for p in package_dir.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
         digest.update(path.relative_to(package_dir).as_posix().encode() + b"\0")
@@ -26,10 +27,15 @@ def source_digest(package_dir: Path) -> str:
 
 
 def digests(paths: list[Path]) -> dict[str, str]:
+    """Path (as text) → SHA-256 (hex) of each file, or « absent » when it is not a file; sorted by path."""
     return {str(p): (sha256_file(p) if p.is_file() else "absent") for p in sorted(paths)}
 
 
 def key(notebook: Path, parameters: dict, inputs: list[Path], sources: str) -> str:
+    """The cache key of one notebook run (SHA-256, hex): the notebook's bytes, its effective `parameters`
+    (JSON, sorted keys), the :func:`digests` of its declared `inputs` and `sources` (:func:`source_digest`).
+
+    Raises ``OSError`` when the notebook cannot be read."""
     parts = {
         "notebook": sha256_file(notebook),
         "parameters": json.dumps(parameters, sort_keys=True, ensure_ascii=False, default=str),
@@ -40,6 +46,9 @@ def key(notebook: Path, parameters: dict, inputs: list[Path], sources: str) -> s
 
 
 def read(reports_dir: Path) -> dict[str, dict]:
+    """The cache record ``<reports_dir>/.cache.json`` (report stem → ``cle``, output digests
+    ``sorties``, run-record ``sources``); {} when it is missing or
+    unreadable (the cache is only an optimisation: everything is then rebuilt)."""
     path = reports_dir / RECORD
     try:
         return json.loads(path.read_text(encoding="utf-8"))
@@ -48,5 +57,6 @@ def read(reports_dir: Path) -> dict[str, dict]:
 
 
 def write(reports_dir: Path, record: dict[str, dict]) -> None:
+    """Replace the cache record atomically with `record` (sorted by stem, UTF-8 JSON, trailing newline)."""
     text = json.dumps(dict(sorted(record.items())), indent=1, ensure_ascii=False) + "\n"
     write_bytes_atomic(reports_dir / RECORD, text.encode())

@@ -49,7 +49,9 @@ class FanOut(BaseModel):
             raise CatalogError(config, f"fan_out.values « {self.values} » introuvable ({exc})") from exc
 
     def expand(self, parameters: dict[str, object]) -> list[str]:
-        """The values of the fan-out for a report whose effective parameters are `parameters`."""
+        """The values of the fan-out for a report whose effective parameters are `parameters`: the
+        function's result as a list (e.g. producer names). Raises :class:`CatalogError` when the function
+        cannot be imported; whatever the function raises (e.g. a missing processed table) propagates."""
         function = self.resolve()
         accepted = inspect.signature(function).parameters
         return list(function(**{k: v for k, v in parameters.items() if k in accepted}, **self.arguments))
@@ -109,7 +111,9 @@ class Report:
         return self.fan_out is not None and self.fan_out.parameter not in self.given
 
     def paths(self, patterns: list[str], root: Path) -> list[Path]:
-        """Patterns with parameters filled in; a pattern naming a None parameter is dropped."""
+        """Patterns with parameters filled in (``{name}`` placeholders), as absolute paths under `root`
+        unless already absolute; a pattern naming a None or empty parameter is dropped. Raises ``KeyError``
+        for a placeholder that is not a parameter of the notebook."""
         out = []
         for pattern in patterns:
             names = [n for n in self.parameters if "{" + n + "}" in pattern]
@@ -180,7 +184,9 @@ def dependencies(reports: list[Report], root: Path) -> dict[str, set[str]]:
 
 
 def ordered(reports: list[Report], root: Path) -> list[Report]:
-    """Reports in an order compatible with their dependencies (stable with respect to reports.yml)."""
+    """Reports in an order compatible with their dependencies (stable with respect to reports.yml).
+
+    Raises :class:`CatalogError` naming reports.yml when the dependencies are circular."""
     deps = dependencies(reports, root)
     done: list[str] = []
     pending = [r.name for r in reports]

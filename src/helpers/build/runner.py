@@ -40,7 +40,9 @@ DEFAULT_TIMEOUT = 900
 
 
 def parse_overrides(items: list[str]) -> dict[str, dict[str, object]]:
-    """["02_openness.min_bases_ranked=3", ...] -> {report: {param: value}} (values as Python literals)."""
+    """["02_openness.min_bases_ranked=3", ...] -> {report: {param: value}} (values as Python literals,
+    kept as text when they are not one). Raises ``ParameterError`` for an item not of the form
+    ``NOM.PARAMETRE=VALEUR``."""
     overrides: dict[str, dict[str, object]] = {}
     for item in items:
         target, sep, raw = item.partition("=")
@@ -72,7 +74,11 @@ def static_provenance() -> dict[str, str]:
 
 
 class Build:
-    """One build: the tasks of the selected reports, run in dependency order, with the cache record."""
+    """One build: the tasks of the selected reports, run in dependency order, with the cache record.
+
+    Built with the project `root`, the `reports_dir` written to, `jobs` (worker processes), `force`
+    (ignore the cache) and `timeout` (seconds per notebook). `outcomes` collects every :class:`Outcome`
+    recorded by :meth:`done`, in the order they arrive."""
 
     def __init__(self, root: Path, reports_dir: Path, jobs: int, force: bool, timeout: int):
         self.root, self.reports_dir, self.jobs, self.force = root, reports_dir, jobs, force
@@ -153,7 +159,12 @@ class Build:
                 self.done(Outcome(task, Status.KEPT, sources=self.recorded_sources(task)))
 
     def run(self, reports: list[catalog.Report]) -> list[Outcome]:
-        """Build `reports` in dependency order, `jobs` notebooks at a time; returns every Outcome."""
+        """Build `reports` in dependency order, `jobs` notebooks at a time; returns every Outcome.
+
+        A report whose tasks cannot be listed (a ``CartoError`` from its fan-out) is FAILED; a report
+        depending on one that failed is SKIPPED, never run on stale inputs; a task whose cache entry
+        still holds is REUSED. Raises :class:`~helpers.build.catalog.CatalogError` for circular
+        dependencies."""
         deps = catalog.dependencies(reports, self.root)
         pending = {r.name: r for r in catalog.ordered(reports, self.root)}
         state: dict[str, bool] = {}  # report name -> all its tasks succeeded
@@ -216,7 +227,9 @@ def sources_used(outcomes: list[Outcome]) -> list[SourceRecord]:
 
 
 def index_data(sources: list[SourceRecord]) -> dict:
-    """The facts about the data that reports/index.html shows (file names, digests, nature, summary)."""
+    """The facts about the data that reports/index.html shows: ``fichier``, ``sha256``, ``origine`` (each
+    « , »-joined over `sources`), ``officiel`` (every source official), ``synthetique`` (any synthetic),
+    ``resume`` (:func:`~helpers.build.tasks.summary`) and ``roles_synthetiques`` (sorted roles)."""
     return {"fichier": ", ".join(s.file for s in sources) or "inconnu",
             "sha256": ", ".join(s.sha256 for s in sources), "origine": ", ".join(s.origin for s in sources),
             "officiel": bool(sources) and all(s.official for s in sources),
@@ -237,7 +250,12 @@ def write_index(build: Build, selected: list[catalog.Report]) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """The command line; returns the exit code (0 all good, 1 a report failed, 2 bad request)."""
+    """The command line; returns the exit code (0 all good, 1 a report failed, 2 bad request).
+
+    Writes the reports and ``index.html`` under ``--reports-dir``, copies the linked processed tables
+    into its ``donnees/`` and rebuilds ``dossier.pdf`` when a report was rebuilt or it is missing (a
+    dossier that cannot be built is reported, not fatal). An invalid reports.yml, ``--set`` or ``--only``
+    (a ``CartoError`` while loading) is one French line on stderr and exit code 2."""
     parser = argparse.ArgumentParser(prog="python -m helpers reports", description=__doc__.splitlines()[0])
     parser.add_argument("--only", nargs="+", metavar="NOM", help="ne construire que ces rapports")
     parser.add_argument("--set", action="append", default=[], metavar="NOM.PARAM=VALEUR",

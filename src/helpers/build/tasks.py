@@ -149,7 +149,13 @@ def _papermill(task: Task, context: Context, attempt: Path) -> str | None:
 
 
 def execute(task: Task, context: Context) -> Outcome:
-    """Worker: run one notebook, publish its HTML report (or its error page). Returns the Outcome."""
+    """Worker: run one notebook, publish its HTML report (or its error page). Returns the Outcome.
+
+    On success: ``<reports_dir>/<stem>.html`` and the executed notebook under ``reports/notebooks/``,
+    any earlier error page removed; status BUILT with the sources of the run record. On failure
+    (papermill error, kernel that would not start, timeout): ``<stem>.erreur.html`` with the code shown
+    (when papermill got as far as writing a notebook), status FAILED with the one-line French error.
+    Raises nothing for a failed notebook; sets ``CARTO_SANTE_RUN_RECORD`` in this worker's environment."""
     reports_dir = context.reports_dir
     executed_dir = reports_dir / "notebooks" / task.stem.parent
     executed_dir.mkdir(parents=True, exist_ok=True)

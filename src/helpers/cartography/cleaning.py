@@ -29,6 +29,18 @@ ANOMALY_COLUMNS = ["ligne_source", "cellule", "colonne", "niveau", "valeur_sourc
 
 @dataclass
 class Cleaned:
+    """What :func:`clean` returns, the tables of schema.yml plus the vocabulary used.
+
+    - `bases`: one row per data line of the sheet (columns of schema.yml ``bases``: ``ligne_source``,
+      ``base_id``, ``base``, typologies, ``gestionnaire`` and its variants, ``co_gestion``, ``origine``,
+      ``couverture``, ``n_lignes_base``);
+    - `evaluations`: one row per line × level (aggregated, granular): the four criteria as retained,
+      ``evalue``, ``hors_vocabulaire`` (criterion ids joined by « | ») and the level's free text;
+    - `anomalies`: one row per changed or unreadable cell (``ligne_source``, ``cellule`` e.g. « J147 »,
+      ``colonne``, ``niveau``, ``valeur_source``, ``valeur_retenue``, ``regle``), sorted by line;
+    - `modalities`: criterion id → accepted labels; `vocabulary_source`: where they came from.
+    """
+
     bases: pd.DataFrame
     evaluations: pd.DataFrame
     anomalies: pd.DataFrame
@@ -37,7 +49,12 @@ class Cleaned:
 
 
 def official_modalities(carto: Cartography) -> tuple[dict[str, list[str]], str]:
-    """Modalities per criterion: the file's own sheet when present, else the project's copy."""
+    """Modalities per criterion: the file's own criteria sheet when present, else the project's copy
+    (``vocabulaire.yml`` ``criteres.<id>.modalites``); the spellings attested in the 2014 file
+    (``attestees``) are appended in both cases.
+
+    Returns (criterion id → labels in order, « feuille du fichier » or « vocabulaire du projet »).
+    """
     spec = data_file("vocabulaire.yml")["criteres"]
     by_label = {comparison_key(c["libelle"]): key for key, c in spec.items()}
     found: dict[str, list[str]] = {}
@@ -92,6 +109,16 @@ def _map_modality(raw: str, labels: list[str]) -> tuple[str, str | None]:
 
 
 def clean(carto: Cartography) -> Cleaned:
+    """Clean a read cartography into the processed tables, logging every change (see :class:`Cleaned`).
+
+    Text cells: spaces normalised (rule ``espaces_normalises``). Criterion cells: mapped onto the
+    modalities of :func:`official_modalities`, exactly, then case/spaces aside (``modalite_normalisee``),
+    then accents and inner spaces aside (``modalite_corrigee``); any other value is kept as written and
+    flagged ``hors_vocabulaire``, never guessed. Producers: unified by
+    :func:`~helpers.cartography.producers.unify` (``gestionnaire_unifie``). A base (``base_id`` B001…)
+    is one (base name, canonical producer) pair, numbered by first appearance. Cells without a usable
+    value (:attr:`Cartography.unreadable`) are logged with their rule and read as empty.
+    """
     log = _Log()
     modalities, vocab_source = official_modalities(carto)
     raw_producers = [carto.cell(row, "base", "gestionnaire") for _, row in carto.rows]

@@ -30,12 +30,17 @@ CSV_SEPARATOR = "|"
 
 @dataclass(frozen=True)
 class Producer:
+    """One producer of a line: its canonical `name` (an acronym when the sheet knows one) and its
+    `full_name` (``""`` when unknown)."""
+
     name: str  # canonical name
     full_name: str  # from the acronyms sheet or the "(ACR)" form, else ""
 
 
 def acronym_table(sheet: list[list[str]] | None) -> dict[str, tuple[str, str]]:
-    """comparison key (of the acronym and of the full name) -> (acronym, full name)."""
+    """The « Acronymes des gestionnaires » sheet (header row, then acronym | full name) as a lookup:
+    comparison key (of the acronym and of the full name) -> (acronym, full name); {} without a sheet.
+    On a repeated full name, the first acronym wins."""
     table: dict[str, tuple[str, str]] = {}
     for row in (sheet or [])[1:]:
         acronym = clean_text(row[0]) if row else ""
@@ -71,7 +76,12 @@ def _resolve(part: str, known: dict[str, tuple[str, str]]) -> Producer:
 
 
 def unify(raw_values: list[str], acronyms_sheet: list[list[str]] | None) -> dict[str, list[Producer]]:
-    """Map each distinct raw producer cell to its list of canonical producers (co-managed: several)."""
+    """Map each distinct raw producer cell to its list of canonical producers (co-managed: several).
+
+    `raw_values`: the ``gestionnaire`` cells as read, one per line (repeats count for rule 4's « most
+    frequent spelling »); `acronyms_sheet`: the sheet's rows, or None. Returns raw cell → producers in
+    the order written, by the rules of the module docstring; an empty cell maps to ``[]``.
+    """
     known = acronym_table(acronyms_sheet)
     sheet_names = {a for a, _ in known.values()}
     cells = {raw: clean_text(raw).replace("\n", " ") for raw in dict.fromkeys(raw_values)}

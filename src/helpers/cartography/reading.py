@@ -34,6 +34,9 @@ HEADER_ROWS = 2
 
 @dataclass(frozen=True)
 class Column:
+    """One located column: its `key` and `group` in vocabulaire.yml ``structure``, its 0-based `index`
+    in the sheet and its row-2 `header` as written."""
+
     key: str
     group: str
     index: int  # 0-based position in the sheet
@@ -42,7 +45,12 @@ class Column:
 
 @dataclass
 class Cartography:
-    """The raw content of a cartography file."""
+    """The raw content of a cartography file, as :func:`read_cartography` found it.
+
+    `rows` holds the non-empty data rows as (1-based sheet row number, cells as text); the other
+    sheets (criteria, acronyms, metadata) are kept as lists of rows, or None when absent.
+    `level_groups` names the groups that are evaluation levels (aggregated, granular), in sheet order.
+    """
 
     path: Path
     file_format: str  # "ods", "xlsx", "csv"...
@@ -61,12 +69,16 @@ class Cartography:
     unreadable: dict[tuple[int, int], tuple[str, str]] = field(default_factory=dict)
 
     def cell(self, row: list[str], group: str, key: str) -> str:
+        """The raw text of column `key` of `group` in `row` (``""`` past the row's end: short rows).
+
+        Raises ``KeyError`` for a group or key the structure of vocabulaire.yml does not declare."""
         index = self.columns[group][key].index
         return row[index] if index < len(row) else ""
 
 
 def cell_text(value: object) -> str:
-    """Typed spreadsheet values as text (1.0 -> "1", dates in ISO format)."""
+    """Typed spreadsheet values as text: None -> "", 1.0 -> "1", booleans -> « VRAI »/« FAUX » (as
+    LibreOffice shows them in French), dates in ISO 8601, anything else ``str``."""
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -259,7 +271,17 @@ def _has_data(rows: list[list[str]]) -> bool:
 
 
 def read_cartography(path: str | Path) -> Cartography:
-    """Read a cartography file. Raises SpreadsheetError with the file name and the problem."""
+    """Read a cartography file: ODS, XLSX/XLSM/XLS (by suffix or magic bytes), else a CSV export of the
+    data sheet (encoding and separator sniffed by :mod:`helpers.core.sniff`).
+
+    The data sheet is the one named as vocabulaire.yml ``feuilles.donnees`` says, else the first sheet
+    whose two header rows fit the expected structure (one with data before a headers-only template).
+    Returns a :class:`Cartography` with raw cells (nothing cleaned).
+
+    Raises ``SpreadsheetError`` naming the file when it is missing, not a readable spreadsheet or CSV,
+    has no data sheet, an empty one or only header rows, lacks an expected group or column (saying
+    which and what was found), or holds formulas without computed value in a required column.
+    """
     path = Path(path)
     if not path.is_file():
         raise SpreadsheetError(path, "fichier introuvable")

@@ -17,6 +17,8 @@ SYNTHETIC_NAME = "cartographie-synthetique.ods"
 
 
 def official() -> dict:
+    """The official file's reference, ``cartographie`` of ``helpers/data/sources.yml``: ``fichier``,
+    ``url``, ``page``, ``sha256``, ``timeout_secondes``, ``licence``, ``attribution``… (shared: do not mutate)."""
     return data_file("sources.yml")["cartographie"]
 
 
@@ -32,6 +34,10 @@ class DownloadUnavailable(SourceError):
 
 @dataclass(frozen=True)
 class Source:
+    """The cartography file a run reads: its `path`, how it was found (`origin`, French, shown in the
+    report), its `sha256` (hex), whether it is the generated `synthetic` sample, and a `note` (French)
+    explaining why the official file was not used, if so. Built by :func:`resolve_cartography`."""
+
     path: Path
     origin: str  # how it was found, in French, for the report
     sha256: str
@@ -40,11 +46,23 @@ class Source:
 
     @property
     def official(self) -> bool:
+        """True when the file is byte-identical to the official file (same sha256 as sources.yml)."""
         return self.sha256 == official()["sha256"]
 
 
 def download(url: str, target: str | Path, sha256: str, timeout: float) -> Path:
-    """Download `url` to `target` atomically; the file exists only if its sha256 is `sha256`."""
+    """Download `url` to `target` atomically; the file exists only if its sha256 is `sha256`.
+
+    `timeout` is in seconds (per socket operation, as ``urllib``). Returns `target` as a ``Path``.
+
+    Raises
+    ------
+    DownloadUnavailable
+        The server could not be reached or did not answer in time (the caller may fall back).
+    SourceError
+        Any other failure: HTTP error status, interrupted transfer, or a digest other than `sha256`.
+        In every case nothing is left at `target`'s place (a previous file there is kept).
+    """
     target = Path(target)
     digest = hashlib.sha256()
     try:
@@ -83,7 +101,19 @@ def resolve_cartography(
     timeout: float | None = None,
     allow_download: bool | None = None,
 ) -> Source:
-    """Resolve the source in the documented order; see the README, section « Données »."""
+    """The cartography file to read, in the order of the README (section « Données »).
+
+    1. `cartography_path`, when given (``SourceError`` if it is not a file);
+    2. the official file name (sources.yml ``fichier``) in `raw_dir`;
+    3. a download of `url` (default ``CARTO_SANTE_URL``, else sources.yml ``url``) into `raw_dir`,
+       checked against the official sha256, unless `allow_download` is False (default: not
+       ``CARTO_SANTE_OFFLINE``); `timeout` in seconds defaults to sources.yml ``timeout_secondes``;
+    4. when the download is disabled or the server unreachable, a synthetic ODS generated in
+       `synthetic_dir` (:func:`~helpers.cartography.synthetic.generate_cartography_ods`), with a `note`.
+
+    Returns a :class:`Source`. Raises ``SourceError`` for a missing explicit path, or a download that
+    reached the server but failed (HTTP error, truncated or different file): never a silent fallback then.
+    """
     ref = official()
     if cartography_path:
         path = Path(cartography_path)

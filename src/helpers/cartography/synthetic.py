@@ -240,7 +240,13 @@ def _content_xml(sheets: list[tuple[str, list[list[str]], bool, int]]) -> str:
 
 
 def generate_cartography_ods(path: str | Path, *, n_lines: int = 300, seed: int = 2014) -> Path:
-    """Write a synthetic cartography (ODS) of `n_lines` invented data lines; same seed, same bytes."""
+    """Write a synthetic cartography (ODS) of `n_lines` invented data lines; same seed, same bytes.
+
+    The six sheets of the 2014 file, in its order, with its hazards: a hidden headers-only template
+    sheet, the data sheet padded with empty rows to a full sheet (1,048,576 rows), variant spellings of
+    producers, and the cell values of synthetique.yml ``aleas``. Written atomically; returns `path`.
+    Raises ``ValueError`` when `n_lines` < 1.
+    """
     if n_lines < 1:
         raise ValueError(f"n_lines doit être au moins 1 (reçu {n_lines})")
     path = Path(path)

@@ -72,7 +72,9 @@ def resolve_path(path: str | Path) -> Path:
 
 
 def data_path(name: str):
-    """A file shipped in ``helpers/data/`` (an importlib Traversable, usable with ``resources.as_file``)."""
+    """A file shipped in ``helpers/data/`` (an importlib Traversable, usable with ``resources.as_file``).
+
+    The file need not exist: reading a missing one raises ``FileNotFoundError``."""
     return resources.files("helpers").joinpath(f"data/{name}")
 
 

@@ -45,7 +45,9 @@ class Parameter:
 
 
 def notebook_parameters(path: Path) -> dict[str, Parameter]:
-    """The literal parameters of the notebook at `path` (its ``parameters`` cell), by name, in order."""
+    """The literal parameters of the notebook at `path` (its ``parameters`` cell, read by papermill), by
+    name, in order; {} without such a cell. Raises ``ValueError`` for a default that is not a Python
+    literal (the house rule: a literal-only parameters cell)."""
     inspected = papermill.inspect_notebook(str(path))
     return {name: Parameter(name, ast.literal_eval(info["default"]), info.get("help", ""))
             for name, info in inspected.items()}

@@ -27,12 +27,21 @@ def atomic_path(target: str | Path) -> Iterator[Path]:
 
 
 def write_bytes_atomic(target: str | Path, data: bytes) -> Path:
+    """Write `data` to `target` atomically (see :func:`atomic_path`), creating its folder.
+
+    Returns `target` as a ``Path``; the file is left with mode 0644. An ``OSError`` (disk full,
+    permission) propagates and leaves any previous `target` untouched.
+    """
     with atomic_path(target) as tmp:
         tmp.write_bytes(data)
     return Path(target)
 
 
 def sha256_file(path: str | Path) -> str:
+    """The SHA-256 digest of the file at `path`, as 64 lowercase hex digits (read in 64 KiB blocks).
+
+    Raises ``OSError`` (``FileNotFoundError``…) when the file cannot be read.
+    """
     digest = hashlib.sha256()
     with open(path, "rb") as handle:
         for block in iter(lambda: handle.read(1 << 16), b""):

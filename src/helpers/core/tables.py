@@ -31,13 +31,22 @@ FRICTIONLESS_TYPES = {"integer": "integer", "string": "string", "boolean": "bool
 
 
 def schema() -> dict:
+    """The processed-table schema, ``helpers/data/schema.yml``: table name → ``titre``, ``cle_primaire``,
+    ``champs`` (column → [type, description, (enum)]), optional ``champs_variables`` and ``parquet``.
+
+    Shared and cached (:func:`config.data_file`): do not mutate it.
+    """
     return data_file("schema.yml")
 
 
 def column_spec(table: dict, column: str) -> list:
     """[type, description, (enum)] of a column: declared in `champs`, or matching a prefix of
     `champs_variables` (columns named after the data, e.g. one per question; "{suffixe}" in the
-    description is replaced by the rest of the column name)."""
+    description is replaced by the rest of the column name).
+
+    `table` is one entry of :func:`schema`; the type is one of ``integer``, ``number``, ``string``,
+    ``boolean``. Raises ``KeyError`` for a column schema.yml does not declare (a programming error: every
+    published column must be documented)."""
     if column in table["champs"]:
         return table["champs"][column]
     for prefix, (kind, description, *rest) in table.get("champs_variables", {}).items():
@@ -115,7 +124,15 @@ def _write_sheet(sheet, frame: pd.DataFrame, bold) -> None:
 
 
 def datapackage(tables: dict[str, pd.DataFrame], source: dict) -> dict:
-    """Frictionless Data Package descriptor documenting every column of every table."""
+    """Frictionless Data Package descriptor (tabular-data-package profile, specs.frictionlessdata.io)
+    documenting every column of every table.
+
+    `tables`: name → frame, every name declared in schema.yml (``KeyError`` otherwise, as for an
+    undeclared column, see :func:`column_spec`); `source`: the official source's entry of sources.yml
+    (``licence``, ``attribution``, ``page`` are read). Returns a JSON-ready dict with one
+    ``tabular-data-resource`` per table, pointing at ``<name>.csv``; booleans are written "True"/"False"
+    and an empty cell is a missing value.
+    """
     spec = schema()
     resources_ = []
     for name, frame in tables.items():
@@ -196,7 +213,13 @@ def _locked(directory: Path):
 
 
 def load_table(processed_dir: str | Path, name: str) -> pd.DataFrame:
-    """A processed table with the types of schema.yml (empty cells stay empty strings in text columns)."""
+    """The processed table `name` (``<processed_dir>/<name>.csv``) with the types of schema.yml.
+
+    Columns typed ``integer`` become ``Int64`` (nullable), ``number`` float, ``boolean`` True/False
+    (missing → NaN); text columns stay ``str`` and an empty cell stays ``""``. Raises
+    :class:`~helpers.core.errors.SourceError` naming the file when it is absent (the step producing it
+    has not run) or lacks a column schema.yml declares; ``KeyError`` for a name schema.yml does not know.
+    """
     path = Path(processed_dir) / f"{name}.csv"
     if not path.is_file():
         raise SourceError(path, "absent : exécutez d'abord le notebook qui le produit (make reports)")

@@ -30,6 +30,7 @@ def comparison_key(value: object) -> str:
 
 
 def strip_accents(value: str) -> str:
+    """`value` without its combining marks (NFD decomposition): « Santé publique » → « Sante publique »."""
     decomposed = unicodedata.normalize("NFD", value)
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
@@ -40,5 +41,7 @@ def loose_key(value: object) -> str:
 
 
 def slugify(value: object) -> str:
+    """A file-name-safe identifier: lowercase ASCII letters and digits joined by « - »
+    (« Agence régionale de santé » → ``agence-regionale-de-sante``); ``sans-nom`` when nothing is left."""
     text = strip_accents(comparison_key(value))
     return re.sub(r"[^a-z0-9]+", "-", text).strip("-") or "sans-nom"

@@ -17,7 +17,11 @@ from helpers.openness.scoring import TOP, weightings
 
 
 def wilson(successes: int, n: int, confidence: float = 0.95) -> tuple[float, float]:
-    """Wilson score interval for a proportion (scipy)."""
+    """Wilson score interval (Wilson 1927) of the proportion `successes` / `n`, computed by scipy's
+    ``binomtest(...).proportion_ci(method="wilson")``: (low, high) in [0, 1]; (NaN, NaN) when `n` is 0.
+
+    Chosen over the normal approximation because it stays inside [0, 1] and is honest for small groups
+    and for shares near 0 or 1, which are common here."""
     if n == 0:
         return (np.nan, np.nan)
     ci = binomtest(int(successes), int(n)).proportion_ci(confidence_level=confidence, method="wilson")
@@ -25,19 +29,31 @@ def wilson(successes: int, n: int, confidence: float = 0.95) -> tuple[float, flo
 
 
 def one_per_base(scored: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
-    """One row per (base, level, keys): the least open line of the base, first in the source on ties."""
+    """One row per (base, level, keys): the least open line of the base, first in the source on ties.
+
+    `scored`: :func:`~helpers.openness.scoring.score_lines` output (needs ``ouvert``, ``score_equal``,
+    ``ligne_source``, ``base_id``, ``niveau``); least open = not open first, then lowest equal-weight
+    score (an unscored line first). Returns the kept rows, in source order (``ligne_source``, ``niveau``)."""
     order = scored.sort_values(["ouvert", "score_equal", "ligne_source"], na_position="first")
     return order.drop_duplicates(["base_id", "niveau", *keys]).sort_values(["ligne_source", "niveau"])
 
 
 def by_producer_rows(scored: pd.DataFrame) -> pd.DataFrame:
-    """Scored rows with one row per individual producer (co-managed lines are repeated)."""
+    """Scored rows with one row per individual producer (co-managed lines are repeated, the producer in
+    ``gestionnaire``), then one per (base, level, producer) as :func:`one_per_base` keeps it."""
     return one_per_base(one_row_per_producer(scored), ["gestionnaire"])
 
 
 def summarise(rows: pd.DataFrame, keys: list[str], weighting: str) -> pd.DataFrame:
     """Per group and level: n, open count and share with Wilson interval, mean score with its Student
-    interval, top shares."""
+    interval, top shares.
+
+    `rows`: scored rows, one per unit counted (see :func:`one_per_base`); `keys`: the grouping columns;
+    `weighting`: the weighting of ``score_moyen``. Returns one row per (keys, ``niveau``), sorted, with
+    ``n_evaluees``, ``n_ouvertes``, ``part_ouvertes`` (share 0–1, 4 decimals), ``ic_bas``/``ic_haut``
+    (:func:`wilson`, 95 %), ``score_moyen`` and ``score_ic_bas``/``score_ic_haut`` (0–100, one decimal,
+    :func:`mean_interval`), ``part_<criterion>_max`` (share at the top value) and ``score_moyen_<name>``
+    for every weighting. Raises ``KeyError`` for an unknown `weighting`."""
     out = []
     for group, sub in rows.groupby([*keys, "niveau"], sort=True):
         n, k = len(sub), int(sub["ouvert"].sum())
@@ -123,12 +139,23 @@ def rank(summary: pd.DataFrame, min_n: int) -> pd.DataFrame:
 
 
 def by_producer(scored: pd.DataFrame, min_n: int, weighting: str) -> pd.DataFrame:
+    """The producers' openness table: one row per producer × level (a co-managed base counts for each of
+    its producers, a base once per producer), columns of :func:`summarise` and :func:`rank` (ranked
+    when at least `min_n` bases are assessed), sorted by level, then rank (unranked last), then share.
+
+    `scored`: :func:`~helpers.openness.scoring.score_lines` output with the bases' ``gestionnaires``."""
     table = rank(summarise(by_producer_rows(scored), ["gestionnaire"], weighting), min_n)
     return table.sort_values(["niveau", "rang", "part_ouvertes", "gestionnaire"],
                              ascending=[True, True, False, True], na_position="last").reset_index(drop=True)
 
 
 def by_category(scored: pd.DataFrame, min_n: int, weighting: str) -> pd.DataFrame:
+    """The categories' openness table: one row per typology × level, for level-1 typologies
+    (``typologie_2`` = "", ``niveau_typologie`` 1) then level-2 ones (``niveau_typologie`` 2), each
+    ranked among its own kind; a base counts once per category. Columns of :func:`summarise` and
+    :func:`rank`.
+
+    `scored`: :func:`~helpers.openness.scoring.score_lines` output with the bases' typologies."""
     level1 = summarise(one_per_base(scored, ["typologie_1"]), ["typologie_1"], weighting)
     level1.insert(1, "typologie_2", "")
     level2 = summarise(one_per_base(scored, ["typologie_1", "typologie_2"]), ["typologie_1", "typologie_2"],

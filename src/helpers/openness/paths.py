@@ -72,7 +72,11 @@ def _matches(rule: dict, line: pd.Series) -> bool:
 
 
 def path_of(line: pd.Series) -> str:
-    """The path code of one non-open scored line (first matching rule); CartoError if none matches."""
+    """The path code of one non-open scored line (first matching rule of ``voies_ouverture.yml``).
+
+    `line`: a row of :func:`~helpers.openness.scoring.score_lines` output (the four criteria, their
+    ``statut_<c>``, ``criteres_manquants``, ``ligne_source``, ``niveau``). Raises ``CartoError`` naming
+    the YAML file and the line when no rule matches (the rules must cover every case)."""
     for rule in spec()["regles"]:
         if _matches(rule, line):
             return rule["voie"]
@@ -129,7 +133,9 @@ def labels() -> dict[str, str]:
 
 
 def decider_text(code: str) -> str:
-    """Who decides for a path, in French, with the decider for individual data when the path has one."""
+    """Who decides for a path, in French, with the decider for individual data when the path has one.
+
+    Raises ``KeyError`` for a code ``voies_ouverture.yml`` does not define."""
     voie = spec()["voies"][code]
     return " ; données individuelles : ".join(filter(None, [voie["decideur"],
                                                             voie.get("decideur_donnees_individuelles")]))

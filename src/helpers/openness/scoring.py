@@ -24,11 +24,16 @@ STATUS_NA, STATUS_UNKNOWN, STATUS_EMPTY = "sans objet", "inconnu", "non renseign
 
 
 def weightings() -> dict[str, dict]:
+    """The score's weightings, ``helpers/data/ponderations.yml``: name → ``libelle``, ``source`` and
+    ``points`` per criterion — equal weights, and the points the Global Open Data Index (2014, 2016) and
+    the Open Data Barometer give to the questions matching our four criteria. In file order."""
     return data_file("ponderations.yml")
 
 
 def weights(name: str) -> dict[str, float]:
-    """Weights of a named weighting, renormalised to sum to 1."""
+    """Weights of a named weighting (criterion id → weight), renormalised to sum to 1.
+
+    Raises ``ValueError`` listing the valid names for a name ponderations.yml does not hold."""
     table = weightings()
     if name not in table:
         raise ValueError(f"pondération inconnue « {name} » ; pondérations valides : {', '.join(table)}")
@@ -38,6 +43,7 @@ def weights(name: str) -> dict[str, float]:
 
 
 def actions() -> dict[str, str]:
+    """Criterion id → what it takes to bring it to its top value, in French (vocabulaire.yml ``action``)."""
     return {c: data_file("vocabulaire.yml")["criteres"][c]["action"] for c in CRITERIA}
 
 
@@ -52,7 +58,17 @@ def _status(code: float, value: str, applicable: bool) -> str:
 
 
 def score_lines(evaluations: pd.DataFrame) -> pd.DataFrame:
-    """One row per assessed (ligne_source, niveau) with codes, statuses, gate, scores and actions."""
+    """Score the assessed levels, by the rules of the module docstring.
+
+    `evaluations`: the cleaned ``evaluations`` table (one row per line × level, with ``evalue`` and the
+    four criteria as retained). Returns its assessed rows (``evalue`` true; fresh 0-based index) with,
+    added, per criterion ``code_<c>`` (Int64 0–2, NA when not applicable or not in the vocabulary) and
+    ``statut_<c>`` (« valeur maximale », « intermédiaire », « valeur minimale », « sans objet »,
+    « inconnu », « non renseigné »); ``ouvert`` (bool, the Open Definition gate: all four codes at 2);
+    ``score_<weighting>`` for every weighting (0–100, one decimal; NaN when no criterion is known);
+    ``criteres_manquants`` and ``criteres_inconnus`` (criterion ids joined by « | »), ``actions``
+    (French, « ; »-joined) and ``gain_rapide`` (bool: exactly one known criterion below top, three at top).
+    """
     spec = data_file("vocabulaire.yml")["criteres"]
     ev = evaluations[evaluations["evalue"]].reset_index(drop=True).copy()
     closed = ev["acces"] == CLOSED
@@ -85,7 +101,13 @@ def score_lines(evaluations: pd.DataFrame) -> pd.DataFrame:
 
 
 def best_level(scored: pd.DataFrame, score: str = "score_equal") -> pd.DataFrame:
-    """Per base: the best assessed level, open at either level, and the granular − aggregated gap."""
+    """Per base: the best assessed level, open at either level, and the granular − aggregated gap.
+
+    `scored`: :func:`score_lines` output; `score`: the score column compared. Returns one row per
+    ``base_id`` with ``score_agrege`` and ``score_granulaire`` (the lowest of the base's lines when it has
+    several; NaN when the level is not assessed), ``meilleur_niveau`` (« agrege » or « granulaire »; the
+    aggregated level on a tie), ``ouvert_a_un_niveau`` (bool) and ``ecart_granulaire_agrege`` (points).
+    """
     wide = scored.pivot_table(index="base_id", columns="niveau", values=score, aggfunc="min")
     wide = wide.reindex(columns=["agrege", "granulaire"])
     opened = scored.groupby("base_id")["ouvert"].any()

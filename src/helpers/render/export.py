@@ -48,7 +48,9 @@ def exporter(show_code: bool = False) -> HTMLExporter:
 
 
 def normalise_notebook(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
-    """Drop execution timestamps and give the injected cell a fixed id (same inputs, same notebook)."""
+    """Drop execution timestamps and give the injected cell a fixed id (same inputs, same notebook).
+
+    Also reduces papermill's input and output paths to file names. Changes `nb` in place and returns it."""
     papermill_meta = nb.metadata.get("papermill", {})
     for key in TIMING_KEYS:
         papermill_meta.pop(key, None)
@@ -85,7 +87,10 @@ def _literal(value: object) -> str:
 
 
 def provenance_html(provenance: dict) -> str:
-    """The « Provenance du rapport » block: data, code, parameters (a dict: shown as a list), versions, date."""
+    """The « Provenance du rapport » block: data, code, parameters (a dict: shown as a list), versions, date.
+
+    `provenance`: French label → value, in display order (:func:`helpers.build.tasks.provenance`); every
+    label and value is escaped. Returns an HTML ``<section>``."""
     rows = "".join(f"<dt>{html.escape(k)}</dt><dd>{_value_html(v)}</dd>" for k, v in provenance.items())
     return (f'<section class="carto-provenance" aria-labelledby="provenance-titre">'
             f'<h2 id="provenance-titre">Provenance du rapport</h2><dl class="carto">{rows}</dl></section>')
@@ -93,7 +98,10 @@ def provenance_html(provenance: dict) -> str:
 
 def to_html(notebook: nbformat.NotebookNode, title: str, provenance: dict | None = None,
             show_code: bool = False) -> str:
-    """An executed notebook as one self-contained HTML page titled `title`, with its provenance block."""
+    """An executed notebook as one self-contained HTML page titled `title`, with its provenance block.
+
+    `provenance`: label → value (see :func:`provenance_html`), or None for no block; `show_code` keeps
+    input cells and the parameters cells (error pages). Returns the page's HTML (text)."""
     nb = nbformat.from_dict(notebook)
     nb.metadata["title"] = title
     extra = {"carto_css": stylesheet(), "carto_after": provenance_html(provenance) if provenance else ""}
@@ -113,7 +121,9 @@ def page_html(title: str, body: str) -> str:
 
 def export_html(executed: str | Path, target: str | Path, title: str, provenance: dict | None = None,
                 show_code: bool = False) -> Path:
-    """Read the executed notebook `executed`, write its HTML page to `target` (atomically); returns `target`."""
+    """Read the executed notebook `executed`, write its HTML page (:func:`to_html`, UTF-8) to `target`
+    atomically; returns `target`. Raises ``OSError`` or nbformat's validation errors for an unreadable
+    notebook (nothing is written then)."""
     notebook = nbformat.read(str(executed), as_version=4)
     return write_bytes_atomic(target, to_html(notebook, title, provenance, show_code).encode("utf-8"))
 
@@ -157,6 +167,7 @@ def index_html(entries: list[dict], data: dict, generated: str) -> str:
 
 
 def read_json(path: Path) -> dict:
+    """The JSON document (UTF-8) at `path`; {} when the file is missing or is not valid JSON."""
     try:
         return json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):

@@ -21,6 +21,8 @@ sns.set_theme(style="whitegrid", palette=PALETTE, font_scale=0.95)
 
 
 def png_data_uri(fig) -> str:
+    """The matplotlib figure `fig` as a ``data:image/png;base64,…`` URI (110 dpi, tight bounding box),
+    without the PNG's « Software » metadata so that the same chart gives the same bytes. Closes `fig`."""
     buffer = io.BytesIO()
     # No metadata: same data, same bytes.
     fig.savefig(buffer, format="png", dpi=110, bbox_inches="tight", metadata={"Software": None})
@@ -40,7 +42,9 @@ def figure_html(fig, alt: str, caption: str, data: pd.DataFrame, data_caption: s
 
 def horizontal_bars(data: pd.DataFrame, y: str, x: str, hue: str | None, *, title: str, xlabel: str,
                     ylabel: str, alt: str, caption: str, data_caption: str) -> HTML:
-    """Horizontal bar chart (categories on y), counts on x, bars labelled with their value."""
+    """Horizontal bar chart: one bar per value of column `y` (and of `hue`, when given), length the
+    count in column `x` (integers: bars are labelled « %d »). `data` is long format; it is also the
+    table under the chart. Raises ``ValueError`` without `alt` (:func:`figure_html`)."""
     height = 0.45 * data[y].nunique() * (1 if hue is None else 1 + 0.5 * (data[hue].nunique() - 1)) + 1.5
     fig, ax = plt.subplots(figsize=(8.5, max(3.0, height)))
     sns.barplot(data=data, y=y, x=x, hue=hue, ax=ax, orient="h", palette=PALETTE if hue else None,
@@ -59,8 +63,9 @@ def horizontal_bars(data: pd.DataFrame, y: str, x: str, hue: str | None, *, titl
 
 def heatmap(matrix: pd.DataFrame, *, title: str, xlabel: str, ylabel: str, alt: str, caption: str,
             data: pd.DataFrame, data_caption: str, fmt: str = ".0f", vmax: float = 100) -> HTML:
-    """Annotated heatmap (e.g. % of bases at the top value, producer × criterion); cividis is
-    perceptually uniform and readable with colour-vision deficiencies."""
+    """Annotated heatmap of `matrix` (rows × columns, values from 0 to `vmax`, e.g. % of bases at the top
+    value, producer × criterion, annotated with `fmt`); `data` is the table under the chart. cividis is
+    perceptually uniform and readable with colour-vision deficiencies. Raises ``ValueError`` without `alt`."""
     fig, ax = plt.subplots(figsize=(1.6 * matrix.shape[1] + 3.5, 0.42 * matrix.shape[0] + 1.8))
     sns.heatmap(matrix, annot=True, fmt=fmt, cmap="cividis", vmin=0, vmax=vmax, linewidths=0.5,
                 linecolor="white", cbar_kws={"label": "%", "shrink": 0.7}, ax=ax, annot_kws={"fontsize": 8})
@@ -73,7 +78,10 @@ def heatmap(matrix: pd.DataFrame, *, title: str, xlabel: str, ylabel: str, alt: 
 
 def intervals(data: pd.DataFrame, *, label: str, value: str, low: str, high: str, hue: str, title: str,
               xlabel: str, alt: str, caption: str, table: pd.DataFrame, data_caption: str) -> HTML:
-    """Point estimates with their confidence interval, one row per label, one colour per hue value."""
+    """Point estimates with their confidence interval, one row per label, one colour per hue value.
+
+    `data`: long format, the columns `value`, `low`, `high` holding shares in [0, 1] (drawn as % on a
+    0–100 axis); `table` is shown under the chart. Raises ``ValueError`` without `alt`."""
     labels = list(dict.fromkeys(data[label]))
     hues = list(dict.fromkeys(data[hue]))
     colors = sns.color_palette(PALETTE, len(hues))
@@ -97,7 +105,9 @@ def intervals(data: pd.DataFrame, *, label: str, value: str, low: str, high: str
 
 def dumbbell(data: pd.DataFrame, *, label: str, left: str, right: str, left_name: str, right_name: str,
              title: str, xlabel: str, alt: str, caption: str, table: pd.DataFrame, data_caption: str) -> HTML:
-    """Two values per row joined by a line (e.g. aggregated vs granular score per producer)."""
+    """Two values per row joined by a line (e.g. aggregated vs granular score per producer), on a 0–100
+    axis, rows in `data`'s order from the top; `table` is shown under the chart. Raises ``ValueError``
+    without `alt`."""
     colors = sns.color_palette(PALETTE, 2)
     fig, ax = plt.subplots(figsize=(8.5, 0.36 * len(data) + 1.8))
     y = range(len(data))
@@ -116,7 +126,9 @@ def dumbbell(data: pd.DataFrame, *, label: str, left: str, right: str, left_name
 
 def vertical_bars(data: pd.DataFrame, x: str, y: str, *, title: str, xlabel: str, ylabel: str, alt: str,
                   caption: str, table: pd.DataFrame, data_caption: str) -> HTML:
-    """Counts over an ordered axis (e.g. answers per day), one bar each, labels rotated."""
+    """Counts over an ordered axis (e.g. answers per day): one bar per row of `data`, in its order, height
+    column `y`, tick label column `x` (rotated); `table` is shown under the chart. Raises ``ValueError``
+    without `alt`."""
     fig, ax = plt.subplots(figsize=(9, 3.6))
     ax.bar(range(len(data)), data[y], color=sns.color_palette(PALETTE)[0])
     ax.set_xticks(range(len(data)), data[x], rotation=60, ha="right", fontsize=8)
@@ -129,7 +141,10 @@ def vertical_bars(data: pd.DataFrame, x: str, y: str, *, title: str, xlabel: str
 
 def scatter(data: pd.DataFrame, x: str, y: str, size: str, label: str, *, labelled: int, title: str, xlabel: str,
             ylabel: str, size_label: str, alt: str, caption: str, table: pd.DataFrame, data_caption: str) -> HTML:
-    """One point per row, area proportional to `size`; the `labelled` rows with the highest x are named."""
+    """One point per row, area proportional to `size`; the `labelled` rows with the highest x are named.
+
+    `y` is on a 0–100 axis (a score or a percentage); the legend shows two sizes (5 and the maximum,
+    as « n `size_label` »); `table` is shown under the chart. Raises ``ValueError`` without `alt`."""
     fig, ax = plt.subplots(figsize=(9, 5.5))
     sizes = 30 + 270 * data[size] / max(float(data[size].max()), 1)
     ax.scatter(data[x], data[y], s=sizes, color=sns.color_palette(PALETTE)[0], alpha=0.6, edgecolor="#333333",

@@ -34,7 +34,7 @@ SYNTHETIC_ANSWERS = (
 
 
 def esc(value: object) -> str:
-    """Escaped text; line breaks become <br>."""
+    """`value` as escaped HTML text (``str`` of it; None → ""); line breaks become <br>."""
     return html.escape("" if value is None else str(value)).replace("\n", "<br>")
 
 
@@ -93,6 +93,7 @@ def takeaways(lines: list[str], figures: dict[str, object] | None = None) -> HTM
 
 
 def definitions(terms: dict[str, str]) -> HTML:
+    """A definition list (``<dl>``): term → definition, both escaped, in the order given."""
     items = "".join(f"<dt>{esc(k)}</dt><dd>{esc(v)}</dd>" for k, v in terms.items())
     return HTML(f'<dl class="carto">{items}</dl>')
 
@@ -172,6 +173,7 @@ def file_links(paths, reports_dir=None) -> HTML:
 
 
 def title(text: str, subtitle: str = "") -> HTML:
-    """The report's main heading, when it depends on a parameter."""
+    """The report's main heading (``<h1>``, escaped), when it depends on a parameter, and an optional
+    subtitle paragraph (left out when empty or equal to the heading)."""
     sub = f"<p class=\"carto-subtitle\">{esc(subtitle)}</p>" if subtitle and subtitle != text else ""
     return HTML(f"<h1>{esc(text)}</h1>{sub}")
