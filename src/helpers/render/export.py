@@ -10,7 +10,6 @@ inputs differ only in the generation date.
 from __future__ import annotations
 
 import html
-import json
 from importlib import resources
 from pathlib import Path
 
@@ -164,11 +163,3 @@ def index_html(entries: list[dict], data: dict, generated: str) -> str:
         f"<h3>Rapports</h3>{table(main, 'Rapports principaux : statut de la dernière construction')}"
         f"<h3>Fiches gestionnaires</h3>{table(fiches, 'Fiches : statut de la dernière construction')}"
         f'<h3>Données</h3><dl class="carto">{dl}</dl></section>'))
-
-
-def read_json(path: Path) -> dict:
-    """The JSON document (UTF-8) at `path`; {} when the file is missing or is not valid JSON."""
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
