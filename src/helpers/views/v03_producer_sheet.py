@@ -101,7 +101,7 @@ def sheet_place(sheet) -> pd.DataFrame:
 def sheet_paths(sheet) -> pd.DataFrame:
     """The producer's non-open lines, one row per line and level, cheapest path first: path, base, level,
     what to do, who decides, and the caveat (individual data) or the reason of a restriction."""
-    from helpers.views.v02_openness import path_lines
+    from helpers.views.v02_paths import path_lines
 
     rows = path_lines(sheet.scored)
     notes = [" ; ".join(filter(None, [reason, caveat])) for reason, caveat in
@@ -113,6 +113,6 @@ def sheet_paths(sheet) -> pd.DataFrame:
 
 def sheet_paths_chart(sheet):
     """Report 02's chart of lines by path and level, for this producer's lines (HTML)."""
-    from helpers.views.v02_openness import paths_chart
+    from helpers.views.v02_paths import paths_chart
 
     return paths_chart(sheet.scored, sheet.producer)
