@@ -60,7 +60,8 @@ def clean_cartography(cartography_path: str | Path | None = None,
     Raises
     ------
     SourceError
-        The given file does not exist, or the download failed (``DownloadUnavailable`` offline).
+        The given file does not exist, or the download failed (server error, wrong sha256, interrupted); an
+    unreachable server (``DownloadUnavailable``) is not an error: the synthetic sample is used instead.
     SpreadsheetError
         The file is not a readable spreadsheet or lacks the expected sheets, columns or data rows."""
     processed = resolve_path(processed_dir)
