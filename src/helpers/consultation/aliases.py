@@ -59,7 +59,10 @@ def _distinctive(text: str, capitalised: bool) -> bool:
 
 
 def base_aliases(name: str, excluded: set[str]) -> list[tuple[str, int, str]]:
-    """(alias text, strength, source) for one base name."""
+    """Every alias of one base `name`, before keying: a list of (alias text, strength, source), strength
+    1 (full name, name without parentheses) to 3 (acronym inside the name), source a French label (« nom
+    complet », « parenthèses », « partie du nom », « nom sans mot de tête », « sigle dans le nom »…). Acronyms in
+    `excluded` (upper-case producers' and generic ones) are left out; the rules are the module docstring's."""
     name = " ".join(name.split())
     plain = PARENTHESES.sub(" ", name).replace('"', " ").replace("«", " ").replace("»", " ")
     out = [(name, 1, "nom complet"), (plain, 1, "nom sans parenthèses")]
@@ -89,7 +92,13 @@ def _elsewhere(key: str, base_id: str, names: pd.Series) -> bool:
 
 
 def alias_table(bases: pd.DataFrame) -> pd.DataFrame:
-    """One row per (alias key, base): cle, base_id, force, source, ambigue (the key names several bases)."""
+    """The alias dictionary of the cartography, built from `bases` (``bases.csv``: base_id, base,
+    gestionnaires) alone.
+
+    Returns one row per (alias key, base), keys of at least ``rapprochement.longueur_min`` characters
+    (``consultation.yml``); columns cle (``match_key``), base_id, force (1 strongest – 3), source, ambigue (the
+    key still names several bases at its strongest force: never accepted automatically). Weak aliases also
+    found word for word in another base's name are dropped; a key keeps only the bases of its strongest force."""
     rules = data_file("consultation.yml")["rapprochement"]
     producers = {p.upper() for names in bases["gestionnaires"] for p in producers_of(names)}
     excluded = producers | {s.upper() for s in rules["sigles_exclus"]}

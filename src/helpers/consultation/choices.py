@@ -92,7 +92,21 @@ def _split_one(cell: str, question: Question, lookup: dict[str, str],
 
 
 def read_cells(cells: pd.Series, question: Question) -> ChoiceReading:
-    """A one-column choice question: each distinct cell split once, then mapped back to the answers."""
+    """Read a one-column choice question (options joined in one cell, the module docstring's rules).
+
+    Parameters
+    ----------
+    cells : Series
+        The question's cells, one per answer (clean text).
+    question : Question
+        Its spec: options, separator, `other` option.
+
+    Returns
+    -------
+    ChoiceReading
+        On the index of `cells`: the chosen labels (declared order, joined by line breaks; a value outside the
+        options becomes the `other` option, or « Autre (hors liste) » and is counted in `off_list` by answers),
+        and the `other` option's typed text. Each distinct cell is split once."""
     lookup = _lookup(question)
     off_label = off_list_label()
     patterns = _patterns(question, lookup)
@@ -134,8 +148,13 @@ def _option_label(header: str, question: Question, lookup: dict[str, str]) -> st
 
 def read_block(block: pd.DataFrame, headers: list[str], value_columns: list[bool],
                question: Question) -> ChoiceReading:
-    """A question spread over several columns (one per option; `value_columns` marks the columns whose cell
-    holds the chosen label itself, e.g. SurveyMonkey's « Réponse » column beside « Autre (précisez) »)."""
+    """Read a question spread over several columns of `block` (one per option, `headers` their export
+    headers; `value_columns` marks the columns whose cell holds the chosen label itself, e.g. SurveyMonkey's
+    « Réponse » column beside « Autre (précisez) »).
+
+    A cell is ticked unless empty or one of the « non coché » values of ``consultation.yml``; a column whose
+    header names no declared option is counted under « Autre (hors liste) » (its header in `off_list`). Returns a
+    ``ChoiceReading`` on the index of `block`, as ``read_cells``."""
     lookup = _lookup(question)
     unchecked = {comparison_key(v) for v in data_file("consultation.yml")["non_coche"]} | {""}
     n = len(block)

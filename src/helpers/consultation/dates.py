@@ -100,10 +100,13 @@ def _numeric(parts: pd.DataFrame, order: str) -> pd.Series:
 
 def parse_dates(values: pd.Series, path: Path, column: str = "date",
                 date_format: str | None = None) -> tuple[pd.Series, DateReading]:
-    """(UTC timestamps, how the column was read) for a column of clean text; unreadable values are NaT.
+    """Read a column of submission dates (clean text) once per distinct value, by the module docstring's rules.
 
-    Raises AnswersError (naming `path` and `column`) when the column mixes day-first and month-first dates.
-    """
+    Returns (tz-aware UTC timestamps on the index of `values`, NaT where empty or unreadable; the
+    ``DateReading`` saying which day/month order was used and why). Excel serial numbers count days from
+    1899-12-30 (Excel's 1900 date system) in local time.
+
+    Raises ``AnswersError`` (naming `path` and `column`) when the column mixes day-first and month-first dates."""
     distinct = pd.Series(pd.unique(values.astype(str)))
     distinct = distinct[distinct.str.strip() != ""].str.strip().reset_index(drop=True)
     parsed = pd.Series(pd.NaT, index=distinct.index, dtype="datetime64[ns, UTC]")

@@ -28,7 +28,8 @@ PROFILE_PREFIX = "n_profil_"
 
 
 def profile_columns(profiles: list[str]) -> dict[str, str]:
-    """A column name per category (n_profil_<slug>), unique."""
+    """A column name per respondent category, ``n_profil_<slug>`` (slug cut at 40 characters,
+    « _2 », « _3 »… appended when two categories give the same name), as {category: column}."""
     out: dict[str, str] = {}
     for profile in profiles:
         base = PROFILE_PREFIX + slugify(profile).replace("-", "_")[:40]
@@ -40,7 +41,23 @@ def profile_columns(profiles: list[str]) -> dict[str, str]:
 
 
 def requests_per_base(accepted: pd.DataFrame, bases: pd.DataFrame, analysed: pd.DataFrame) -> pd.DataFrame:
-    """One row per requested base: respondents, share, of which in campaigns, and per category."""
+    """Requests per base of the cartography, in respondents.
+
+    Parameters
+    ----------
+    accepted : DataFrame
+        ``accepted_pairs`` (numero, base_id, question).
+    bases : DataFrame
+        ``bases.csv`` (base name and producer of each base_id).
+    analysed : DataFrame
+        The analysed answers (numero, profil, campagne).
+
+    Returns
+    -------
+    DataFrame
+        ``consultation_demandes``: one row per base named at least once, most requested first; base_id, base,
+        gestionnaire, n_repondants, part_repondants (of analysed answers, 0–1, 4 decimals), n_dont_campagnes,
+        then one ``n_profil_<slug>`` count per category (``profile_columns``)."""
     pairs = accepted.drop_duplicates(["numero", "base_id"]).merge(analysed[["numero", "profil", "campagne"]],
                                                                     on="numero")
     names = bases.drop_duplicates("base_id").set_index("base_id")
@@ -59,7 +76,9 @@ def requests_per_base(accepted: pd.DataFrame, bases: pd.DataFrame, analysed: pd.
 
 
 def requests_per_producer(accepted: pd.DataFrame, bases: pd.DataFrame) -> pd.DataFrame:
-    """Respondents requesting at least one base of each producer (a co-managed base counts for each)."""
+    """``consultation_par_gestionnaire``: one row per producer of the cartography, most requested
+    first; gestionnaire, n_repondants (respondents naming at least one of its bases), n_bases_demandees,
+    n_bases (its bases). A co-managed base counts for each of its producers; producers never named have 0."""
     owners = bases.drop_duplicates("base_id")[["base_id", "gestionnaires"]]
     owners = one_row_per_producer(owners)
     rows = accepted.drop_duplicates(["numero", "base_id"]).merge(owners[["base_id", "gestionnaire"]], on="base_id")
@@ -71,7 +90,10 @@ def requests_per_producer(accepted: pd.DataFrame, bases: pd.DataFrame) -> pd.Dat
 
 
 def matching_table(mentions: pd.DataFrame, matches: pd.DataFrame, bases: pd.DataFrame) -> pd.DataFrame:
-    """One row per distinct mention key of analysed answers: how it was written, counted and matched."""
+    """``consultation_rapprochements``: one row per distinct mention key of the analysed answers, most
+    respondents first; columns cle, mention (most written spelling, published), variantes (up to five others),
+    n_repondants, n_mentions, questions (ids joined by « | »), statut, statut_libelle, methode, score (0–100),
+    base_id and base (when matched), candidats (base ids joined by « | »)."""
     limit = data_file("consultation.yml")["publication"]["mention_max"]
     spelling = mentions.groupby(["cle", "mention"]).size().reset_index(name="n")
     spelling = spelling.sort_values(["cle", "n", "mention"], ascending=[True, False, True])
@@ -92,7 +114,13 @@ def matching_table(mentions: pd.DataFrame, matches: pd.DataFrame, bases: pd.Data
 
 
 def review_list(table: pd.DataFrame, mentions: pd.DataFrame, bases: pd.DataFrame) -> pd.DataFrame:
-    """Unmatched mentions grouped into missing datasets, then the mentions to review, with candidates."""
+    """``consultation_non_rapprochees``: the mentions a human must read.
+
+    First the unmatched mentions grouped into missing datasets (``matching.group_unmatched``), one row per
+    group named by its most written spelling (ties: the spelling closest to all others), numbered ``groupe``
+    M001… from the most requested; then the « à vérifier » and « ambiguë » mentions with up to five candidate
+    bases (« id name »). Columns statut (French label), groupe, mention, variantes, n_repondants, n_mentions,
+    questions, score (NaN for groups), candidats."""
     names = bases.drop_duplicates("base_id").set_index("base_id")["base"]
     unmatched = table[table["statut"] == UNMATCHED]
     groups = group_unmatched(unmatched[["cle", "n_repondants"]])
@@ -131,6 +159,7 @@ def review_list(table: pd.DataFrame, mentions: pd.DataFrame, bases: pd.DataFrame
 
 
 def accepted_pairs(mentions: pd.DataFrame, matches: pd.DataFrame) -> pd.DataFrame:
-    """(numero, base_id) of every accepted mention."""
+    """(numero, base_id, question) of every mention whose key was accepted (``matching.ACCEPTED``);
+    a respondent naming a base twice gives two rows (callers drop duplicates on numero × base_id)."""
     joined = mentions.merge(matches[matches["statut"] == ACCEPTED][["cle", "base_id"]], on="cle")
     return joined[["numero", "base_id", "question"]]

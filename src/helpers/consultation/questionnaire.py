@@ -69,6 +69,7 @@ class Question:
 
     @property
     def is_choice(self) -> bool:
+        """True for a single- or multiple-choice question (the kinds tallied in ``consultation_choix``)."""
         return self.kind in ("multiple_choice", "single_choice")
 
     @property
@@ -90,6 +91,14 @@ class Exclusion:
 
 @dataclass(frozen=True)
 class Questionnaire:
+    """A validated questionnaire spec: how to read one platform export (``load_questionnaire``).
+
+    `path` is the spec file; `questions` in spec order (a choice question with an ``other`` option adds its
+    derived ``<id>_autre`` free-text question); `respondent_column`, `id_column`, `date_column` are export headers
+    (the last two optional). `encoding`, `separator`, `sheet`, `header_rows` describe the file (None: sniffed or
+    the reader's default); `date_format` settles day/month order when the values do not; `platform` names the
+    preset of ``plateformes.yml`` used; `exclusions` are the rows to drop (preset's first); `respondent_options`
+    the declared categories (empty: none declared)."""
     path: Path
     questions: tuple[Question, ...]
     respondent_column: str
@@ -112,6 +121,8 @@ class Questionnaire:
         return list(dict.fromkeys(c for c in named if c))
 
     def of_kind(self, *kinds: str) -> list[Question]:
+        """The questions whose kind is one of `kinds` (keys of ``KINDS``: datasets,
+        multiple_choice, single_choice, free_text), in spec order."""
         return [q for q in self.questions if q.kind in kinds]
 
 
@@ -256,11 +267,18 @@ def _preset(spec: dict, path: Path) -> dict:
 
 
 def load_questionnaire(path: str | Path) -> Questionnaire:
-    """Read and validate a spec; any problem raises QuestionnaireError naming the file.
+    """Read and validate a questionnaire spec (YAML) into a ``Questionnaire``.
 
     A `platform` preset (data/plateformes.yml) gives defaults for format, columns.date_format, the
     multiple-choice separator and exclusions; keys written in the spec override it.
-    """
+
+    Raises
+    ------
+    QuestionnaireError
+        Naming the file, for any problem: file absent, unreadable YAML, unknown key, missing
+        ``columns.respondent_type``, unknown platform, encoding, separator or date format, header_rows out of
+        1–MAX_HEADER_ROWS, empty or ill-formed questions, options or exclusions, a question id or column named
+        twice."""
     path = Path(path)
     if not path.is_file():
         raise QuestionnaireError(path, "questionnaire introuvable")

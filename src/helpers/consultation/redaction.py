@@ -37,7 +37,8 @@ def strip_invisible(text: str) -> str:
 
 
 def mask_personal_data(text: str) -> str:
-    """Replace emails, social-security-like numbers and French phone numbers by a label."""
+    """`text` with e-mail addresses, French social-security-like numbers (NIR) and French phone
+    numbers replaced by the labels of ``publication.masques`` (``consultation.yml``), in that order."""
     masks = data_file("consultation.yml")["publication"]["masques"]
     text = EMAIL.sub(masks["courriel"], text)
     text = NIR.sub(masks["numero"], text)
@@ -45,11 +46,15 @@ def mask_personal_data(text: str) -> str:
 
 
 def truncate(text: str, limit: int) -> str:
+    """`text` cut to `limit` characters, trailing spaces dropped and « … » appended when it was cut (so a cut
+    text is at most `limit` + 1 characters); unchanged when it fits."""
     return text if len(text) <= limit else text[:limit].rstrip() + "…"
 
 
 def publishable(value: object, limit: int | None = None) -> str:
-    """Clean, invisible characters out, personal data masked, then cut (a cut never unmasks anything)."""
+    """`value` made fit to publish: cleaned (``core.text.clean_text``), invisible characters out,
+    personal data masked, then cut to `limit` characters (default ``publication.longueur_max`` of
+    ``consultation.yml``); masking comes first, so a cut never reveals a partial address."""
     text = mask_personal_data(strip_invisible(clean_text(value)))
     return truncate(text, limit or data_file("consultation.yml")["publication"]["longueur_max"])
 
@@ -62,7 +67,8 @@ def publishable_series(values: pd.Series, limit: int | None = None) -> pd.Series
 
 
 def neutralise(value: object) -> object:
-    """A text cell a spreadsheet would read as a formula gets a leading apostrophe."""
+    """A text cell a spreadsheet would read as a formula (starting with =, +, -, @, tab or CR: OWASP
+    « CSV injection ») gets a leading apostrophe; any other value is returned as it is."""
     if isinstance(value, str) and value.startswith(FORMULA_START):
         return "'" + value
     return value

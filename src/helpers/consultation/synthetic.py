@@ -30,6 +30,8 @@ QUESTIONS = ("demandes", "raisons", "risques", "precisions", "manquantes")
 
 
 def spec_bytes() -> bytes:
+    """The bytes of the synthetic export's questionnaire spec, ``data/questionnaire_synthetique.yml``, as
+    shipped in the package (copied unchanged next to the export)."""
     return data_path(SPEC_NAME).read_bytes()
 
 
@@ -97,7 +99,32 @@ def _hostile(rng: random.Random, entries: list[dict], targets: list[int]) -> Non
 
 def generate(bases: pd.DataFrame, n: int = 1500, seed: int = 2014,
              free_text_share: float | None = None) -> tuple[list[dict], Composition]:
-    """The answers received, in submission order (with their identifier), and what they are made of."""
+    """Draw a synthetic consultation from the cartography's `bases` (``bases.csv``).
+
+    Parameters
+    ----------
+    bases : DataFrame
+        ``bases.csv`` rows (base_id, base, gestionnaires): what the requests name.
+    n : int
+        Answers received (at least about 1000, so that every kind of case is present).
+    seed : int
+        Seed of the one ``random.Random`` every draw comes from: same bases, `n` and seed → same answers.
+    free_text_share : float or None
+        Share of regular answers with a free text (0–1); None takes ``parts.texte_libre`` of
+        ``consultation_synthetique.yml``.
+
+    Returns
+    -------
+    entries : list of dict
+        The answers received in submission order (date, then draw order): id, profil, date (naive local
+        datetime), one key per question of ``QUESTIONS``, and ``kind`` / ``origin`` for the planted cases.
+    Composition
+        How many blanks, resubmissions, duplicates, campaigns (sizes) and hostile strings were planted.
+
+    Raises
+    ------
+    ValueError
+        `n` is too small to hold every planted case (a programming error: the notebook uses the default)."""
     words = invented()
     parts = words["parts"]
     rng = random.Random(seed)
@@ -141,6 +168,9 @@ def generate(bases: pd.DataFrame, n: int = 1500, seed: int = 2014,
 
 
 def export_bytes(entries: list[dict]) -> bytes:
+    """The `entries` of ``generate`` as the platform-like CSV export the synthetic spec describes: UTF-8,
+    comma-separated, CRLF line ends, one header row (identifier, category, date, the questions), dates as
+    « jj/mm/aaaa hh:mm:ss »; bytes."""
     spec = load_questionnaire_from_package()
     header = [spec.id_column, spec.respondent_column, spec.date_column, *(q.column for q in spec.questions)]
     buffer = io.StringIO(newline="")
@@ -153,13 +183,17 @@ def export_bytes(entries: list[dict]) -> bytes:
 
 
 def load_questionnaire_from_package():
+    """The synthetic export's spec (``data/questionnaire_synthetique.yml``) loaded and
+    validated as a ``Questionnaire``; raises ``QuestionnaireError`` if the shipped spec is invalid."""
     with resources.as_file(data_path(SPEC_NAME)) as path:
         return load_questionnaire(path)
 
 
 def write_synthetic_consultation(processed_dir: str | Path, bases: pd.DataFrame, n: int = 1500, seed: int = 2014,
                                  free_text_share: float | None = None) -> tuple[Path, Path, Composition]:
-    """Write the export and its spec into processed_dir (atomically); return both paths."""
+    """Write the synthetic export (``consultation_synthetique.csv``) and its spec
+    (``questionnaire_synthetique.yml``) into `processed_dir`, atomically; `n`, `seed` and `free_text_share` as in
+    ``generate``. Returns (export path, spec path, Composition)."""
     processed_dir = Path(processed_dir)
     entries, composition = generate(bases, n, seed, free_text_share)
     export = write_bytes_atomic(processed_dir / EXPORT_NAME, export_bytes(entries))

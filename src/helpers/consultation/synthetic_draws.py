@@ -19,6 +19,7 @@ from helpers.core.text import strip_accents
 
 
 def invented() -> dict:
+    """The generator's word lists, weights and shares (``data/consultation_synthetique.yml``), as a dict."""
     return data_file("consultation_synthetique.yml")
 
 
@@ -54,7 +55,9 @@ def typo(rng: random.Random, text: str) -> str:
 
 
 def spellings(rng: random.Random, name: str, producers: set[str]) -> dict[str, list[str]]:
-    """Ways to write one base: {spelling kind: [variants]}."""
+    """Ways a respondent might write the base called `name`: {spelling kind: [variants]} for the kinds of
+    ``graphies`` in ``consultation_synthetique.yml`` (nom, minuscules, sans_accents, sigle — acronyms of the
+    name that are not producers' in `producers` —, sans_parentheses, prefixe, faute: two typos drawn by `rng`)."""
     words = invented()
     name = " ".join(name.split())
     plain = " ".join(PARENTHESES.sub(" ", name).replace('"', " ").split())
@@ -70,7 +73,10 @@ def spellings(rng: random.Random, name: str, producers: set[str]) -> dict[str, l
 
 
 class AnswerDraw:
-    """Seeded draws of every part of an answer."""
+    """Seeded draws of every part of one synthetic answer, over the bases of `bases` (``bases.csv``).
+
+    Bases are drawn with a Zipf-like popularity over a seeded order (bases with an acronym three times as
+    likely); every method draws from the `rng` given, so the same seed gives the same answers."""
 
     def __init__(self, rng: random.Random, bases: pd.DataFrame):
         self.rng, self.words = rng, invented()
@@ -92,20 +98,28 @@ class AnswerDraw:
         return self.rng.choice(self.spelt[i][weighted_choice(self.rng, list(kinds), list(kinds.values()))])
 
     def bases(self, k: int) -> list[int]:
+        """Indices of `k` distinct bases, drawn one by one by popularity."""
         return _sample(self.rng, range(len(self.spelt)), self.popularity, k)
 
     def profile(self) -> str:
+        """A respondent category drawn with the ``profils`` weights; 5 % of the time its variant
+        spelling from ``graphies_profils`` when there is one."""
         profiles = self.words["profils"]
         name = weighted_choice(self.rng, list(profiles), list(profiles.values()))
         variant = self.words["graphies_profils"].get(name)
         return variant if variant and self.rng.random() < 0.05 else name
 
     def requests(self) -> str:
+        """The « datasets » answer: a drawn number of distinct bases (``nombre_demandes`` weights),
+        each spelt one of its ways, joined by a drawn separator (``separateurs_demandes``); "" when none is drawn."""
         k = weighted_choice(self.rng, range(len(self.words["nombre_demandes"])), self.words["nombre_demandes"])
         separator = self.rng.choice(self.words["separateurs_demandes"])
         return separator.join(self.base(i) for i in self.bases(k))
 
     def reasons(self, profile: str) -> str:
+        """The multiple-choice « reasons » answer for a respondent of category `profile`: distinct options of
+        ``raisons.modalites`` drawn with that category's weights (« Autre »'s when unknown), some lower-cased
+        (``parts.variante_choix``), joined by « | »."""
         spec = self.words["raisons"]
         weights = spec["par_profil"].get(profile.strip(), spec["par_profil"]["Autre"])
         k = weighted_choice(self.rng, range(len(spec["nombre"])), spec["nombre"])
@@ -114,6 +128,8 @@ class AnswerDraw:
         return "|".join(c.lower() if self.rng.random() < rate else c for c in chosen)
 
     def risk(self, profile: str) -> str:
+        """The single-choice « risk » answer for a respondent of category `profile`: one option of
+        ``risques.modalites`` with that category's weights, or "" (no answer) with probability ``sans_reponse``."""
         spec = self.words["risques"]
         if self.rng.random() < spec["sans_reponse"]:
             return ""
@@ -121,6 +137,8 @@ class AnswerDraw:
         return weighted_choice(self.rng, spec["modalites"], weights)
 
     def sentence(self, theme: str) -> str:
+        """One sentence of `theme`: a template of ``textes.themes`` whose slots are filled (``{base}`` by a
+        base spelt as in a sentence, others from ``textes.emplacements``), spaces tidied, first letter upper-case."""
         template = self.rng.choice(self.words["textes"]["themes"][theme])
         slots = self.words["textes"]["emplacements"]
         text = re.sub(r"\{(\w+)\}", lambda m: self.base(in_text=True) if m.group(1) == "base" else self.rng.choice(
@@ -129,6 +147,8 @@ class AnswerDraw:
         return text[:1].upper() + text[1:]
 
     def free_text(self, profile: str) -> str:
+        """A free text for a respondent of category `profile`: an opening, one to three sentences on
+        distinct themes drawn with that category's weights, a closing; 5 % lower-cased, 5 % without accents."""
         spec = self.words["textes"]
         weights = spec["par_profil"].get(profile.strip(), spec["par_profil"]["Autre"])
         n = weighted_choice(self.rng, [1, 2, 3], spec["nombre_phrases"])
@@ -143,6 +163,9 @@ class AnswerDraw:
         return text.lower() if roll < 0.05 else strip_accents(text) if roll < 0.1 else text
 
     def missing(self) -> str:
+        """The « missing datasets » answer: "" most of the time (1 − ``parts.manquantes``); else a base
+        of the cartography, or a dataset of ``absentes`` that it lacks, sometimes lower-cased, mistyped or without
+        accents."""
         parts = self.words["parts"]
         if self.rng.random() >= parts["manquantes"]:
             return ""

@@ -54,7 +54,9 @@ def categories(profiles: pd.Series, options: tuple[str, ...]) -> tuple[pd.Series
 
 
 def profiles(analysed: pd.DataFrame) -> pd.DataFrame:
-    """Respondents per category, most frequent first."""
+    """Respondents per category of `analysed` (one row per analysed answer, column ``profil``): one row
+    per category, most frequent first (ties alphabetical); columns profil, n_repondants, part (of analysed
+    answers, 0–1, 4 decimals)."""
     counts = analysed["profil"].value_counts()
     table = pd.DataFrame({"profil": counts.index, "n_repondants": counts.to_numpy()})
     table["part"] = (table["n_repondants"] / len(analysed)).round(4)
@@ -62,7 +64,9 @@ def profiles(analysed: pd.DataFrame) -> pd.DataFrame:
 
 
 def choice_rows(analysed: pd.DataFrame, question: Question) -> pd.DataFrame:
-    """One row per (respondent, choice) for a choice question, choices under a common label."""
+    """One row per (respondent, option) of a choice `question`: the cell is split on the reader's
+    line-break join, options equal but for case and spaces take their most frequent spelling (published, cut at
+    200 characters); columns numero, profil, valeur, modalite; an option ticked twice counts once."""
     # The reader (helpers.consultation.choices) joined the chosen labels with line breaks.
     values = analysed[question.id].fillna("").str.split(JOIN, regex=False).explode().str.strip()
     rows = pd.DataFrame({"numero": analysed.loc[values.index, "numero"].to_numpy(),
@@ -73,10 +77,13 @@ def choice_rows(analysed: pd.DataFrame, question: Question) -> pd.DataFrame:
 
 
 def choices(analysed: pd.DataFrame, question: Question) -> pd.DataFrame:
-    """Share of respondents choosing each option, overall then by category (with base n).
+    """Share of respondents choosing each option of one choice `question`, overall then by category.
 
-    Options are in the questionnaire's declared order (``options``) when it gives one, then by decreasing
-    number of respondents overall."""
+    Returns ``consultation_choix`` rows (columns ``CHOICE_COLUMNS``: question, modalite, profil — « Ensemble des
+    répondants » first, then categories alphabetically —, n_repondants, base_n: respondents who answered the
+    question in that group, part: n_repondants / base_n, 0–1, 4 decimals). Options are in the questionnaire's
+    declared order (``options``) when it gives one, then by decreasing number of respondents overall; empty
+    frame when nobody answered."""
     rows = choice_rows(analysed, question)
     answered = rows.drop_duplicates("numero")
     out = []
@@ -101,6 +108,8 @@ def choices(analysed: pd.DataFrame, question: Question) -> pd.DataFrame:
 
 
 def all_choices(analysed: pd.DataFrame, questions: list[Question]) -> pd.DataFrame:
+    """``consultation_choix``: ``choices`` of every choice question in `questions`, concatenated in
+    questionnaire order; an empty frame with ``CHOICE_COLUMNS`` when there is none or nobody answered."""
     frames = [choices(analysed, q) for q in questions if q.is_choice]
     frames = [f for f in frames if not f.empty]
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=CHOICE_COLUMNS)

@@ -41,7 +41,29 @@ def _synthetic(source: Source, carto: Cartography) -> bool:
 def clean_cartography(cartography_path: str | Path | None = None,
                       processed_dir: str | Path = "data/processed",
                       raw_dir: str | Path = "data/raw") -> CleaningRun:
-    """Notebook 01: resolve the source, read, clean, and write the processed tables."""
+    """Notebook 01: resolve the cartography, read it, clean it and write the processed tables.
+
+    Parameters
+    ----------
+    cartography_path : str, Path or None
+        An explicit ODS/XLSX/CSV file (as given, else relative to the project root); None resolves, in order,
+        the official copy in `raw_dir`, the sha256-checked download, then (offline) a generated synthetic sample.
+    processed_dir, raw_dir : str or Path
+        Folders, relative to the project root unless absolute.
+
+    Returns
+    -------
+    CleaningRun
+        With ``written``: ``bases``, ``evaluations``, ``anomalies`` (CSV, XLSX workbook
+        ``cartographie_nettoyee.xlsx``, ``datapackage.json``) and ``provenance.json``, all written atomically.
+
+    Raises
+    ------
+    SourceError
+        The given file does not exist, or the download failed (server error, wrong sha256, interrupted); an
+    unreachable server (``DownloadUnavailable``) is not an error: the synthetic sample is used instead.
+    SpreadsheetError
+        The file is not a readable spreadsheet or lacks the expected sheets, columns or data rows."""
     processed = resolve_path(processed_dir)
     explicit = None
     if cartography_path:
@@ -64,7 +86,10 @@ def clean_cartography(cartography_path: str | Path | None = None,
 
 def read_provenance(processed_dir: str | Path = "data/processed", name: str = PROVENANCE,
                     notebook: str = "01") -> dict:
-    """A provenance file written by an earlier notebook (by default 01's source description)."""
+    """The JSON provenance file `name` written by an earlier notebook into `processed_dir` (by default
+    notebook 01's ``provenance.json``: fichier, sha256, origine, officiel, synthetique, note), as a dict.
+
+    Raises ``SourceError`` naming the file when it is absent (`notebook` says which notebook to run first)."""
     path = resolve_path(processed_dir) / name
     if not path.is_file():
         raise SourceError(path, f"absent : exécutez d'abord le notebook {notebook} (make reports)")

@@ -36,7 +36,30 @@ class OpennessRun(Run):
 
 def score_openness(processed_dir: str | Path = "data/processed", min_bases_ranked: int = 5,
                    weighting: str = "equal") -> OpennessRun:
-    """Notebook 02: score every assessed line and level, aggregate by producer and category, write."""
+    """Notebook 02: score every assessed line and level, aggregate by producer and category, write.
+
+    Parameters
+    ----------
+    processed_dir : str or Path
+        Notebook 01's output folder (``bases.csv``, ``evaluations.csv``, ``provenance.json``).
+    min_bases_ranked : int
+        Assessed bases a producer or category needs at a level to be ranked there.
+    weighting : str
+        Criteria weighting of ``ponderations.yml`` used for ``score`` and the score ranks: ``equal``,
+        ``godi_2014``, ``godi_2016`` (Global Open Data Index) or ``odb`` (Open Data Barometer).
+
+    Returns
+    -------
+    OpennessRun
+        With ``written``: ``ouverture`` (one row per line × level), ``ouverture_par_gestionnaire``,
+        ``ouverture_par_typologie`` (CSV, ``ouverture.xlsx``, ``datapackage.json``).
+
+    Raises
+    ------
+    ValueError
+        Unknown `weighting`, before any work (``scoring.weights``).
+    SourceError
+        A processed table or ``provenance.json`` is absent or lacks declared columns."""
     from helpers.openness import aggregation, paths, scoring
 
     scoring.weights(weighting)  # unknown weighting: fail before any work

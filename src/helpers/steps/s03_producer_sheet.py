@@ -30,14 +30,27 @@ class ProducerSheet(Run):
 
 
 def producer_names(processed_dir: str | Path = "data/processed", min_lines: int = 1) -> list[str]:
-    """Individual producers with at least `min_lines` lines (co-managed lines count for each)."""
+    """Canonical names of the individual producers with at least `min_lines` lines in ``bases.csv``
+    (a co-managed line counts for each of its producers), sorted; the fan-out values of report 03.
+
+    Raises ``SourceError`` when ``bases.csv`` is absent from `processed_dir`."""
     bases = load_table(resolve_path(processed_dir), "bases")
     counts = bases["gestionnaires"].map(producers_of).explode().value_counts()
     return sorted(name for name, n in counts.items() if name and n >= min_lines)
 
 
 def producer_sheet(processed_dir: str | Path = "data/processed", producer: str = "") -> ProducerSheet:
-    """Notebook 03: everything about one producer; an unknown name fails before any other work."""
+    """Notebook 03: everything the fiche of one `producer` (canonical name) needs; writes nothing.
+
+    Returns a ``ProducerSheet`` whose frames keep the processed tables' columns: its lines (co-managed ones
+    included), their scored line-levels, its rows of ``ouverture_par_gestionnaire`` and every producer's.
+
+    Raises
+    ------
+    CartoError
+        `producer` is not a producer of ``bases.csv``, before any other work; the message lists the valid names.
+    SourceError
+        A processed table or ``provenance.json`` is absent (run notebooks 01 and 02 first)."""
     processed = resolve_path(processed_dir)
     valid = producer_names(processed)
     if producer not in valid:

@@ -81,7 +81,8 @@ def _inputs(answers_path, questionnaire_path, processed: Path, bases: pd.DataFra
 
 
 def local_dates(dates: pd.Series) -> pd.Series:
-    """UTC timestamps shown in the consultation's zone (`fuseau`, Europe/Paris), as naive local times."""
+    """UTC timestamps (tz-aware Series) shown in the consultation's zone (``fuseau`` of
+    ``consultation.yml``, Europe/Paris), as naive local times; NaT stays NaT."""
     return dates.dt.tz_convert(data_file("consultation.yml")["fuseau"]).dt.tz_localize(None)
 
 
@@ -124,7 +125,33 @@ def _documents(analysed: pd.DataFrame, spec: Questionnaire) -> pd.DataFrame:
 
 def analyse_consultation(answers_path: str | Path | None = None, questionnaire_path: str | Path | None = None,
                          processed_dir: str | Path = "data/processed", n_themes: int | None = None) -> ConsultationRun:
-    """Notebook 04: the whole analysis of the consultation; writes its tables into processed_dir."""
+    """Notebook 04: the whole analysis of the consultation; writes its tables into `processed_dir`.
+
+    Parameters
+    ----------
+    answers_path, questionnaire_path : str, Path or None
+        The platform's export (CSV, XLSX or ODS) and its questionnaire spec (YAML), both or neither; neither:
+        a synthetic export and spec are generated into `processed_dir` from its ``bases.csv``.
+    processed_dir : str or Path
+        Notebook 01's output folder, where the tables are written.
+    n_themes : int or None
+        Number of NMF themes; None takes ``textes.themes`` of ``consultation.yml``.
+
+    Returns
+    -------
+    ConsultationRun
+        With ``written``: the nine ``consultation_*`` tables (CSV, ``consultation.xlsx``, ``datapackage.json``;
+        texts published: redacted, cut, formula-neutralised) and ``consultation.json``. Nothing is written
+        before everything is computed.
+
+    Raises
+    ------
+    QuestionnaireError
+        Only one of the two paths is given, or the spec is invalid (checked before the export is read).
+    AnswersError
+        The export cannot be read or lacks the spec's columns.
+    SourceError
+        Notebook 01's tables or ``provenance.json`` are absent."""
     processed = resolve_path(processed_dir)
     provenance = read_provenance(processed)
     bases = load_table(processed, "bases")
@@ -187,4 +214,9 @@ def _provenance(run: ConsultationRun) -> str:
 
 
 def read_consultation_provenance(processed_dir: str | Path = "data/processed") -> dict:
+    """Notebook 04's ``consultation.json`` in `processed_dir`, as a dict (fichier, sha256,
+    questionnaire, synthetique, format, encodage, separateur, plateforme, lignes_entete, dates, non_datees,
+    recues, analysees).
+
+    Raises ``SourceError`` when it is absent (run notebook 04 first)."""
     return read_provenance(processed_dir, PROVENANCE_04, "04")

@@ -29,6 +29,8 @@ LEVELS = ("agrege", "granulaire")
 
 
 def rules() -> dict:
+    """The priority rules of ``priorites.yml`` (``demande``: quantile and minimum of strong demand;
+    ``ouverture``: partial-score threshold; ``classes``: ordered classes, first match wins), as a dict."""
     return data_file("priorites.yml")
 
 
@@ -47,7 +49,13 @@ class PriorityRun(Run):
 
 
 def openness_per_base(scored: pd.DataFrame) -> pd.DataFrame:
-    """Per base: open, score and missing criteria at each level (least open line), and what to do."""
+    """Openness per base from `scored` (``ouverture.csv`` rows), each level taken at the base's
+    least open line (as notebook 02's aggregates).
+
+    Returns one row per ``base_id``; per level (``_agrege``, ``_granulaire``): ``ouvert_``, ``score_`` (equal
+    weights, 0–100), ``criteres_manquants_``, ``criteres_inconnus_``, ``acces_``, ``voie_``, ``actions_``
+    (NaN where not assessed); then ``ouvert_a_un_niveau``, ``meilleur_score``, ``acces_ferme`` (closed at every
+    assessed level) and ``actions`` (both levels, « ; »-joined)."""
     least = one_per_base(scored, [])
     labels = data_file("vocabulaire.yml")["niveaux"]
     out = pd.DataFrame({"base_id": sorted(scored["base_id"].unique())}).set_index("base_id")
@@ -74,7 +82,11 @@ def openness_per_base(scored: pd.DataFrame) -> pd.DataFrame:
 
 
 def demand_levels(counts: pd.Series) -> tuple[pd.Series, int]:
-    """forte / moyenne / aucune per base, and the respondents from which demand is "forte"."""
+    """Demand level per base from `counts` (respondents per base, indexed by base_id).
+
+    Returns the levels (« forte » from the threshold up, « moyenne » above zero, « aucune ») on the same index,
+    and the threshold: the ``quantile_forte`` quantile of the non-zero counts rounded up, at least ``min_forte``
+    (``priorites.yml``)."""
     spec = rules()["demande"]
     requested = counts[counts > 0]
     quantile = float(np.quantile(requested, spec["quantile_forte"])) if len(requested) else 0.0
@@ -84,6 +96,9 @@ def demand_levels(counts: pd.Series) -> tuple[pd.Series, int]:
 
 
 def openness_level(row: pd.Series) -> str:
+    """Openness level of one row of the priorities table: ``non_evaluee`` (no score at any level),
+    ``ouverte`` (open at one level at least), ``partielle`` (best score ≥ ``ouverture.score_partiel`` of
+    ``priorites.yml``) or ``fermee``."""
     if pd.isna(row["meilleur_score"]):
         return "non_evaluee"
     if row["ouvert_a_un_niveau"]:
@@ -92,6 +107,9 @@ def openness_level(row: pd.Series) -> str:
 
 
 def priority_class(demand: str, openness: str) -> tuple[int, str]:
+    """The priority class of a (`demand`, `openness`) pair: (index, French label) of the first class of
+    ``priorites.yml`` whose ``demande`` and ``ouverture`` lists both contain them; (number of classes,
+    « Sans classe ») when none does."""
     for i, spec in enumerate(rules()["classes"]):
         if demand in spec["demande"] and openness in spec["ouverture"]:
             return i, spec["libelle"]
@@ -99,7 +117,23 @@ def priority_class(demand: str, openness: str) -> tuple[int, str]:
 
 
 def per_producer(table: pd.DataFrame, bases: pd.DataFrame, requests: pd.DataFrame) -> pd.DataFrame:
-    """Per producer: respondents naming one of its bases (notebook 04), its bases, share open, mean score."""
+    """Demand and openness per producer (a co-managed base counts for each of its producers).
+
+    Parameters
+    ----------
+    table : DataFrame
+        The priorities table (one row per base).
+    bases : DataFrame
+        ``bases.csv`` (for ``gestionnaires``).
+    requests : DataFrame
+        ``consultation_par_gestionnaire.csv`` (``n_repondants``, ``n_bases_demandees`` per producer).
+
+    Returns
+    -------
+    DataFrame
+        One row per producer, most requested first: gestionnaire, n_bases, n_evaluees, n_ouvertes (open at one
+        level), score_moyen (best score, 0–100, one decimal), part_ouvertes (0–1, NaN without assessed bases),
+        n_repondants, n_bases_demandees."""
     owners = bases.drop_duplicates("base_id")[["base_id", "gestionnaires"]]
     rows = one_row_per_producer(owners).merge(table.drop(columns="gestionnaire"), on="base_id")
     assessed = rows[rows["niveau_ouverture"] != "non_evaluee"]
@@ -116,7 +150,12 @@ def per_producer(table: pd.DataFrame, bases: pd.DataFrame, requests: pd.DataFram
 
 
 def prioritise(processed_dir: str | Path = "data/processed") -> PriorityRun:
-    """Notebook 05: one row per base with its demand, openness and priority class; written as priorites."""
+    """Notebook 05: one row per base with its demand, openness and priority class, written as
+    ``priorites`` (CSV, ``priorites.xlsx``, ``datapackage.json``; formula-neutralised), in priority order (class,
+    then most respondents, then lowest best score).
+
+    Raises ``SourceError`` when a processed table of notebooks 01, 02 or 04, or their provenance file, is
+    absent."""
     processed = resolve_path(processed_dir)
     provenance, consultation = read_provenance(processed), read_consultation_provenance(processed)
     bases = load_table(processed, "bases")

@@ -19,16 +19,25 @@ MONTHS = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "ao�
 
 
 def french_date(iso: str) -> str:
+    """An ISO date (``YYYY-MM-DD``) in French words, day without leading zero: « 6 mai 2014 ».
+
+    Raises ``ValueError`` if `iso` does not have three dash-separated integers (a programming error: the only
+    input is ``sources.yml``'s publication date)."""
     year, month, day = (int(x) for x in iso.split("-"))
     return f"{day} {MONTHS[month - 1]} {year}"
 
 
 def shorten(text: str, width: int = 80) -> str:
+    """`text` cut to at most `width` characters, the last one an ellipsis « … »; line breaks (and the
+    runs of spaces around them) become single spaces first, so a multi-line cell reads on one table line."""
     text = " ".join(str(text).split()) if "\n" in str(text) else str(text)
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
 def source_facts(run: CleaningRun) -> dict[str, str]:
+    """Report 01's « Source » card: French label → value (file name, provenance, official / synthetic
+    status, sha256, cartography version, licence, attribution, sheet and first/last source row, criteria
+    vocabulary), from the run's resolved source and ``sources.yml``."""
     ref = official()
     status = ("fichier officiel (empreinte vérifiée)" if run.source.official
               else "échantillon synthétique" if run.synthetic else "fichier non officiel (empreinte différente)")
@@ -49,6 +58,9 @@ def source_facts(run: CleaningRun) -> dict[str, str]:
 
 
 def key_counts(run: CleaningRun) -> dict[str, int]:
+    """Report 01's key figures: French label → count (lines, distinct bases, distinct producers —
+    a co-managed base counts for each —, level-1 and level-2 categories, lines assessed per level, cells
+    corrected or flagged in ``anomalies.csv``)."""
     bases, ev = run.cleaned.bases, run.cleaned.evaluations
     assessed = ev[ev["evalue"]]
     return {
@@ -88,6 +100,9 @@ def takeaways(run: CleaningRun) -> list[str]:
 
 
 def rules_table(run: CleaningRun) -> pd.DataFrame:
+    """The cleaning log by rule: one row per rule of ``vocabulaire.yml`` (``regles``, in that order,
+    zeros kept); columns Règle, Description, Cellules (count in ``anomalies.csv``) and Exemple (the shortest
+    source value of that rule, « cell : « source » → « kept » »)."""
     labels, names = data_file("vocabulaire.yml")["regles"], data_file("vocabulaire.yml")["regles_libelles"]
     log = run.cleaned.anomalies
     rows = []
@@ -104,6 +119,9 @@ def rules_table(run: CleaningRun) -> pd.DataFrame:
 
 
 def off_vocabulary(run: CleaningRun) -> pd.DataFrame:
+    """Criterion cells whose value was corrected, normalised or left off the official vocabulary,
+    one row per cell of ``anomalies.csv``; columns Cellule, Niveau, Critère, Valeur source, Valeur retenue,
+    Règle (French labels from ``vocabulaire.yml``)."""
     log = run.cleaned.anomalies
     flagged = log[log["regle"].isin(["hors_vocabulaire", "modalite_corrigee", "modalite_normalisee"])]
     out = flagged.assign(
@@ -116,6 +134,9 @@ def off_vocabulary(run: CleaningRun) -> pd.DataFrame:
 
 
 def producer_spellings(run: CleaningRun) -> pd.DataFrame:
+    """Producers whose name was unified: one row per canonical producer whose source spellings
+    differ from it or among themselves; columns Gestionnaire canonique, Nom complet, Graphies dans la
+    source (« … » ; « … »), Lignes."""
     bases = run.cleaned.bases
     grouped = bases.groupby("gestionnaire", sort=True).agg(
         lignes=("ligne_source", "size"),
@@ -131,6 +152,9 @@ def producer_spellings(run: CleaningRun) -> pd.DataFrame:
 
 
 def shared_bases(run: CleaningRun) -> pd.DataFrame:
+    """Bases described on several source lines (listed under several categories): one row per base
+    and producer; columns Identifiant, Base, Gestionnaire, Lignes source (comma-separated row numbers),
+    Typologies (niveau 2), Nombre de lignes."""
     bases = run.cleaned.bases
     multi = bases[bases["n_lignes_base"] > 1]
     out = multi.groupby(["base_id", "base", "gestionnaire"], sort=False).agg(
@@ -144,6 +168,9 @@ def shared_bases(run: CleaningRun) -> pd.DataFrame:
 
 
 def assessed_by_category(run: CleaningRun) -> pd.DataFrame:
+    """Lines assessed (``evalue``) per level-1 category and level: long frame, one row per
+    category × level with at least one assessed line; columns Typologie (niveau 1), Lignes évaluées, Niveau
+    (French label)."""
     ev = run.cleaned.evaluations.merge(run.cleaned.bases[["ligne_source", "typologie_1"]], on="ligne_source")
     counts = ev[ev["evalue"]].groupby(["typologie_1", "niveau"]).size().rename("Lignes évaluées")
     frame = counts.reset_index().rename(columns={"typologie_1": "Typologie (niveau 1)"})
@@ -152,6 +179,9 @@ def assessed_by_category(run: CleaningRun) -> pd.DataFrame:
 
 
 def criteria_filled(run: CleaningRun) -> pd.DataFrame:
+    """How complete the assessment is: one row per level (agrégé, granulaire); columns Niveau,
+    Lignes évaluées, Lignes non évaluées and, per criterion, « <critère> renseigné » (lines with a non-empty
+    value)."""
     ev = run.cleaned.evaluations
     rows = []
     for level, label in LEVEL_LABELS.items():

@@ -42,7 +42,9 @@ def rank_text(rank: object, low: object, high: object) -> str:
 
 
 def rank_reading(rank_min: int, rank_max: int, n_ranked: int) -> str:
-    """One line reading a 95 % rank interval among `n_ranked` producers, for a fiche or a quote."""
+    """One French sentence reading a 95 % rank interval [`rank_min`, `rank_max`] among `n_ranked`
+    ranked producers: from how many others the producer cannot be told apart, and ahead of / behind how many it
+    clearly is (« la plupart » above ``part_indistincts_plupart`` of ``classement.yml``); for a fiche or a quote."""
     above, below = rank_min - 1, n_ranked - rank_max
     others = n_ranked - 1
     alike = others - above - below
@@ -60,7 +62,8 @@ def rank_reading(rank_min: int, rank_max: int, n_ranked: int) -> str:
 
 
 def ranked_at(run: OpennessRun, level: str) -> pd.DataFrame:
-    """Ranked producers at one level, in point-rank order (columns of ouverture_par_gestionnaire)."""
+    """Ranked producers (``classe``) at one `level` (``agrege`` or ``granulaire``): rows of
+    ``ouverture_par_gestionnaire`` with all its columns, sorted by point rank (``rang``), then name."""
     rows = run.producers[run.producers["classe"] & (run.producers["niveau"] == level)]
     return rows.sort_values(["rang", "gestionnaire"])
 
@@ -80,8 +83,10 @@ def share_does_not_discriminate(run: OpennessRun) -> list[str]:
 
 
 def score_ranking(run: OpennessRun) -> pd.DataFrame:
-    """Ranked producers by mean score (chosen weighting) with its Student 95 % interval and rank interval,
-    per level."""
+    """Ranked producers by mean score of the chosen weighting, per level (agrégé first): one row per
+    producer × level; columns Niveau, Gestionnaire, Rang selon le score moyen (point rank with its 95 % rank
+    interval), Score moyen (0–100), Intervalle à 95 % (Student interval of the mean), Bases ouvertes
+    (« k sur n (p %) »)."""
     rows = pd.concat([ranked_at(run, level).sort_values(["rang_score", "gestionnaire"]) for level in LEVELS])
     return pd.DataFrame({
         "Niveau": rows["niveau"].map(LEVELS), "Gestionnaire": rows["gestionnaire"],
@@ -152,7 +157,15 @@ def _ranked(run: OpennessRun) -> pd.DataFrame:
 
 
 def criterion_matrix(run: OpennessRun, level: str) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(% at top value, producer × criterion) for ranked producers at one level, and its table."""
+    """Per-criterion openness of the ranked producers at one `level`.
+
+    Returns
+    -------
+    matrix : DataFrame
+        Producer × criterion, the % (0–100, rounded integers) of assessed bases at the criterion's top value;
+        index « <producer> (n=<bases assessed>) », most open first (share open, then mean score); for a heat map.
+    table : DataFrame
+        The same with the index as a first column « Gestionnaire (bases évaluées) »."""
     rows = _ranked(run)[_ranked(run)["niveau"] == level].sort_values(["part_ouvertes", "score_moyen"],
                                                                        ascending=False)
     matrix = pd.DataFrame({SHORT[c]: (100 * rows[f"part_{c}_max"]).round(0).astype(int).to_numpy()
@@ -164,7 +177,16 @@ def criterion_matrix(run: OpennessRun, level: str) -> tuple[pd.DataFrame, pd.Dat
 
 
 def ranking(run: OpennessRun) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Share open with its Wilson interval for ranked producers (both levels), and its table."""
+    """Share of open bases of the ranked producers, both levels.
+
+    Returns
+    -------
+    rows : DataFrame
+        Ranked rows of ``ouverture_par_gestionnaire`` (both levels, most open producer first) plus ``ordre`` and
+        ``Niveau`` (French label): the chart data.
+    table : DataFrame
+        One row per producer × level: Gestionnaire, Niveau, Rang (intervalle à 95 %), Bases évaluées, Ouvertes,
+        Part ouverte and its Wilson 95 % interval (French percentages), Score moyen."""
     rows = _ranked(run).copy()
     order = rows.groupby("gestionnaire")["part_ouvertes"].max().sort_values(ascending=False)
     rows["ordre"] = rows["gestionnaire"].map({g: i for i, g in enumerate(order.index)})
@@ -184,7 +206,9 @@ def ranking(run: OpennessRun) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 
 def unranked(run: OpennessRun) -> pd.DataFrame:
-    """Producers not ranked at a level, one row each, both levels side by side ("–": not ranked there)."""
+    """Producers not ranked at one level at least (fewer assessed bases than ``min_bases_ranked``):
+    one row per producer, alphabetical; per level, « Ouvertes / évaluées — <niveau> » (« k / n », « – » when
+    ranked or not assessed there) and « Score moyen — <niveau> » (0–100, empty likewise)."""
     producers = run.producers
     names = sorted(set(producers.loc[~producers["classe"], "gestionnaire"]))
     table = pd.DataFrame({"Gestionnaire": names})
@@ -197,6 +221,9 @@ def unranked(run: OpennessRun) -> pd.DataFrame:
 
 
 def sensitivity(run: OpennessRun) -> pd.DataFrame:
+    """How much the score ranks depend on the weighting: one row per ranked producer × level;
+    columns Gestionnaire, Niveau, « Rang — <pondération> » for each weighting of ``ponderations.yml`` (equal,
+    GODI 2014, GODI 2016, Open Data Barometer) and Étendue des rangs (best – worst rank over them)."""
     rows = _ranked(run).sort_values(["niveau", "rang_ponderation_min", "gestionnaire"])
     table = {"Gestionnaire": rows["gestionnaire"], "Niveau": rows["niveau"].map(LEVELS)}
     for name, spec in weightings().items():
@@ -207,6 +234,15 @@ def sensitivity(run: OpennessRun) -> pd.DataFrame:
 
 
 def category_matrix(run: OpennessRun, level: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Per-criterion openness of the level-1 categories at one `level`.
+
+    Returns
+    -------
+    matrix : DataFrame
+        Category × (four criteria + Ouvertes): % (0–100, rounded integers) of assessed bases at the top value,
+        and open; index « <typologie 1> (n=<bases assessed>) ».
+    table : DataFrame
+        The same with the index as a first column « Typologie (bases évaluées) »."""
     rows = run.categories[(run.categories["niveau_typologie"] == 1) & (run.categories["niveau"] == level)]
     matrix = pd.DataFrame({SHORT[c]: (100 * rows[f"part_{c}_max"]).round(0).astype(int).to_numpy() for c in CRITERIA}
                           | {"Ouvertes": (100 * rows["part_ouvertes"]).round(0).astype(int).to_numpy()},
@@ -216,6 +252,9 @@ def category_matrix(run: OpennessRun, level: str) -> tuple[pd.DataFrame, pd.Data
 
 
 def category_detail(run: OpennessRun, typologie_1: str) -> pd.DataFrame:
+    """Level-2 detail of one level-1 category (`typologie_1`), one row per level-2 category ×
+    level; columns Typologie 2, Niveau, Bases évaluées, Ouvertes, Part ouverte, « <critère> au maximum »
+    (French percentages), Score moyen. Empty frame for an unknown category."""
     rows = run.categories[(run.categories["niveau_typologie"] == 2) & (run.categories["typologie_1"] == typologie_1)]
     return pd.DataFrame({
         "Typologie 2": rows["typologie_2"], "Niveau": rows["niveau"].map(LEVELS), "Bases évaluées": rows["n_evaluees"],
@@ -226,7 +265,15 @@ def category_detail(run: OpennessRun, typologie_1: str) -> pd.DataFrame:
 
 
 def level_gap(run: OpennessRun) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Mean score per producer at both levels (producers ranked at one level at least, assessed at both)."""
+    """Mean score (0–100) per producer at both levels, for producers ranked at one level at least and
+    assessed at both.
+
+    Returns
+    -------
+    wide : DataFrame
+        Columns gestionnaire, agrege, granulaire; highest granular score first (chart data).
+    table : DataFrame
+        Gestionnaire, Score agrégé, Score granulaire, Écart (granulaire − agrégé) rounded to 0.1."""
     wide = run.producers.pivot_table(index="gestionnaire", columns="niveau", values="score_moyen")
     wide = wide.reindex(columns=list(LEVELS))
     ranked = set(_ranked(run)["gestionnaire"])
@@ -238,7 +285,9 @@ def level_gap(run: OpennessRun) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 
 def combinations(run: OpennessRun) -> pd.DataFrame:
-    """How many lines lack which combination of criteria, with the corresponding actions."""
+    """Which criteria keep the non-open lines closed: one row per combination of missing criteria
+    (most frequent first); columns Critères manquants (« Accès + Coût »…), Ce qu'il faudrait faire,
+    « Lignes — <niveau> » per level, Total. Counts line-levels of ``ouverture.csv``, not distinct bases."""
     scored = run.scored[~run.scored["ouvert"] & (run.scored["criteres_manquants"] != "")]
     counts = scored.groupby(["criteres_manquants", "actions", "niveau"]).size().unstack("niveau", fill_value=0)
     counts = counts.reindex(columns=list(LEVELS), fill_value=0)
@@ -254,6 +303,9 @@ def combinations(run: OpennessRun) -> pd.DataFrame:
 
 
 def quick_wins(scored: pd.DataFrame) -> pd.DataFrame:
+    """Quick wins: the line-levels of `scored` (``ouverture.csv`` rows) one criterion away from open
+    (``gain_rapide``), sorted by producer, base and level; columns Gestionnaire, Base, Niveau, Action, Ligne
+    source."""
     wins = scored[scored["gain_rapide"]].sort_values(["gestionnaire", "base", "niveau"])
     return pd.DataFrame({"Gestionnaire": wins["gestionnaire"], "Base": wins["base"],
                          "Niveau": wins["niveau"].map(LEVELS), "Action": wins["actions"],
@@ -261,6 +313,9 @@ def quick_wins(scored: pd.DataFrame) -> pd.DataFrame:
 
 
 def weights_table() -> pd.DataFrame:
+    """The criteria weights of each weighting in ``ponderations.yml`` (equal, GODI 2014, GODI 2016,
+    Open Data Barometer): one row per weighting; columns Pondération, one per criterion (French percentage,
+    one decimal) and Source (the index's published methodology, or the project's default)."""
     rows = []
     for name, spec in weightings().items():
         w = weights(name)
@@ -270,6 +325,9 @@ def weights_table() -> pd.DataFrame:
 
 
 def codes_table() -> pd.DataFrame:
+    """The ordinal codes of the criteria's official values (``vocabulaire.yml``): one row per criterion ×
+    value; columns Critère, Modalité, Code (0–2, 2 = most open) and the action that reaches the top value
+    (empty at code 2)."""
     spec = data_file("vocabulaire.yml")["criteres"]
     return pd.DataFrame([{"Critère": spec[c]["libelle"], "Modalité": label, "Code": code,
                           "Action pour atteindre le maximum": spec[c]["action"] if code < 2 else ""}
@@ -277,7 +335,8 @@ def codes_table() -> pd.DataFrame:
 
 
 def category_details(run: OpennessRun):
-    """One table per level-1 category (level-2 detail), as a single HTML block."""
+    """One table per level-1 category (its ``category_detail``), as a single IPython ``HTML``
+    block (``render.html.table_html``)."""
     from IPython.display import HTML
 
     from helpers.render.html import table_html
@@ -288,6 +347,9 @@ def category_details(run: OpennessRun):
 
 
 def reading_guide(run: OpennessRun) -> dict[str, str]:
+    """Report 02's reading guide: French term → definition (line and base, open — the Open Definition's
+    gate —, not assessed and unknown, score and the chosen weighting, Wilson and Student intervals, ranks
+    and their 95 % intervals, ranked producers, assessment date, limits), for ``render.html.definitions``."""
     label = weightings()[run.weighting]["libelle"]
     return {
         "Ligne, base": "Une ligne de la cartographie décrit une base sous une typologie. Les agrégats par "
@@ -334,167 +396,3 @@ def level_comparison(run: OpennessRun) -> pd.DataFrame:
             ("… au même score", int((gap == 0).sum())),
             ("Écart moyen de score (granulaire − agrégé)", round(float(gap.mean()), 1) if len(both) else "")]
     return pd.DataFrame(rows, columns=["Indicateur", "Valeur"])
-
-
-# --- Opening paths (issue 13): « Ce qu'il faudrait décider » ---------------------------------------------------
-
-
-def path_lines(scored: pd.DataFrame) -> pd.DataFrame:
-    """Non-open scored lines (ouverture.csv rows) with their path, in the rules table's path order, then
-    producer, base and level; adds ``voie`` (French label) and ``niveau_libelle``."""
-    from helpers.openness.paths import labels
-
-    order = {code: i for i, code in enumerate(labels())}
-    rows = scored[scored["voie_ouverture"].fillna("") != ""].copy()
-    rows["_ordre"] = rows["voie_ouverture"].map(order)
-    rows["voie"] = rows["voie_ouverture"].map(labels())
-    rows["niveau_libelle"] = rows["niveau"].map(LEVELS)
-    return rows.sort_values(["_ordre", "gestionnaire", "base", "niveau"]).drop(columns="_ordre")
-
-
-def path_counts(scored: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Lines per path and level: long chart data (Voie, Niveau, Lignes; every path × level, zeros kept)
-    and the table behind it (one row per path: who decides, lines per level, with individual data, total)."""
-    from helpers.openness.paths import decider_text, labels, spec
-
-    rows = path_lines(scored)
-    grid = pd.MultiIndex.from_product([list(labels()), list(LEVELS)], names=["voie_ouverture", "niveau"])
-    counts = rows.groupby(["voie_ouverture", "niveau"]).size().reindex(grid, fill_value=0)
-    data = pd.DataFrame({"Voie": [labels()[v] for v, _ in grid], "Niveau": [LEVELS[lv] for _, lv in grid],
-                         "Lignes": counts.to_numpy()})
-    private = rows[rows["donnees_individuelles"]].groupby("voie_ouverture").size()
-    voies = spec()["voies"]
-    table = pd.DataFrame({
-        "Voie d'ouverture": [labels()[v] for v in labels()],
-        "Ce qu'il faudrait décider": [voies[v]["decision"] for v in labels()],
-        "Qui décide": [decider_text(v) for v in labels()],
-        **{f"Lignes — {label.lower()}": [int(counts[(v, lv)]) for v in labels()] for lv, label in LEVELS.items()},
-        "Dont données individuelles": [int(private.get(v, 0)) for v in labels()],
-    })
-    return data, table
-
-
-def paths_chart(scored: pd.DataFrame, who: str = "la cartographie"):
-    """Horizontal bars of lines per path and level (render.figures) with their numbers, then the paths
-    table (decision, who decides, lines per level), as one HTML block; `who` names the scope in the
-    titles (« la cartographie » or a producer)."""
-    from IPython.display import HTML
-
-    from helpers.render import figures
-    from helpers.render.html import table_html
-
-    data, table = path_counts(scored)
-    n = {label: int(data.loc[data["Niveau"] == label, "Lignes"].sum()) for label in LEVELS.values()}
-    sizes = ", ".join(f"{label.lower()} : n = {k}" for label, k in n.items())
-    chart = figures.horizontal_bars(
-        data, y="Voie", x="Lignes", hue="Niveau",
-        title=f"Lignes non ouvertes de {who}, par voie d'ouverture ({sizes})", xlabel="Lignes évaluées non ouvertes",
-        ylabel="", alt=f"Diagramme en barres : nombre de lignes évaluées et non ouvertes de {who}, par voie "
-                      "d'ouverture et par niveau de données ; valeurs dans le tableau qui suit.",
-        caption=f"Lignes évaluées non ouvertes — {sizes}. Une ligne est comptée à chaque niveau où elle est évaluée "
-                "et non ouverte. Voies rangées de la moins coûteuse (publication) à la plus lourde.",
-        data_caption=f"Lignes non ouvertes de {who}, par voie et par niveau")
-    return HTML(chart.data + table_html(table, f"Voies d'ouverture de {who} : décision, décideur et lignes par niveau"))
-
-
-def _some(names: list[str], shown: int = 5) -> str:
-    """The first `shown` names joined by « ; », then « … et N autres » (the full list is in ouverture.csv)."""
-    rest = len(names) - shown
-    more = f" ; … et {rest} autre{'s' if rest > 1 else ''}" if rest > 0 else ""
-    return " ; ".join(names[:shown]) + more
-
-
-def _by_producer(rows: pd.DataFrame, extra: dict[str, str]) -> pd.DataFrame:
-    """Per producer (and `extra` keys, renamed to their values): lines per level and its distinct bases
-    (five named at most); biggest producers first."""
-    from helpers.views.v01_clean import shorten
-
-    keys = ["gestionnaire", *extra]
-    grouped = rows.groupby(keys, sort=False)
-    out = grouped.size().rename("lignes").reset_index()
-    for level, label in LEVELS.items():
-        per_level = rows[rows["niveau"] == level].groupby(keys, sort=False).size()
-        out[f"Lignes — {label.lower()}"] = [int(per_level.get(tuple(k) if len(keys) > 1 else k[0], 0))
-                                            for k in out[keys].itertuples(index=False)]
-    out["Bases"] = [_some(list(dict.fromkeys(shorten(b, 60) for b in sub["base"]))) for _, sub in grouped]
-    out = out.sort_values(["lignes", "gestionnaire"], ascending=[False, True], kind="stable")
-    return out.drop(columns="lignes").rename(columns={"gestionnaire": "Gestionnaire", **extra})
-
-
-def publication_list(scored: pd.DataFrame) -> pd.DataFrame:
-    """The cheapest openings (path « publication »), one row per producer, most lines first: lines per
-    level, the bases, what to publish and the privacy caveat where there is one."""
-    rows = path_lines(scored)
-    rows = rows[rows["voie_ouverture"] == "publication"]
-    out = _by_producer(rows, {})
-    todo = rows.groupby("gestionnaire")["actions"].agg(lambda s: " ; ".join(sorted(set(" ; ".join(s).split(" ; ")))))
-    caveat = rows.groupby("gestionnaire")["precaution"].agg(lambda s: " ; ".join(sorted(set(s) - {""})))
-    out["Ce qu'il faudrait faire"] = out["Gestionnaire"].map(todo)
-    out["Précaution"] = out["Gestionnaire"].map(caveat)
-    return out.reset_index(drop=True)
-
-
-def fee_list(scored: pd.DataFrame) -> pd.DataFrame:
-    """Lines whose path is the fee (« redevance »): one row per line and level, with who decides."""
-    rows = path_lines(scored)
-    rows = rows[rows["voie_ouverture"] == "redevance"]
-    return pd.DataFrame({"Gestionnaire": rows["gestionnaire"], "Base": rows["base"], "Niveau": rows["niveau_libelle"],
-                         "Coût d'accès": rows["cout"], "Ce qu'il faudrait faire": rows["actions"],
-                         "Qui décide": rows["decideur"], "Ligne source": rows["ligne_source"]}).reset_index(drop=True)
-
-
-def access_list(scored: pd.DataFrame) -> pd.DataFrame:
-    """Restricted and closed access, one row per producer and path (most lines first): lines per level,
-    lines with individual data (decided by the governance body, see the paths table), the reasons read in
-    the access comments, the bases."""
-    rows = path_lines(scored)
-    rows = rows[rows["voie_ouverture"].isin(["acces_restreint", "acces_ferme"])]
-    out = _by_producer(rows, {"voie": "Voie"})
-    keys = list(zip(out["Gestionnaire"], out["Voie"], strict=True))
-    grouped = rows.groupby(["gestionnaire", "voie"])
-    private = grouped["donnees_individuelles"].sum()
-    reasons = grouped["motif_acces"].agg(lambda s: " ; ".join(dict.fromkeys(
-        m for text in s for m in text.split(" ; ") if m)))
-    out.insert(4, "Dont données individuelles", [int(private[k]) for k in keys])
-    out.insert(5, "Motif lu dans le commentaire", [reasons[k] or "non précisé" for k in keys])
-    return out.reset_index(drop=True)
-
-
-def paths_rules_table() -> pd.DataFrame:
-    """The rules table of voies_ouverture.yml in French, in the order they apply (first match wins)."""
-    from helpers.openness.paths import labels, spec
-
-    def condition(rule: dict) -> str:
-        parts = [f"{data_file('vocabulaire.yml')['criteres'][c]['libelle']} : "
-                 + " ou ".join(f"« {v} »" for v in rule[c]) for c in CRITERIA if c in rule]
-        if "manque_un_de" in rule:
-            parts.append("il manque " + " ou ".join(SHORT[c].lower() for c in rule["manque_un_de"]))
-        if rule.get("inconnu"):
-            parts.append("un critère au moins non renseigné ou hors vocabulaire")
-        return " ; ".join(parts)
-
-    return pd.DataFrame([{"Ordre": i, "Conditions (toutes requises)": condition(rule),
-                          "Voie": labels()[rule["voie"]]} for i, rule in enumerate(spec()["regles"], start=1)])
-
-
-def paths_guide() -> dict[str, str]:
-    """Reading-guide entries for the paths: who decides, the privacy word list and its caveats."""
-    from helpers.openness.paths import spec
-
-    privacy = spec()["donnees_individuelles"]
-    individual = spec()["voies"]["acces_restreint"]["decideur_donnees_individuelles"]
-    return {
-        "Voie d'ouverture": "Pour chaque ligne évaluée et non ouverte, à chaque niveau, le type de décision que "
-                            "son ouverture suppose : la première règle du tableau ci-dessous qui s'applique "
-                            "donne la voie. « Gratuit ou payant » compte comme gratuit : une partie des données "
-                            "est déjà gratuite. Ni le coût ni le délai ne sont chiffrés.",
-        "Données individuelles": "Signalées au niveau granulaire seulement, quand le commentaire d'accès ou les "
-                                 "principales données contiennent l'un de ces mots ou débuts de mots (sans tenir "
-                                 "compte de la casse ni des accents) : "
-                                 + ", ".join(f"« {w} »" for w in privacy["mots"]) + ". Si "
-                                 f"l'accès est déjà libre, la voie ne change pas mais la mention « "
-                                 f"{privacy['precaution_acces_a_tous']} » s'ajoute ; sinon la décision revient à "
-                                 f"{individual}.",
-        "Motif de la restriction": "Lu dans le commentaire d'accès quand il le dit (chercheurs, convention, "
-                                   "professionnels, données individuelles) ; « non précisé » sinon.",
-    }

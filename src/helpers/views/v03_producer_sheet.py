@@ -12,6 +12,9 @@ __all__ = ["quick_wins", "sheet_bases", "sheet_figures", "sheet_place", "sheet_r
 
 
 def sheet_figures(sheet) -> dict[str, str]:
+    """The fiche's key figures: French label → text (lines in the cartography, distinct bases,
+    co-managed lines, and per level the open bases « k sur n (p %) » — « non évaluées » when none is assessed —
+    and the rank with its 95 % interval among the ranked producers, or « non classé (trop peu de bases) »)."""
     figures = {"lignes dans la cartographie": str(len(sheet.bases)),
                "bases distinctes": str(sheet.bases["base_id"].nunique()),
                "lignes cogérées": str(int(sheet.bases["co_gestion"].sum()))}
@@ -45,8 +48,10 @@ def sheet_rank_readings(sheet) -> list[str]:
 
 
 def sheet_bases(sheet) -> pd.DataFrame:
-    """Each base of the producer at each level: criterion values, open or not, and what it would take
-    (values of the base's first line in the source)."""
+    """Each base of the producer at each level, from the base's first line in the source: one row per
+    base × level; columns Base, Typologie (all its level-2 categories, « ; »-joined), Niveau, one per criterion
+    (value, or « sans objet » when access is closed), Ouverte (oui / non / non évalué), Score (0–100, integer),
+    Ce qu'il faudrait faire (or « vérifier : » the unknown criteria)."""
     rows = []
     scored = sheet.scored.set_index(["ligne_source", "niveau"])
     # One row per base and level: a base listed under several categories shows them all.
@@ -72,7 +77,10 @@ def sheet_bases(sheet) -> pd.DataFrame:
 
 
 def sheet_place(sheet) -> pd.DataFrame:
-    """The producer beside the median of ranked producers, per level."""
+    """The producer beside the ranked producers, per level where it is assessed: columns Niveau, Bases
+    évaluées, Part ouverte with its Wilson 95 % interval, Score moyen, Score moyen médian des gestionnaires
+    classés, Rang selon la part ouverte (« … sur N » or « non classé »), Rang selon le score moyen, Étendue des
+    rangs selon la pondération (empty when not ranked)."""
     rows = []
     for level, label in LEVELS.items():
         mine = sheet.summary[sheet.summary["niveau"] == level]
@@ -101,7 +109,7 @@ def sheet_place(sheet) -> pd.DataFrame:
 def sheet_paths(sheet) -> pd.DataFrame:
     """The producer's non-open lines, one row per line and level, cheapest path first: path, base, level,
     what to do, who decides, and the caveat (individual data) or the reason of a restriction."""
-    from helpers.views.v02_openness import path_lines
+    from helpers.views.v02_paths import path_lines
 
     rows = path_lines(sheet.scored)
     notes = [" ; ".join(filter(None, [reason, caveat])) for reason, caveat in
@@ -113,6 +121,6 @@ def sheet_paths(sheet) -> pd.DataFrame:
 
 def sheet_paths_chart(sheet):
     """Report 02's chart of lines by path and level, for this producer's lines (HTML)."""
-    from helpers.views.v02_openness import paths_chart
+    from helpers.views.v02_paths import paths_chart
 
     return paths_chart(sheet.scored, sheet.producer)

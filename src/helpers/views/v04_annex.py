@@ -12,6 +12,9 @@ from helpers.steps.s04_consultation import ConsultationRun
 
 
 def questionnaire(run: ConsultationRun) -> pd.DataFrame:
+    """The questionnaire as read: one row per column of the export the spec names (identifier and
+    date when declared, respondent category, then each question in spec order); columns Question, Colonne de
+    l'export, Type (French label of its kind), Séparateur (multiple choices and lists)."""
     spec = run.spec
     rows = [("Catégorie de répondant", spec.respondent_column, "catégorie", ""),
             *[(q.id, q.column, KINDS[q.kind], q.separator or "") for q in spec.questions]]
@@ -23,6 +26,9 @@ def questionnaire(run: ConsultationRun) -> pd.DataFrame:
 
 
 def source_facts(run: ConsultationRun) -> dict[str, str]:
+    """The annex's « Source » card: French label → value (answers file and status, format — with
+    encoding and separator for a CSV —, sha256, questionnaire file, date column and order, header rows and
+    platform preset, cartography used)."""
     answers = run.answers
     status = "échantillon synthétique généré par le projet" if run.synthetic_answers else "export fourni"
     fmt = answers.file_format.upper() + (f", encodage {answers.encoding}, séparateur « {answers.separator} »"
@@ -58,6 +64,10 @@ def off_list_text(run: ConsultationRun) -> str:
 
 
 def method(run: ConsultationRun) -> dict[str, str]:
+    """Every rule of the consultation analysis in French, with the thresholds of ``consultation.yml``
+    (exclusions and resubmissions, off-list values, campaigns, respondents not cells, matching — rapidfuzz scores —,
+    missing data, free texts — spaCy lemmas, TF-IDF, NMF —, publication): term → text, for
+    ``render.html.definitions``."""
     rules = data_file("consultation.yml")
     match, camp, text = rules["rapprochement"], rules["campagnes"], rules["textes"]
     masks = ", ".join(rules["publication"]["masques"].values())

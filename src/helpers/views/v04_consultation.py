@@ -80,7 +80,9 @@ def takeaways(run: ConsultationRun) -> list[str]:
 
 
 def flow(run: ConsultationRun) -> pd.DataFrame:
-    """Answers received -> excluded, with reason -> analysed (-> of which in campaigns)."""
+    """Where the answers went: one row per step (received, each exclusion reason with a negative count,
+    analysed, of which in campaigns); columns Étape, Réponses, Part des réponses analysées (French percentage,
+    on the last two rows only)."""
     screened = run.screened
     rows = [("Réponses reçues", len(screened), "")]
     for reason, n in screened.loc[screened["statut"] != ANALYSED, "motif_exclusion"].value_counts().items():
@@ -93,7 +95,11 @@ def flow(run: ConsultationRun) -> pd.DataFrame:
 
 
 def per_day(run: ConsultationRun) -> tuple[pd.DataFrame, pd.DataFrame] | None:
-    """Analysed answers per day in Europe/Paris (None when the export has no readable date)."""
+    """Analysed answers per calendar day in Europe/Paris (``local_dates``), every day from the first to the
+    last kept (zeros included).
+
+    Returns (chart data: Jour « jj/mm », Réponses; table: Jour (jj/mm), Réponses analysées), or None when no
+    analysed answer has a readable date."""
     dates = local_dates(run.analysed["date"].dropna())
     if dates.empty:
         return None
@@ -105,7 +111,8 @@ def per_day(run: ConsultationRun) -> tuple[pd.DataFrame, pd.DataFrame] | None:
 
 
 def profiles(run: ConsultationRun) -> pd.DataFrame:
-    """Respondents per category (chart data, also shown as its table)."""
+    """Respondents per category of analysed answers, most frequent first (``tallies.profiles``); columns
+    Catégorie, Répondants, Part des répondants (French percentage); chart data and table."""
     table = run.profiles
     return pd.DataFrame({"Catégorie": table["profil"], "Répondants": table["n_repondants"],
                          "Part des répondants": table["part"].map(percent)})
@@ -116,7 +123,9 @@ def _base_label(name: str, producer: str) -> str:
 
 
 def top_requests(run: ConsultationRun, n: int = 20) -> pd.DataFrame:
-    """The most requested bases (chart data, also shown as its table)."""
+    """The `n` most requested bases of the cartography (``consultation_demandes`` order); columns Base
+    (« name (producer) », shortened), Identifiant, Répondants, Part des répondants (one decimal), dont campagnes.
+    A respondent naming a base twice counts once."""
     top = run.requests.head(n)
     return pd.DataFrame({
         "Base": [_base_label(b, g) for b, g in zip(top["base"], top["gestionnaire"], strict=True)],
@@ -126,7 +135,9 @@ def top_requests(run: ConsultationRun, n: int = 20) -> pd.DataFrame:
 
 
 def requests_by_profile(run: ConsultationRun, n: int = 15) -> pd.DataFrame:
-    """% of each category's respondents naming each of the most requested bases (categories ≥ 20)."""
+    """Share of each category's respondents naming each of the `n` most requested bases: one
+    row per base; one column « <catégorie> (n=…) » per category with at least ``textes.profil_min`` respondents
+    (``consultation.yml``), most frequent first, then « Ensemble (n=…) »; French percentages."""
     sizes = run.profiles.set_index("profil")["n_repondants"]
     kept = _ordered_profiles(run, sizes)
     top = run.requests.head(n)
@@ -139,6 +150,9 @@ def requests_by_profile(run: ConsultationRun, n: int = 15) -> pd.DataFrame:
 
 
 def matching_summary(run: ConsultationRun) -> pd.DataFrame:
+    """How the dataset mentions were matched to the cartography: one row per result (rapprochée, à
+    vérifier, ambiguë, absente de la cartographie, in that order, present ones only); columns Résultat, Mentions
+    distinctes, Occurrences, Détail (count per method: exact alias or fuzzy score)."""
     table = run.matching
     rows = []
     for label, sub in table.groupby("statut_libelle", sort=False):
@@ -160,11 +174,14 @@ CHOICE_NOTES = {
 
 
 def choice_questions(run: ConsultationRun) -> list:
+    """The questionnaire's single- and multiple-choice questions (``Question`` objects), in spec
+    order."""
     return [q for q in run.spec.questions if q.is_choice]
 
 
 def choices_html(run: ConsultationRun) -> HTML:
-    """For each choice question: its chart (overall) and its table by category."""
+    """For each choice question: a heading, its bar chart (respondents per option, overall) and its
+    table by category, as one IPython ``HTML`` block (question texts escaped); a sentence when there is none."""
     blocks = []
     for question in choice_questions(run):
         data, base = choice_overall(run, question.id)
@@ -184,7 +201,10 @@ def choices_html(run: ConsultationRun) -> HTML:
 
 
 def choice_overall(run: ConsultationRun, question_id: str) -> tuple[pd.DataFrame, int]:
-    """Respondents per option, overall (chart data and table), and the base n."""
+    """Respondents per option of one choice question, overall, in the order of ``consultation_choix``.
+
+    Returns (frame with Modalité, Répondants, Part des répondants à la question; base n: respondents who
+    answered the question, 0 when the question has no row)."""
     rows = run.choices[(run.choices["question"] == question_id) & (run.choices["profil"] == OVERALL)]
     base = int(rows["base_n"].max()) if len(rows) else 0
     return pd.DataFrame({"Modalité": [shorten(m, 60) for m in rows["modalite"]],
@@ -193,7 +213,10 @@ def choice_overall(run: ConsultationRun, question_id: str) -> tuple[pd.DataFrame
 
 
 def choice_by_profile(run: ConsultationRun, question_id: str) -> pd.DataFrame:
-    """Options × categories (categories with at least `profil_min` respondents to the question)."""
+    """One choice question's options × categories: one row per option (overall order); one column
+    « <catégorie> (n=…) » per category with at least ``textes.profil_min`` respondents to the question, then the
+    overall one; shares of the category's respondents to the question, French percentages (0 % when no one
+    chose it)."""
     rows = run.choices[run.choices["question"] == question_id]
     bases = rows.drop_duplicates("profil").set_index("profil")["base_n"]
     kept = _ordered_profiles(run, bases.drop(OVERALL, errors="ignore")) + [OVERALL]
@@ -207,6 +230,9 @@ def choice_by_profile(run: ConsultationRun, question_id: str) -> pd.DataFrame:
 
 
 def missing(run: ConsultationRun) -> pd.DataFrame:
+    """Data requested but absent from the cartography: one row per group of similar unmatched mentions of
+    ``consultation_non_rapprochees`` (M001: most requested), named by its most written spelling; columns
+    Groupe, Donnée demandée, Autres graphies (five at most), Répondants, Question(s) (voir l'annexe)."""
     rows = run.review[run.review["groupe"] != ""]
     return pd.DataFrame({"Groupe": rows["groupe"], "Donnée demandée": rows["mention"],
                          "Autres graphies": rows["variantes"], "Répondants": rows["n_repondants"],
@@ -214,12 +240,17 @@ def missing(run: ConsultationRun) -> pd.DataFrame:
 
 
 def to_review(run: ConsultationRun) -> pd.DataFrame:
+    """Mentions to check by hand (to verify or ambiguous, not grouped), one row each; columns Mention,
+    Résultat, Répondants, Score (fuzzy score 0–100, rounded), Bases candidates."""
     rows = run.review[run.review["groupe"] == ""]
     return pd.DataFrame({"Mention": rows["mention"], "Résultat": rows["statut"], "Répondants": rows["n_repondants"],
                          "Score": rows["score"].round(0).astype("Int64"), "Bases candidates": rows["candidats"]})
 
 
 def campaigns(run: ConsultationRun) -> pd.DataFrame:
+    """Campaigns (the same free text in many answers, ``screening.campaigns``), one row each; columns
+    Campagne, Réponses, Part des réponses analysées (one decimal), Catégorie principale, Texte (published
+    quote)."""
     table = run.campaigns
     return pd.DataFrame({"Campagne": table["campagne"], "Réponses": table["n_reponses"],
                          "Part des réponses analysées": table["part"].map(lambda v: percent(v, 1)),
@@ -227,7 +258,9 @@ def campaigns(run: ConsultationRun) -> pd.DataFrame:
 
 
 def themes_html(run: ConsultationRun) -> HTML:
-    """Each candidate theme: its terms, its size, and its most representative answers as quotes."""
+    """Each candidate NMF theme as an HTML section: name and label, its texts (count and share), its
+    terms, and its most representative answers as escaped quotes with the category (and campaign); a sentence
+    saying why when there is no theme. Returns an IPython ``HTML`` block."""
     texts = run.texts
     if texts.themes.empty:
         return HTML(f"<p>{esc('Aucun thème : ' + texts.note)}</p>")
@@ -245,6 +278,9 @@ def themes_html(run: ConsultationRun) -> HTML:
 
 
 def themes_by_profile(run: ConsultationRun) -> pd.DataFrame:
+    """Share of each category's themed texts in each theme: one row per theme (« T1 — label »);
+    one column « <catégorie> (n=<texts>) » per category with at least ``textes.profil_min`` themed texts;
+    French percentages (0 % when absent)."""
     docs = run.texts.documents
     docs = docs[docs["theme"] != ""]
     sizes = docs["profil"].value_counts()
@@ -257,6 +293,9 @@ def themes_by_profile(run: ConsultationRun) -> pd.DataFrame:
 
 
 def distinctive_terms(run: ConsultationRun) -> pd.DataFrame:
+    """The most distinctive terms of each category (mean TF-IDF gap to the other categories,
+    ``themes``): one row per category with enough texts, most frequent first; columns Catégorie (« name (n
+    textes) ») and the terms, most distinctive first. Empty frame with these columns when there are none."""
     terms = run.texts.terms
     if terms.empty:
         return pd.DataFrame(columns=["Catégorie", "Termes distinctifs (du plus au moins distinctif)"])

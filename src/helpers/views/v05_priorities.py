@@ -85,7 +85,9 @@ def takeaways(run: PriorityRun) -> list[str]:
 
 
 def classes(run: PriorityRun) -> pd.DataFrame:
-    """Bases per priority class, with the rule of each class."""
+    """Bases per priority class, with the rule of each class: one row per class of ``priorites.yml`` in
+    its order (zeros kept); columns Classe, Bases, Demande and Ouverture (the levels that qualify, « ou »-joined
+    French labels)."""
     spec, table = rules(), run.priorities
     demand, openness = spec["libelles_demande"], spec["libelles_ouverture"]
     counts = table["classe_priorite"].value_counts()
@@ -95,7 +97,9 @@ def classes(run: PriorityRun) -> pd.DataFrame:
 
 
 def ranked(run: PriorityRun) -> pd.DataFrame:
-    """Requested bases, most requested and least open first."""
+    """Bases named by at least one respondent, in priority order (``rang``); columns Rang, Base
+    (shortened), Gestionnaire, Répondants, Part (of analysed answers), « <niveau> (score ou statut) » per level,
+    Classe (its short name)."""
     rows = run.priorities[run.priorities["n_repondants"] > 0]
     return pd.DataFrame({
         "Rang": rows["rang"], "Base": rows["base"].map(lambda b: shorten(b, 90)), "Gestionnaire": rows["gestionnaire"],
@@ -107,7 +111,11 @@ def ranked(run: PriorityRun) -> pd.DataFrame:
 
 
 def producers(run: PriorityRun) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Per producer with assessed bases: demand vs mean openness score (chart data and table)."""
+    """Per producer with assessed bases: demand against openness.
+
+    Returns (rows of ``PriorityRun.producers`` with n_evaluees > 0: the chart data; table with Gestionnaire,
+    Répondants, Bases demandées / bases, Ouvertes à un niveau / évaluées, Part ouverte, Score moyen (meilleur
+    niveau, 0–100))."""
     rows = run.producers[run.producers["n_evaluees"] > 0].copy()
     table = pd.DataFrame({
         "Gestionnaire": rows["gestionnaire"], "Répondants": rows["n_repondants"],
@@ -120,7 +128,9 @@ def producers(run: PriorityRun) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 
 def shortlist(run: PriorityRun) -> pd.DataFrame:
-    """What the commission can act on: the first bases of priority classes 1 to 3."""
+    """What the commission can act on: the first ``liste_courte`` bases (``priorites.yml``) whose class is
+    a « Priorité … » one, in priority order; columns Rang, Base à ouvrir, Qui la détient (sigle — full name),
+    Demandée par (« n répondants (p %) »), Ce qu'il faudrait faire, Classe."""
     rows = run.priorities[run.priorities["classe_priorite"].str.startswith("Priorité")].head(rules()["liste_courte"])
     return pd.DataFrame({
         "Rang": rows["rang"], "Base à ouvrir": rows["base"],
@@ -133,6 +143,8 @@ def shortlist(run: PriorityRun) -> pd.DataFrame:
 
 
 def to_investigate(run: PriorityRun) -> pd.DataFrame:
+    """Requested bases whose openness needs a check rather than a decision: named by at least one
+    respondent and either not assessed in 2014 or already open; columns Base, Gestionnaire, Répondants, Classe."""
     rows = run.priorities[run.priorities["niveau_ouverture"].isin(["non_evaluee", "ouverte"])
                           & (run.priorities["n_repondants"] > 0)]
     return pd.DataFrame({"Base": rows["base"], "Gestionnaire": rows["gestionnaire"],
@@ -140,6 +152,9 @@ def to_investigate(run: PriorityRun) -> pd.DataFrame:
 
 
 def reading_guide(run: PriorityRun) -> dict[str, str]:
+    """Report 05's reading guide: French term → definition (demand and its « forte » threshold, openness
+    levels and the partial-score threshold, classes, caveats), with the numbers of ``priorites.yml`` and the
+    run, for ``render.html.definitions``."""
     spec = rules()
     quantile = str(spec["demande"]["quantile_forte"]).replace(".", ",")
     return {
@@ -203,7 +218,9 @@ def cheapest_heading(run: PriorityRun) -> HTML:
 
 
 def cheapest_counts(run: PriorityRun) -> pd.DataFrame:
-    """Bases per path (cheapest path of each base, both levels considered), with who decides."""
+    """Bases per opening path, each base counted once at its cheapest path over both levels (order
+    of the rules table, ``voies_ouverture.yml``): one row per path, zeros kept; columns Voie d'ouverture, Bases,
+    Qui décide."""
     from helpers.openness.paths import decider_text, labels
 
     counts = _cheapest_path(run)["voie"].value_counts()
