@@ -156,12 +156,13 @@ def reading_guide(run: PriorityRun) -> dict[str, str]:
     levels and the partial-score threshold, classes, caveats), with the numbers of ``priorites.yml`` and the
     run, for ``render.html.definitions``."""
     spec = rules()
-    quantile = str(spec["demande"]["quantile_forte"]).replace(".", ",")
+    quantile = decimal(spec["demande"]["quantile_forte"], 2)
+    top_share = percent(1 - spec["demande"]["quantile_forte"])
     return {
         "Demande": f"Nombre de répondants de la consultation ayant nommé la base (rapprochements sûrs seulement, "
-                   f"un répondant compte une fois ; {run.analysed} réponses analysées). « Très demandée » : au moins "
-                   f"{run.strong_threshold} répondants, soit les 10 % des bases demandées qui le sont le plus "
-                   f"(quantile {quantile}, et au moins {spec['demande']['min_forte']}).",
+                   f"un répondant compte une fois ; {integer(run.analysed)} réponses analysées). « Très demandée » : "
+                   f"au moins {integer(run.strong_threshold)} répondants, soit les {top_share} des bases demandées "
+                   f"qui le sont le plus (quantile {quantile}, et au moins {spec['demande']['min_forte']}).",
         "Ouverture": f"Celle de la cartographie de 2014 (rapport 02), poids égaux : « ouverte » si les quatre "
                      f"critères sont au maximum à l'un des niveaux ; sinon « partiellement ouverte » si le meilleur "
                      f"score atteint {spec['ouverture']['score_partiel']}, « fermée ou peu ouverte » en dessous. Une "
