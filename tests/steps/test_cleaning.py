@@ -69,7 +69,7 @@ def test_producers_are_unified(cleaned):
     assert _line(bases, 5)["gestionnaire"] == "EHESP"
     assert "Kantar Health" in set(bases["gestionnaire"])  # trailing space removed
     co = _line(bases, 38)
-    assert co["co_gestion"] and co["gestionnaires"] == "CHU de Nancy|INSERM|INVS"
+    assert co["co_gestion"] and co["gestionnaires"] == ("CHU de Nancy", "INSERM", "INVS")
     assert co["gestionnaire_source"] == "CHU de Nancy, INSERM et InVS"
     whole = bases[bases["gestionnaire"].str.startswith("CHU de Grenoble")]
     assert len(whole) == 1 and not whole.iloc[0]["co_gestion"]  # no known producer inside: kept whole

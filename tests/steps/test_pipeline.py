@@ -10,6 +10,7 @@ from frictionless import Package, validate
 from openpyxl import load_workbook
 
 from helpers.core.storage import sha256_file
+from helpers.core.tables import load_table
 from helpers.steps.s01_clean import clean_cartography
 
 FILES = ["anomalies.csv", "bases.csv", "cartographie_nettoyee.xlsx", "datapackage.json", "evaluations.csv",
@@ -93,3 +94,28 @@ def test_the_source_is_never_modified(real_ods, tmp_path):
     assert run.source.origin == "copie dans data/raw/" and run.source.official
     assert (sha256_file(copy), copy.stat().st_mtime_ns) == before
     assert sorted(p.name for p in raw.iterdir()) == [real_ods.name]
+
+
+# sha256 of notebook 01's tables on the official file, as written before the package moved to its layout by
+# concern (issue 9) and before producers became a list column: the moves changed no byte. A deliberate
+# change to the cleaning updates these values in the same commit, with its reason.
+REFERENCE = {
+    "bases.csv": "e3c2836d06f7a6e75874cb5a3fbed2d6da3f99a73f06ef8c50b11ef1cd789db5",
+    "evaluations.csv": "80c80d7b2bdc6706f2723ea891e9b8187655ea00fd6979842fa3fc3f10268398",
+    "anomalies.csv": "8669c5fb5b6a66090ed3b0b2bedcf20c456d5faa0bc68c0f030efaa1f2db76d6",
+}
+
+
+def test_processed_tables_are_byte_identical_to_the_reference(processed):
+    out, _ = processed
+    assert {name: sha256_file(out / name) for name in REFERENCE} == REFERENCE
+
+
+def test_producers_are_a_list_in_memory_and_joined_only_in_files(processed):
+    out, run = processed
+    bases = load_table(out, "bases")
+    co_managed = bases[bases["co_gestion"]].iloc[0]
+    assert isinstance(co_managed["gestionnaires"], tuple) and len(co_managed["gestionnaires"]) >= 2
+    assert isinstance(run.cleaned.bases["gestionnaires"].iloc[0], tuple)
+    raw = (out / "bases.csv").read_text(encoding="utf-8")
+    assert "|".join(co_managed["gestionnaires"]) in raw

@@ -171,12 +171,12 @@ def test_co_managed_lines(cleaned):
     assert {"ABC/DEF", "ABC - DEF"} <= set(co["gestionnaire_source"])
     pairs = co[co["gestionnaire_source"].isin(["ABC/DEF", "ABC - DEF"])]
     assert set(pairs["gestionnaire"]) == {"ABC / DEF"}
-    assert set(pairs["gestionnaires"]) == {"ABC|DEF"}
+    assert set(pairs["gestionnaires"]) == {("ABC", "DEF")}
     assert not bases.loc[bases["gestionnaire_source"] == "ABC", "co_gestion"].any()
 
 
 def test_skewed_producer_sizes(cleaned):
-    sizes = cleaned.bases["gestionnaires"].str.split("|").explode().value_counts()
+    sizes = cleaned.bases["gestionnaires"].map(list).explode().value_counts()
     assert 20 <= len(sizes) <= 30
     assert (sizes >= 30).sum() >= 2
     assert (sizes <= 3).sum() >= 8

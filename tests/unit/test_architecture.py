@@ -73,3 +73,21 @@ def test_layers_do_not_import_upwards():
             if module.startswith(forbidden.get(layer, ())):
                 wrong.append(f"{path.relative_to(PACKAGE)} → {module}")
     assert wrong == []
+
+
+def _public_definitions(tree: ast.Module):
+    """Module-level public functions and classes, and the public methods of public classes."""
+    for node in tree.body:
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef) and not node.name.startswith("_"):
+            yield node
+            if isinstance(node, ast.ClassDef):
+                yield from (n for n in node.body if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef)
+                            and not n.name.startswith("_"))
+
+
+def test_every_public_definition_has_a_docstring():
+    definitions = [(path, node) for path in _modules()
+                   for node in _public_definitions(ast.parse(path.read_text(encoding="utf-8")))]
+    missing = [f"{path.relative_to(PACKAGE)}: {node.name}" for path, node in definitions if not ast.get_docstring(node)]
+    assert len(definitions) > 300  # the count covers the whole package
+    assert missing == []

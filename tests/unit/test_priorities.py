@@ -19,7 +19,7 @@ CLOSED = ("Accès fermé", "", "", "")
 def _scored(*lines):
     """(ligne_source, base_id, niveau, criteria) -> scored lines as in ouverture.csv."""
     rows = [{"ligne_source": line, "base_id": base, "niveau": level, "evalue": True, "acces": c[0], "cout": c[1],
-             "format": c[2], "reutilisation": c[3], "gestionnaires": "P", "gestionnaire": "P", "base": base,
+             "format": c[2], "reutilisation": c[3], "gestionnaires": ("P",), "gestionnaire": "P", "base": base,
              "typologie_1": "T", "typologie_2": "t"} for line, base, level, c in lines]
     scored = scoring.score_lines(pd.DataFrame(rows).assign(commentaire_acces="", donnees=""))
     return scored.join(paths.assign_paths(scored))
@@ -89,7 +89,7 @@ def test_one_row_per_base_most_requested_and_least_open_first(run):
 def test_producers_count_each_respondent_once(run):
     producers = run.producers.set_index("gestionnaire")
     owners = load_table(run.processed_dir, "bases").drop_duplicates("base_id")[["base_id", "gestionnaires"]]
-    owners = owners.assign(gestionnaire=owners["gestionnaires"].str.split("|")).explode("gestionnaire")
+    owners = owners.assign(gestionnaire=owners["gestionnaires"].map(list)).explode("gestionnaire")
     per_base = owners.merge(run.priorities[["base_id", "n_repondants"]]).groupby("gestionnaire")["n_repondants"].sum()
     # A respondent naming two bases of the same producer counts once: never more than the sum per base.
     common = per_base.index.intersection(producers.index)

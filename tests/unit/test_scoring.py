@@ -19,7 +19,8 @@ def frame(*lines, producers=None):
         acces, cout, fmt, reuse = values
         rows.append({"ligne_source": 3 + i, "base_id": f"B{i:03d}", "niveau": "granulaire",
                      "evalue": any(values), "acces": acces, "cout": cout, "format": fmt, "reutilisation": reuse,
-                     "gestionnaires": (producers or ["P"] * len(lines))[i], "typologie_1": "T", "typologie_2": "t",
+                     "gestionnaires": tuple((producers or ["P"] * len(lines))[i].split("|")),
+                     "typologie_1": "T", "typologie_2": "t",
                      "base": f"base {i}", "gestionnaire": (producers or ["P"] * len(lines))[i]})
     return pd.DataFrame(rows)
 

