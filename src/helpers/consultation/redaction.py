@@ -22,6 +22,7 @@ EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 NIR = re.compile(r"(?<![\w])[12][ .-]?\d{2}[ .-]?(?:0[1-9]|1[0-2]|[2-9]\d)[ .-]?(?:\d{2}|2[AB])[ .-]?\d{3}"
                  r"[ .-]?\d{3}(?:[ .-]?\d{2})?(?![\w])")
 PHONE = re.compile(r"(?<![\w+])(?:(?:\+|00)33[ .-]?(?:\(0\))?[ .-]?[1-9]|0[1-9])(?:[ .-]?\d{2}){4}(?![\w])")
+DIGIT = re.compile(r"\d")
 # Characters a spreadsheet may read as the start of a formula (OWASP "CSV injection").
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 # Invisible or direction-changing characters: controls (line breaks kept), format characters
@@ -39,9 +40,13 @@ def strip_invisible(text: str) -> str:
 def mask_personal_data(text: str) -> str:
     """Replace emails, social-security-like numbers and French phone numbers by a label."""
     masks = data_file("consultation.yml")["publication"]["masques"]
-    text = EMAIL.sub(masks["courriel"], text)
-    text = NIR.sub(masks["numero"], text)
-    return PHONE.sub(masks["telephone"], text)
+    # Cheap guards: an e-mail needs « @ », the two numbers need digits (most answers have neither).
+    if "@" in text:
+        text = EMAIL.sub(masks["courriel"], text)
+    if DIGIT.search(text):
+        text = NIR.sub(masks["numero"], text)
+        text = PHONE.sub(masks["telephone"], text)
+    return text
 
 
 def truncate(text: str, limit: int) -> str:

@@ -20,7 +20,7 @@ from helpers.consultation.answers import Answers, read_answers
 from helpers.consultation.matching import match_keys, mentions_table
 from helpers.consultation.questionnaire import Questionnaire, load_questionnaire
 from helpers.consultation.redaction import neutralise_formulas, pseudonymise_ids, publishable_series
-from helpers.consultation.screening import ANALYSED, campaigns, screen
+from helpers.consultation.screening import ANALYSED, campaigns, join_texts, screen
 from helpers.consultation.synthetic import write_synthetic_consultation
 from helpers.consultation.themes import TextAnalysis, analyse_texts
 from helpers.core.config import data_file, resolve_path
@@ -107,7 +107,7 @@ def _campaigns(screened: pd.DataFrame, spec: Questionnaire) -> pd.DataFrame:
     """consultation_campagnes, with the text of each campaign (published, cut as a quote)."""
     table = campaigns(screened, spec)
     first = screened[screened["campagne"] != ""].drop_duplicates("campagne").set_index("campagne")
-    text = first[[q.id for q in spec.of_kind("free_text")]].apply(lambda row: "\n".join(v for v in row if v), axis=1)
+    text = join_texts([first[q.id] for q in spec.of_kind("free_text")], "\n") if len(first) else first["numero"]
     limit = data_file("consultation.yml")["publication"]["citation_max"]
     table["texte"] = table["campagne"].map(publishable_series(text, limit)) if len(table) else ""
     return table
@@ -118,7 +118,7 @@ def _documents(analysed: pd.DataFrame, spec: Questionnaire) -> pd.DataFrame:
     columns = [q.id for q in spec.of_kind("free_text")]
     if not columns:
         return pd.DataFrame(columns=["numero", "profil", "campagne", "texte"])
-    text = analysed[columns].apply(lambda row: "\n".join(v for v in row if v), axis=1)
+    text = join_texts([analysed[c] for c in columns], "\n")
     docs = analysed[["numero", "profil", "campagne"]].assign(texte=publishable_series(text))
     docs = docs[docs["texte"] != ""]
     return docs[(docs["campagne"] == "") | ~docs["campagne"].duplicated()]
