@@ -22,7 +22,7 @@ from helpers.core.config import data_file
 from helpers.core.sniff import header_fields
 from helpers.core.tables import load_table
 from helpers.steps.s04_consultation import _documents, analyse_consultation
-from helpers.views.v04_consultation import flow
+from helpers.views.v04_consultation import at_most, flow
 
 # Bytes: the 3,000-answer export is read in about 20 blocks. A row must fit in one block (pyarrow), and the
 # synthetic export holds one long hostile text of some 20,000 characters.
@@ -116,3 +116,13 @@ def test_theme_model_fitted_on_a_sample_assigns_every_text(export, processed, mo
     pd.testing.assert_frame_equal(first.themes, second.themes)  # seeded sample: same themes each time
     # The same text gets the same theme wherever it appears.
     assert first.documents.groupby("lemmes")["theme"].nunique().max() == 1
+
+
+def test_report_lists_that_grow_with_the_consultation_are_cut_with_a_word():
+    limit = data_file("consultation.yml")["rapport"]["lignes_max"]
+    table = pd.DataFrame({"Mention": [f"m{i}" for i in range(limit + 1234)], "Répondants": range(limit + 1234, 0, -1)})
+    shown = at_most(table)
+    assert len(shown) == limit + 1 and shown["Mention"].iloc[limit - 1] == f"m{limit - 1}"
+    assert shown["Mention"].iloc[-1].startswith("… et 1\u202f234 autres lignes")
+    assert "consultation_non_rapprochees.csv" in shown["Mention"].iloc[-1]
+    assert at_most(table.head(limit)).equals(table.head(limit))  # short lists are shown whole
