@@ -79,7 +79,9 @@ def lemmatise(texts: pd.Series) -> pd.Series:
     rules = data_file("consultation.yml")["textes"]
     stop, kept = set(rules["mots_vides"]), rules["conserves"]
     distinct = texts.value_counts(sort=False)
-    order = sorted(distinct.index, key=lambda t: (-distinct[t], t))
+    # Most frequent first, then alphabetical (code points): sorted by pandas, not one Series lookup per text.
+    ranked = pd.DataFrame({"texte": distinct.index.astype(object), "n": distinct.to_numpy()})
+    order = ranked.sort_values(["n", "texte"], ascending=[False, True], kind="stable")["texte"].tolist()
     tokenised = {t: words(t) for t in order}
     vocabulary = {w for ws in tokenised.values() for w in ws}
     lemmas = lemma_map(order, vocabulary)
