@@ -86,11 +86,12 @@ def _read_csv(path: Path, spec: Questionnaire, block_size: int | None = None) ->
         codec = codecs.lookup(encoding).name
         utf8 = data.removeprefix(codecs.BOM_UTF8) if codec == "utf-8-sig" else (
             data if codec == "utf-8" else text.encode("utf-8"))
-        del data
+        del data, text  # a national export: hold one copy of it, not three
         frame = _read_arrow(utf8, separator, width,
                             block_size or data_file("consultation.yml")["lecture"]["bloc_octets"])
         if frame is not None:
             return frame, encoding, separator
+        text = utf8.decode("utf-8")
     try:
         frame = pd.read_csv(io.StringIO(text), sep=separator, dtype=str, header=None, keep_default_na=False,
                             na_filter=False, skip_blank_lines=True, engine="c")

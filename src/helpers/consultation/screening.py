@@ -62,7 +62,7 @@ def screen(frame: pd.DataFrame, spec: Questionnaire) -> pd.DataFrame:
     """The answers with `statut` (analysee / exclue), `motif_exclusion` and `campagne` (C1, C2… or "")."""
     rules = data_file("consultation.yml")
     reasons = rules["exclusion"]
-    out = frame.copy()
+    out = frame.copy(deep=False)  # copy-on-write (pandas 3): the caller's frame is never changed
     questions = [q.id for q in spec.questions]
     out["statut"], out["motif_exclusion"], out["campagne"] = ANALYSED, "", ""
 

@@ -133,7 +133,7 @@ def analyse_consultation(answers_path: str | Path | None = None, questionnaire_p
     answers_file, spec_file, synthetic = _inputs(answers_path, questionnaire_path, processed, bases)
     spec = load_questionnaire(spec_file)  # validated before the export is read
     answers = read_answers(answers_file, spec)
-    frame = answers.frame.copy()
+    frame = answers.frame.copy(deep=False)  # copy-on-write: columns are shared until changed
     frame["profil"] = tallies.unify_spellings(publishable_series(frame["profil"], 100))
     frame["profil"], off_profiles = tallies.categories(frame["profil"], spec.respondent_options)
     screened = screen(frame, spec)
