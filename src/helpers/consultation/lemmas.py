@@ -10,6 +10,7 @@ except negations and "ouvert*": "pas ouvert" must not read as "ouvert".
 from __future__ import annotations
 
 import re
+import sys
 from collections import Counter, defaultdict
 from functools import cache
 
@@ -33,7 +34,8 @@ def french_model():
 def words(text: str) -> list[str]:
     """Lower-case words of a text (no URL, no masked data, no digits), elided "n'" read as "ne"."""
     text = MASK.sub(" ", URL.sub(" ", text.lower().replace("\u2019", "'")))
-    return [ELISIONS.get(w, w) for w in WORD.findall(text)]
+    # Interned: a national consultation repeats the same few thousand words millions of times.
+    return [sys.intern(ELISIONS.get(w, w)) for w in WORD.findall(text)]
 
 
 def _majority(counts: dict[str, Counter]) -> dict[str, str]:

@@ -75,7 +75,7 @@ def neutralise(value: object) -> object:
 
 def neutralise_formulas(frame: pd.DataFrame) -> pd.DataFrame:
     """Every text cell of the table, neutralised (numbers and booleans are left as they are)."""
-    out = frame.copy()
+    out = frame.copy(deep=False)  # copy-on-write: only the columns changed below are copied
     for column in out.columns:
         if out[column].dtype == object or pd.api.types.is_string_dtype(out[column]):
             values = out[column]
