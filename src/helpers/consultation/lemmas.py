@@ -10,6 +10,7 @@ except negations and "ouvert*": "pas ouvert" must not read as "ouvert".
 from __future__ import annotations
 
 import re
+import sys
 from collections import Counter, defaultdict
 from functools import cache
 
@@ -35,7 +36,8 @@ def french_model():
 def words(text: str) -> list[str]:
     """Lower-case words of a text (no URL, no masked data, no digits), elided "n'" read as "ne"."""
     text = MASK.sub(" ", URL.sub(" ", text.lower().replace("\u2019", "'")))
-    return [ELISIONS.get(w, w) for w in WORD.findall(text)]
+    # Interned: a national consultation repeats the same few thousand words millions of times.
+    return [sys.intern(ELISIONS.get(w, w)) for w in WORD.findall(text)]
 
 
 def _majority(counts: dict[str, Counter]) -> dict[str, str]:
@@ -81,7 +83,9 @@ def lemmatise(texts: pd.Series) -> pd.Series:
     rules = data_file("consultation.yml")["textes"]
     stop, kept = set(rules["mots_vides"]), rules["conserves"]
     distinct = texts.value_counts(sort=False)
-    order = sorted(distinct.index, key=lambda t: (-distinct[t], t))
+    # Most frequent first, then alphabetical (code points): sorted by pandas, not one Series lookup per text.
+    ranked = pd.DataFrame({"texte": distinct.index.astype(object), "n": distinct.to_numpy()})
+    order = ranked.sort_values(["n", "texte"], ascending=[False, True], kind="stable")["texte"].tolist()
     tokenised = {t: words(t) for t in order}
     vocabulary = {w for ws in tokenised.values() for w in ws}
     lemmas = lemma_map(order, vocabulary)

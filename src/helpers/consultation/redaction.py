@@ -22,6 +22,7 @@ EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 NIR = re.compile(r"(?<![\w])[12][ .-]?\d{2}[ .-]?(?:0[1-9]|1[0-2]|[2-9]\d)[ .-]?(?:\d{2}|2[AB])[ .-]?\d{3}"
                  r"[ .-]?\d{3}(?:[ .-]?\d{2})?(?![\w])")
 PHONE = re.compile(r"(?<![\w+])(?:(?:\+|00)33[ .-]?(?:\(0\))?[ .-]?[1-9]|0[1-9])(?:[ .-]?\d{2}){4}(?![\w])")
+DIGIT = re.compile(r"\d")
 # Characters a spreadsheet may read as the start of a formula (OWASP "CSV injection").
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 # Invisible or direction-changing characters: controls (line breaks kept), format characters
@@ -40,9 +41,13 @@ def mask_personal_data(text: str) -> str:
     """`text` with e-mail addresses, French social-security-like numbers (NIR) and French phone
     numbers replaced by the labels of ``publication.masques`` (``consultation.yml``), in that order."""
     masks = data_file("consultation.yml")["publication"]["masques"]
-    text = EMAIL.sub(masks["courriel"], text)
-    text = NIR.sub(masks["numero"], text)
-    return PHONE.sub(masks["telephone"], text)
+    # Cheap guards: an e-mail needs « @ », the two numbers need digits (most answers have neither).
+    if "@" in text:
+        text = EMAIL.sub(masks["courriel"], text)
+    if DIGIT.search(text):
+        text = NIR.sub(masks["numero"], text)
+        text = PHONE.sub(masks["telephone"], text)
+    return text
 
 
 def truncate(text: str, limit: int) -> str:
@@ -76,7 +81,7 @@ def neutralise(value: object) -> object:
 
 def neutralise_formulas(frame: pd.DataFrame) -> pd.DataFrame:
     """Every text cell of the table, neutralised (numbers and booleans are left as they are)."""
-    out = frame.copy()
+    out = frame.copy(deep=False)  # copy-on-write: only the columns changed below are copied
     for column in out.columns:
         if out[column].dtype == object or pd.api.types.is_string_dtype(out[column]):
             values = out[column]

@@ -39,8 +39,17 @@ def free_text_key(frame: pd.DataFrame, spec: Questionnaire) -> pd.Series:
     columns = [q.id for q in spec.of_kind("free_text")]
     if not columns:
         return pd.Series("", index=frame.index)
-    keys = pd.concat([_keys(frame[c]) for c in columns], axis=1)
-    return keys.apply(lambda row: " || ".join(v for v in row if v), axis=1) if len(columns) > 1 else keys.iloc[:, 0]
+    return join_texts([_keys(frame[c]) for c in columns], " || ")
+
+
+def join_texts(columns: list[pd.Series], separator: str) -> pd.Series:
+    """The non-empty texts of each row of `columns` (aligned Series of str) joined by `separator`;
+    "" when all are empty. Vectorised: no Python call per row."""
+    out = columns[0]
+    for column in columns[1:]:
+        both = (out != "") & (column != "")
+        out = (out + separator + column).where(both, out.where(column == "", column))
+    return out
 
 
 def campaign_size(analysed: int) -> int:
@@ -53,7 +62,7 @@ def screen(frame: pd.DataFrame, spec: Questionnaire) -> pd.DataFrame:
     """The answers with `statut` (analysee / exclue), `motif_exclusion` and `campagne` (C1, C2… or "")."""
     rules = data_file("consultation.yml")
     reasons = rules["exclusion"]
-    out = frame.copy()
+    out = frame.copy(deep=False)  # copy-on-write (pandas 3): the caller's frame is never changed
     questions = [q.id for q in spec.questions]
     out["statut"], out["motif_exclusion"], out["campagne"] = ANALYSED, "", ""
 

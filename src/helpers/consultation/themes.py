@@ -43,19 +43,47 @@ class TextAnalysis:
     note: str = ""  # why no theme was computed, if so
 
 
-def _vectorise(lemmas: pd.Series):
+def sample_rows(n: int) -> np.ndarray | None:
+    """Row positions (sorted) of the seeded sample the text model is fitted on, or None when all `n` rows
+    are (at most `textes.echantillon_max` of consultation.yml)."""
+    size = data_file("consultation.yml")["textes"]["echantillon_max"]
+    if n <= size:
+        return None
+    return np.sort(np.random.default_rng(SEED).choice(n, size=size, replace=False))
+
+
+def _vectorise(lemmas: pd.Series, sample: np.ndarray | None = None):
+    """(TF-IDF matrix of every text, its terms): fitted on the `sample` rows (all when None), applied to each
+    distinct text once."""
     rules = data_file("consultation.yml")["textes"]
-    n = len(lemmas)
+    fitted = lemmas if sample is None else lemmas.iloc[sample]
+    n = len(fitted)
     vectoriser = TfidfVectorizer(tokenizer=str.split, token_pattern=None, lowercase=False, ngram_range=(1, 2),
                                  min_df=min(rules["min_df"], n), max_df=rules["max_df"] if n >= 10 else 1.0,
                                  max_features=rules["max_termes"], sublinear_tf=True, dtype=np.float64)
-    matrix = vectoriser.fit_transform(lemmas)
+    if sample is None:
+        matrix = vectoriser.fit_transform(lemmas)
+    else:
+        vectoriser.fit(fitted)
+        codes, distinct = pd.factorize(lemmas)
+        matrix = vectoriser.transform(distinct)[codes]
     vocabulary = np.asarray(vectoriser.get_feature_names_out())
     # Negations are kept to qualify other words ("pas ouvert"), not as terms of their own ("ne pas").
     negations = {w for w in rules["conserves"] if not w.endswith("*")} - {"ouvrir"}
     useful = np.array([not set(term.split()) <= negations for term in vocabulary])
     matrix = normalize(matrix[:, useful])
     return matrix, vocabulary[useful]
+
+
+def _theme_weights(model: NMF, matrix, lemmas: pd.Series, sample: np.ndarray | None) -> np.ndarray:
+    """Weight of each text on each theme (texts × themes): NMF fitted on the sample rows, then every
+    distinct text transformed once (all rows fitted together when there is no sample)."""
+    if sample is None:
+        return model.fit_transform(matrix)
+    model.fit(matrix[sample])
+    codes, distinct = pd.factorize(lemmas)
+    first = pd.Series(np.arange(len(codes))).groupby(codes).first().to_numpy()
+    return model.transform(matrix[first])[codes]
 
 
 def distinctive_terms(matrix, vocabulary: np.ndarray, profiles: pd.Series) -> pd.DataFrame:
@@ -140,14 +168,15 @@ def analyse_texts(documents: pd.DataFrame, n_themes: int) -> TextAnalysis:
     if usable.sum() < max(2 * n_themes, rules["min_df"]):
         empty.note = f"trop peu de textes exploitables ({int(usable.sum())}) pour dégager des thèmes"
         return empty
+    sample = sample_rows(len(docs))
     try:
-        matrix, vocabulary = _vectorise(docs["lemmes"])
+        matrix, vocabulary = _vectorise(docs["lemmes"], sample)
     except ValueError:
         empty.note = "aucun terme n'apparaît dans assez de textes pour dégager des thèmes"
         return empty
     k = max(1, min(n_themes, matrix.shape[1] - 1, matrix.shape[0] - 1))
     model = NMF(n_components=k, init="nndsvda", random_state=SEED, max_iter=400)
-    weights = model.fit_transform(matrix)
+    weights = _theme_weights(model, matrix, docs["lemmes"], sample)
     best = weights.argmax(axis=1)
     docs["theme"] = np.where(weights.max(axis=1) > 0, [f"T{i + 1}" for i in best], "")
     themes, quotes = [], []

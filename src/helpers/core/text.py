@@ -17,9 +17,18 @@ def clean_text(value: object) -> str:
     """
     if value is None:
         return ""
+    if isinstance(value, str) and _already_clean(value):
+        return value  # most cells: cheap C-level checks instead of the regex work below
     text = unicodedata.normalize("NFC", str(value)).replace("\r\n", "\n").replace("\r", "\n")
     lines = [_SPACES.sub(" ", line).strip() for line in text.split("\n")]
     return "\n".join(lines).strip("\n").strip()
+
+
+def _already_clean(value: str) -> bool:
+    """True when clean_text would return `value` unchanged: printable (no line break, tab, no-break or other
+    special space: Python counts them as unprintable), no double or edge space, NFC."""
+    return (value.isprintable() and "  " not in value and value[:1] != " " and value[-1:] != " "
+            and (value.isascii() or unicodedata.is_normalized("NFC", value)))
 
 
 def comparison_key(value: object) -> str:

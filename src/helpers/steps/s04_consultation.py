@@ -20,7 +20,7 @@ from helpers.consultation.answers import Answers, read_answers
 from helpers.consultation.matching import match_keys, mentions_table
 from helpers.consultation.questionnaire import Questionnaire, load_questionnaire
 from helpers.consultation.redaction import neutralise_formulas, pseudonymise_ids, publishable_series
-from helpers.consultation.screening import ANALYSED, campaigns, screen
+from helpers.consultation.screening import ANALYSED, campaigns, join_texts, screen
 from helpers.consultation.synthetic import write_synthetic_consultation
 from helpers.consultation.themes import TextAnalysis, analyse_texts
 from helpers.core.config import data_file, resolve_path
@@ -106,7 +106,7 @@ def _campaigns(screened: pd.DataFrame, spec: Questionnaire) -> pd.DataFrame:
     """consultation_campagnes, with the text of each campaign (published, cut as a quote)."""
     table = campaigns(screened, spec)
     first = screened[screened["campagne"] != ""].drop_duplicates("campagne").set_index("campagne")
-    text = first[[q.id for q in spec.of_kind("free_text")]].apply(lambda row: "\n".join(v for v in row if v), axis=1)
+    text = join_texts([first[q.id] for q in spec.of_kind("free_text")], "\n") if len(first) else first["numero"]
     limit = data_file("consultation.yml")["publication"]["citation_max"]
     table["texte"] = table["campagne"].map(publishable_series(text, limit)) if len(table) else ""
     return table
@@ -117,7 +117,7 @@ def _documents(analysed: pd.DataFrame, spec: Questionnaire) -> pd.DataFrame:
     columns = [q.id for q in spec.of_kind("free_text")]
     if not columns:
         return pd.DataFrame(columns=["numero", "profil", "campagne", "texte"])
-    text = analysed[columns].apply(lambda row: "\n".join(v for v in row if v), axis=1)
+    text = join_texts([analysed[c] for c in columns], "\n")
     docs = analysed[["numero", "profil", "campagne"]].assign(texte=publishable_series(text))
     docs = docs[docs["texte"] != ""]
     return docs[(docs["campagne"] == "") | ~docs["campagne"].duplicated()]
@@ -158,7 +158,7 @@ def analyse_consultation(answers_path: str | Path | None = None, questionnaire_p
     answers_file, spec_file, synthetic = _inputs(answers_path, questionnaire_path, processed, bases)
     spec = load_questionnaire(spec_file)  # validated before the export is read
     answers = read_answers(answers_file, spec)
-    frame = answers.frame.copy()
+    frame = answers.frame.copy(deep=False)  # copy-on-write: columns are shared until changed
     frame["profil"] = tallies.unify_spellings(publishable_series(frame["profil"], 100))
     frame["profil"], off_profiles = tallies.categories(frame["profil"], spec.respondent_options)
     screened = screen(frame, spec)

@@ -7,6 +7,7 @@ escaped here (helpers.render.html.esc / table_html): no answer text ever enters 
 from __future__ import annotations
 
 import pandas as pd
+from babel.numbers import format_decimal
 from IPython.display import HTML
 
 from helpers.consultation.screening import ANALYSED
@@ -229,22 +230,37 @@ def choice_by_profile(run: ConsultationRun, question_id: str) -> pd.DataFrame:
     return table
 
 
+def at_most(table: pd.DataFrame, total: int | None = None) -> pd.DataFrame:
+    """The first `rapport.lignes_max` rows (consultation.yml) of a list that grows with the consultation,
+    then one row saying how many more there are and where the whole list is (consultation_non_rapprochees.csv).
+    `total`: rows of the whole list (default: len(table))."""
+    limit = data_file("consultation.yml")["rapport"]["lignes_max"]
+    total = len(table) if total is None else total
+    if total <= limit:
+        return table
+    note = {c: "" for c in table.columns}
+    note[table.columns[0]] = (f"… et {format_decimal(total - limit, locale='fr_FR')} autres lignes, plus rarement "
+                              "demandées : la liste complète est dans consultation_non_rapprochees.csv")
+    return pd.concat([table.head(limit).astype(object), pd.DataFrame([note])], ignore_index=True)
+
+
 def missing(run: ConsultationRun) -> pd.DataFrame:
     """Data requested but absent from the cartography: one row per group of similar unmatched mentions of
     ``consultation_non_rapprochees`` (M001: most requested), named by its most written spelling; columns
     Groupe, Donnée demandée, Autres graphies (five at most), Répondants, Question(s) (voir l'annexe)."""
     rows = run.review[run.review["groupe"] != ""]
-    return pd.DataFrame({"Groupe": rows["groupe"], "Donnée demandée": rows["mention"],
-                         "Autres graphies": rows["variantes"], "Répondants": rows["n_repondants"],
-                         "Question(s) (voir l'annexe)": rows["questions"].str.replace("|", ", ")})
+    return at_most(pd.DataFrame({"Groupe": rows["groupe"], "Donnée demandée": rows["mention"],
+                                 "Autres graphies": rows["variantes"], "Répondants": rows["n_repondants"],
+                                 "Question(s) (voir l'annexe)": rows["questions"].str.replace("|", ", ")}))
 
 
 def to_review(run: ConsultationRun) -> pd.DataFrame:
     """Mentions to check by hand (to verify or ambiguous, not grouped), one row each; columns Mention,
     Résultat, Répondants, Score (fuzzy score 0–100, rounded), Bases candidates."""
     rows = run.review[run.review["groupe"] == ""]
-    return pd.DataFrame({"Mention": rows["mention"], "Résultat": rows["statut"], "Répondants": rows["n_repondants"],
-                         "Score": rows["score"].round(0).astype("Int64"), "Bases candidates": rows["candidats"]})
+    return at_most(pd.DataFrame({"Mention": rows["mention"], "Résultat": rows["statut"],
+                                 "Répondants": rows["n_repondants"], "Score": rows["score"].round(0).astype("Int64"),
+                                 "Bases candidates": rows["candidats"]}))
 
 
 def campaigns(run: ConsultationRun) -> pd.DataFrame:
