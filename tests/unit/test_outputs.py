@@ -49,3 +49,15 @@ def test_xlsx_cells_keep_their_types_and_strings_are_never_formulas(tmp_path):
 
 def test_same_tables_same_bytes():
     assert xlsx_bytes({"t": FRAME}) == xlsx_bytes({"t": FRAME})
+
+
+def test_a_failure_while_writing_leaves_every_previous_output(tmp_path):
+    from helpers.core.storage import atomic_paths
+
+    first, second = tmp_path / "a.csv", tmp_path / "b.csv"
+    first.write_text("ancien a"), second.write_text("ancien b")
+    with pytest.raises(RuntimeError), atomic_paths([first, second]) as staged:
+        staged[first].write_text("nouveau a")
+        raise RuntimeError("échec pendant l'écriture de b")
+    assert (first.read_text(), second.read_text()) == ("ancien a", "ancien b")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.csv", "b.csv"]  # no staged file left

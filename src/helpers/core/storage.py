@@ -26,6 +26,28 @@ def atomic_path(target: str | Path) -> Iterator[Path]:
         tmp_path.unlink(missing_ok=True)
 
 
+@contextmanager
+def atomic_paths(targets: list[Path]) -> Iterator[dict[Path, Path]]:
+    """Yield {target: temporary path beside it} for several files written together; they replace their
+    targets only when the whole block succeeds (all, after the block), so a failure while writing any of
+    them leaves every previous target untouched. Lets large outputs be streamed to disk, not held in memory.
+    """
+    staged: dict[Path, Path] = {}
+    try:
+        for target in map(Path, targets):
+            target.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+            os.close(fd)
+            staged[target] = Path(tmp)
+        yield staged
+        for target, tmp in staged.items():
+            os.chmod(tmp, 0o644)
+            os.replace(tmp, target)
+    finally:
+        for tmp in staged.values():
+            tmp.unlink(missing_ok=True)
+
+
 def write_bytes_atomic(target: str | Path, data: bytes) -> Path:
     """Write `data` to `target` atomically (see :func:`atomic_path`), creating its folder.
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import fcntl
-import io
 import json
 import math
 import os
@@ -23,7 +22,7 @@ import xlsxwriter
 
 from helpers.core.config import data_file, xlsx_max_rows
 from helpers.core.errors import SourceError
-from helpers.core.storage import write_bytes_atomic
+from helpers.core.storage import atomic_paths, write_bytes_atomic
 
 FIXED_ZIP_TIME = (2014, 5, 6, 0, 0, 0)
 PACKAGE = "datapackage.json"
@@ -71,23 +70,20 @@ def column_spec(table: dict, column: str) -> list:
     raise KeyError(f"colonne « {column} » non déclarée dans schema.yml")
 
 
-def csv_bytes(frame: pd.DataFrame) -> bytes:
-    """`frame` as UTF-8 CSV bytes: comma-separated, "\\n" line ends, no index column."""
-    return _flatten(frame).to_csv(index=False, lineterminator="\n").encode("utf-8")
-
-
-def parquet_bytes(frame: pd.DataFrame) -> bytes:
-    """`frame` as Parquet bytes (pyarrow, zstd, no index): the same rows and columns as its CSV."""
-    buffer = io.BytesIO()
-    _flatten(frame).to_parquet(buffer, engine="pyarrow", compression="zstd", index=False)
-    return buffer.getvalue()
-
-
 NOTE_SHEET = "note"
 
 
 def xlsx_bytes(tables: dict[str, pd.DataFrame], max_rows: int | None = None) -> bytes:
-    """A workbook with one sheet per table, written by xlsxwriter in constant-memory (streaming) mode.
+    """:func:`write_xlsx` into memory: the workbook's bytes."""
+    with tempfile.TemporaryDirectory(prefix="xlsx-") as tmp:
+        target = Path(tmp) / "classeur.xlsx"
+        write_xlsx(tables, target, max_rows)
+        return target.read_bytes()
+
+
+def write_xlsx(tables: dict[str, pd.DataFrame], target: Path, max_rows: int | None = None) -> Path:
+    """Write a workbook with one sheet per table to `target`, by xlsxwriter in constant-memory (streaming)
+    mode; returns `target`.
 
     Strings stay strings: a leading "=" is never a formula, a URL never a link, "01" never a number.
     A table with more rows than a sheet holds (`max_rows`, default :func:`config.xlsx_max_rows`, the
@@ -97,7 +93,6 @@ def xlsx_bytes(tables: dict[str, pd.DataFrame], max_rows: int | None = None) -> 
     limit = max_rows or xlsx_max_rows()
     settings = data_file("sorties.yml")["xlsx"]
     with tempfile.TemporaryDirectory(prefix="xlsx-") as tmp:
-        target = Path(tmp) / "classeur.xlsx"
         options = {"constant_memory": True, "tmpdir": tmp, "strings_to_formulas": False,
                    "strings_to_urls": False, "strings_to_numbers": False, "nan_inf_to_errors": True}
         workbook = xlsxwriter.Workbook(str(target), options)
@@ -118,7 +113,7 @@ def xlsx_bytes(tables: dict[str, pd.DataFrame], max_rows: int | None = None) -> 
                     f"({limit - 1} lignes de données) : elle n'est pas dans ce classeur. Elle est complète dans "
                     f"{name}.csv."))
         workbook.close()
-        return target.read_bytes()
+    return target
 
 
 def _write_sheet(sheet, frame: pd.DataFrame, bold) -> None:
@@ -199,15 +194,22 @@ def write_processed(processed_dir: str | Path, tables: dict[str, pd.DataFrame], 
                     workbook_name: str, source: dict) -> list[Path]:
     """Write `tables` (name → frame, names declared in schema.yml) into `processed_dir`: one CSV each,
     a Parquet file for the tables whose schema says ``parquet: true``, the workbook `workbook_name`
-    (see :func:`xlsx_bytes`) and the merged ``datapackage.json`` (`source`: the official source's
+    (see :func:`write_xlsx`) and the merged ``datapackage.json`` (`source`: the official source's
     licence and attribution). Everything is rendered first, then each file replaced atomically.
     Returns the written paths."""
     processed_dir = Path(processed_dir)
-    rendered = {f"{name}.csv": csv_bytes(frame) for name, frame in tables.items()}
-    rendered |= {f"{name}.parquet": parquet_bytes(frame) for name, frame in tables.items()
-                 if schema().get(name, {}).get("parquet")}
-    rendered[workbook_name] = xlsx_bytes(tables)
-    written = [write_bytes_atomic(processed_dir / name, data) for name, data in rendered.items()]
+    csvs = {processed_dir / f"{name}.csv": frame for name, frame in tables.items()}
+    parquets = {processed_dir / f"{name}.parquet": frame for name, frame in tables.items()
+                if schema().get(name, {}).get("parquet")}
+    workbook = processed_dir / workbook_name
+    # Streamed to staged files (a national-size export never sits in memory as bytes), then all replaced.
+    with atomic_paths([*csvs, *parquets, workbook]) as staged:
+        for target, frame in csvs.items():
+            _flatten(frame).to_csv(staged[target], index=False, lineterminator="\n", encoding="utf-8")
+        for target, frame in parquets.items():
+            _flatten(frame).to_parquet(staged[target], engine="pyarrow", compression="zstd", index=False)
+        write_xlsx(tables, staged[workbook])
+    written = [*csvs, *parquets, workbook]
     with _locked(processed_dir):  # steps run in parallel (02 and 04) must not lose each other's resources
         descriptor = _merged_package(processed_dir, tables, source)
         package = (json.dumps(descriptor, ensure_ascii=False, indent=2) + "\n").encode()
