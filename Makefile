@@ -25,7 +25,7 @@ $(STAMP): requirements.lock pyproject.toml
 # Git hooks from .pre-commit-config.yaml (ruff, output-free notebooks, end of file); not in CI, nor
 # outside a git checkout.
 hooks: $(STAMP)
-	@if [ -z "$$CI" ] && git rev-parse --git-dir >/dev/null 2>&1; then $(BIN)/pre-commit install -q >/dev/null; fi
+	@if [ -z "$$CI" ] && git rev-parse --git-dir >/dev/null 2>&1; then $(BIN)/pre-commit install >/dev/null; fi
 
 reports: install ## Build every report into reports/ (front page: reports/index.html)
 	$(BIN)/python -m helpers reports

@@ -115,11 +115,14 @@ MONKEY = [["Respondent ID", "Vous êtes", "Quelles données ?"], ["", "Réponse"
           ["101", "Citoyen", "PMSI"], ["102", "Journaliste", "RPPS"]]
 HXL = [["_id", "Vous êtes", "Quelles données ?"], ["#meta+id", "#respondee+type", "#indicator+text"],
        ["1", "Citoyen", "PMSI"]]
+# The header copied under itself (a spreadsheet saved with its header twice).
+TWICE = [["Respondent ID", "Vous êtes", "Quelles données ?"], ["Respondent ID", "Vous êtes", "Quelles données ?"],
+         ["101", "Citoyen", "PMSI"]]
 SIMPLE = {"columns": {"id": "Respondent ID", "respondent_type": "Vous êtes"},
           "questions": [{"id": "demandes", "column": "Quelles données ?", "kind": "datasets"}]}
 
 
-@pytest.mark.parametrize("rows", [MONKEY, HXL], ids=["SurveyMonkey", "HXL"])
+@pytest.mark.parametrize("rows", [MONKEY, HXL, TWICE], ids=["SurveyMonkey", "HXL", "header twice"])
 def test_case3_an_undeclared_second_header_row_is_a_clear_error(tmp_path, rows):
     spec = {**SIMPLE, "columns": {"id": rows[0][0], "respondent_type": "Vous êtes"}}
     with pytest.raises(AnswersError, match=r"déclarez format.header_rows: 2"):
@@ -131,6 +134,12 @@ def test_case3_declared_header_rows_are_not_answers(tmp_path, rows):
     spec = {**SIMPLE, "columns": {"id": rows[0][0], "respondent_type": "Vous êtes"}, "format": {"header_rows": 2}}
     answers = _read(tmp_path, rows, spec)
     assert len(answers.frame) == len(rows) - 2 and "Réponse" not in set(answers.frame["profil"])
+
+
+def test_case3_a_header_repeated_further_down_is_never_an_answer(tmp_path):
+    rows = [MONKEY[0], ["101", "Citoyen", "PMSI"], ["102", "Citoyen", "SAE"], MONKEY[0], ["103", "Élu", "RPPS"]]
+    with pytest.raises(AnswersError, match=r"1 ligne\(s\) de données répètent l'en-tête \(réponse\(s\) n° 3 "):
+        _read(tmp_path, rows, SIMPLE)
 
 
 def test_case3_header_rows_is_validated(tmp_path):
@@ -324,3 +333,10 @@ def test_without_personal_ids_they_are_published_as_they_are(tmp_path):
     ids = pd.Series(["R000001", "R000002"])
     assert pseudonymise_ids(ids, "sel").tolist() == ["R000001", "R000002"]
 
+
+
+def test_case2_a_date_format_not_understood_is_a_clear_error(tmp_path):
+    # Google Forms' own download format: year first, 12-hour clock and a GMT offset in a form it doesn't read.
+    rows = _google(["2014/04/02 6:20:05 PM GMT+2", "2014/04/03 9:00:00 AM GMT+2"], ["PMSI", "SAE"])
+    with pytest.raises(AnswersError, match=r"2 valeurs distinctes sur 2 illisibles \(par exemple « 2014/04/02"):
+        _read(tmp_path, rows, GOOGLE)

@@ -181,11 +181,33 @@ def _split_table(path: Path, table: pd.DataFrame, spec: Questionnaire) -> tuple[
     n = declared or 1
     rows = [[clean_text(v) for v in table.iloc[i].tolist()] for i in range(min(n, len(table)))]
     data = table.iloc[n:].reset_index(drop=True)
-    if declared is None and len(data) and _is_second_header([clean_text(v) for v in data.iloc[0].tolist()]):
-        raise AnswersError(path, "la ligne sous l'en-tête est une seconde ligne d'en-tête (étiquettes HXL ou "
-                                 "« Réponse » de SurveyMonkey), pas une réponse : déclarez "
+    repeated = _repeats_header(data, rows[-1] if rows else [])
+    if declared is None and len(data) and (
+            _is_second_header([clean_text(v) for v in data.iloc[0].tolist()]) or (len(repeated) and repeated[0] == 0)):
+        raise AnswersError(path, "la ligne sous l'en-tête est une seconde ligne d'en-tête (étiquettes HXL, "
+                                 "« Réponse » de SurveyMonkey ou en-tête répété), pas une réponse : déclarez "
                                  "format.header_rows: 2 dans le questionnaire (ou platform)")
+    if len(repeated):
+        numbers = ", ".join(str(n + 1) for n in repeated[:5])
+        raise AnswersError(path, f"{len(repeated)} ligne(s) de données répètent l'en-tête (réponse(s) n° {numbers} "
+                                 "sous l'en-tête) : exports mis bout à bout ? Retirez-les : ce ne sont pas des "
+                                 "réponses")
     return _Header(rows), data
+
+
+def _repeats_header(data: pd.DataFrame, header: list[str]) -> list[int]:
+    """Data rows (0-based) whose filled cells all repeat the header of their column (at least two of them):
+    a header copied under itself, or the header of a second export pasted below the first."""
+    if data.empty or not header:
+        return []
+    equal = pd.Series(0, index=data.index)
+    other = pd.Series(False, index=data.index)
+    for i, column in enumerate(data.columns[:len(header)]):
+        values = data[column].astype(str).str.strip()
+        same = values == header[i].strip()
+        equal += (same & (values != "")).astype(int)
+        other |= ~same & (values != "")
+    return data.index[(equal >= 2) & ~other].tolist()
 
 
 def _exclusion(rows: pd.DataFrame, positions: dict, spec: Questionnaire) -> pd.Series:

@@ -106,7 +106,9 @@ def parse_dates(values: pd.Series, path: Path, column: str = "date",
     ``DateReading`` saying which day/month order was used and why). Excel serial numbers count days from
     1899-12-30 (Excel's 1900 date system) in local time.
 
-    Raises ``AnswersError`` (naming `path` and `column`) when the column mixes day-first and month-first dates."""
+    Raises ``AnswersError`` (naming `path` and `column`) when the column mixes day-first and month-first dates,
+    or when more than half of its distinct values are unreadable (a format this module does not know: reading
+    it would silently leave most answers undated); a minority of unreadable values is counted as « non datée »."""
     distinct = pd.Series(pd.unique(values.astype(str)))
     distinct = distinct[distinct.str.strip() != ""].str.strip().reset_index(drop=True)
     parsed = pd.Series(pd.NaT, index=distinct.index, dtype="datetime64[ns, UTC]")
@@ -123,6 +125,13 @@ def parse_dates(values: pd.Series, path: Path, column: str = "date",
     if serial.any():
         days = pd.to_datetime(distinct[serial].astype(float), unit="D", origin=EXCEL_ORIGIN)
         parsed[serial] = _local_to_utc(days.dt.round("s").astype("datetime64[ns]")).astype(parsed.dtype)
+    unreadable = distinct[parsed.isna()]
+    if len(distinct) and len(unreadable) * 2 > len(distinct):  # a format this module does not know
+        example = unreadable.iloc[0][:60]
+        raise AnswersError(path, f"colonne de date « {column} » : {len(unreadable)} valeurs distinctes sur "
+                                 f"{len(distinct)} illisibles (par exemple « {example} ») ; formats lus : ISO 8601 "
+                                 "avec ou sans décalage, jour/mois/année ou mois/jour/année avec heure (12 ou 24 h), "
+                                 "numéro de série Excel. Convertissez la colonne, ou retirez-la du questionnaire")
     lookup = pd.Series(parsed.to_numpy(), index=distinct.to_numpy())
     stripped = values.astype(str).str.strip()
     out = stripped.map(lookup) if len(lookup) else pd.Series(pd.NaT, index=values.index)
