@@ -264,6 +264,13 @@ def test_a_direct_papermill_run_gets_the_same_parameter_error_as_the_runner(tmp_
     assert error.value.ename == "ParameterError"
     assert error.value.evalue == message
     assert not (root / "20140506").exists() and not (root / "data").exists()  # stopped before any work
+    # A misspelt name is not silently ignored either (papermill would only warn and run with the default).
+    with pytest.raises(papermill.PapermillExecutionError) as error:
+        papermill.execute_notebook(str(root / "notebooks" / "01_clean_cartography.ipynb"),
+                                   str(tmp_path / "out2.ipynb"), parameters={"procesed_dir": "/tmp/x"},
+                                   cwd=str(root), kernel_name="python3", progress_bar=False)
+    assert error.value.ename == "ParameterError"
+    assert "paramètre inconnu « procesed_dir » pour 01_clean_cartography" in error.value.evalue
 
 
 def test_status_labels_and_data_summary_are_french():

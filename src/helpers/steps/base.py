@@ -102,6 +102,12 @@ def read_record(path: Path) -> list[SourceRecord]:
         return []
 
 
+#: Names IPython itself puts in a notebook's namespace (history lists and dicts), never parameters.
+NOTEBOOK_NAMES = {"In", "Out"}
+#: What papermill can inject: Python literals.
+LITERALS = (str, int, float, bool, type(None), list, dict, tuple)
+
+
 def check_parameters(report: str, values: dict[str, object]) -> None:
     """First call of every notebook: check its parameters as the report runner does.
 
@@ -112,4 +118,8 @@ def check_parameters(report: str, values: dict[str, object]) -> None:
     """
     notebook = paths().notebooks / f"{report}.ipynb"
     declared = parameters.notebook_parameters(notebook)
-    parameters.check(notebook, report, {k: values[k] for k in declared if k in values}, declared)
+    # A misspelt name given to papermill (-p weigthing …) is injected as a variable of its own and would
+    # be silently ignored: any literal-valued public name that the parameters cell does not declare.
+    injected = {k: v for k, v in values.items() if k not in declared and not k.startswith("_")
+                and k not in NOTEBOOK_NAMES and isinstance(v, LITERALS)}
+    parameters.check(notebook, report, {**injected, **{k: values[k] for k in declared if k in values}}, declared)
