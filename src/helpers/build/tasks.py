@@ -16,7 +16,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import nbformat
-import papermill
 
 from helpers.core.config import ENV_RUN_RECORD
 from helpers.core.storage import sha256_file
@@ -125,6 +124,8 @@ def _failure_cell(task: Task, error: str) -> nbformat.NotebookNode:
 
 def _papermill(task: Task, context: Context, attempt: Path) -> str | None:
     """Run the notebook into `attempt`; the French one-line error, or None on success."""
+    import papermill  # here, not at the top: the runner's own process (a re-run with nothing to build) never runs one
+
     def on_timeout(signum, frame):
         raise TimeoutError(f"délai de {context.timeout} s dépassé")
 
