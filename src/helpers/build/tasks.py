@@ -255,7 +255,8 @@ def remove_error_files(reports_dir: Path, stem: Path) -> None:
 
 def quiet_worker() -> None:
     """Worker initializer: the kernels' and jupyter_client's chatter (« Kernel is running over TCP without
-    encryption », « KeyboardInterrupt caught in kernel ») goes nowhere, not into the user's terminal."""
+    encryption », « KeyboardInterrupt caught in kernel ») goes nowhere, not into the user's terminal; the
+    worker's kept kernel (:data:`KEEPER`) is shut down when the worker exits."""
     multiprocessing.util.Finalize(KEEPER, KEEPER.discard, exitpriority=10)  # no kernel outlives its worker
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, 1)
