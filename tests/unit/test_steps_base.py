@@ -14,7 +14,7 @@ import pytest
 from helpers.cartography.producers import join_producers, one_row_per_producer, producers_of
 from helpers.core import config
 from helpers.core.config import data_file
-from helpers.core.parameters import notebook_parameters
+from helpers.core.parameters import ParameterError, notebook_parameters
 from helpers.render.html import SYNTHETIC_ANSWERS, SYNTHETIC_TEXT, banner
 from helpers.steps import s01_clean, s02_openness, s03_producer_sheet, s04_consultation, s05_priorities
 from helpers.steps.base import ANSWERS, CARTOGRAPHY, Run, SourceRecord, finish, read_record
@@ -106,6 +106,25 @@ def test_notebook_defaults_equal_the_configuration(notebook):
         assert declared["n_themes"].default == data_file("consultation.yml")["textes"]["themes"]
     if "weighting" in declared:
         assert declared["weighting"].default in data_file("ponderations.yml")
+
+
+@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: p.stem)
+def test_notebook_parameters_read_as_papermill_reads_them(notebook):
+    """The kernel-side reader (json + ast, no papermill import) gives papermill's names, defaults and help."""
+    import papermill
+
+    expected = {name: (ast.literal_eval(info["default"]), info.get("help", ""))
+                for name, info in papermill.inspect_notebook(str(notebook)).items()}
+    assert {name: (p.default, p.help) for name, p in notebook_parameters(notebook).items()} == expected
+
+
+def test_notebook_parameters_refuse_a_non_literal_default(tmp_path):
+    notebook = tmp_path / "x.ipynb"
+    cell = {"cell_type": "code", "metadata": {"tags": ["parameters"]}, "source": "n = len('ab')  # aide\n",
+            "outputs": [], "execution_count": None}
+    notebook.write_text(json.dumps({"cells": [cell], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}))
+    with pytest.raises(ParameterError, match="x.ipynb.*« n » : valeur par défaut non littérale"):
+        notebook_parameters(notebook)
 
 
 @pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: p.stem)

@@ -31,12 +31,14 @@ from helpers.core.config import PROCESSED_DIR, project_root, resolve_path
 from helpers.core.errors import CartoError
 from helpers.core.storage import write_bytes_atomic
 from helpers.core.text import slugify
-from helpers.render.dossier import DOSSIER, build_dossier, publish_data
 from helpers.render.export import index_html
 from helpers.steps.base import SourceRecord
 
 PACKAGES = ("pandas", "matplotlib", "seaborn", "scipy", "papermill", "nbconvert", "carto-sante")
 DEFAULT_TIMEOUT = 900
+# helpers.render.dossier's DATA_DIR and DOSSIER (a test checks they agree), named here so that an unchanged
+# re-run can see there is nothing to publish without importing WeasyPrint, BeautifulSoup and pandas.
+PUBLISHED = ("donnees", "dossier.pdf")
 
 
 def parse_overrides(items: list[str]) -> dict[str, dict[str, object]]:
@@ -249,6 +251,26 @@ def write_index(build: Build, selected: list[catalog.Report]) -> None:
     write_bytes_atomic(build.reports_dir / "index.html", index.encode("utf-8"))
 
 
+def publish(reports_dir: Path, processed_dir: Path, built: bool, no_pdf: bool) -> None:
+    """reports/ made self-contained (the linked tables copied into ``donnees/``) when a report was rebuilt
+    or ``donnees/`` is missing, and the PDF dossier rebuilt when a report was (or it is missing), unless
+    `no_pdf` (then a dossier older than the reports is removed, never left stale: the next build without
+    `no_pdf` writes it). WeasyPrint and BeautifulSoup are imported only then: an unchanged re-run does not
+    pay for them. A :class:`CartoError` is reported on stderr, it does not fail the build."""
+    from helpers.render.dossier import DATA_DIR, DOSSIER, build_dossier, publish_data
+
+    try:
+        if built or not (reports_dir / DATA_DIR).is_dir():
+            publish_data(reports_dir, processed_dir)
+        if no_pdf:
+            if built:
+                (reports_dir / DOSSIER).unlink(missing_ok=True)
+        elif built or not (reports_dir / DOSSIER).is_file():
+            build_dossier(reports_dir)
+    except CartoError as exc:
+        print(f"Dossier PDF non construit : {exc}", file=sys.stderr)
+
+
 def main(argv: list[str] | None = None) -> int:
     """The command line; returns the exit code (0 all good, 1 a report failed, 2 bad request).
 
@@ -264,6 +286,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--force", action="store_true", help="tout reconstruire, sans le cache")
     parser.add_argument("--timeout", type=int, default=DEFAULT_TIMEOUT, help="délai par notebook, en secondes")
     parser.add_argument("--reports-dir", default="reports", help="dossier des rapports (défaut : reports)")
+    parser.add_argument("--no-pdf", action="store_true",
+                        help="ne pas construire reports/dossier.pdf (un dossier périmé est retiré ; la prochaine "
+                             "construction sans cette option l'écrit)")
     args = parser.parse_args(argv)
 
     root = project_root()
@@ -288,12 +313,10 @@ def main(argv: list[str] | None = None) -> int:
     write_index(build, reports)
     processed = next((r.parameters["processed_dir"] for r in selected if r.parameters.get("processed_dir")),
                      PROCESSED_DIR)
-    try:  # reports/ self-contained, and the PDF dossier when a report was rebuilt (or it is missing)
-        publish_data(reports_dir, resolve_path(processed))
-        if any(o.status is Status.BUILT for o in outcomes) or not (reports_dir / DOSSIER).is_file():
-            build_dossier(reports_dir)
-    except CartoError as exc:
-        print(f"Dossier PDF non construit : {exc}", file=sys.stderr)
+    built = any(o.status is Status.BUILT for o in outcomes)
+    data_dir, dossier = (reports_dir / name for name in PUBLISHED)
+    if built or not data_dir.is_dir() or not (args.no_pdf or dossier.is_file()):
+        publish(reports_dir, resolve_path(processed), built, args.no_pdf)
     count = {s: sum(o.status is s for o in outcomes) for s in Status}
     print(f"Rapports : {count[Status.BUILT]} construits, {count[Status.REUSED]} réutilisés, "
           f"{count[Status.FAILED]} en échec, {count[Status.SKIPPED]} non construits ; "

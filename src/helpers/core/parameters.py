@@ -5,10 +5,11 @@ on entry (so a direct ``papermill … -p processed_dir 20140506`` gets the same 
 from __future__ import annotations
 
 import ast
+import io
+import json
+import tokenize
 from dataclasses import dataclass
 from pathlib import Path
-
-import papermill
 
 from helpers.core.errors import CartoError
 
@@ -45,12 +46,36 @@ class Parameter:
 
 
 def notebook_parameters(path: Path) -> dict[str, Parameter]:
-    """The literal parameters of the notebook at `path` (its ``parameters`` cell, read by papermill), by
-    name, in order; {} without such a cell. Raises ``ValueError`` for a default that is not a Python
-    literal (the house rule: a literal-only parameters cell)."""
-    inspected = papermill.inspect_notebook(str(path))
-    return {name: Parameter(name, ast.literal_eval(info["default"]), info.get("help", ""))
-            for name, info in inspected.items()}
+    """The literal parameters of the notebook at `path` (its cell tagged ``parameters``), by name, in order:
+    each top-level ``name = literal  # help`` assignment, as ``papermill.inspect_notebook`` reads it.
+
+    Read with json, ast and tokenize rather than papermill: every notebook calls this on entry, and importing
+    papermill (nbformat, jsonschema) in the kernel costs more than a second per report. Raises
+    :class:`ParameterError` naming the notebook when it is unreadable or a default is not a literal.
+    """
+    try:
+        cells = json.loads(Path(path).read_text(encoding="utf-8"))["cells"]
+    except (OSError, ValueError, KeyError) as exc:
+        raise ParameterError(path, f"notebook illisible ({exc})") from exc
+    cell = next((c for c in cells if "parameters" in c.get("metadata", {}).get("tags", [])), None)
+    if cell is None:
+        return {}
+    source = cell["source"] if isinstance(cell["source"], str) else "".join(cell["source"])
+    comments = {token.start[0]: token.string.lstrip("#").strip()
+                for token in tokenize.generate_tokens(io.StringIO(source).readline)
+                if token.type == tokenize.COMMENT}
+    declared = {}
+    for node in ast.parse(source).body:
+        target = node.targets[0] if isinstance(node, ast.Assign) and len(node.targets) == 1 else \
+            getattr(node, "target", None) if isinstance(node, ast.AnnAssign) else None
+        if not isinstance(target, ast.Name) or node.value is None:
+            continue
+        try:
+            default = ast.literal_eval(node.value)
+        except ValueError as exc:
+            raise ParameterError(path, f"paramètre « {target.id} » : valeur par défaut non littérale") from exc
+        declared[target.id] = Parameter(target.id, default, comments.get(node.end_lineno, ""))
+    return declared
 
 
 def check(notebook: Path, report: str, given: dict[str, object],

@@ -9,6 +9,7 @@ inputs differ only in the generation date.
 
 from __future__ import annotations
 
+import functools
 import html
 from importlib import resources
 from pathlib import Path
@@ -34,9 +35,12 @@ def stylesheet() -> str:
     return _render_file("report.css").read_text(encoding="utf-8")
 
 
+@functools.cache
 def exporter(show_code: bool = False) -> HTMLExporter:
     """The nbconvert exporter of every page: the ``carto`` template, French, images embedded, no prompts;
-    without `show_code`, no input cell and no parameters cell."""
+    without `show_code`, no input cell and no parameters cell. One per process and kind, reused: building it
+    loads the template and its Jinja environment, and exporting keeps no state from one notebook to the next
+    (every call passes its own resources)."""
     with resources.as_file(_render_file("templates")) as templates:
         exporter_ = HTMLExporter(template_name=TEMPLATE, extra_template_basedirs=[str(templates)],
                                  exclude_input=not show_code, exclude_input_prompt=not show_code,
