@@ -18,7 +18,8 @@ from helpers.consultation import tallies
 from helpers.consultation.answers import read_answers
 from helpers.consultation.questionnaire import load_questionnaire
 from helpers.consultation.screening import ANALYSED, screen
-from helpers.core.errors import AnswersError
+from helpers.core.config import data_file
+from helpers.core.errors import AnswersError, QuestionnaireError
 
 
 def _write(path: Path, rows: list[list[str]], separator: str, *, encoding: str = "utf-8-sig", eol: str = "\r\n",
@@ -267,3 +268,19 @@ def test_google_forms_other_text_and_month_first_dates(tmp_path):
     assert answers.frame["raisons_autre"].tolist() == ["", "Pour une enquête", ""]
     kept = screened[screened["statut"] == ANALYSED]
     assert kept["demandes"].tolist() == ["SAE", "RPPS, SAE"]  # Marie's later answer replaced her first
+
+
+def test_every_preset_has_its_fixture_test():
+    assert set(PLATFORMS) == set(data_file("plateformes.yml")["plateformes"])
+
+
+def test_a_typo_in_a_preset_is_refused(tmp_path, monkeypatch):
+    from helpers.consultation import questionnaire
+
+    presets = {"plateformes": {"kobo": {"format": {"separator": ";"}, "choice_seperator": " "}}}
+    monkeypatch.setattr(questionnaire, "data_file", lambda name: presets if name == "plateformes.yml" else
+                        data_file(name))
+    spec = write_spec(tmp_path / "q.yml", {"platform": "kobo", "columns": {"respondent_type": "Vous êtes"},
+                                           "questions": [{"id": "q", "column": "Q", "kind": "free_text"}]})
+    with pytest.raises(QuestionnaireError, match="choice_seperator"):
+        questionnaire.load_questionnaire(spec)

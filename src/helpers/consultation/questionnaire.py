@@ -254,6 +254,10 @@ def _exclusions(items: object, path: Path, optional: bool) -> tuple[Exclusion, .
     return tuple(out)
 
 
+#: What a platform preset (data/plateformes.yml) may set.
+PRESET_KEYS = {"format", "choice_separator", "date_format", "exclude"}
+
+
 def _preset(spec: dict, path: Path) -> dict:
     """The platform preset named by the spec (data/plateformes.yml), or {}."""
     platform = spec.get("platform")
@@ -263,6 +267,8 @@ def _preset(spec: dict, path: Path) -> dict:
     if platform not in presets:
         raise QuestionnaireError(path, f"plateforme inconnue « {platform} » ; plateformes possibles : "
                                        f"{', '.join(presets)}")
+    # A typo in the presets file would be silently ignored: its keys are checked like a spec's.
+    _unknown(presets[platform], PRESET_KEYS, f"préréglage « {platform} » de plateformes.yml", path)
     return presets[platform]
 
 
