@@ -82,6 +82,9 @@ def test_notebooks_04_and_05_with_defaults(offline_project):
     shortlist_title = "Liste courte : quoi ouvrir, qui la détient, ce qu'il faudrait faire — réponses synthétiques"
     assert html.index('id="retenir"') < html.index(shortlist_title) < html.index("Classes de priorité")
     assert "<li>La demande vient de réponses synthétiques" in html
+    # Each sentence with a demand figure carries the mark itself: the front page quotes them one by one.
+    retenir = html[html.index('id="retenir"'):html.index("</ul>", html.index('id="retenir"'))]
+    assert retenir.count("— réponses synthétiques.</li>") == retenir.count("<li>") - 1
     assert html.count('src="data:image/png;base64,') == 1 and 'alt="Nuage de points' in html
     shortlist = priorities[priorities["classe_priorite"].str.startswith("Priorité")].iloc[0]
     assert shortlist["base"] in html

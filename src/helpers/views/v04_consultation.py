@@ -28,6 +28,15 @@ def synthetic_mark(title: str, synthetic_answers: bool) -> str:
     return f"{title}{SYNTHETIC_MARK}" if synthetic_answers else title
 
 
+def marked_sentences(sentences: list[str], synthetic_answers: bool) -> list[str]:
+    """Takeaway sentences, each ending with « — réponses synthétiques » when the answers are generated (the
+    first, which already says so, excepted): the front page quotes them one by one, and a sentence copied
+    alone into a note must still say its figures were invented."""
+    if not synthetic_answers:
+        return sentences
+    return sentences[:1] + [f"{s.rstrip('.').rstrip()}{SYNTHETIC_MARK}." for s in sentences[1:]]
+
+
 def mark(run: ConsultationRun, title: str) -> str:
     """A chart or table title of report 04, marked when the answers are synthetic (`synthetic_mark`)."""
     return synthetic_mark(title, run.synthetic_answers)
@@ -77,7 +86,7 @@ def takeaways(run: ConsultationRun) -> list[str]:
         sentences.append(f"{integer(len(run.campaigns))} campagnes regroupent {integer(in_campaign)} réponses "
                          f"({percent(in_campaign / analysed)} des réponses analysées) : comptées et signalées, elles "
                          f"traduisent une mobilisation organisée.")
-    return sentences[:5]
+    return marked_sentences(sentences[:5], run.synthetic_answers)
 
 
 def flow(run: ConsultationRun) -> pd.DataFrame:

@@ -10,7 +10,7 @@ from helpers.render import html as report
 from helpers.steps.s05_priorities import PriorityRun, rules
 from helpers.views.v01_clean import shorten
 from helpers.views.v02_openness import SHORT
-from helpers.views.v04_consultation import synthetic_mark
+from helpers.views.v04_consultation import marked_sentences, synthetic_mark
 
 LEVEL_LABELS = {"agrege": "Agrégé", "granulaire": "Granulaire"}
 
@@ -81,7 +81,7 @@ def takeaways(run: PriorityRun) -> list[str]:
         holders = firsts["gestionnaire"].value_counts().head(3)
         sentences.append("Gestionnaires détenant le plus de bases prioritaires : "
                          + ", ".join(f"{g} ({n})" for g, n in holders.items()) + ".")
-    return sentences[:5]
+    return marked_sentences(sentences[:5], bool(run.consultation.get("synthetique")))
 
 
 def classes(run: PriorityRun) -> pd.DataFrame:
