@@ -65,3 +65,12 @@ def test_a_long_table_shows_its_first_rows_and_never_drops_the_rest():
     assert '<td class="num">29</td>' in out  # in the details, not cut
     linked = table_html(frame, "Long", csv="priorites.csv")
     assert '<a href="donnees/priorites.csv">priorites.csv</a>' in linked and '<td class="num">29</td>' not in linked
+
+
+def test_nouns_agree_with_the_count_by_french_plural_rules():
+    from helpers.core.formats import count_of
+
+    assert count_of(0, "base", "bases") == "0 base" and count_of(1, "base", "bases") == "1 base"
+    assert count_of(2, "base", "bases") == "2 bases"
+    assert count_of(1500, "réponse", "réponses") == "1\u202f500 réponses"
+    assert count_of(1_000_000, "réponse", "réponses") == "1\u202f000\u202f000 de réponses"

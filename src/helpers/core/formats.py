@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import numbers
 
+from babel import Locale
 from babel.dates import format_date, format_datetime
 from babel.numbers import format_decimal, format_percent
 
@@ -101,3 +102,11 @@ def timestamp(value: dt.datetime) -> str:
     text = format_datetime(value, format="d MMMM y 'à' HH:mm", locale=LOCALE)
     return f"{text} UTC" if value.tzinfo is not None and value.utcoffset() == dt.timedelta(0) else text
 
+
+
+def count_of(count: object, singular: str, plural: str) -> str:
+    """« 1 base », « 0 base », « 2 bases », « 1 000 000 de bases »: the count in French with its noun agreed by
+    CLDR's French plural rules (babel: 0 and 1 are singular; « many », a multiple of a million, takes « de »)."""
+    form = Locale.parse(LOCALE).plural_form(abs(float(count)))
+    noun = singular if form == "one" else f"de {plural}" if form == "many" else plural
+    return f"{integer(count)} {noun}"

@@ -13,7 +13,9 @@ import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 import seaborn as sns  # noqa: E402
 from IPython.display import HTML  # noqa: E402
+from matplotlib.ticker import FuncFormatter, MaxNLocator, ScalarFormatter  # noqa: E402
 
+from helpers.core import formats  # noqa: E402
 from helpers.render.html import details, esc, table_html  # noqa: E402
 
 PALETTE = "colorblind"
@@ -35,9 +37,26 @@ def figure_html(fig, alt: str, caption: str, data: pd.DataFrame, data_caption: s
     followed by its numbers as a table folded in a native ``<details>`` « Voir les données »."""
     if not alt.strip():
         raise ValueError(f"graphique sans texte alternatif : {caption}")
+    for ax in fig.axes:
+        _french_ticks(ax)
     img = f'<img src="{png_data_uri(fig)}" alt="{esc(alt)}">'
     return HTML(f'<figure class="carto">{img}<figcaption>{esc(caption)}</figcaption></figure>'
                 + details("Voir les données", table_html(data, data_caption)))
+
+
+def _french_ticks(ax) -> None:
+    """Numeric tick labels in French (decimal comma, narrow no-break space between thousands), through
+    ``core.formats``; categorical axes are left as they are."""
+    for axis in (ax.xaxis, ax.yaxis):
+        if isinstance(axis.get_major_formatter(), ScalarFormatter):
+            ticks = [t for t in axis.get_majorticklocs() if t == t]
+            digits = 0 if all(float(t).is_integer() for t in ticks) else 2
+            axis.set_major_formatter(FuncFormatter(lambda value, _pos, d=digits: formats.number(value, d)))
+
+
+def _count_axis(axis) -> None:
+    """An axis of counts (respondents, lines): whole-number ticks only, never « 0,25 » of a respondent."""
+    axis.set_major_locator(MaxNLocator(integer=True))
 
 
 def horizontal_bars(data: pd.DataFrame, y: str, x: str, hue: str | None, *, title: str, xlabel: str,
@@ -50,7 +69,8 @@ def horizontal_bars(data: pd.DataFrame, y: str, x: str, hue: str | None, *, titl
     sns.barplot(data=data, y=y, x=x, hue=hue, ax=ax, orient="h", palette=PALETTE if hue else None,
                 color=None if hue else sns.color_palette(PALETTE)[0])
     for container in ax.containers:
-        ax.bar_label(container, fmt="%d", padding=2, fontsize=8)
+        ax.bar_label(container, labels=[formats.integer(v) for v in container.datavalues], padding=2, fontsize=8)
+    _count_axis(ax.xaxis)
     ax.set_title(title, loc="left", fontsize=12, fontweight="bold")
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
@@ -131,6 +151,7 @@ def vertical_bars(data: pd.DataFrame, x: str, y: str, *, title: str, xlabel: str
     without `alt`."""
     fig, ax = plt.subplots(figsize=(9, 3.6))
     ax.bar(range(len(data)), data[y], color=sns.color_palette(PALETTE)[0])
+    _count_axis(ax.yaxis)
     ax.set_xticks(range(len(data)), data[x], rotation=60, ha="right", fontsize=8)
     ax.set_title(title, loc="left", fontsize=12, fontweight="bold")
     ax.set_xlabel(xlabel)

@@ -172,6 +172,11 @@ def file_links(paths, reports_dir=None) -> HTML:
     return HTML(f"<ul>{items}</ul>")
 
 
+def n(count: int) -> str:
+    """A count for a chart title or a sentence written in a notebook, in French (« 1 408 »)."""
+    return formats.integer(count)
+
+
 def title(text: str, subtitle: str = "") -> HTML:
     """The report's main heading (``<h1>``, escaped), when it depends on a parameter, and an optional
     subtitle paragraph (left out when empty or equal to the heading)."""

@@ -6,7 +6,7 @@ import pandas as pd
 
 from helpers.cartography.cleaning import CRITERIA, criterion_labels
 from helpers.core.config import data_file
-from helpers.core.formats import percent, percent_range, share_of
+from helpers.core.formats import count_of, integer, percent, percent_range, share_of
 from helpers.openness.scoring import weightings, weights
 from helpers.steps.s02_openness import OpennessRun
 
@@ -143,8 +143,9 @@ def takeaways(run: OpennessRun) -> list[str]:
         top = rows.iloc[0]
         place = rank_text(top["rang"], top["rang_min"], top["rang_max"])
         sentences.append(f"{label} : {top['gestionnaire']} est {place}"
-                         f" des {len(rows)} gestionnaires classés, avec {top['n_ouvertes']} bases ouvertes sur "
-                         f"{top['n_evaluees']} ({pct(top['part_ouvertes'])}).")
+                         f" des {len(rows)} gestionnaires classés, avec "
+                         f"{count_of(top['n_ouvertes'], 'base ouverte', 'bases ouvertes')} sur "
+                         f"{integer(top['n_evaluees'])} ({pct(top['part_ouvertes'])}).")
     sentences += share_does_not_discriminate(run)[:1]
     wins = int(run.scored["gain_rapide"].sum())
     if len(sentences) < 5:

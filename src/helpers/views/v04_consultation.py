@@ -13,7 +13,7 @@ from IPython.display import HTML
 from helpers.consultation.screening import ANALYSED
 from helpers.consultation.tallies import OVERALL
 from helpers.core.config import data_file
-from helpers.core.formats import integer, percent, share_of
+from helpers.core.formats import count_of, integer, percent, share_of
 from helpers.render import figures
 from helpers.render.html import esc, table_html
 from helpers.steps.s04_consultation import ConsultationRun, local_dates
@@ -80,10 +80,13 @@ def takeaways(run: ConsultationRun) -> list[str]:
                          f"({percent(top['part_repondants'])}) la nomment ; {integer(len(run.requests))} bases de la "
                          f"cartographie sont demandées au moins une fois.")
     groups = int((run.review["groupe"] != "").sum())
-    sentences.append(f"{integer(groups)} groupes de données demandées sont absents de la cartographie (section 5).")
+    absent = "est absent" if groups <= 1 else "sont absents"
+    sentences.append(f"{count_of(groups, 'groupe de données demandées', 'groupes de données demandées')} {absent} "
+                     "de la cartographie (section 5).")
     in_campaign = int((run.analysed["campagne"] != "").sum())
     if len(run.campaigns) and len(sentences) < 5:
-        sentences.append(f"{integer(len(run.campaigns))} campagnes regroupent {integer(in_campaign)} réponses "
+        sentences.append(f"{count_of(len(run.campaigns), 'campagne regroupe', 'campagnes regroupent')} "
+                         f"{count_of(in_campaign, 'réponse', 'réponses')} "
                          f"({percent(in_campaign / analysed)} des réponses analysées) : comptées et signalées, elles "
                          f"traduisent une mobilisation organisée.")
     return marked_sentences(sentences[:5], run.synthetic_answers)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 from IPython.display import HTML
 
-from helpers.core.formats import decimal, integer, percent, share_of
+from helpers.core.formats import count_of, decimal, integer, percent, share_of
 from helpers.render import html as report
 from helpers.steps.s05_priorities import PriorityRun, rules
 from helpers.views.v01_clean import shorten
@@ -74,7 +74,9 @@ def takeaways(run: PriorityRun) -> list[str]:
                      f"aucun niveau.")
     if len(firsts):
         top = firsts.iloc[0]
-        sentences.append(f"{len(firsts)} bases sont en priorité 1 à 3. La première est « {shorten(top['base'], 80)} »"
+        in_priority = "est en priorité" if len(firsts) <= 1 else "sont en priorité"
+        sentences.append(f"{count_of(len(firsts), 'base', 'bases')} {in_priority} 1 à 3. La première est "
+                         f"« {shorten(top['base'], 80)} »"
                          f" ({top['gestionnaire']}), demandée par {integer(top['n_repondants'])} répondants "
                          f"({percent(top['part_repondants'])}) ; ce qu'il faudrait faire : "
                          f"{top['actions'] or 'à instruire'}.")
