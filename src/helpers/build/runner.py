@@ -266,7 +266,10 @@ def publish(reports_dir: Path, processed_dir: Path, built: bool, no_pdf: bool) -
             if built:
                 (reports_dir / DOSSIER).unlink(missing_ok=True)
         elif built or not (reports_dir / DOSSIER).is_file():
+            # WeasyPrint takes a while (about a minute on 2 cores): say so on the progress line, then erase it.
+            print("\rrapports: écriture du dossier PDF (WeasyPrint)…", end="", file=sys.stderr, flush=True)
             build_dossier(reports_dir)
+            print("\r" + " " * 60 + "\r", end="", file=sys.stderr, flush=True)
     except CartoError as exc:
         print(f"Dossier PDF non construit : {exc}", file=sys.stderr)
 

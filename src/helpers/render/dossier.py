@@ -98,6 +98,16 @@ def _part(path: Path, anchor: str, reports_dir: Path, page_break: bool = True) -
     return title, f'<section{cls} id="{anchor}">{inner}</section>'
 
 
+def _split_journal(front: str) -> tuple[str, str]:
+    """(the front page without its build journal, the journal's markup or "")."""
+    soup = BeautifulSoup(front, "html.parser")
+    journal = soup.find("section", class_="carto-journal")
+    if journal is None:
+        return front, ""
+    journal.extract()
+    return str(soup), str(journal)
+
+
 def dossier_html(reports_dir: str | Path) -> str:
     """The dossier as one HTML document: front page, table of contents, core reports, fiches in annex.
 
@@ -109,6 +119,7 @@ def dossier_html(reports_dir: str | Path) -> str:
     if absent:
         raise DossierError(reports_dir, f"rapport(s) absent(s), pas de dossier PDF : {', '.join(absent)}")
     _, front = _part(needed[0], "r-index", reports_dir, page_break=False)
+    front, journal = _split_journal(front)
     parts = [_part(p, f"r-{p.stem}", reports_dir) for p in needed[1:]]
     fiche_paths = sorted(p for p in (reports_dir / FICHES_DIR).glob("*.html") if not p.stem.endswith(".erreur"))
     fiches = [_part(p, f"r-{FICHES_DIR}-{p.stem}", reports_dir) for p in fiche_paths]
@@ -121,9 +132,13 @@ def dossier_html(reports_dir: str | Path) -> str:
         annex = ('<section class="carto-dossier-part" id="annexe-fiches"><h1>Annexe — fiches gestionnaires</h1>'
                  "<p>Une fiche par gestionnaire ayant au moins trois lignes dans la cartographie.</p></section>"
                  + "".join(s for _, s in fiches))
+    if journal:
+        toc += '<li><a href="#annexe-journal">Annexe — journal de construction</a></li>'
+        journal = f'<section class="carto-dossier-part" id="annexe-journal">{journal}</section>'
+    # The contents come right after the front page; the build journal (statuses, digests) is an annex.
     body = (f'{front}<nav class="carto-toc carto-dossier-part" aria-labelledby="toc-titre">'
             f'<h2 id="toc-titre">Sommaire</h2><ol>{toc}</ol></nav>'
-            + "".join(s for _, s in parts) + annex)
+            + "".join(s for _, s in parts) + annex + journal)
     return page_html("Dossier carto-santé — cartographie des bases de données publiques en santé", body)
 
 
