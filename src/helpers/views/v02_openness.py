@@ -6,7 +6,7 @@ import pandas as pd
 
 from helpers.cartography.cleaning import CRITERIA, criterion_labels
 from helpers.core.config import data_file
-from helpers.core.formats import count_of, integer, percent, percent_range, share_of
+from helpers.core.formats import count_of, decimal, integer, percent, percent_range, share_of
 from helpers.openness.scoring import weightings, weights
 from helpers.steps.s02_openness import OpennessRun
 
@@ -24,6 +24,17 @@ def pct(value: float) -> str:
 def share_text(part: int, whole: int) -> str:
     """« 6 sur 19 (32 %) »: a count never shown without its base and percentage (``core.formats.share_of``)."""
     return share_of(part, whole)
+
+
+def score_interval(low: float, high: float) -> str:
+    """« 58,3 – 71,0 »: a mean score's 95 % interval with the score's own precision (one decimal), so the score
+    never looks outside it; « non calculable (scores identiques) » when every base has the same score (no
+    spread: a Student interval of width zero would look certain on as few as five bases)."""
+    if pd.isna(low) or pd.isna(high):
+        return ""
+    if high - low < 1e-9:
+        return "non calculable (scores identiques)"
+    return f"{decimal(low, 1)} – {decimal(high, 1)}"
 
 
 def ordinal(n: int) -> str:
@@ -94,7 +105,7 @@ def score_ranking(run: OpennessRun) -> pd.DataFrame:
                                       zip(rows["rang_score"], rows["rang_score_min"], rows["rang_score_max"],
                                           strict=True)],
         "Score moyen": rows["score_moyen"],
-        "Intervalle à 95 %": [f"{lo:.0f} – {hi:.0f}" for lo, hi in zip(rows["score_ic_bas"], rows["score_ic_haut"],
+        "Intervalle à 95 %": [score_interval(lo, hi) for lo, hi in zip(rows["score_ic_bas"], rows["score_ic_haut"],
                                                                        strict=True)],
         "Bases ouvertes": [share_text(k, n) for k, n in zip(rows["n_ouvertes"], rows["n_evaluees"], strict=True)],
     })
