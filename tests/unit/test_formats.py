@@ -74,3 +74,10 @@ def test_nouns_agree_with_the_count_by_french_plural_rules():
     assert count_of(2, "base", "bases") == "2 bases"
     assert count_of(1500, "réponse", "réponses") == "1\u202f500 réponses"
     assert count_of(1_000_000, "réponse", "réponses") == "1\u202f000\u202f000 de réponses"
+
+
+def test_halves_are_rounded_up_as_readers_expect():
+    from helpers.core.formats import decimal, percent
+
+    assert percent(1 / 8) == "13\u202f%" and percent(5 / 8) == "63\u202f%"  # not 12 and 62 (half to even)
+    assert decimal(62.5, 0) == "63" and decimal(0.125, 2) == "0,13"

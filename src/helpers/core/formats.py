@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import numbers
+from decimal import ROUND_HALF_UP, Decimal
 
 from babel import Locale
 from babel.dates import format_date, format_datetime
@@ -25,6 +26,13 @@ def _missing(value: object) -> bool:
         return bool(value != value)  # NaN, pd.NA-safe through the except below
     except (TypeError, ValueError):
         return True
+
+
+def half_up(value: object, digits: int) -> Decimal:
+    """`value` rounded to `digits` decimals, halves away from zero (12,5 → 13, as readers and statistical
+    offices round), from its shortest decimal text so that 0.125 is a half; babel's default, like Python's,
+    rounds halves to even (12,5 → 12), which would put 1/8 at « 12 % » and 5/8 at « 62 % »."""
+    return Decimal(repr(float(value))).quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
 
 
 def integer(value: object) -> str:
@@ -46,7 +54,7 @@ def decimal(value: object, digits: int = 1) -> str:
     if _missing(value):
         return ""
     pattern = "#,##0" + ("." + "#" * digits if digits > 0 else "")
-    return format_decimal(float(value), format=pattern, locale=LOCALE)
+    return format_decimal(half_up(value, digits), format=pattern, locale=LOCALE)
 
 
 def number(value: object, digits: int = 1) -> str:
@@ -73,7 +81,7 @@ def percent(share: object, digits: int = 0, keep_small: bool = True) -> str:
     if keep_small and 0 < abs(share) < 0.1:
         digits = max(digits, 1)
     pattern = "#,##0" + ("." + "#" * digits if digits > 0 else "") + NNBSP + "%"
-    return format_percent(share, format=pattern, locale=LOCALE)
+    return format_percent(half_up(share, digits + 2), format=pattern, locale=LOCALE)
 
 
 def percent_range(low: object, high: object, digits: int = 0) -> str:

@@ -87,7 +87,9 @@ def heatmap(matrix: pd.DataFrame, *, title: str, xlabel: str, ylabel: str, alt: 
     value, producer × criterion, annotated with `fmt`); `data` is the table under the chart. cividis is
     perceptually uniform and readable with colour-vision deficiencies. Raises ``ValueError`` without `alt`."""
     fig, ax = plt.subplots(figsize=(1.6 * matrix.shape[1] + 3.5, 0.42 * matrix.shape[0] + 1.8))
-    sns.heatmap(matrix, annot=True, fmt=fmt, cmap="cividis", vmin=0, vmax=vmax, linewidths=0.5,
+    digits = int(fmt.strip(".f") or 0)  # annotations in French, halves rounded up (core.formats)
+    labels = matrix.apply(lambda column: column.map(lambda v: formats.decimal(v, digits)))
+    sns.heatmap(matrix, annot=labels, fmt="", cmap="cividis", vmin=0, vmax=vmax, linewidths=0.5,
                 linecolor="white", cbar_kws={"label": "%", "shrink": 0.7}, ax=ax, annot_kws={"fontsize": 8})
     ax.set_title(title, loc="left", fontsize=12, fontweight="bold")
     ax.set_xlabel(xlabel)
