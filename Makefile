@@ -40,7 +40,7 @@ test-fast: install ## Lint and the unit tests only (pure functions, hand-built f
 
 # What the browser tests need: Debian's chromium (installed when missing; Playwright downloads no
 # browser) and axe-core from the npm registry, pinned by tests/browser/package-lock.json.
-browser: $(AXE)
+browser: $(AXE) ## Install what the browser tests need (Debian chromium, axe-core)
 	@command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || { \
 	  echo "Installation de chromium (paquet Debian)…"; \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
