@@ -66,6 +66,7 @@ def open_report(browser, path: Path) -> dict:
         "script, [onerror], [onload], [onclick], a[href^='javascript:'], iframe, object, embed",
         "els => els.map(e => e.outerHTML.slice(0, 120))")
     seen["screenshot"] = page.screenshot(full_page=True)
+    seen["first_screen"] = page.screenshot()  # what a reader sees before scrolling (1200 × 900)
     page.add_script_tag(path=str(AXE))
     result = page.evaluate("(tags) => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG)
     seen["violations"] = [v for v in result["violations"] if v["impact"] in ("serious", "critical")]
@@ -101,7 +102,9 @@ def test_every_report_is_clean_offline_and_accessible(browser, built_reports):
         if len(seen["text"].strip()) < 200 or image.getextrema()[0] == image.getextrema()[1]:
             found["rendu vide"] = [f"{len(seen['text'])} caractères"]
         if name in CORE:
-            (ARTIFACTS / name.replace("/", "_").replace(".html", ".png")).write_bytes(seen["screenshot"])
+            stem = name.replace("/", "_").replace(".html", "")
+            (ARTIFACTS / f"{stem}.png").write_bytes(seen["screenshot"])
+            (ARTIFACTS / f"{stem}-premier-ecran.png").write_bytes(seen["first_screen"])
         found = {k: v for k, v in found.items() if v}
         if found:
             problems[name] = found
