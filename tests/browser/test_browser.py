@@ -144,3 +144,25 @@ def test_hostile_answers_are_inert_in_the_browser(browser, built_reports, tmp_pa
     assert "onerror=alert" in seen["text"] or "<script>" in seen["text"]  # shown, as text
     assert "jean.dupont@example.org" not in seen["text"] and "06 12 34 56 78" not in seen["text"]
     assert "[courriel masqué]" in seen["text"]
+
+
+def test_error_page_and_index_after_a_failure_are_accessible_and_french(browser, tmp_path):
+    """A report that fails gets a French error page; it and the index pass the same checks as the reports."""
+    from conftest import copy_project, run_reports
+
+    root = copy_project(tmp_path)
+    done = run_reports(root, "--only", "01_clean_cartography", "02_openness", "--no-pdf",
+                       "--set", "02_openness.weighting='inconnue'")
+    assert done.returncode == 1, done.stderr
+    error_page = root / "reports" / "02_openness.erreur.html"
+    assert error_page.is_file()
+    for path in (error_page, root / "reports" / "index.html"):
+        seen = open_report(browser, path)
+        seen["context"].close()
+        assert [u for u in seen["requests"] if not u.startswith(("file://", "data:"))] == [], path.name
+        assert seen["console"] + seen["errors"] == [], path.name
+        assert [f"{v['id']} ({v['impact']})" for v in seen["violations"]] == [], path.name
+        if path == error_page:
+            assert "Ce rapport n'a pas pu être construit" in seen["text"]
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        (ARTIFACTS / f"apres-echec-{path.stem}.png").write_bytes(seen["first_screen"])
