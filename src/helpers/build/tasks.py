@@ -175,6 +175,22 @@ def provenance(task: Task, context: Context, sources: list[SourceRecord]) -> dic
             DATE_LABEL: context.generated}
 
 
+def _readable_failure(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """The failed notebook as the error page shows it: without papermill's error banners (an English
+    sentence and an empty link: our French cell replaces them), and tracebacks without terminal colours
+    (ANSI colours become inline styles too pale to read, by the WCAG contrast rule)."""
+    from nbconvert.filters import strip_ansi
+
+    nb.cells = [c for c in nb.cells if "papermill-error-cell-tag" not in c.get("metadata", {}).get("tags", [])]
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            if output.get("output_type") == "error":
+                output["traceback"] = [strip_ansi(line) for line in output.get("traceback", [])]
+            elif output.get("output_type") == "stream":
+                output["text"] = strip_ansi(output.get("text", ""))
+    return nb
+
+
 def _failure_cell(task: Task, error: str) -> nbformat.NotebookNode:
     """A French explanation on top of the error page (the error text escaped)."""
     return nbformat.v4.new_markdown_cell(
@@ -245,7 +261,7 @@ def execute(task: Task, context: Context) -> Outcome:
     failed = executed_dir / f"{task.stem.name}.erreur.ipynb"
     if attempt.exists():
         os.replace(attempt, failed)
-        nb = nbformat.read(str(failed), as_version=4)
+        nb = _readable_failure(nbformat.read(str(failed), as_version=4))
         nb.cells.insert(0, _failure_cell(task, error))
         nbformat.write(nb, str(failed))
         export_html(failed, error_html, f"Échec — {task.title}", facts, show_code=True)
