@@ -1,0 +1,54 @@
+"""The runner on a minimal project made for the test (tests/build/fixtures/mini: two tiny notebooks, the second
+reads what the first writes): order, cache and failure isolation without building the real reports."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+FIXTURE = Path(__file__).resolve().parent / "fixtures" / "mini"
+
+
+def build(root: Path, *args: str) -> subprocess.CompletedProcess:
+    env = {**os.environ, "CARTO_SANTE_ROOT": str(root), "CARTO_SANTE_OFFLINE": "1"}
+    return subprocess.run([sys.executable, "-m", "helpers", "reports", "--no-pdf", "--jobs", "1", *args],
+                          capture_output=True, text=True, timeout=600, env=env)
+
+
+@pytest.fixture
+def project(tmp_path) -> Path:
+    root = tmp_path / "mini"
+    shutil.copytree(FIXTURE, root)
+    return root
+
+
+def test_order_from_inputs_and_outputs_then_cache_then_invalidation(project):
+    first = build(project)
+    assert first.returncode == 0, first.stderr
+    assert first.stdout.startswith("Rapports : 2 construits, 0 réutilisés, 0 en échec, 0 non construits")
+    assert "Nombre lu : 7" in (project / "reports" / "b_lire.html").read_text(encoding="utf-8")
+    again = build(project)
+    assert again.stdout.startswith("Rapports : 0 construits, 2 réutilisés"), again.stdout
+    changed = build(project, "--set", "a_ecrire.valeur=8")  # its output changes, so its reader is rebuilt
+    assert changed.stdout.startswith("Rapports : 2 construits, 0 réutilisés"), changed.stdout
+    assert "Nombre lu : 8" in (project / "reports" / "b_lire.html").read_text(encoding="utf-8")
+
+
+def test_a_failure_keeps_the_good_reports_and_skips_what_depends_on_it(project):
+    assert build(project).returncode == 0
+    good = (project / "reports" / "b_lire.html").read_bytes()
+    failed = build(project, "--set", "a_ecrire.valeur=-1")
+    assert failed.returncode == 1
+    assert failed.stdout.startswith("Rapports : 0 construits, 0 réutilisés, 1 en échec, 1 non construits")
+    assert "valeur négative refusée" in failed.stderr
+    assert (project / "reports" / "a_ecrire.erreur.html").is_file()
+    assert (project / "reports" / "b_lire.html").read_bytes() == good  # the previous good report stays
+    index = (project / "reports" / "index.html").read_text(encoding="utf-8")
+    assert "échec" in index and "non construit" in index
+    assert build(project).returncode == 0  # back to good: the stale error page goes
+    assert not (project / "reports" / "a_ecrire.erreur.html").exists()
