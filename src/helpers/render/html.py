@@ -172,6 +172,16 @@ def file_links(paths, reports_dir=None) -> HTML:
     return HTML(f"<ul>{items}</ul>")
 
 
+def with_mark(sentences: list[str], mark: str, skip_first: bool = False) -> list[str]:
+    """Sentences each ending with « — `mark` » (e.g. « données synthétiques »), the first excepted when it
+    already says so: the front page quotes takeaways one by one, and a sentence copied alone into a note
+    must still say its figures are invented. An empty `mark` returns `sentences` unchanged."""
+    if not mark:
+        return sentences
+    start = 1 if skip_first else 0
+    return sentences[:start] + [f"{s.rstrip('.').rstrip()} — {mark}." for s in sentences[start:]]
+
+
 def n(count: int) -> str:
     """A count for a chart title or a sentence written in a notebook, in French (« 1 408 »)."""
     return formats.integer(count)

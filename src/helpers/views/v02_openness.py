@@ -8,6 +8,7 @@ from helpers.cartography.cleaning import CRITERIA, criterion_labels
 from helpers.core.config import data_file
 from helpers.core.formats import count_of, decimal, integer, percent, percent_range, share_of
 from helpers.openness.scoring import weightings, weights
+from helpers.render.html import with_mark
 from helpers.steps.s02_openness import OpennessRun
 
 LEVELS = data_file("vocabulaire.yml")["niveaux"]
@@ -161,7 +162,7 @@ def takeaways(run: OpennessRun) -> list[str]:
     wins = int(run.scored["gain_rapide"].sum())
     if len(sentences) < 5:
         sentences.append(f"{wins} évaluations sont à un seul critère de l'ouverture (gains rapides, section 5).")
-    return sentences[:5]
+    return with_mark(sentences[:5], "données synthétiques" if run.synthetic else "")
 
 
 def _ranked(run: OpennessRun) -> pd.DataFrame:

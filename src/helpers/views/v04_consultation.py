@@ -15,7 +15,7 @@ from helpers.consultation.tallies import OVERALL
 from helpers.core.config import data_file
 from helpers.core.formats import count_of, integer, percent, share_of
 from helpers.render import figures
-from helpers.render.html import esc, table_html
+from helpers.render.html import esc, table_html, with_mark
 from helpers.steps.s04_consultation import ConsultationRun, local_dates
 from helpers.views.v01_clean import shorten
 
@@ -32,9 +32,8 @@ def marked_sentences(sentences: list[str], synthetic_answers: bool) -> list[str]
     """Takeaway sentences, each ending with « — réponses synthétiques » when the answers are generated (the
     first, which already says so, excepted): the front page quotes them one by one, and a sentence copied
     alone into a note must still say its figures were invented."""
-    if not synthetic_answers:
-        return sentences
-    return sentences[:1] + [f"{s.rstrip('.').rstrip()}{SYNTHETIC_MARK}." for s in sentences[1:]]
+    return with_mark(sentences, SYNTHETIC_MARK.removeprefix(" — ") if synthetic_answers else "",
+                     skip_first=True)
 
 
 def mark(run: ConsultationRun, title: str) -> str:
