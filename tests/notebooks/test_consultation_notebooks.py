@@ -56,7 +56,7 @@ def test_notebooks_04_and_05_with_defaults(offline_project):
                           ("1\u202f408 sur 1\u202f500 (94\u202f%)", "réponses analysées"),
                           ("92 sur 1\u202f500 (6,1\u202f%)", "réponses exclues"),
                           ("78 sur 1\u202f408 (5,5\u202f%)", "réponses de campagne")):
-        assert f'<span class="n">{figure}</span>{label}' in html
+        assert f'<span class="n">{figure}</span>{label} (réponses synthétiques)' in html
     # Synthetic answers: said first in the takeaways, and on every demand chart and table title.
     assert "<li>Ces chiffres viennent de réponses synthétiques" in html
     assert "Bases les plus demandées — réponses synthétiques" in html

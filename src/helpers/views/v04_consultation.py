@@ -52,14 +52,15 @@ def headline(run: ConsultationRun) -> dict[str, str]:
     screened = run.screened
     analysed = len(run.analysed)
     in_campaign = int((run.analysed["campagne"] != "").sum())
-    return {
+    mark = " (réponses synthétiques)" if run.synthetic_answers else ""  # a card copied alone keeps it
+    return {f"{label}{mark}": value for label, value in {
         "réponses reçues": integer(len(screened)),
         "réponses analysées": share_of(analysed, len(screened)),
         "réponses exclues": share_of(int((screened["statut"] != ANALYSED).sum()), len(screened)),
         "réponses de campagne": share_of(in_campaign, analysed),
         "bases de la cartographie demandées": integer(len(run.requests)),
         "données absentes de la cartographie (groupes)": integer(int((run.review["groupe"] != "").sum())),
-    }
+    }.items()}
 
 
 def takeaways(run: ConsultationRun) -> list[str]:

@@ -45,14 +45,18 @@ def headline(run: PriorityRun) -> dict[str, str]:
     table = run.priorities
     requested = table[table["n_repondants"] > 0]
     firsts = table["classe_priorite"].str.startswith("Priorité")
-    return {
-        "bases de la cartographie": str(len(table)),
+    mark = " (réponses synthétiques)" if run.consultation.get("synthetique") else ""
+    cards = {
+        "bases de la cartographie": integer(len(table)),
         "bases demandées": share_of(len(requested), len(table)),
         f"très demandées (≥ {run.strong_threshold} répondants)":
             share_of(int((table["niveau_demande"] == "forte").sum()), len(table)),
         "demandées et non ouvertes": share_of(int((~requested["ouvert_a_un_niveau"]).sum()), len(requested)),
         "bases en priorité 1 à 3": share_of(int(firsts.sum()), len(table)),
     }
+    # A card copied alone must still say its demand figure is invented.
+    return {(label if label == "bases de la cartographie" else f"{label}{mark}"): value
+            for label, value in cards.items()}
 
 
 def takeaways(run: PriorityRun) -> list[str]:
