@@ -158,7 +158,7 @@ def test_a_failing_report_keeps_the_previous_one_and_the_others_are_built(tmp_pa
 
     failed = run(root, "--set", "02_openness.weighting='inconnue'")
     assert failed.returncode == 1
-    assert "Échec de 02_openness : ValueError : pondération inconnue « inconnue »" in failed.stderr
+    assert "Échec de 02_openness : CartoError : ponderations.yml : pondération inconnue « inconnue »" in failed.stderr
     assert "03_producer_sheet" in failed.stderr and "dépend de 02_openness" in failed.stderr
     assert sha256_file(reports / "02_openness.html") == good  # not replaced by nothing
     assert sha256_file(reports / "producteurs" / "abc.html") == fiche  # dependent left as it was

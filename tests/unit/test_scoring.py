@@ -7,6 +7,7 @@ import math
 import pandas as pd
 import pytest
 
+from helpers.core.errors import CartoError
 from helpers.openness import aggregation, scoring
 
 OPEN = ("Accès à tous", "Gratuit", "Exploitable", "Explicité sans restriction")
@@ -69,7 +70,7 @@ def test_intermediate_modalities_and_weightings():
     # GODI 2014 points 5/15/15/30 over 65: (5*.5 + 15*.5 + 15*1 + 0) / 65
     assert line["score_godi_2014"] == round(100 * 25 / 65, 1)
     assert set(scoring.weights("odb").values()) == {10 / 55, 15 / 55}
-    with pytest.raises(ValueError, match="pondérations valides"):
+    with pytest.raises(CartoError, match="ponderations.yml : pondération inconnue .* pondérations valides"):
         scoring.weights("inconnue")
 
 

@@ -16,6 +16,7 @@ import pandas as pd
 
 from helpers.cartography.cleaning import CRITERIA
 from helpers.core.config import data_file
+from helpers.core.errors import CartoError
 
 TOP = 2
 CLOSED = "Accès fermé"
@@ -33,10 +34,12 @@ def weightings() -> dict[str, dict]:
 def weights(name: str) -> dict[str, float]:
     """Weights of a named weighting (criterion id → weight), renormalised to sum to 1.
 
-    Raises ``ValueError`` listing the valid names for a name ponderations.yml does not hold."""
+    Raises :class:`helpers.core.errors.CartoError` (naming ponderations.yml) listing the valid names for a
+    name that file does not hold (e.g. a notebook parameter ``weighting`` mistyped)."""
     table = weightings()
     if name not in table:
-        raise ValueError(f"pondération inconnue « {name} » ; pondérations valides : {', '.join(table)}")
+        raise CartoError("ponderations.yml", f"pondération inconnue « {name} » ; pondérations valides : "
+                                             f"{', '.join(table)}")
     points = table[name]["points"]
     total = sum(points[c] for c in CRITERIA)
     return {c: points[c] / total for c in CRITERIA}
