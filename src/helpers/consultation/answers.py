@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import codecs
 import io
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -169,9 +170,15 @@ def _locate(path: Path, header: _Header, spec: Questionnaire) -> dict[str, tuple
     return positions
 
 
+PROTECTED = re.compile(r"^'(?=[=+\-@])")
+
+
 def _clean(values: pd.Series) -> pd.Series:
+    """Each cell as clean text, read once per distinct value; the « ' » that exporters (Decidim, spreadsheets)
+    put before a cell starting with = + - @ to keep it from being a formula is removed: it is not the
+    respondent's text (our own outputs add it back when they publish)."""
     unique = pd.unique(values)
-    return values.map({v: clean_text(v) for v in unique})
+    return values.map({v: PROTECTED.sub("", clean_text(v)) for v in unique})
 
 
 def _split_table(path: Path, table: pd.DataFrame, spec: Questionnaire) -> tuple[_Header, pd.DataFrame]:

@@ -33,12 +33,16 @@ STATUS_LABELS = {ACCEPTED: "rapprochée", REVIEW: "à vérifier", AMBIGUOUS: "am
 RESULT_COLUMNS = ["cle", "statut", "methode", "base_id", "score", "candidats"]
 
 
+LIST_MARKER = r"^(?:[-–—•*·]|\d{1,2}[.)])\s+"
+
+
 def split_mentions(values: pd.Series, separator: str | None) -> pd.Series:
-    """One mention per element (index kept): cut at the question's separator and at line breaks."""
+    """One mention per element (index kept): cut at the question's separator and at line breaks, each
+    without the list marker a respondent typed before it (« - », « • », « 1. »: « une par ligne » answers)."""
     text = values.fillna("").astype(str)
     if separator:
         text = text.str.replace(separator, "\n", regex=False)
-    parts = text.str.split("\n").explode().str.strip()
+    parts = text.str.split("\n").explode().str.strip().str.replace(LIST_MARKER, "", regex=True)
     return parts[parts.str.len() > 0]
 
 
