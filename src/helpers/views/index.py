@@ -16,9 +16,10 @@ import pandas as pd
 
 from helpers.core.config import data_file, paths
 from helpers.core.errors import CartoError
+from helpers.core.formats import share_of
 from helpers.core.tables import load_table
 from helpers.steps.base import ANSWERS, CARTOGRAPHY
-from helpers.views.v02_openness import LEVELS, share_text
+from helpers.views.v02_openness import LEVELS
 
 
 class _Takeaways(HTMLParser):
@@ -75,7 +76,7 @@ def fiche_counts(processed_dir: Path) -> pd.DataFrame:
     out = pd.DataFrame({"gestionnaire": sorted(table["gestionnaire"].unique(), key=str.casefold)})
     for level, label in LEVELS.items():
         rows = table[table["niveau"] == level].set_index("gestionnaire")
-        counts = {g: share_text(int(r.n_ouvertes), int(r.n_evaluees)) for g, r in rows.iterrows()}
+        counts = {g: share_of(int(r.n_ouvertes), int(r.n_evaluees)) for g, r in rows.iterrows()}
         out[label] = out["gestionnaire"].map(counts).fillna("non évaluées")
     return out
 

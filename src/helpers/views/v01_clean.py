@@ -8,6 +8,7 @@ from helpers.cartography.cleaning import CRITERIA
 from helpers.cartography.producers import producers_of
 from helpers.cartography.sources import official
 from helpers.core.config import data_file
+from helpers.core.formats import percent
 from helpers.render.html import with_mark
 from helpers.steps.s01_clean import CleaningRun
 
@@ -79,7 +80,6 @@ def key_counts(run: CleaningRun) -> dict[str, int]:
 def takeaways(run: CleaningRun) -> list[str]:
     """« Ce qu'il faut retenir » of report 01: 3–4 French sentences computed from the cleaning run (source,
     what it holds, how much is assessed, how much the cleaning changed)."""
-    from helpers.views.v02_openness import pct
 
     bases, ev, log = run.cleaned.bases, run.cleaned.evaluations, run.cleaned.anomalies
     source = ("le fichier officiel d'Etalab (empreinte vérifiée)" if run.source.official
@@ -92,7 +92,7 @@ def takeaways(run: CleaningRun) -> list[str]:
         f"Source : {source}.",
         f"La cartographie compte {len(bases)} lignes, soit {distinct} bases distinctes tenues par "
         f"{counts['gestionnaires distincts']} gestionnaires.",
-        f"{assessed} des {distinct} bases ({pct(assessed / distinct)}) sont évaluées à au moins un niveau "
+        f"{assessed} des {distinct} bases ({percent(assessed / distinct)}) sont évaluées à au moins un niveau "
         f"(agrégé ou granulaire).",
         f"Le nettoyage a corrigé ou signalé {len(log)} cellules, chacune tracée dans anomalies.csv ; "
         f"{int((log['regle'] == 'hors_vocabulaire').sum())} valeurs hors vocabulaire ne sont converties en "

@@ -16,17 +16,6 @@ RANKING = data_file("classement.yml")
 SHORT = {c: criterion_labels(c, lower=False) for c in CRITERIA}
 
 
-def pct(value: float) -> str:
-    """A share (0–1) as a French percentage (``core.formats.percent``: « 32 % », « 6,8 % » under 10 %);
-    empty when missing. Every percentage of the openness reports goes through here."""
-    return percent(value)
-
-
-def share_text(part: int, whole: int) -> str:
-    """« 6 sur 19 (32 %) »: a count never shown without its base and percentage (``core.formats.share_of``)."""
-    return share_of(part, whole)
-
-
 def score_interval(low: float, high: float) -> str:
     """« 58,3 – 71,0 »: a mean score's 95 % interval with the score's own precision (one decimal), so the score
     never looks outside it; « non calculable (scores identiques) » when every base has the same score (no
@@ -108,7 +97,7 @@ def score_ranking(run: OpennessRun) -> pd.DataFrame:
         "Score moyen": rows["score_moyen"],
         "Intervalle à 95 %": [score_interval(lo, hi) for lo, hi in zip(rows["score_ic_bas"], rows["score_ic_haut"],
                                                                        strict=True)],
-        "Bases ouvertes": [share_text(k, n) for k, n in zip(rows["n_ouvertes"], rows["n_evaluees"], strict=True)],
+        "Bases ouvertes": [share_of(k, n) for k, n in zip(rows["n_ouvertes"], rows["n_evaluees"], strict=True)],
     })
 
 
@@ -121,10 +110,10 @@ def headline(run: OpennessRun) -> dict[str, str]:
     figures = {"lignes de la cartographie": str(len(bases)), "bases distinctes": str(distinct)}
     for level, label in LEVELS.items():
         sub = scored[scored["niveau"] == level].drop_duplicates("base_id")
-        figures[f"bases ouvertes — {label.lower()}"] = share_text(int(sub["ouvert"].sum()), len(sub))
-    figures["bases ouvertes à l'un des niveaux"] = share_text(int(per_base["ouvert_a_un_niveau"].sum()),
+        figures[f"bases ouvertes — {label.lower()}"] = share_of(int(sub["ouvert"].sum()), len(sub))
+    figures["bases ouvertes à l'un des niveaux"] = share_of(int(per_base["ouvert_a_un_niveau"].sum()),
                                                               assessed_bases)
-    figures["bases non évaluées (aucun niveau)"] = share_text(distinct - assessed_bases, distinct)
+    figures["bases non évaluées (aucun niveau)"] = share_of(distinct - assessed_bases, distinct)
     return figures
 
 
@@ -142,12 +131,12 @@ def takeaways(run: OpennessRun) -> list[str]:
     per_base = run.per_base
     opened, assessed = int(per_base["ouvert_a_un_niveau"].sum()), per_base["base_id"].nunique()
     not_assessed = run.bases["base_id"].nunique() - assessed
-    sentences = [f"{opened} des {assessed} bases évaluées ({pct(opened / assessed)}) sont ouvertes à l'un des "
+    sentences = [f"{opened} des {assessed} bases évaluées ({percent(opened / assessed)}) sont ouvertes à l'un des "
                  f"niveaux au moins (les quatre critères à leur valeur maximale) ; {not_assessed} bases ne sont "
                  f"évaluées à aucun niveau."]
     lock, lacking, closed = main_lock(run.scored)
     sentences.append(f"Le verrou le plus fréquent est le critère « {lock} » : il manque à {lacking} des {closed} "
-                     f"évaluations non ouvertes ({pct(lacking / closed)}).")
+                     f"évaluations non ouvertes ({percent(lacking / closed)}).")
     for level, label in LEVELS.items():
         rows = ranked_at(run, level)
         if rows.empty:
@@ -157,7 +146,7 @@ def takeaways(run: OpennessRun) -> list[str]:
         sentences.append(f"{label} : {top['gestionnaire']} est {place}"
                          f" des {len(rows)} gestionnaires classés, avec "
                          f"{count_of(top['n_ouvertes'], 'base ouverte', 'bases ouvertes')} sur "
-                         f"{integer(top['n_evaluees'])} ({pct(top['part_ouvertes'])}).")
+                         f"{integer(top['n_evaluees'])} ({percent(top['part_ouvertes'])}).")
     sentences += share_does_not_discriminate(run)[:1]
     wins = int(run.scored["gain_rapide"].sum())
     if len(sentences) < 5:

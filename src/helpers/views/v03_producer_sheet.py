@@ -5,8 +5,8 @@ from __future__ import annotations
 import pandas as pd
 
 from helpers.cartography.cleaning import CRITERIA, criterion_labels
-from helpers.core.formats import decimal, percent, percent_range
-from helpers.views.v02_openness import LEVELS, SHORT, quick_wins, rank_reading, rank_text, share_text
+from helpers.core.formats import decimal, percent, percent_range, share_of
+from helpers.views.v02_openness import LEVELS, SHORT, quick_wins, rank_reading, rank_text
 
 __all__ = ["quick_wins", "sheet_bases", "sheet_figures", "sheet_place", "sheet_rank_readings"]
 
@@ -24,7 +24,7 @@ def sheet_figures(sheet) -> dict[str, str]:
             figures[f"{label.lower()} : bases ouvertes"] = "non évaluées"
             continue
         row = row.iloc[0]
-        figures[f"{label.lower()} : bases ouvertes"] = share_text(int(row["n_ouvertes"]), int(row["n_evaluees"]))
+        figures[f"{label.lower()} : bases ouvertes"] = share_of(int(row["n_ouvertes"]), int(row["n_evaluees"]))
         ranked = sheet.producers[(sheet.producers["niveau"] == level) & sheet.producers["classe"]]
         figures[f"{label.lower()} : rang sur {len(ranked)} gestionnaires classés"] = (
             rank_text(row["rang"], row["rang_min"], row["rang_max"]) if row["classe"]
