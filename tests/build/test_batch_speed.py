@@ -10,9 +10,10 @@ import sys
 from pathlib import Path
 
 import nbformat
+import pytest
 from conftest import copy_project
 
-from helpers.build import runner, tasks
+from helpers.build import runner, tasks, worker
 from helpers.core.config import ENV_ROOT, ENV_RUN_RECORD
 from helpers.core.text import slugify
 from helpers.render import dossier, export
@@ -42,10 +43,15 @@ def test_the_reused_exporter_gives_the_bytes_of_a_fresh_one():
     assert export.exporter() is export.exporter() and export.exporter(True) is not export.exporter()
 
 
-def test_the_runner_process_imports_no_heavy_module_before_it_needs_it():
-    code = ("import sys, helpers.build.runner, nbformat; "
-            "print(sorted(m for m in ('papermill', 'weasyprint', 'rfc3987_syntax', 'seaborn') "
-            "if sys.modules.get(m) is not None))")
+# The runner imports the worker (nbformat, nbconvert, papermill) when a task runs, the index's renderer when the
+# index changes, the fan-out function (pandas) when its values are not cached; nbformat, once imported, does not
+# bring the rfc3987 grammars.
+@pytest.mark.parametrize(("imported", "absent"), [
+    ("helpers.build.runner, nbformat", ("papermill", "weasyprint", "rfc3987_syntax", "seaborn")),
+    ("helpers.build.runner", ("nbformat", "nbconvert", "pandas", "helpers.build.worker")),
+])
+def test_the_runner_process_imports_no_heavy_module_before_it_needs_it(imported, absent):
+    code = f"import sys, {imported}; print(sorted(m for m in {absent!r} if sys.modules.get(m) is not None))"
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"
 
@@ -73,14 +79,14 @@ def _fiches(root: Path, processed: Path, producers: list[str], reports: Path, ke
     kernels = []
     for producer in producers:
         if not keep:
-            tasks.KEEPER.discard()
+            worker.KEEPER.discard()
         task = tasks.Task("03_producer_sheet", f"03_producer_sheet:{producer}",
                           root / "notebooks" / "03_producer_sheet.ipynb", Path("producteurs") / slugify(producer),
                           f"Fiche gestionnaire — {producer}", {"processed_dir": str(processed), "producer": producer},
                           value=producer)
-        assert tasks.execute(task, context).status is tasks.Status.BUILT
-        kernels.append(id(tasks.KEEPER.manager) if tasks.KEEPER.manager else None)
-    tasks.KEEPER.discard()
+        assert worker.execute(task, context).status is tasks.Status.BUILT
+        kernels.append(id(worker.KEEPER.manager) if worker.KEEPER.manager else None)
+    worker.KEEPER.discard()
     return kernels
 
 

@@ -2,7 +2,9 @@
 
 The key covers the notebook file, the parameters, the bytes of every declared input and the source
 of the `helpers` package (code and data files); the record also keeps the digests of the declared
-outputs, so that an output changed or deleted since is rebuilt. It lives in reports/.cache.json.
+outputs, so that an output changed or deleted since is rebuilt. It lives in reports/.cache.json, with two
+entries that are not reports: the fan-out values of a fanned-out report (``fan_out:<name>``) and the key of
+the index (``index.html``), so that an unchanged re-run neither lists the fiches nor rewrites the index.
 """
 
 from __future__ import annotations
@@ -36,13 +38,17 @@ def key(notebook: Path, parameters: dict, inputs: list[Path], sources: str) -> s
     (JSON, sorted keys), the :func:`digests` of its declared `inputs` and `sources` (:func:`source_digest`).
 
     Raises ``OSError`` when the notebook cannot be read."""
-    parts = {
+    return content_key({
         "notebook": sha256_file(notebook),
         "parameters": json.dumps(parameters, sort_keys=True, ensure_ascii=False, default=str),
         "inputs": digests(inputs),
         "sources": sources,
-    }
-    return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
+    })
+
+
+def content_key(parts: dict) -> str:
+    """SHA-256 (hex) of `parts` (JSON-ready values) written as JSON with sorted keys."""
+    return hashlib.sha256(json.dumps(parts, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
 
 
 def read(reports_dir: Path) -> dict[str, dict]:

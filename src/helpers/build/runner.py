@@ -17,7 +17,7 @@ import os
 import platform
 import subprocess
 import sys
-from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import asdict
 from importlib import metadata
 from pathlib import Path
@@ -25,13 +25,12 @@ from pathlib import Path
 from tqdm import tqdm
 
 from helpers.build import cache, catalog
-from helpers.build.tasks import Context, Outcome, Status, Task, execute, quiet_worker, remove_error_files, summary
+from helpers.build.tasks import Context, Outcome, Status, Task, remove_error_files, summary
 from helpers.core import formats
 from helpers.core.config import PROCESSED_DIR, project_root, resolve_path
 from helpers.core.errors import CartoError
-from helpers.core.storage import write_bytes_atomic
+from helpers.core.storage import sha256_file, write_bytes_atomic
 from helpers.core.text import slugify
-from helpers.render.export import index_html
 from helpers.steps.base import SourceRecord
 
 PACKAGES = ("pandas", "matplotlib", "seaborn", "scipy", "papermill", "nbconvert", "carto-sante")
@@ -39,6 +38,9 @@ DEFAULT_TIMEOUT = 900
 # helpers.render.dossier's DATA_DIR and DOSSIER (a test checks they agree), named here so that an unchanged
 # re-run can see there is nothing to publish without importing WeasyPrint, BeautifulSoup and pandas.
 PUBLISHED = ("donnees", "dossier.pdf")
+# Entries of the cache record that are not report stems (a stem has no « : » and no « . »).
+FAN_OUT_PREFIX = "fan_out:"
+INDEX = "index.html"
 
 
 def parse_overrides(items: list[str]) -> dict[str, dict[str, object]]:
@@ -95,13 +97,28 @@ class Build:
         if report.fan_out is None:
             return [self._task(report, Path(report.name), report.title, {}, None)]
         directory = Path(report.fan_out.directory)
-        values = report.fan_out.expand(report.parameters) if report.fans_out \
-            else [str(report.parameters[report.fan_out.parameter])]
+        values = self.fan_out_values(report) if report.fans_out else [str(report.parameters[report.fan_out.parameter])]
         stems = {value: directory / slugify(value) for value in values}
         if report.fans_out:
             self._remove_stale(directory, set(stems.values()))
         return [self._task(report, stems[v], f"{report.title} — {v}", {report.fan_out.parameter: v}, v)
                 for v in values]
+
+    def fan_out_values(self, report: catalog.Report) -> list[str]:
+        """The fan-out values of `report` (:meth:`catalog.FanOut.expand`), reused from the cache record when
+        nothing they can depend on changed: the fan-out spec, the report's parameters, the bytes of its
+        declared inputs and the package's source. An unchanged re-run thus lists the producer fiches without
+        importing the fan-out function (and pandas) or reading bases.csv."""
+        entry = f"{FAN_OUT_PREFIX}{report.name}"
+        key = cache.key(report.notebook, {"fan_out": report.fan_out.model_dump(), **report.parameters},
+                        report.paths(report.inputs, self.root), self.sources)
+        recorded = self.record.get(entry, {})
+        if not self.force and recorded.get("cle") == key:
+            return list(recorded["valeurs"])
+        values = report.fan_out.expand(report.parameters)
+        self.record[entry] = {"cle": key, "valeurs": values}
+        cache.write(self.reports_dir, self.record)
+        return values
 
     def _task(self, report: catalog.Report, stem: Path, title: str, extra: dict, value: str | None) -> Task:
         return Task(report.name, f"{report.name}:{value}" if value else report.name, report.notebook, stem,
@@ -136,7 +153,7 @@ class Build:
     def done(self, outcome: Outcome) -> None:
         """Record an outcome (and, for a built report, its cache entry)."""
         if outcome.status is Status.BUILT:
-            self.record[str(outcome.task.stem)] = {**self.fingerprint(outcome.task),
+            self.record[str(outcome.task.stem)] = {**self.fingerprint(outcome.task), "date": self.context.generated,
                                                    "sources": [asdict(s) for s in outcome.sources]}
             cache.write(self.reports_dir, self.record)
         self.outcomes.append(outcome)
@@ -172,8 +189,7 @@ class Build:
         state: dict[str, bool] = {}  # report name -> all its tasks succeeded
         running: dict[str, dict] = {}
         progress = tqdm(total=len(reports), desc="rapports", unit="rapport", file=sys.stderr, leave=False)
-        context = multiprocessing.get_context("spawn")
-        with ProcessPoolExecutor(max_workers=self.jobs, mp_context=context, initializer=quiet_worker) as pool:
+        with _Pool(self.jobs) as pool:
             while pending or running:
                 for name, report in list(pending.items()):
                     if not deps[name] <= set(state):
@@ -199,7 +215,7 @@ class Build:
                             slot["left"] -= 1
                             progress.update(1)
                         else:
-                            slot["futures"][pool.submit(execute, task, self.context)] = task
+                            slot["futures"][pool.submit(task, self.context)] = task
                     self._settle(name, running, state)
                 futures = {f: n for n, s in running.items() for f in s["futures"]}
                 if not futures:
@@ -223,6 +239,30 @@ class Build:
             state[name] = running.pop(name)["ok"]
 
 
+class _Pool:
+    """The worker processes (spawned, `jobs` of them), started at the first task to run: an unchanged re-run
+    starts none and never imports the worker (nbformat, nbconvert, papermill)."""
+
+    def __init__(self, jobs: int) -> None:
+        self.jobs, self.executor, self.execute = jobs, None, None
+
+    def submit(self, task: Task, context: Context) -> Future:
+        if self.executor is None:
+            from helpers.build import worker
+
+            self.execute = worker.execute
+            self.executor = ProcessPoolExecutor(max_workers=self.jobs, mp_context=multiprocessing.get_context("spawn"),
+                                                initializer=worker.quiet_worker)
+        return self.executor.submit(self.execute, task, context)
+
+    def __enter__(self) -> _Pool:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self.executor is not None:
+            self.executor.shutdown()
+
+
 def sources_used(outcomes: list[Outcome]) -> list[SourceRecord]:
     """Every distinct source named by the outcomes' run records, in order of first appearance."""
     return list(dict.fromkeys(s for o in outcomes for s in o.sources))
@@ -239,16 +279,37 @@ def index_data(sources: list[SourceRecord]) -> dict:
             "roles_synthetiques": sorted({s.role for s in sources if s.synthetic})}
 
 
-def write_index(build: Build, selected: list[catalog.Report]) -> None:
-    """reports/index.html: reports in build order, fan-out reports by name."""
+def write_index(build: Build, selected: list[catalog.Report]) -> bool:
+    """reports/index.html: reports in build order, fan-out reports by name. Returns False when it was left as it is
+    because nothing it shows changed since the build that wrote it: the same entries (statuses as the index shows
+    them: built and reused are both « à jour », with their build date), data facts and package source, the same core
+    reports (their takeaways are quoted) and the same cache entries (hence the same processed tables, e.g. the fiche
+    counts), and the file itself untouched. Its date then stays the date of that build. nbconvert is imported only
+    when the index is written."""
     order = {r.name: i for i, r in enumerate(catalog.ordered(selected, build.root))}
     outcomes = sorted(build.outcomes, key=lambda o: (o.task.value is not None, order.get(o.task.report, 0),
                                                      o.task.title))
     entries = [{"title": o.task.title, "status": o.status, "error": o.error, "error_href": o.error_href,
                 "href": f"{o.task.stem}.html" if (build.reports_dir / f"{o.task.stem}.html").is_file() else "",
-                "fiche": o.task.value is not None, "label": o.task.label} for o in outcomes]
-    index = index_html(entries, index_data(sources_used(outcomes)), build.context.generated)
-    write_bytes_atomic(build.reports_dir / "index.html", index.encode("utf-8"))
+                "fiche": o.task.value is not None, "label": o.task.label,
+                "built_on": build.record.get(str(o.task.stem), {}).get("date", "")
+                if o.status in (Status.BUILT, Status.REUSED, Status.KEPT) else ""} for o in outcomes]
+    data = index_data(sources_used(outcomes))
+    target = build.reports_dir / INDEX
+    key = cache.content_key({
+        "entries": [{**e, "status": e["status"].index_label} for e in entries], "data": data,
+        "sources": build.sources,
+        "reports": cache.digests([build.reports_dir / e["href"] for e in entries if e["href"] and not e["fiche"]]),
+        "cache": {str(o.task.stem): build.record.get(str(o.task.stem)) for o in outcomes}})
+    if not build.force and target.is_file() and build.record.get(INDEX) == {"cle": key,
+                                                                             "sortie": sha256_file(target)}:
+        return False
+    from helpers.render.export import index_html
+
+    write_bytes_atomic(target, index_html(entries, data, build.context.generated).encode("utf-8"))
+    build.record[INDEX] = {"cle": key, "sortie": sha256_file(target)}
+    cache.write(build.reports_dir, build.record)
+    return True
 
 
 def publish(reports_dir: Path, processed_dir: Path, built: bool, no_pdf: bool) -> None:

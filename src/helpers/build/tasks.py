@@ -1,90 +1,17 @@
-"""One notebook run of the report build: the Task, its Status and Outcome, and the worker that executes it.
+"""What a report build is made of: the Task (one notebook run), its Status and Outcome, the Context every task
+shares, and the summary of the data a run used.
 
-The worker knows no step: it runs the notebook with papermill (timeout, one retry when the kernel fails to
-start), reads the run record the step wrote (:func:`helpers.steps.base.finish`, location passed in
-``CARTO_SANTE_RUN_RECORD``), and publishes the HTML report with a provenance block built from that record;
-a failed run gets a French error page whose provenance names the files that run read.
+The worker that executes a task lives in :mod:`helpers.build.worker`: the runner imports it (with nbformat,
+nbconvert and papermill) only when a task has to run, so an unchanged re-run does not pay for them.
 """
 
 from __future__ import annotations
 
 import enum
-import html
-import multiprocessing.util
-import os
-import signal
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import nbformat
-
-from helpers.core.config import ENV_RUN_RECORD
-from helpers.core.storage import sha256_file
-from helpers.render.export import DATE_LABEL, export_html, normalise_notebook
-from helpers.steps.base import SourceRecord, read_record
-
-KERNEL_ATTEMPTS = 2
-# Run silently in a kept kernel before its next notebook: the run-record path of the new task (the kernel
-# inherited the old one), then an empty namespace (variables, In/Out, _ and _iN) and execution counts from 1,
-# as in a fresh kernel. Imported modules stay: that is the point.
-RESET = """import os as _carto_os
-_carto_os.environ[{name!r}] = {record!r}
-del _carto_os
-get_ipython().run_line_magic("reset", "-f")
-get_ipython().execution_count = 1
-"""
-
-
-class KernelKeeper:
-    """The worker's kernel kept between the fan-out tasks of one notebook (the producer fiches): a fiche
-    then does not pay for starting a kernel and importing pandas, matplotlib and seaborn again. Each fiche
-    gets an empty namespace and execution counts from 1 (:data:`RESET`), so its executed notebook and HTML
-    are byte-identical to a fresh kernel's (``tests/test_batch_speed.py`` proves it). Any other task, and any
-    failure, gets a fresh kernel. One per worker process (the worker runs one task at a time)."""
-
-    def __init__(self) -> None:
-        self.notebook: Path | None = None
-        self.manager = None
-
-    def kernel(self, task: Task, cwd: Path, record: Path):
-        """A started, reset kernel manager for `task` (a fan-out task), or None: papermill then starts and
-        stops its own kernel, as for every report that is not fanned out."""
-        from jupyter_client.manager import KernelManager
-
-        if task.value is None:
-            self.discard()
-            return None
-        kept = self.manager is not None and self.notebook == task.notebook and self.manager.is_alive()
-        if kept and self._reset(record):
-            return self.manager
-        self.discard()
-        self.manager, self.notebook = KernelManager(kernel_name="python3"), task.notebook
-        # As nbclient starts its own kernels (history in memory); the kernel inherits this process's
-        # environment, run-record path included.
-        self.manager.start_kernel(cwd=str(cwd), extra_arguments=["--HistoryManager.hist_file=:memory:"])
-        return self.manager
-
-    def _reset(self, record: Path) -> bool:
-        client = self.manager.client()
-        client.start_channels()
-        try:
-            client.wait_for_ready(timeout=60)
-            reply = client.execute_interactive(RESET.format(name=ENV_RUN_RECORD, record=str(record)), silent=True,
-                                               store_history=False, timeout=60)
-            return reply["content"]["status"] == "ok"
-        except (RuntimeError, TimeoutError):
-            return False
-        finally:
-            client.stop_channels()
-
-    def discard(self) -> None:
-        """Shut the kept kernel down (if any)."""
-        if self.manager is not None and self.manager.has_kernel:
-            self.manager.shutdown_kernel(now=True)
-        self.manager = self.notebook = None
-
-
-KEEPER = KernelKeeper()
+from helpers.steps.base import SourceRecord
 
 
 class Status(enum.Enum):
@@ -101,6 +28,12 @@ class Status(enum.Enum):
         """French label, for the index and the terminal."""
         return {"built": "construit", "reused": "réutilisé (inchangé)", "failed": "échec",
                 "skipped": "non construit", "kept": "version précédente conservée"}[self.value]
+
+    @property
+    def index_label(self) -> str:
+        """What the index's journal shows: a report built by this run or reused from the cache is « à jour »
+        either way (its build date is shown beside it), so an unchanged re-run leaves the index as it was."""
+        return "à jour" if self in (Status.BUILT, Status.REUSED) else self.label
 
 
 @dataclass(frozen=True)
@@ -161,126 +94,7 @@ def summary(sources: list[SourceRecord]) -> str:
     return ", ".join(parts) or "données inconnues"
 
 
-def provenance(task: Task, context: Context, sources: list[SourceRecord]) -> dict[str, str]:
-    """The « Provenance du rapport » block: the run's sources (or, when the run failed before writing
-    its record, the declared input files it read), code, parameters, date."""
-    if sources:
-        data = {s.role.capitalize(): source_line(s) for s in sources}
-        data["Nature des données"] = summary(sources)
-    else:
-        read = [f"{p.name} (sha256 {sha256_file(p)})" for p in task.inputs if p.is_file()]
-        data = {"Fichiers lus par cette exécution": ", ".join(read) or "aucun (échec avant toute lecture)"}
-    return {**data, **context.static,
-            "Paramètres": dict(sorted(task.parameters.items())),
-            DATE_LABEL: context.generated}
-
-
-def _readable_failure(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
-    """The failed notebook as the error page shows it: without papermill's error banners (an English
-    sentence and an empty link: our French cell replaces them), and tracebacks without terminal colours
-    (ANSI colours become inline styles too pale to read, by the WCAG contrast rule)."""
-    from nbconvert.filters import strip_ansi
-
-    nb.cells = [c for c in nb.cells if "papermill-error-cell-tag" not in c.get("metadata", {}).get("tags", [])]
-    for cell in nb.cells:
-        for output in cell.get("outputs", []):
-            if output.get("output_type") == "error":
-                output["traceback"] = [strip_ansi(line) for line in output.get("traceback", [])]
-            elif output.get("output_type") == "stream":
-                output["text"] = strip_ansi(output.get("text", ""))
-    return nb
-
-
-def _failure_cell(task: Task, error: str) -> nbformat.NotebookNode:
-    """A French explanation on top of the error page (the error text escaped)."""
-    return nbformat.v4.new_markdown_cell(
-        f"<h2>Ce rapport n'a pas pu être construit</h2><p>Erreur : {html.escape(error)}</p>"
-        f"<p>La version précédente du rapport, s'il y en a une, reste publiée : "
-        f'<a href="{html.escape(task.stem.name)}.html">{html.escape(task.title)}</a>. '
-        "Le détail technique (la cellule en échec et son message) suit.</p>")
-
-
-def _papermill(task: Task, context: Context, attempt: Path, record: Path) -> str | None:
-    """Run the notebook into `attempt` (in the worker's kept kernel for a fan-out task, see
-    :class:`KernelKeeper`); the French one-line error, or None on success."""
-    import papermill  # here, not at the top: the runner's own process (a re-run with nothing to build) never runs one
-
-    def on_timeout(signum, frame):
-        raise TimeoutError(f"délai de {context.timeout} s dépassé")
-
-    signal.signal(signal.SIGALRM, on_timeout)
-    error = None
-    for number in range(1, KERNEL_ATTEMPTS + 1):
-        signal.alarm(context.timeout)
-        try:
-            papermill.execute_notebook(str(task.notebook), str(attempt), parameters=task.parameters,
-                                       cwd=str(context.root), kernel_name="python3", progress_bar=False,
-                                       log_output=False, km=KEEPER.kernel(task, context.root, record))
-            return None
-        except papermill.PapermillExecutionError as exc:
-            KEEPER.discard()
-            return f"{exc.ename} : {exc.evalue}".strip()
-        except Exception as exc:  # noqa: BLE001 - kernel start failures are retried, others reported
-            KEEPER.discard()
-            error = f"{type(exc).__name__} : {exc}".strip()
-            if "kernel" not in error.lower() or number == KERNEL_ATTEMPTS:
-                return error
-        finally:
-            signal.alarm(0)
-    return error
-
-
-def execute(task: Task, context: Context) -> Outcome:
-    """Worker: run one notebook, publish its HTML report (or its error page). Returns the Outcome.
-
-    On success: ``<reports_dir>/<stem>.html`` and the executed notebook under ``reports/notebooks/``,
-    any earlier error page removed; status BUILT with the sources of the run record. On failure
-    (papermill error, kernel that would not start, timeout): ``<stem>.erreur.html`` with the code shown
-    (when papermill got as far as writing a notebook), status FAILED with the one-line French error.
-    Raises nothing for a failed notebook; sets ``CARTO_SANTE_RUN_RECORD`` in this worker's environment."""
-    reports_dir = context.reports_dir
-    executed_dir = reports_dir / "notebooks" / task.stem.parent
-    executed_dir.mkdir(parents=True, exist_ok=True)
-    attempt = executed_dir / f".{task.stem.name}.en-cours.ipynb"
-    record = executed_dir / f".{task.stem.name}.run.json"
-    record.unlink(missing_ok=True)
-    os.environ[ENV_RUN_RECORD] = str(record)  # this worker runs one task at a time; the kernel inherits it
-    error = _papermill(task, context, attempt, record)
-    sources = read_record(record) if error is None else []
-    record.unlink(missing_ok=True)
-    facts = provenance(task, context, sources)
-    if attempt.exists():
-        nbformat.write(normalise_notebook(nbformat.read(str(attempt), as_version=4)), str(attempt))
-    html_path = reports_dir / task.stem.parent / f"{task.stem.name}.html"
-    if error is None:
-        export_html(attempt, html_path, task.title, facts)
-        os.replace(attempt, executed_dir / f"{task.stem.name}.ipynb")
-        remove_error_files(reports_dir, task.stem)
-        return Outcome(task, Status.BUILT, sources=sources)
-    error_html = reports_dir / task.stem.parent / f"{task.stem.name}.erreur.html"
-    failed = executed_dir / f"{task.stem.name}.erreur.ipynb"
-    if attempt.exists():
-        os.replace(attempt, failed)
-        nb = _readable_failure(nbformat.read(str(failed), as_version=4))
-        nb.cells.insert(0, _failure_cell(task, error))
-        nbformat.write(nb, str(failed))
-        export_html(failed, error_html, f"Échec — {task.title}", facts, show_code=True)
-    href = str(error_html.relative_to(reports_dir)) if error_html.exists() else ""
-    return Outcome(task, Status.FAILED, error, href)
-
-
 def remove_error_files(reports_dir: Path, stem: Path) -> None:
     """Remove the error page and failed notebook of a report that is good again."""
     (reports_dir / stem.parent / f"{stem.name}.erreur.html").unlink(missing_ok=True)
     (reports_dir / "notebooks" / stem.parent / f"{stem.name}.erreur.ipynb").unlink(missing_ok=True)
-
-
-def quiet_worker() -> None:
-    """Worker initializer: the kernels' and jupyter_client's chatter (« Kernel is running over TCP without
-    encryption », « KeyboardInterrupt caught in kernel ») goes nowhere, not into the user's terminal; the
-    worker's kept kernel (:data:`KEEPER`) is shut down when the worker exits."""
-    multiprocessing.util.Finalize(KEEPER, KEEPER.discard, exitpriority=10)  # no kernel outlives its worker
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(devnull, 1)
-    os.dup2(devnull, 2)
-    os.close(devnull)

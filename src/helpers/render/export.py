@@ -132,20 +132,20 @@ def export_html(executed: str | Path, target: str | Path, title: str, provenance
 
 
 def index_html(entries: list[dict], data: dict, generated: str) -> str:
-    """reports/index.html: the front page (:func:`helpers.views.index.front_page`: headline sentences, one card
-    per report, the fiches), then the build journal: each report with its status, the data used.
-
-    `entries`: dicts with title, status (a :class:`helpers.build.tasks.Status`), href, error, error_href,
-    fiche, label; `data`: fichier, sha256, origine, synthetique, resume (« cartographie officielle, … »);
-    `generated`: the build date, in French. Returns the page's HTML."""
+    """reports/index.html: the front page (:func:`helpers.views.index.front_page`: headline sentences, one card per
+    report, the fiches), then the build journal: each report with its status, the data used.  `entries`: dicts with
+    title, status (a :class:`helpers.build.tasks.Status`), href, error, error_href, fiche, label and built_on (the
+    French date of the report's last build, or ""); `data`: fichier, sha256, origine, synthetique, resume («
+    cartographie officielle, … »); `generated`: the build date, in French. Returns the page's HTML."""
     from helpers.views.index import front_page
 
     def row(e: dict) -> str:
         link = f'<a href="{html.escape(e["href"])}">{html.escape(e["title"])}</a>' if e.get("href") else \
             html.escape(e["title"])
         error = f'<a href="{html.escape(e["error_href"])}">rapport d\'erreur</a> : ' if e.get("error_href") else ""
-        detail = f"{error}{html.escape(e.get('error', ''))}"
-        return (f"<tr><td>{link}</td><td>{html.escape(e['status'].label)}</td>"
+        built = f"construit le {e['built_on']}" if e.get("built_on") else ""
+        detail = f"{error}{html.escape(e.get('error', '') or built)}"
+        return (f"<tr><td>{link}</td><td>{html.escape(e['status'].index_label)}</td>"
                 f"<td>{detail}</td></tr>")
 
     def table(items: list[dict], caption: str) -> str:
