@@ -17,7 +17,7 @@ from sklearn.decomposition import NMF
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.preprocessing import normalize
 
-from helpers.consultation.lemmas import lemmatise
+from helpers.consultation.lemmas import Lemmatisation
 from helpers.consultation.redaction import truncate
 from helpers.core.config import data_file
 from helpers.core.text import comparison_key
@@ -156,11 +156,15 @@ def theme_title(terms: list[str]) -> str:
     return " · ".join(shown[: rules["termes"]]) or " · ".join(terms[: rules["termes"]])
 
 
-def analyse_texts(documents: pd.DataFrame, n_themes: int) -> TextAnalysis:
-    """`documents`: numero, profil, campagne and texte (publishable), one row per analysed text."""
+def analyse_texts(documents: pd.DataFrame, n_themes: int, lemmas: Lemmatisation | None = None) -> TextAnalysis:
+    """`documents`: numero, profil, campagne and texte (publishable), one row per analysed text; `lemmas`: the
+    lemmatisation of ``documents["texte"]`` if the caller started it earlier (else it is done here)."""
     rules = data_file("consultation.yml")["textes"]
     docs = documents.reset_index(drop=True).copy()
-    docs["lemmes"] = lemmatise(docs["texte"]) if len(docs) else pd.Series(dtype=str)
+    if len(docs):
+        docs["lemmes"] = (lemmas or Lemmatisation(documents["texte"])).result().to_numpy()
+    else:
+        docs["lemmes"] = pd.Series(dtype=str)
     docs["theme"] = ""
     empty = TextAnalysis(docs, pd.DataFrame(columns=THEME_COLUMNS), pd.DataFrame(columns=TERM_COLUMNS),
                          pd.DataFrame(columns=QUOTE_COLUMNS), 0)

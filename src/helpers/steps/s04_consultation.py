@@ -2,7 +2,9 @@
 
 With no export given, a synthetic one (and its spec) is generated into processed_dir from the
 cartography there. Everything is computed before anything is written: a bad spec or export raises the
-project's own exception and leaves the processed data as they were.
+project's own exception and leaves the processed data as they were. The spaCy model, the lemmatisation and the
+per-answer sheet of the workbook are done in the background process (helpers.core.background), on the second
+core, while this one screens, matches and models the answers.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from helpers.cartography.sources import official
 from helpers.consultation import demand, tallies
 from helpers.consultation.aliases import alias_table
 from helpers.consultation.answers import Answers, read_answers
+from helpers.consultation.lemmas import Lemmatisation, start_model
 from helpers.consultation.matching import match_keys, mentions_table
 from helpers.consultation.questionnaire import Questionnaire, load_questionnaire
 from helpers.consultation.redaction import neutralise_formulas, pseudonymise_ids, publishable_series
@@ -26,7 +29,7 @@ from helpers.consultation.themes import TextAnalysis, analyse_texts
 from helpers.core.config import data_file, resolve_path
 from helpers.core.errors import QuestionnaireError
 from helpers.core.storage import write_bytes_atomic
-from helpers.core.tables import load_table, schema, write_processed
+from helpers.core.tables import StreamedWorkbook, load_table, schema, write_processed
 from helpers.steps.base import ANSWERS, Run, SourceRecord, finish
 from helpers.steps.s01_clean import read_provenance
 
@@ -157,37 +160,46 @@ def analyse_consultation(answers_path: str | Path | None = None, questionnaire_p
     bases = load_table(processed, "bases")
     answers_file, spec_file, synthetic = _inputs(answers_path, questionnaire_path, processed, bases)
     spec = load_questionnaire(spec_file)  # validated before the export is read
-    answers = read_answers(answers_file, spec)
-    frame = answers.frame.copy(deep=False)  # copy-on-write: columns are shared until changed
-    frame["profil"] = tallies.unify_spellings(publishable_series(frame["profil"], 100))
-    frame["profil"], off_profiles = tallies.categories(frame["profil"], spec.respondent_options)
-    screened = screen(frame, spec)
-    analysed = screened[screened["statut"] == ANALYSED]
-    mentions = mentions_table(analysed, spec.of_kind("datasets"))
-    matches = match_keys(mentions["cle"].unique().tolist(), alias_table(bases))
-    accepted = demand.accepted_pairs(mentions, matches)
-    requests = demand.requests_per_base(accepted, bases, analysed)
-    matching = demand.matching_table(mentions, matches, bases)
-    n_themes = n_themes or data_file("consultation.yml")["textes"]["themes"]
-    texts = analyse_texts(_documents(analysed, spec), n_themes)
-    campaign_table = _campaigns(screened, spec)
-    run = ConsultationRun(
-        answers, spec, synthetic, provenance, screened, analysed, mentions, matching, requests,
-        demand.requests_per_producer(accepted, bases), demand.review_list(matching, mentions, bases),
-        tallies.profiles(analysed), tallies.all_choices(analysed, list(spec.questions)), campaign_table, texts,
-        n_themes, processed, demand.profile_columns(sorted(analysed["profil"].unique())),
-        off_list=_off_list(answers, off_profiles),
-        sources=[SourceRecord.cartography(provenance),
-                 SourceRecord(ANSWERS, answers.path.name, answers.sha256, synthetic=synthetic,
-                              origin="échantillon généré" if synthetic else "export fourni")])
-    tables = {"consultation_reponses": _published(screened, spec, answers.sha256), "consultation_demandes": requests,
-              "consultation_par_gestionnaire": run.producers, "consultation_rapprochements": matching,
-              "consultation_non_rapprochees": run.review, "consultation_choix": run.choices,
-              "consultation_campagnes": campaign_table, "consultation_themes": texts.themes,
-              "consultation_termes": texts.terms}
-    tables = {name: neutralise_formulas(_ordered(name, frame)) for name, frame in tables.items()}
-    run.written = write_processed(processed, tables, workbook_name=WORKBOOK_04, source=official())
-    run.written.append(write_bytes_atomic(processed / PROVENANCE_04, _provenance(run).encode()))
+    if spec.of_kind("free_text"):
+        start_model()  # spaCy loads in the background process while the export is read and screened
+    with StreamedWorkbook(processed) as workbook:
+        answers = read_answers(answers_file, spec)
+        frame = answers.frame.copy(deep=False)  # copy-on-write: columns are shared until changed
+        frame["profil"] = tallies.unify_spellings(publishable_series(frame["profil"], 100))
+        frame["profil"], off_profiles = tallies.categories(frame["profil"], spec.respondent_options)
+        screened = screen(frame, spec)
+        analysed = screened[screened["statut"] == ANALYSED]
+        documents = _documents(analysed, spec)
+        lemmas = Lemmatisation(documents["texte"]) if len(documents) else None  # in the background process
+        # The per-answer table is final now: its sheet (the longest to write) is written in the background meanwhile.
+        published = _final("consultation_reponses", _published(screened, spec, answers.sha256))
+        workbook.add("consultation_reponses", published)
+        mentions = mentions_table(analysed, spec.of_kind("datasets"))
+        matches = match_keys(mentions["cle"].unique().tolist(), alias_table(bases))
+        accepted = demand.accepted_pairs(mentions, matches)
+        requests = demand.requests_per_base(accepted, bases, analysed)
+        matching = demand.matching_table(mentions, matches, bases)
+        n_themes = n_themes or data_file("consultation.yml")["textes"]["themes"]
+        texts = analyse_texts(documents, n_themes, lemmas)
+        campaign_table = _campaigns(screened, spec)
+        run = ConsultationRun(
+            answers, spec, synthetic, provenance, screened, analysed, mentions, matching, requests,
+            demand.requests_per_producer(accepted, bases), demand.review_list(matching, mentions, bases),
+            tallies.profiles(analysed), tallies.all_choices(analysed, list(spec.questions)), campaign_table, texts,
+            n_themes, processed, demand.profile_columns(sorted(analysed["profil"].unique())),
+            off_list=_off_list(answers, off_profiles),
+            sources=[SourceRecord.cartography(provenance),
+                     SourceRecord(ANSWERS, answers.path.name, answers.sha256, synthetic=synthetic,
+                                  origin="échantillon généré" if synthetic else "export fourni")])
+        tables = {"consultation_reponses": published, "consultation_demandes": requests,
+                  "consultation_par_gestionnaire": run.producers, "consultation_rapprochements": matching,
+                  "consultation_non_rapprochees": run.review, "consultation_choix": run.choices,
+                  "consultation_campagnes": campaign_table, "consultation_themes": texts.themes,
+                  "consultation_termes": texts.terms}
+        tables = {name: frame if frame is published else _final(name, frame) for name, frame in tables.items()}
+        run.written = write_processed(processed, tables, workbook_name=WORKBOOK_04, source=official(),
+                                      workbook=workbook)
+        run.written.append(write_bytes_atomic(processed / PROVENANCE_04, _provenance(run).encode()))
     return finish(run)
 
 
@@ -198,9 +210,10 @@ def _off_list(answers: Answers, profiles: pd.DataFrame) -> pd.DataFrame:
     return table.assign(valeur=publishable_series(table["valeur"], 200), n_reponses=table["n_reponses"].astype(int))
 
 
-def _ordered(name: str, frame: pd.DataFrame) -> pd.DataFrame:
+def _final(name: str, frame: pd.DataFrame) -> pd.DataFrame:
+    """The table as published: columns in the order of schema.yml, texts formula-neutralised."""
     declared = list(schema()[name]["champs"])
-    return frame[declared + [c for c in frame.columns if c not in declared]]
+    return neutralise_formulas(frame[declared + [c for c in frame.columns if c not in declared]])
 
 
 def _provenance(run: ConsultationRun) -> str:
