@@ -4,7 +4,8 @@ Notebook 04 gives it spaCy's French model and the lemmatisation of the free text
 (:mod:`helpers.consultation.lemmas`) and the writing of ``consultation.xlsx`` sheet by sheet
 (:class:`helpers.core.tables.StreamedWorkbook`), while it screens, matches and models the answers itself.
 The process is spawned (a fresh interpreter, never a fork of a process holding threads) at the first
-submission, runs its tasks one at a time in the order they were submitted, and ends with this process.
+submission, runs its tasks one at a time in the order they were submitted, and ends with this process (even
+when this one is killed outright).
 What it computes is what the same functions compute in-process: only the time changes. It reads the package's
 data files itself, so a setting changed in memory here (a test's monkeypatch) is not seen there.
 
@@ -18,8 +19,11 @@ from __future__ import annotations
 
 import ast
 import multiprocessing
+import os
 import resource
 import sys
+import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -45,7 +49,8 @@ def submit(function: Callable, *args) -> Future:
         return done
     for attempt in (1, 2):
         if _executor is None:
-            _executor = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
+            _executor = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"),
+                                            initializer=_exit_with_parent, initargs=(os.getpid(),))
             _generation += 1
         try:
             return _executor.submit(function, *args)
@@ -69,6 +74,17 @@ def main_is_guarded() -> bool:
     except (OSError, SyntaxError, UnicodeDecodeError, ValueError):
         return False
     return any(isinstance(node, ast.If) and "__main__" in ast.unparse(node.test) for node in tree.body)
+
+
+def _exit_with_parent(parent: int) -> None:
+    # A parent killed outright (a kernel stopped by SIGKILL after a timeout) never tells its pool to stop: the
+    # process would stay, idle, holding the French model. It checks every second that its parent is alive.
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(1)
+        os._exit(0)
+
+    threading.Thread(target=watch, daemon=True, name="carto-parent-watch").start()
 
 
 def generation() -> int:
