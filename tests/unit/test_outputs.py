@@ -76,10 +76,12 @@ def test_a_workbook_streamed_in_the_background_has_the_bytes_of_one_written_here
     # The first sheet is sent ahead, the rest at the end; the « grande » table is over the limit (note sheet).
     monkeypatch.setenv(ENV_XLSX_MAX_ROWS, "4")
     tables = _tables()
+    background.reset()  # the workbook is the first task of a new background process
     with StreamedWorkbook(tmp_path) as book:
         book.add("petite", tables["petite"])
         path = book.finish(tables)
         streamed = path.read_bytes()
+        assert not book.broken and background.generation() == book.generation >= 1  # written over there
     assert streamed == xlsx_bytes(tables)
     assert _workbook(tmp_path, streamed).sheetnames == ["petite", "autre", NOTE_SHEET]
     assert list(tmp_path.iterdir()) == [tmp_path / "t.xlsx"]  # the staged file went with the block

@@ -66,9 +66,11 @@ class FanOut(BaseModel):
             self.resolve(config)  # not a source file: only importing it tells
             return
         tree = ast.parse(Path(found.origin).read_text(encoding="utf-8"))
-        defined = {node.name for node in tree.body if isinstance(node, ast.FunctionDef)}
+        defined = {node.name for node in tree.body if isinstance(node, ast.FunctionDef | ast.ClassDef)}
         defined |= {target.id for node in tree.body if isinstance(node, ast.Assign) for target in node.targets
                     if isinstance(target, ast.Name)}
+        defined |= {(alias.asname or alias.name).split(".")[0] for node in tree.body
+                    if isinstance(node, ast.Import | ast.ImportFrom) for alias in node.names}  # re-exported
         if name not in defined:
             raise CatalogError(config, f"fan_out.values « {self.values} » introuvable (pas de fonction {name} "
                                        f"dans {module})")

@@ -196,9 +196,11 @@ class StreamedWorkbook:
         os.close(fd)
         self.path, self.limit, self.names = Path(tmp), max_rows or xlsx_max_rows(), []
         self.futures, self.done, self.broken = [], False, False
-        self.generation = background.generation()
-        self._submit(_open_streamed, str(self.path), self.limit)
-        self.generation = background.generation()  # the process that opened it
+        try:
+            self.futures.append(background.submit(_open_streamed, str(self.path), self.limit))
+        except BrokenProcessPool:
+            self.broken = True
+        self.generation = background.generation()  # the process that holds it (started by this call, maybe)
 
     def _submit(self, function, *args) -> None:
         # The workbook lives in one background process: if that process died (killed, out of memory), the
