@@ -9,7 +9,7 @@ import re
 import shutil
 import subprocess
 import sys
-from dataclasses import replace
+from dataclasses import asdict, replace
 from pathlib import Path
 
 import pandas as pd
@@ -19,8 +19,9 @@ from conftest import copy_project
 from conftest import run_reports as run
 
 from helpers.build import cache, catalog, runner
-from helpers.build.tasks import Status, summary
+from helpers.build.tasks import Outcome, Status, Task, summary
 from helpers.core.storage import sha256_file
+from helpers.core.text import slugify
 from helpers.steps.base import SourceRecord
 from helpers.steps.s03_producer_sheet import producer_names
 
@@ -125,8 +126,29 @@ def test_the_fiches_list_is_cached_under_the_digests_of_its_inputs(built, tmp_pa
     # One producer's lines removed from bases.csv (an input of report 03): the list is read again.
     bases = pd.read_csv(processed / "bases.csv", dtype=str, keep_default_na=False)
     bases[~bases["gestionnaires"].str.contains(names[0], regex=False)].to_csv(processed / "bases.csv", index=False)
-    values = runner.Build(root, root / "reports", 1, False, 60).fan_out_values(fiches)
+    page = root / "reports" / "producteurs" / f"{slugify(names[0])}.html"
+    executed = root / "reports" / "notebooks" / "producteurs" / f"{slugify(names[0])}.ipynb"
+    assert page.is_file() and executed.is_file()
+    values = [task.value for task in runner.Build(root, root / "reports", 1, False, 60).tasks(fiches)]
     assert values == producer_names(processed, min_lines=3) and names[0] not in values
+    assert not page.exists() and not executed.exists()  # a fiche whose producer is gone goes entirely
+
+
+def test_a_failed_report_whose_previous_version_stays_published_keeps_its_sources(tmp_path):
+    # The front page still quotes the previous 04 and 05: the answers they used must still be named (and marked
+    # synthetic) in « Données », not dropped because this run failed.
+    reports = tmp_path / "reports"
+    reports.mkdir()
+    (reports / "04_consultation.html").write_text("<p>version précédente</p>", encoding="utf-8")
+    answers = SourceRecord("réponses", "r.csv", "2" * 64, synthetic=True)
+    cache.write(reports, {"04_consultation": {"cle": "k", "sorties": {}, "date": "1 avril 2026 à 10:00 UTC",
+                                              "sources": [asdict(answers)]}})
+    build = runner.Build(tmp_path, reports, 1, False, 60)
+    failed = Task("04_consultation", "04_consultation", tmp_path / "04.ipynb", Path("04_consultation"), "04", {})
+    build.done(Outcome(failed, Status.FAILED, "AnswersError : colonne absente"))
+    build.done(Outcome(replace(failed, report="05_priorities", stem=Path("05_priorities")), Status.SKIPPED, "…"))
+    assert [o.sources for o in build.outcomes] == [[answers], []]  # 05 has no previous version on disk
+    assert runner.index_data(runner.sources_used(build.outcomes))["roles_synthetiques"] == ["réponses"]
 
 
 def test_cache_misses_on_each_kind_of_input_change(tmp_path):
@@ -210,6 +232,7 @@ def test_a_failing_report_keeps_the_previous_one_and_the_others_are_built(tmp_pa
     assert f"<dt>Fichiers lus par cette exécution</dt><dd>bases.csv (sha256 {bases})" in error_report
     index = (reports / "index.html").read_text(encoding="utf-8")
     assert "échec</td>" in index and 'href="02_openness.erreur.html"' in index and "non construit" in index
+    assert "(la version précédente, construite le " in index  # 02's good report stays linked, with its date
     assert "<td>à jour</td>" in index  # 01 was still built (from cache)
     # The good fiches left on disk are still listed, as such.
     for name in fiches:

@@ -126,9 +126,14 @@ class Build:
                     tuple(report.paths(report.outputs, self.root)), value)
 
     def _remove_stale(self, directory: Path, keep: set[Path]) -> None:
+        # A value gone from the data (a producer no longer in bases.csv): its page, executed notebook and error
+        # files go too.
         for path in (self.reports_dir / directory).glob("*.html"):
-            if directory / path.stem not in keep and not path.stem.endswith(".erreur"):
+            stem = directory / path.stem.removesuffix(".erreur")
+            if stem not in keep:
                 path.unlink()
+                (self.reports_dir / "notebooks" / f"{stem}.ipynb").unlink(missing_ok=True)
+                remove_error_files(self.reports_dir, stem)
 
     def fingerprint(self, task: Task) -> dict:
         """Cache key of the task and digests of its outputs as they are now."""
@@ -151,7 +156,12 @@ class Build:
         return [SourceRecord(**s) for s in self.record.get(str(task.stem), {}).get("sources", [])]
 
     def done(self, outcome: Outcome) -> None:
-        """Record an outcome (and, for a built report, its cache entry)."""
+        """Record an outcome (and, for a built report, its cache entry). A report that failed or was not built
+        but whose previous good version stays published keeps the sources of that version: the front page
+        quotes it, so its data (synthetic answers, say) must still be named there."""
+        if outcome.status in (Status.FAILED, Status.SKIPPED) and not outcome.sources and \
+                (self.reports_dir / f"{outcome.task.stem}.html").is_file():
+            outcome.sources = self.recorded_sources(outcome.task)
         if outcome.status is Status.BUILT:
             self.record[str(outcome.task.stem)] = {**self.fingerprint(outcome.task), "date": self.context.generated,
                                                    "sources": [asdict(s) for s in outcome.sources]}
@@ -293,7 +303,7 @@ def write_index(build: Build, selected: list[catalog.Report]) -> bool:
                 "href": f"{o.task.stem}.html" if (build.reports_dir / f"{o.task.stem}.html").is_file() else "",
                 "fiche": o.task.value is not None, "label": o.task.label,
                 "built_on": build.record.get(str(o.task.stem), {}).get("date", "")
-                if o.status in (Status.BUILT, Status.REUSED, Status.KEPT) else ""} for o in outcomes]
+                if (build.reports_dir / f"{o.task.stem}.html").is_file() else ""} for o in outcomes]
     data = index_data(sources_used(outcomes))
     target = build.reports_dir / INDEX
     key = cache.content_key({
@@ -389,4 +399,3 @@ def main(argv: list[str] | None = None) -> int:
     for outcome in failures:
         print(f"Échec de {outcome.task.label} : {outcome.error}", file=sys.stderr)
     return 1 if failures else 0
-

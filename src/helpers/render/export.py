@@ -143,8 +143,11 @@ def index_html(entries: list[dict], data: dict, generated: str) -> str:
         link = f'<a href="{html.escape(e["href"])}">{html.escape(e["title"])}</a>' if e.get("href") else \
             html.escape(e["title"])
         error = f'<a href="{html.escape(e["error_href"])}">rapport d\'erreur</a> : ' if e.get("error_href") else ""
-        built = f"construit le {e['built_on']}" if e.get("built_on") else ""
-        detail = f"{error}{html.escape(e.get('error', '') or built)}"
+        built = ""
+        if e.get("built_on"):  # a failed report's previous version stays published: say from when
+            built = f" (la version précédente, construite le {e['built_on']}, reste publiée)" if e.get("error") \
+                else f"construit le {e['built_on']}"
+        detail = f"{error}{html.escape(e.get('error', ''))}{html.escape(built)}"
         return (f"<tr><td>{link}</td><td>{html.escape(e['status'].index_label)}</td>"
                 f"<td>{detail}</td></tr>")
 
