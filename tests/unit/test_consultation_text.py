@@ -89,6 +89,7 @@ def test_lemmas_come_from_the_background_process_and_equal_those_computed_here()
     assert background.generation() == started
     assert away.index.tolist() == [7, 3, 5]
     assert away.tolist() == list(map(dict(zip(TEXTS[:2], lemmas_of(TEXTS[:2]), strict=True)).get, TEXTS))
+    assert lemmatise(pd.Series([None, TEXTS[1]])).isna().tolist() == [True, False]  # missing stays missing
 
 
 def test_lemmas_survive_the_death_of_the_background_process():

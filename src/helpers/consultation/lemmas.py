@@ -107,7 +107,7 @@ class Lemmatisation:
         self.index = texts.index
         self.codes, distinct = pd.factorize(texts)
         ranked = pd.DataFrame({"texte": np.asarray(distinct, dtype=object),
-                               "n": np.bincount(self.codes, minlength=len(distinct))})
+                               "n": np.bincount(self.codes[self.codes >= 0], minlength=len(distinct))})
         # Most frequent first, then alphabetical (code points): sorted by pandas, not one lookup per text.
         self.rank = ranked.sort_values(["n", "texte"], ascending=[False, True], kind="stable").index.to_numpy()
         self.order = ranked["texte"].to_numpy()[self.rank].tolist()
@@ -125,7 +125,9 @@ class Lemmatisation:
         self.future = self.order = None  # a national consultation's texts are not held twice
         by_distinct = np.empty(len(lemmas), dtype=object)
         by_distinct[self.rank] = lemmas
-        return pd.Series(by_distinct[self.codes], index=self.index, dtype=object)
+        values = by_distinct[self.codes]
+        values[self.codes < 0] = np.nan  # a missing text stays missing (factorize codes it -1)
+        return pd.Series(values, index=self.index, dtype=object)
 
 
 def lemmatise(texts: pd.Series) -> pd.Series:
