@@ -289,13 +289,13 @@ def index_data(sources: list[SourceRecord]) -> dict:
             "roles_synthetiques": sorted({s.role for s in sources if s.synthetic})}
 
 
-def write_index(build: Build, selected: list[catalog.Report]) -> bool:
-    """reports/index.html: reports in build order, fan-out reports by name. Returns False when it was left as it is
-    because nothing it shows changed since the build that wrote it: the same entries (statuses as the index shows
-    them: built and reused are both « à jour », with their build date), data facts and package source, the same core
-    reports (their takeaways are quoted) and the same cache entries (hence the same processed tables, e.g. the fiche
-    counts), and the file itself untouched. Its date then stays the date of that build. nbconvert is imported only
-    when the index is written."""
+def write_index(build: Build, selected: list[catalog.Report]) -> None:
+    """reports/index.html: reports in build order, fan-out reports by name. Left as it is when nothing it shows
+    changed since the build that wrote it: the same entries (statuses as the index shows them: built and reused
+    are both « à jour », with their build date), data facts and package source, the same core reports (their
+    takeaways are quoted) and the same cache entries (hence the same processed tables, e.g. the fiche counts),
+    and the file itself untouched; its date then stays the date of that build. nbconvert is imported only when
+    the index is written."""
     order = {r.name: i for i, r in enumerate(catalog.ordered(selected, build.root))}
     outcomes = sorted(build.outcomes, key=lambda o: (o.task.value is not None, order.get(o.task.report, 0),
                                                      o.task.title))
@@ -313,13 +313,12 @@ def write_index(build: Build, selected: list[catalog.Report]) -> bool:
         "cache": {str(o.task.stem): build.record.get(str(o.task.stem)) for o in outcomes}})
     if not build.force and target.is_file() and build.record.get(INDEX) == {"cle": key,
                                                                              "sortie": sha256_file(target)}:
-        return False
+        return
     from helpers.render.export import index_html
 
     write_bytes_atomic(target, index_html(entries, data, build.context.generated).encode("utf-8"))
     build.record[INDEX] = {"cle": key, "sortie": sha256_file(target)}
     cache.write(build.reports_dir, build.record)
-    return True
 
 
 def publish(reports_dir: Path, processed_dir: Path, built: bool, no_pdf: bool) -> None:

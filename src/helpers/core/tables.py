@@ -195,23 +195,22 @@ class StreamedWorkbook:
         fd, tmp = tempfile.mkstemp(prefix=".classeur.", suffix=".xlsx.tmp", dir=directory)
         os.close(fd)
         self.path, self.limit, self.names = Path(tmp), max_rows or xlsx_max_rows(), []
-        self.futures, self.done, self.broken = [], False, False
-        try:
-            self.futures.append(background.submit(_open_streamed, str(self.path), self.limit))
-        except BrokenProcessPool:
-            self.broken = True
-        self.generation = background.generation()  # the process that holds it (started by this call, maybe)
+        self.futures, self.done, self.broken, self.generation = [], False, False, None
+        self._submit(_open_streamed, str(self.path), self.limit)
 
     def _submit(self, function, *args) -> None:
-        # The workbook lives in one background process: if that process died (killed, out of memory), the
-        # sheets are all written here at the end instead (broken), never half in one process, half in another.
+        # The workbook lives in one background process, the one that opened it (maybe started for it): if that
+        # process died (killed, out of memory), the sheets are all written here at the end instead (broken),
+        # never half in one process, half in another.
         if self.broken:
             return
         try:
             self.futures.append(background.submit(function, *args))
         except BrokenProcessPool:
             self.broken = True
-        if background.generation() != self.generation:
+        if self.generation is None:
+            self.generation = background.generation()
+        elif background.generation() != self.generation:
             self.broken = True
 
     def add(self, name: str, frame: pd.DataFrame) -> None:
