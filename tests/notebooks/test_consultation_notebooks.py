@@ -216,4 +216,5 @@ def test_notebooks_04_and_05_on_a_consultation_without_a_datasets_question(offli
     assert html.count("il n'y a aucune demande à croiser avec l'ouverture") >= 2  # lead and box
     assert "Liste courte : quoi ouvrir" not in html and "Bases demandées, par priorité" not in html
     assert "bases demandées" not in html.split("Sans la consultation")[0].lower()  # no demand card nor sentence
+    assert "la voie d'ouverture la moins coûteuse est « publication » pour" in html
     assert (load_table(processed, "priorites")["n_repondants"] == 0).all()

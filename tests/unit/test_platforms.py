@@ -278,10 +278,13 @@ def test_kobo_without_header_rows_names_the_key_to_set(tmp_path):
 def test_a_spec_key_overrides_the_preset(tmp_path):
     _, spec, _ = PLATFORMS["decidim"]
     questionnaire = load_questionnaire(write_spec(tmp_path / "q.yml", {**spec, "format": {"separator": ","}}))
-    assert (questionnaire.separator, questionnaire.encoding, questionnaire.header_rows) == (",", "utf-8-sig", None)
+    assert (questionnaire.separator, questionnaire.encoding, questionnaire.header_rows) == (",", None, None)
     preset = load_questionnaire(write_spec(tmp_path / "q.yml", spec))
     # Decidim sets no separator (an installation setting: detected); its choice separator is preset.
     assert preset.separator is None and preset.questions[1].separator == ", "
+    # A preset's encoding and separator are what its platform writes, never forced: a re-saved file is detected.
+    kobo = load_questionnaire(write_spec(tmp_path / "k.yml", PLATFORMS["kobo"][1]))
+    assert (kobo.separator, kobo.encoding, kobo.preset_separator, kobo.header_rows) == (None, None, ";", 2)
 
 
 def test_surveymonkey_other_text_goes_to_free_text(tmp_path):
@@ -528,6 +531,18 @@ def test_a_preset_separator_is_only_preferred_the_file_decides(tmp_path):
     _write(resaved, rows, ";", eol="\r\n")  # French Excel « CSV UTF-8 »: BOM, « ; », CRLF
     answers, screened = _run(tmp_path, resaved, spec)
     assert answers.separator == ";" and (screened["statut"] == ANALYSED).sum() == 2
+
+
+def test_a_file_resaved_by_excel_in_cp1252_is_read_with_its_own_encoding(tmp_path):
+    build, spec, _ = PLATFORMS["cap_collectif"]
+    rows = list(csv.reader(io.StringIO(build(tmp_path / "cc.csv").read_text(encoding="utf-8-sig"))))
+    # Excel « CSV (séparateur : point-virgule) »: cp1252, « ; », CRLF, booleans as it shows them.
+    rows = [[{"Oui": "VRAI", "Non": "FAUX"}.get(c, c) if i == 5 else c for i, c in enumerate(r)] for r in rows]
+    resaved = _write(tmp_path / "resaved.csv", rows, ";", encoding="cp1252")
+    answers, screened = _run(tmp_path, resaved, spec)
+    assert (answers.encoding, answers.separator) == ("cp1252", ";")
+    assert screened["motif_exclusion"].tolist() == ["", "contribution mise à la corbeille sur la plateforme", ""]
+    assert answers.frame.loc[0, "raisons"] == "Recherche\nTransparence de l'action publique"  # « Vous êtes » found
 
 
 def test_a_forced_separator_that_does_not_fit_names_the_one_found(tmp_path):

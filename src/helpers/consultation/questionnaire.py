@@ -346,8 +346,8 @@ def load_questionnaire(path: str | Path) -> Questionnaire:
 
     A `platform` preset (data/plateformes.yml) gives defaults for format, columns.date_format,
     columns.date_timezone, the multiple-choice separator and exclusions; keys written in the spec override it. The
-    preset's separator is only what the platform writes: the separator is detected unless the spec sets it (a file
-    re-saved by a spreadsheet changes it).
+    preset's encoding and separator are only what the platform writes: both are detected unless the spec sets them
+    (a file re-saved by a spreadsheet changes them; the separator is preferred on a tie).
 
     Raises
     ------
@@ -367,8 +367,9 @@ def load_questionnaire(path: str | Path) -> Questionnaire:
         raise QuestionnaireError(path, "le questionnaire doit être une table YAML (format, columns, questions)")
     _unknown(spec, TOP_KEYS, "questionnaire", path)
     preset = _preset(spec, path)
-    preset_format = dict(preset.get("format", {}))
-    preset_separator = _format({"separator": preset_format.pop("separator", None)}, path)["separator"]
+    # What the platform writes, not what a file re-saved by a spreadsheet holds: encoding and separator detected.
+    preset_format = {k: v for k, v in preset.get("format", {}).items() if k not in ("encoding", "separator")}
+    preset_separator = _format({"separator": preset.get("format", {}).get("separator")}, path)["separator"]
     fmt = _format({**preset_format, **_table(spec.get("format"), "format", path)}, path)
     columns = spec.get("columns")
     if not isinstance(columns, dict):

@@ -33,6 +33,10 @@ def source_facts(run: ConsultationRun) -> dict[str, str]:
     status = "échantillon synthétique généré par le projet" if run.synthetic_answers else "export fourni"
     fmt = answers.file_format.upper() + (f", encodage {answers.encoding}, séparateur « {answers.separator} »"
                                          if answers.file_format == "csv" else "")
+    expected = run.spec.preset_separator
+    if answers.file_format == "csv" and expected and answers.separator != expected and not run.spec.separator:
+        # The platform writes another one: the file was re-saved (by a spreadsheet), read with its own.
+        fmt += f" (détecté ; la plateforme écrit « {expected} » : fichier ré-enregistré, par un tableur par exemple)"
     return {"Fichier des réponses": f"{answers.path.name} ({status})", "Format": fmt,
             "Empreinte sha256": answers.sha256, "Questionnaire": run.spec.path.name,
             "Dates": _dates(run),

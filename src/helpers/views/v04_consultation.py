@@ -65,8 +65,8 @@ def headline(run: ConsultationRun) -> dict[str, str]:
 
 
 NO_BASES_ASKED = ("Le questionnaire de cette consultation ne demandait pas quelles bases de données ouvrir (aucune "
-                  "question de type « datasets », seulement des questions ouvertes ou à choix) : il n'y a donc "
-                  "aucune demande de base à compter, et cette section est sans objet.")
+                  "question de type datasets, seulement des questions ouvertes ou à choix) : il n'y a donc aucune "
+                  "demande de base à compter, et cette section est sans objet.")
 
 
 def no_bases_asked(run: ConsultationRun) -> HTML:

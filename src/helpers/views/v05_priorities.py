@@ -53,8 +53,8 @@ NO_DEMAND = ("La consultation analysée ne demandait pas quelles bases ouvrir (s
 def _no_demand_headline(run: PriorityRun) -> dict[str, str]:
     counts = cheapest_counts(run).set_index("Voie d'ouverture")["Bases"]
     return {"bases de la cartographie": integer(len(run.priorities)),
-            **{f"bases ouvrables par la voie « {label.lower()} »": share_of(int(counts.get(label, 0)),
-                                                                            len(run.priorities))
+            **{f"bases dont la voie la moins coûteuse est « {label.lower()} »":
+               share_of(int(counts.get(label, 0)), len(run.priorities))
                for code, label in _path_labels().items() if code in CHEAP_PATHS}}
 
 
@@ -96,11 +96,11 @@ def takeaways(run: PriorityRun) -> list[str]:
     sentences = []
     if not asks_for_bases(run):
         counts = cheapest_counts(run).set_index("Voie d'ouverture")["Bases"]
-        cheap = [f"{count_of(int(counts.get(label, 0)), 'base', 'bases')} par la voie « {label.lower()} »"
+        cheap = [f"« {label.lower()} » pour {count_of(int(counts.get(label, 0)), 'base', 'bases')}"
                  for code, label in _path_labels().items() if code in CHEAP_PATHS]
         return [NO_DEMAND + " Ce rapport s'en tient donc à la cartographie.",
-                f"D'après la seule cartographie, les ouvertures les moins coûteuses concernent {' et '.join(cheap)} "
-                f"(sur {integer(len(table))} bases)."]
+                f"D'après la seule cartographie, la voie d'ouverture la moins coûteuse est {' et '.join(cheap)}, "
+                f"sur {count_of(len(table), 'base', 'bases')} de la cartographie."]
     if run.consultation.get("synthetique"):
         real = "les bases et leur ouverture sont réelles, " if not run.provenance.get("synthetique") else ""
         sentences.append(f"La demande vient de réponses synthétiques générées par le projet : {real}les nombres de "
@@ -198,11 +198,12 @@ def reading_guide(run: PriorityRun) -> dict[str, str]:
     spec = rules()
     quantile = decimal(spec["demande"]["quantile_forte"], 2)
     top_share = percent(1 - spec["demande"]["quantile_forte"])
+    demand = (f"Nombre de répondants de la consultation ayant nommé la base (rapprochements sûrs seulement, "
+              f"un répondant compte une fois ; {integer(run.analysed)} réponses analysées). « Très demandée » : "
+              f"au moins {integer(run.strong_threshold)} répondants, soit les {top_share} des bases demandées "
+              f"qui le sont le plus (quantile {quantile}, et au moins {spec['demande']['min_forte']}).")
     return {
-        "Demande": f"Nombre de répondants de la consultation ayant nommé la base (rapprochements sûrs seulement, "
-                   f"un répondant compte une fois ; {integer(run.analysed)} réponses analysées). « Très demandée » : "
-                   f"au moins {integer(run.strong_threshold)} répondants, soit les {top_share} des bases demandées "
-                   f"qui le sont le plus (quantile {quantile}, et au moins {spec['demande']['min_forte']}).",
+        "Demande": demand if asks_for_bases(run) else f"Aucune. {NO_DEMAND}",
         "Ouverture": f"Celle de la cartographie de 2014 (rapport 02), poids égaux : « ouverte » si les quatre "
                      f"critères sont au maximum à l'un des niveaux ; sinon « partiellement ouverte » si le meilleur "
                      f"score atteint {spec['ouverture']['score_partiel']}, « fermée ou peu ouverte » en dessous. Une "
