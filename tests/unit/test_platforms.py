@@ -569,3 +569,25 @@ def test_a_nul_byte_error_names_its_cause(case, tmp_path):
     path.write_bytes(data)
     with pytest.raises(AnswersError, match=message):
         _run(tmp_path, path, spec)
+
+
+def test_answers_near_midnight_utc_fall_on_their_paris_day(tmp_path):
+    # 30 Typeform answers from 21:00 to 22:56 UTC on 2 April 2014, one every 4 minutes: the 15 sent from 22:00 UTC
+    # were sent on 3 April in Paris (UTC+2). Read as Paris time, all 30 would fall on 2 April.
+    from helpers.steps.s04_consultation import local_dates
+
+    header = ["#", "Vous êtes", "Pourquoi ?", "Response Type", "Start Date (UTC)", "Submit Date (UTC)", "Network ID"]
+    rows = [header] + [[f"t{i:02d}", "Citoyen", "Recherche", "completed", "2014-04-02 20:50:00",
+                        f"2014-04-02 {21 + (4 * i) // 60:02d}:{(4 * i) % 60:02d}:00", "n"] for i in range(30)]
+    spec = {"platform": "typeform", "columns": {"id": "#", "respondent_type": "Vous êtes", "date": "Submit Date (UTC)"},
+            "questions": [{"id": "raisons", "column": "Pourquoi ?", "kind": "free_text"}]}
+    answers, _ = _run(tmp_path, _write(tmp_path / "tf.csv", rows, ","), spec)
+    days = local_dates(answers.frame["date"]).dt.day.value_counts().to_dict()
+    assert days == {2: 15, 3: 15}
+
+
+def test_missing_columns_name_the_separator_found_when_the_platform_writes_another(tmp_path):
+    _, spec, _ = PLATFORMS["cap_collectif"]
+    rows = [["id", "published_at", "Vous êtes", "Pourquoi ?"], ["a", "2014-04-03 10:05:00", "Citoyen", "Recherche"]]
+    with pytest.raises(AnswersError, match="absente.*le séparateur trouvé est « ; », le préréglage attend « , »"):
+        _run(tmp_path, _write(tmp_path / "cc.csv", rows, ";"), spec)

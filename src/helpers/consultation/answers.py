@@ -181,8 +181,10 @@ class _Header:
         return range(start, end)
 
 
-def _locate(path: Path, header: _Header, spec: Questionnaire) -> dict[str, tuple[int, int]]:
-    """(header row, position) of every column the spec names; missing columns are one error listing them."""
+def _locate(path: Path, header: _Header, spec: Questionnaire,
+            separator: str | None = None) -> dict[str, tuple[int, int]]:
+    """(header row, position) of every column the spec names; missing columns are one error listing them (and, for
+    a CSV, the separator found when it is not the one the platform preset expects)."""
     positions, missing = {}, []
     for column in spec.columns():
         found = header.find(path, column)
@@ -193,8 +195,12 @@ def _locate(path: Path, header: _Header, spec: Questionnaire) -> dict[str, tuple
     if missing:
         labels = [v for row in header.rows for v in row if v.strip()]
         shown = ", ".join(f"« {h} »" for h in labels[:20]) + (" …" if len(labels) > 20 else "")
+        found = (f" ; le séparateur trouvé est « {_shown(separator)} », le préréglage attend "
+                 f"« {_shown(spec.preset_separator)} »" if separator and spec.preset_separator
+                 and separator != spec.preset_separator else "")
         raise AnswersError(path, f"colonne(s) du questionnaire {spec.path.name} absente(s) de l'export : "
-                                 f"{', '.join(f'« {c} »' for c in missing)} ; colonnes présentes : {shown or 'aucune'}")
+                                 f"{', '.join(f'« {c} »' for c in missing)} ; colonnes présentes : {shown or 'aucune'}"
+                                 f"{found}")
     for exclusion in spec.exclusions:
         if exclusion.optional and exclusion.column not in positions:
             found = header.find(path, exclusion.column)
@@ -332,7 +338,7 @@ def read_answers(path: str | Path, spec: Questionnaire, block_size: int | None =
     else:
         table, encoding, separator = _read_csv(path, spec, block_size)
     header, rows = _split_table(path, table, spec)
-    positions = _locate(path, header, spec)
+    positions = _locate(path, header, spec, separator)
     if rows.empty:
         raise AnswersError(path, "aucune réponse sous l'en-tête")
     rows = rows.reindex(columns=range(len(header.rows[0])), fill_value="").fillna("")
