@@ -160,3 +160,61 @@ def test_notebooks_04_and_05_with_a_second_export_in_another_layout_and_encoding
     cheap = load_table(processed, "priorites")
     publication = cheap[cheap["voie_agrege"].eq("publication") | cheap["voie_granulaire"].eq("publication")]
     assert f"<td>{publication.sort_values('n_repondants', ascending=False)['gestionnaire'].iloc[0]}</td>" in html
+
+
+# A consultation of the Grand Débat kind: Cap Collectif's open-data export of a step of open questions
+# (cap-collectif/granddebat.fr-opendata, index.js: id, reference, title, createdAt, publishedAt, updatedAt,
+# trashed, trashedStatus, authorId, authorType, authorZipCode, then « Q<question id> - <title> » per question;
+# every field quoted, booleans true/false), with no question asking which bases to open.
+GD_QUESTIONS = ["UXVlc3Rpb246MTYw - Que faudrait-il faire pour mieux informer les citoyens sur leur santé ?",
+                "UXVlc3Rpb246MTYx - Quelles propositions feriez-vous sur l'ouverture des données de santé ?"]
+GD_TEXTS = ["Publier les délais d'attente aux urgences, hôpital par hôpital, chaque mois.",
+            "Les registres des cancers doivent être accessibles aux chercheurs sans délai.",
+            "Protéger la vie privée des patients avant toute ouverture des données.",
+            "Ouvrir les données des hôpitaux en format ouvert et gratuit pour tous."]
+
+
+def grand_debat_export(path: Path, n: int = 60) -> Path:
+    header = ["id", "reference", "title", "createdAt", "publishedAt", "updatedAt", "trashed", "trashedStatus",
+              "authorId", "authorType", "authorZipCode", *GD_QUESTIONS]
+    rows = [header]
+    for i in range(n):
+        trashed = i % 15 == 0
+        stamp = f"2019-02-{1 + i % 25:02d} 10:{i % 60:02d}:00"
+        rows.append([f"UHJvcG9zYWw6{i:04d}", f"4-{i + 1}", "Contribution", stamp, stamp, "",
+                     "true" if trashed else "false",
+                     "INVISIBLE" if trashed else "", f"VXNlcjo{i:04d}",
+                     ["Citoyen / Citoyenne", "Organisation à but non lucratif", "Élu / élue et Institution"][i % 3],
+                     f"{75001 + i}", f"{GD_TEXTS[i % 4]} Contribution {i}.", GD_TEXTS[(i + 1) % 4]])
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        csv.writer(handle, quoting=csv.QUOTE_ALL, lineterminator="\n").writerows(rows)
+    return path
+
+
+def test_notebooks_04_and_05_on_a_consultation_without_a_datasets_question(offline_project, tmp_path):
+    root = offline_project
+    processed = tmp_path / "processed"
+    shutil.copytree(root / "data" / "processed", processed)
+    export = grand_debat_export(tmp_path / "grand_debat.csv")
+    spec = tmp_path / "grand_debat.yml"
+    spec.write_text(yaml.safe_dump({
+        "platform": "cap_collectif", "columns": {"id": "id", "date": "createdAt", "respondent_type": "authorType"},
+        "questions": [{"id": "informer", "column": GD_QUESTIONS[0], "kind": "free_text"},
+                      {"id": "propositions", "column": GD_QUESTIONS[1], "kind": "free_text"}]},
+        allow_unicode=True), encoding="utf-8")
+    html = _run(NB04, tmp_path / "04.ipynb", root, answers_path=str(export), questionnaire_path=str(spec),
+                processed_dir=str(processed))
+    assert html.count("ne demandait pas quelles bases de données ouvrir") == 2  # sections 3 and 5, one sentence
+    assert "Le questionnaire ne demandait pas quelles bases ouvrir" in html  # said in the takeaways
+    assert "bases de la cartographie demandées" not in html and "Bases les plus demandées" not in html
+    assert "− exclue : contribution mise à la corbeille sur la plateforme</td><td class=\"num\">-4</td>" in html
+    assert "= Réponses analysées</td><td class=\"num\">56</td>" in html
+    assert load_table(processed, "consultation_demandes").empty
+
+    html = _run(NB05, tmp_path / "05.ipynb", root, processed_dir=str(processed))
+    assert "<h2>Sans la consultation : les ouvertures les moins coûteuses</h2>" in html
+    assert html.count("il n'y a aucune demande à croiser avec l'ouverture") >= 2  # lead and box
+    assert "Liste courte : quoi ouvrir" not in html and "Bases demandées, par priorité" not in html
+    assert "bases demandées" not in html.split("Sans la consultation")[0].lower()  # no demand card nor sentence
+    assert "la voie d'ouverture la moins coûteuse est « publication » pour" in html
+    assert (load_table(processed, "priorites")["n_repondants"] == 0).all()

@@ -215,7 +215,7 @@ def test_case4_spec_errors_for_the_new_keys(tmp_path):
         with pytest.raises(QuestionnaireError, match=message) as error:
             load_questionnaire(path)
         assert str(path) in str(error.value)
-    for spec, message in [({"platform": "typeform"}, "plateforme inconnue « typeform »"),
+    for spec, message in [({"platform": "qualtrics"}, "plateforme inconnue « qualtrics »"),
                           ({"exclude": [{"column": "x", "values": ["a"]}]},
                            "exclude\\[1\\] : clé « reason » manquante"),
                           ({"columns": {"respondent_type": "V", "date_format": "ymd"}}, "columns.date_format « ymd »"),

@@ -123,7 +123,7 @@ def _export_cases(tmp_path):
         "colonne absente": (write_csv(tmp_path / "a.csv", without),
                             "colonne(s) du questionnaire q.yml absente(s) de l'export : « Pourquoi ? »"),
         "colonne en double": (write_csv(tmp_path / "b.csv", doubled), "la colonne « Pourquoi ? » apparaît 2 fois"),
-        "UTF-16": (tmp_path / "c.csv", "contenu binaire ou UTF-16"),
+        "UTF-16": (tmp_path / "c.csv", "encodé en UTF-16"),
         "fichier vide": (tmp_path / "d.csv", "fichier vide"),
         "en-tête seul": (write_csv(tmp_path / "e.csv", ROWS[:1]), "aucune réponse sous l'en-tête"),
         "tableur illisible": (tmp_path / "f.xlsx", "n'est pas un tableur lisible"),

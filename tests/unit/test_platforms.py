@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from pathlib import Path
 
 import pytest
@@ -158,6 +159,24 @@ def framaforms(path: Path) -> Path:
     return _write(path, rows, ",", encoding="utf-8", eol="\n")
 
 
+# Typeform: « Download responses » as CSV: "#" (the response token), one column per question (a multiple-selection
+# question gets one column per choice, titled by the choice and holding its label when chosen, and "Other" for the
+# typed text), then "Response Type" (completed / partial when partial responses are included), "Start Date (UTC)",
+# "Stage Date (UTC)", "Submit Date (UTC)" ("2014-04-02 23:30:00", UTC without an offset), "Network ID", "Tags"
+# (the layout of Typeform's responses export as found in public scripts reading it).
+def typeform(path: Path) -> Path:
+    header = ["#", "Vous êtes", "Quelles données ?", "Recherche", "Transparence", "Other", "Response Type",
+              "Start Date (UTC)", "Stage Date (UTC)", "Submit Date (UTC)", "Network ID", "Tags"]
+    rows = [header,
+            ["odwdp4nzj1xg6m9l", "Citoyen", "PMSI", "Recherche", "", "", "completed", "2014-04-02 23:20:00", "",
+             "2014-04-02 23:30:00", "653e97acae", ""],
+            ["k2vzt8qe0c1b7a3f", "Chercheur", "SNIIRAM", "Recherche", "Transparence", "Pour mes cours", "completed",
+             "2014-04-03 21:50:00", "", "2014-04-03 22:05:00", "0c7d11f3e2", ""],
+            ["p9x3m1r7t5w2y8z0", "Citoyen", "RPPS", "", "Transparence", "", "partial", "2014-04-04 08:00:00",
+             "2014-04-04 08:01:00", "", "a81b44c9d0", ""]]
+    return _write(path, rows, ",", eol="\n")
+
+
 PLATFORMS = {
     "cap_collectif": (cap_collectif, {
         "platform": "cap_collectif",
@@ -221,6 +240,15 @@ PLATFORMS = {
                       {"id": "demandes", "column": "Quelles données ?", "kind": "datasets"}]},
      {"recues": 3, "exclues": {"brouillon jamais envoyé (Framaforms)": 1},
       "raisons": {"Recherche": 2, "Transparence": 1}, "premiere_date": "2014-04-03T08:05:00+00:00"}),
+    "typeform": (typeform, {
+        "platform": "typeform",
+        "columns": {"id": "#", "respondent_type": "Vous êtes", "date": "Submit Date (UTC)"},
+        "questions": [{"id": "demandes", "column": "Quelles données ?", "kind": "datasets"},
+                      {"id": "raisons", "label": "Pourquoi ?", "kind": "multiple_choice",
+                       "columns": ["Recherche", "Transparence", "Other"], "options": ["Recherche", "Transparence"],
+                       "other": "Other"}]},
+     {"recues": 3, "exclues": {"réponse partielle, jamais soumise (Typeform)": 1},
+      "raisons": {"Recherche": 2, "Transparence": 1, "Other": 1}, "premiere_date": "2014-04-02T23:30:00+00:00"}),
 }
 
 
@@ -232,7 +260,7 @@ def test_each_platform_export_is_read_with_exact_counts(platform, tmp_path):
     assert len(screened) == expected["recues"]  # header rows are not answers
     assert (screened["statut"] == ANALYSED).sum() == expected["recues"] - sum(expected["exclues"].values())
     assert reasons == expected["exclues"]
-    assert answers.undated == 0 or platform == "limesurvey"  # LimeSurvey: the incomplete response has no date
+    assert answers.undated == 0 or platform in ("limesurvey", "typeform")  # an unsubmitted response has no date
     assert answers.frame["date"].iloc[0].isoformat() == expected["premiere_date"]
     for question in answers.spec.questions:
         if question.id in expected:
@@ -250,10 +278,13 @@ def test_kobo_without_header_rows_names_the_key_to_set(tmp_path):
 def test_a_spec_key_overrides_the_preset(tmp_path):
     _, spec, _ = PLATFORMS["decidim"]
     questionnaire = load_questionnaire(write_spec(tmp_path / "q.yml", {**spec, "format": {"separator": ","}}))
-    assert (questionnaire.separator, questionnaire.encoding, questionnaire.header_rows) == (",", "utf-8-sig", None)
+    assert (questionnaire.separator, questionnaire.encoding, questionnaire.header_rows) == (",", None, None)
     preset = load_questionnaire(write_spec(tmp_path / "q.yml", spec))
     # Decidim sets no separator (an installation setting: detected); its choice separator is preset.
     assert preset.separator is None and preset.questions[1].separator == ", "
+    # A preset's encoding and separator are what its platform writes, never forced: a re-saved file is detected.
+    kobo = load_questionnaire(write_spec(tmp_path / "k.yml", PLATFORMS["kobo"][1]))
+    assert (kobo.separator, kobo.encoding, kobo.preset_separator, kobo.header_rows) == (None, None, ";", 2)
 
 
 def test_surveymonkey_other_text_goes_to_free_text(tmp_path):
@@ -285,3 +316,278 @@ def test_a_typo_in_a_preset_is_refused(tmp_path, monkeypatch):
                                            "questions": [{"id": "q", "column": "Q", "kind": "free_text"}]})
     with pytest.raises(QuestionnaireError, match="choice_seperator"):
         questionnaire.load_questionnaire(spec)
+
+
+# --- Dates written in UTC without an offset (issue 17, case 2) ---------------------------------------------------
+
+def test_typeform_utc_dates_are_read_as_utc_and_shown_in_paris(tmp_path):
+    from helpers.views.v04_annex import date_span
+
+    build, spec, _ = PLATFORMS["typeform"]
+    answers, _ = _run(tmp_path, build(tmp_path / "tf.csv"), spec)
+    assert answers.spec.date_timezone == "UTC"
+    first = answers.frame["date"].iloc[0]
+    assert first.isoformat() == "2014-04-02T23:30:00+00:00"  # read as Paris time it would be 21:30 UTC
+    assert date_span(answers.frame["date"].head(1)).startswith("de la première réponse datée, le 3 avril 2014 01:30")
+    assert "fuseau UTC (l'en-tête dit « (UTC) »)" in answers.dates.describe()  # the annex says which zone
+
+
+@pytest.mark.parametrize("case", ["en-tête (UTC)", "préréglage Typeform", "préréglage Kobo", "clé du questionnaire",
+                                  "défaut Paris"])
+def test_the_zone_of_dates_without_offset_comes_from_spec_header_or_preset(case, tmp_path):
+    header, value, extra = {
+        "en-tête (UTC)": ("Date (UTC)", "2014-04-02 23:30:00", {}),
+        "préréglage Typeform": ("Submit Date", "2014-04-02 23:30:00", {"platform": "typeform"}),
+        "préréglage Kobo": ("_submission_time", "2014-04-02T23:30:00", {"platform": "kobo"}),
+        "clé du questionnaire": ("Date", "2014-04-02 19:30:00", {"columns": {"date_timezone": "America/Martinique"}}),
+        "défaut Paris": ("Date", "2014-04-03 01:30:00", {}),
+    }[case]
+    export = _write(tmp_path / "e.csv", [["Vous êtes", header, "Pourquoi ?"], ["Citoyen", value, "Recherche"]], ",")
+    spec = {"columns": {"respondent_type": "Vous êtes", "date": header, **extra.pop("columns", {})},
+            "questions": [{"id": "raisons", "column": "Pourquoi ?", "kind": "free_text"}], **extra}
+    answers, _ = _run(tmp_path, export, spec)
+    assert answers.frame["date"].iloc[0].isoformat() == "2014-04-02T23:30:00+00:00"
+    assert answers.dates.timezone == ("Europe/Paris" if case == "défaut Paris" else
+                                      "America/Martinique" if case == "clé du questionnaire" else "UTC")
+
+
+def test_kobo_submission_time_is_utc_but_end_keeps_its_offset(tmp_path):
+    build, spec, _ = PLATFORMS["kobo"]
+    for column, expected in (("_submission_time", "2014-04-03T08:05:02+00:00"), ("end", "2014-04-03T08:05:00+00:00")):
+        answers, _ = _run(tmp_path, build(tmp_path / "kobo.csv"), {**spec, "columns": {**spec["columns"],
+                                                                                         "date": column}})
+        assert answers.frame["date"].iloc[0].isoformat() == expected, column
+
+
+def test_an_unknown_time_zone_is_a_spec_error(tmp_path):
+    path = write_spec(tmp_path / "q.yml", {"columns": {"respondent_type": "V", "date": "D", "date_timezone": "Paris"},
+                                           "questions": [{"id": "q", "column": "Q", "kind": "free_text"}]})
+    with pytest.raises(QuestionnaireError, match="columns.date_timezone « Paris » : fuseau horaire inconnu"):
+        load_questionnaire(path)
+
+
+# --- Every naming of a platform's columns; row marks never ignored (issue 17, case 3) -----------------------------
+
+LIMESURVEY_HEADINGS = {
+    # sHeadingType « code » (remotecontrol export_responses default), then « full » in French and in English.
+    "codes": (["id", "submitdate", "lastpage", "startlanguage", "seed", "startdate", "datestamp", "Q1",
+               "Q2[SQ001]", "Q2[SQ002]", "Q3"], "Y", {"SQ001": "Recherche", "SQ002": "Transparence"}),
+    "texte français": (["ID de la réponse", "Date de soumission", "Dernière page", "Langue de départ", "Tête de série",
+                        "Date de début", "Date de la dernière action", "Vous êtes", "Pourquoi ? [Recherche]",
+                        "Pourquoi ? [Transparence]", "Quelles données ?"], "Oui", None),
+    "texte anglais": (["Response ID", "Date submitted", "Last page", "Start language", "Seed", "Date started",
+                       "Date last action", "Vous êtes", "Pourquoi ? [Recherche]", "Pourquoi ? [Transparence]",
+                       "Quelles données ?"], "Yes", None),
+}
+
+
+def limesurvey_sample(path: Path, header: list[str], ticked: str) -> Path:
+    """30 responses: 6 incomplete (no submission date; 2 of them ticked « Recherche »), 1 complete but empty,
+    23 complete, 16 of them « Recherche » and the others « Transparence »."""
+    rows, complete = [header], 0
+    for i in range(30):
+        incomplete = i in (3, 7, 11, 15, 19, 23)
+        submitted = "" if incomplete else f"2014-04-{4 + i % 20:02d} 10:{i:02d}:00"
+        start = [str(i + 1), submitted, "1" if incomplete else "3", "fr", str(1000 + i), "2014-04-04 09:00:00",
+                 submitted or "2014-04-04 09:05:00"]
+        if i == 29:
+            rows.append(start + ["", "", "", ""])
+            continue
+        if incomplete:
+            research = i in (3, 7)
+        else:
+            research, complete = complete < 16, complete + 1
+        rows.append(start + [["Citoyen", "Chercheur"][i % 2], ticked if research else "",
+                             "" if research else ticked, "PMSI"])
+    return _write(path, rows, ",", quoting=csv.QUOTE_ALL)
+
+
+@pytest.mark.parametrize("naming", LIMESURVEY_HEADINGS)
+def test_limesurvey_incomplete_responses_are_excluded_under_every_heading(naming, tmp_path):
+    header, ticked, options = LIMESURVEY_HEADINGS[naming]
+    export = limesurvey_sample(tmp_path / "ls.csv", header, ticked)
+    question = {"id": "raisons", "label": "Pourquoi ?", "kind": "multiple_choice", "columns": header[8:10],
+                **({"options": options} if options else {})}
+    spec = {"platform": "limesurvey", "columns": {"id": header[0], "respondent_type": header[7], "date": header[1]},
+            "questions": [question, {"id": "demandes", "column": header[10], "kind": "datasets"}]}
+    answers, screened = _run(tmp_path, export, spec)
+    reasons = screened["motif_exclusion"].value_counts().to_dict()
+    assert reasons == {"": 23, "réponse incomplète (jamais soumise)": 6, "réponse vide": 1}
+    table = tallies.choices(screened[screened["statut"] == ANALYSED], answers.spec.questions[0])
+    research = table[(table["profil"] == tallies.OVERALL) & (table["modalite"] == "Recherche")].iloc[0]
+    assert (research["n_repondants"], research["base_n"]) == (16, 23)  # not 18/29
+
+
+@pytest.mark.parametrize("naming", LIMESURVEY_HEADINGS)
+def test_limesurvey_marks_without_the_preset_are_an_error_naming_the_key(naming, tmp_path):
+    header, ticked, _ = LIMESURVEY_HEADINGS[naming]
+    export = limesurvey_sample(tmp_path / "ls.csv", header, ticked)
+    spec = {"columns": {"id": header[0], "respondent_type": header[7]},
+            "questions": [{"id": "demandes", "column": header[10], "kind": "datasets"}]}
+    with pytest.raises(AnswersError, match=rf"« {re.escape(header[1])} » marque 6 ligne\(s\).*platform: limesurvey"):
+        _run(tmp_path, export, spec)
+
+
+def test_cap_collectif_trash_marks_need_the_preset_or_a_rule(tmp_path):
+    build, spec, _ = PLATFORMS["cap_collectif"]
+    bare = {k: v for k, v in spec.items() if k != "platform"}
+    with pytest.raises(AnswersError, match=r"« trashed(Status)? » marque 1 ligne\(s\).*platform: cap_collectif"):
+        _run(tmp_path, build(tmp_path / "cc.csv"), bare)
+    # A rule of the spec's own on the columns takes charge of them (here: keep the trashed rows, knowingly).
+    ruled = {**bare, "exclude": [{"column": c, "values": ["jamais"], "reason": "r"}
+                                 for c in ("trashed", "trashedStatus")]}
+    _, screened = _run(tmp_path, build(tmp_path / "cc.csv"), ruled)
+    assert (screened["statut"] == ANALYSED).sum() == 3
+
+
+@pytest.mark.parametrize("written", ["VRAI", "true", "True", "1", "Oui", "yes"])
+def test_cap_collectif_trashed_reads_every_boolean_spelling(written, tmp_path):
+    _, spec, _ = PLATFORMS["cap_collectif"]
+    header = ["id", "published_at", "trashed", "Vous êtes", "Quelles données souhaitez-vous voir ouvrir ?",
+              "Pourquoi ?"]
+    rows = [header, ["a", "2014-04-03 10:05:00", "FAUX", "Citoyen", "PMSI", "Recherche"],
+            ["b", "2014-04-03 11:05:00", written, "Citoyen", "SAE", "Recherche"]]
+    _, screened = _run(tmp_path, _write(tmp_path / "cc.csv", rows, ";"), spec)
+    assert screened["motif_exclusion"].tolist() == ["", "contribution mise à la corbeille sur la plateforme"]
+
+
+def test_a_mark_value_the_preset_does_not_know_is_an_error(tmp_path):
+    _, spec, _ = PLATFORMS["cap_collectif"]
+    header = ["id", "published_at", "trashed", "Vous êtes", "Quelles données souhaitez-vous voir ouvrir ?",
+              "Pourquoi ?"]
+    rows = [header, ["a", "2014-04-03 10:05:00", "peut-être", "Citoyen", "PMSI", "Recherche"]]
+    with pytest.raises(AnswersError, match="« trashed » : valeur « peut-être » .*inconnue du préréglage cap_collectif"):
+        _run(tmp_path, _write(tmp_path / "cc.csv", rows, ","), spec)
+
+
+def test_kobo_and_typeform_marks_without_their_preset_are_errors(tmp_path):
+    for name, pattern in (("kobo", r"« _validation_status » marque 1 ligne\(s\).*platform: kobo"),
+                          ("typeform", r"« Response Type » marque 1 ligne\(s\).*platform: typeform")):
+        build, spec, _ = PLATFORMS[name]
+        bare = {k: v for k, v in spec.items() if k != "platform"}
+        with pytest.raises(AnswersError, match=pattern):
+            _run(tmp_path, build(tmp_path / f"{name}.csv"), bare)
+
+
+def test_a_mark_of_a_platform_without_preset_needs_an_exclude_rule(tmp_path):
+    # Qualtrics writes Finished (1/0, or True/False) for every response it exports, finished or not.
+    rows = [["ResponseId", "Finished", "Vous êtes", "Pourquoi ?"], ["R_1", "1", "Citoyen", "Recherche"],
+            ["R_2", "0", "Citoyen", "Transparence"]]
+    spec = {"columns": {"id": "ResponseId", "respondent_type": "Vous êtes"},
+            "questions": [{"id": "raisons", "column": "Pourquoi ?", "kind": "free_text"}]}
+    export = _write(tmp_path / "q.csv", rows, ",")
+    with pytest.raises(AnswersError, match=r"« Finished » marque 1 ligne\(s\).*ajoutez une règle exclude"):
+        _run(tmp_path, export, spec)
+    rule = {"column": "Finished", "values": [False], "reason": "réponse non terminée"}
+    _, screened = _run(tmp_path, export, {**spec, "exclude": [rule]})
+    assert screened["motif_exclusion"].tolist() == ["", "réponse non terminée"]
+
+
+# --- A declared option holding the header path separator (issue 22, case 4) ----------------------------------------
+
+def kobo_labels(path: Path) -> Path:
+    """KoboToolbox export with labels and group paths in the headers (formpack: lang « _default »,
+    hierarchy_in_labels, group separator « / »), one column per option of a select_multiple holding 1 or 0: 20
+    answers, 18 ticking « Recherche/enseignement » (2 of them refused at validation), 3 ticking an option the
+    spec does not declare (1 refused)."""
+    group = "Vos usages/Pourquoi ?"
+    header = ["Vous êtes", group, f"{group}/Recherche/enseignement", f"{group}/Transparence", f"{group}/Autre usage",
+              "_id", "_uuid", "_submission_time", "_validation_status", "_index"]
+    rows = [header]
+    for i in range(20):
+        research, other = i < 18, i >= 17
+        refused = i in (0, 1, 19)
+        chosen = " ".join(x for x, on in (("recherche_enseignement", research), ("autre", other)) if on)
+        rows.append(["Citoyen", chosen or "transparence", "1" if research else "0", "0" if research else "1",
+                     "1" if other else "0", str(100 + i), f"u-{i}", f"2014-04-0{1 + i % 9}T08:00:00",
+                     "Not Approved" if refused else "Approved", str(i + 1)])
+    return _write(path, rows, ";", eol="\n")
+
+
+def test_kobo_label_export_option_with_a_slash_is_counted_and_the_annex_counts_the_same_rows(tmp_path):
+    from helpers.consultation.answers import off_list_of
+
+    group = "Vos usages/Pourquoi ?"
+    spec = {"platform": "kobo", "columns": {"id": "_uuid", "respondent_type": "Vous êtes", "date": "_submission_time"},
+            "questions": [{"id": "raisons", "label": "Pourquoi ?", "kind": "multiple_choice",
+                           "columns": [f"{group}/Recherche/enseignement", f"{group}/Transparence",
+                                       f"{group}/Autre usage"],
+                           "options": ["Recherche/enseignement", "Transparence"]}]}
+    answers, screened = _run(tmp_path, kobo_labels(tmp_path / "kobo.csv"), spec)
+    analysed = screened[screened["statut"] == ANALYSED]
+    assert len(analysed) == 17
+    assert _shares(screened, answers.spec.questions[0]) == {"Recherche/enseignement": 16, "Transparence": 1,
+                                                              "Autre (hors liste)": 2}
+    annex = off_list_of(answers, analysed["numero"])
+    assert annex.to_dict("records") == [{"question": "raisons", "valeur": f"{group}/Autre usage", "n_reponses": 2}]
+
+
+# --- Separator, booleans and the real cause of an error (issue 22, case 5) -----------------------------------------
+
+def test_a_preset_separator_is_only_preferred_the_file_decides(tmp_path):
+    build, spec, expected = PLATFORMS["cap_collectif"]
+    resaved = tmp_path / "resaved.csv"
+    rows = list(csv.reader(io.StringIO(build(tmp_path / "cc.csv").read_text(encoding="utf-8-sig"))))
+    _write(resaved, rows, ";", eol="\r\n")  # French Excel « CSV UTF-8 »: BOM, « ; », CRLF
+    answers, screened = _run(tmp_path, resaved, spec)
+    assert answers.separator == ";" and (screened["statut"] == ANALYSED).sum() == 2
+
+
+def test_a_file_resaved_by_excel_in_cp1252_is_read_with_its_own_encoding(tmp_path):
+    build, spec, _ = PLATFORMS["cap_collectif"]
+    rows = list(csv.reader(io.StringIO(build(tmp_path / "cc.csv").read_text(encoding="utf-8-sig"))))
+    # Excel « CSV (séparateur : point-virgule) »: cp1252, « ; », CRLF, booleans as it shows them.
+    rows = [[{"Oui": "VRAI", "Non": "FAUX"}.get(c, c) if i == 5 else c for i, c in enumerate(r)] for r in rows]
+    resaved = _write(tmp_path / "resaved.csv", rows, ";", encoding="cp1252")
+    answers, screened = _run(tmp_path, resaved, spec)
+    assert (answers.encoding, answers.separator) == ("cp1252", ";")
+    assert screened["motif_exclusion"].tolist() == ["", "contribution mise à la corbeille sur la plateforme", ""]
+    assert answers.frame.loc[0, "raisons"] == "Recherche\nTransparence de l'action publique"  # « Vous êtes » found
+
+
+def test_a_forced_separator_that_does_not_fit_names_the_one_found(tmp_path):
+    build, spec, _ = PLATFORMS["cap_collectif"]
+    rows = list(csv.reader(io.StringIO(build(tmp_path / "cc.csv").read_text(encoding="utf-8-sig"))))
+    resaved = _write(tmp_path / "resaved.csv", rows, ";")
+    with pytest.raises(AnswersError, match="le séparateur trouvé est « ; », le questionnaire attend « , » "
+                                           r"\(format.separator\)"):
+        _run(tmp_path, resaved, {**spec, "format": {"separator": ","}})
+
+
+@pytest.mark.parametrize("case", ["octet nul", "UTF-16", "classeur"])
+def test_a_nul_byte_error_names_its_cause(case, tmp_path):
+    build, spec, _ = PLATFORMS["decidim"]
+    good = build(tmp_path / "d.csv").read_bytes()
+    data, message = {
+        "octet nul": (b"\n".join(good.split(b"\n")[:3]) + b"\n" + b"\n".join([b"x1;2014-04-07 18:12:09 +0200;h;I;"
+                      b"Citoyen;PMSI;Recherche"] * 8) + b"\nx9;2014-04-07 18:12:09 +0200;h;I;Citoy\x00en;PMSI;R\n",
+                      r"un octet nul ligne 12 \(caractère 39\)"),
+        "UTF-16": (good.decode("utf-8-sig").encode("utf-16"), "encodé en UTF-16"),
+        "classeur": (b"PK\x03\x04\x14\x00\x06\x00" + b"\x00" * 40, "n'est pas un CSV mais un classeur XLSX ou ODS"),
+    }[case]
+    path = tmp_path / "bad.csv"
+    path.write_bytes(data)
+    with pytest.raises(AnswersError, match=message):
+        _run(tmp_path, path, spec)
+
+
+def test_answers_near_midnight_utc_fall_on_their_paris_day(tmp_path):
+    # 30 Typeform answers from 21:00 to 22:56 UTC on 2 April 2014, one every 4 minutes: the 15 sent from 22:00 UTC
+    # were sent on 3 April in Paris (UTC+2). Read as Paris time, all 30 would fall on 2 April.
+    from helpers.steps.s04_consultation import local_dates
+
+    header = ["#", "Vous êtes", "Pourquoi ?", "Response Type", "Start Date (UTC)", "Submit Date (UTC)", "Network ID"]
+    rows = [header] + [[f"t{i:02d}", "Citoyen", "Recherche", "completed", "2014-04-02 20:50:00",
+                        f"2014-04-02 {21 + (4 * i) // 60:02d}:{(4 * i) % 60:02d}:00", "n"] for i in range(30)]
+    spec = {"platform": "typeform", "columns": {"id": "#", "respondent_type": "Vous êtes", "date": "Submit Date (UTC)"},
+            "questions": [{"id": "raisons", "column": "Pourquoi ?", "kind": "free_text"}]}
+    answers, _ = _run(tmp_path, _write(tmp_path / "tf.csv", rows, ","), spec)
+    days = local_dates(answers.frame["date"]).dt.day.value_counts().to_dict()
+    assert days == {2: 15, 3: 15}
+
+
+def test_missing_columns_name_the_separator_found_when_the_platform_writes_another(tmp_path):
+    _, spec, _ = PLATFORMS["cap_collectif"]
+    rows = [["id", "published_at", "Vous êtes", "Pourquoi ?"], ["a", "2014-04-03 10:05:00", "Citoyen", "Recherche"]]
+    with pytest.raises(AnswersError, match="absente.*le séparateur trouvé est « ; », le préréglage attend « , »"):
+        _run(tmp_path, _write(tmp_path / "cc.csv", rows, ";"), spec)

@@ -1,12 +1,17 @@
 """Reading a consultation export (CSV, XLSX or ODS) against its questionnaire spec.
 
-Encoding and separator are sniffed (helpers.core.sniff) when the spec does not give them. The header is
+Encoding and separator are sniffed (helpers.core.sniff) when the spec does not give them (a platform preset's
+separator is only preferred on a tie; a separator the spec forces that does not fit is an error saying which
+one the file uses). The header is
 `format.header_rows` rows (1 by default; SurveyMonkey writes 2, Framaforms 3, a KoboToolbox HXL row
 makes 2): a spec column is found in any header row, compared case-, space- and apostrophe-insensitively.
 An undeclared second header row (HXL hashtags, or SurveyMonkey's « Réponse » labels) is an error naming
 the key to set, never an answer. Cells are clean text (helpers.core.text.clean_text); choice questions
 are read into lists of labels (helpers.consultation.choices), dates into UTC (helpers.consultation.dates),
-and the spec's exclusions are marked in `exclusion`.
+and the spec's exclusions are marked in `exclusion`. A column a known platform uses to mark deleted, test or
+incomplete rows (every preset's exclusions, plateformes.yml) that holds such a mark and that the spec does not
+handle is an error naming the key to set, never ignored; a value of a preset's marker column that the preset
+does not know is an error too.
 """
 
 from __future__ import annotations
@@ -25,10 +30,10 @@ from python_calamine import CalamineError, CalamineWorkbook
 from helpers.cartography.reading import cell_text
 from helpers.consultation import choices
 from helpers.consultation.dates import DateReading, parse_dates
-from helpers.consultation.questionnaire import Question, Questionnaire
+from helpers.consultation.questionnaire import Question, Questionnaire, known_markers
 from helpers.core.config import data_file
 from helpers.core.errors import AnswersError
-from helpers.core.sniff import decode_text, header_fields, sniff_separator
+from helpers.core.sniff import decode_text, expected_found, header_fields, sniff_separator
 from helpers.core.storage import sha256_file
 from helpers.core.text import clean_text, comparison_key
 
@@ -53,6 +58,28 @@ class Answers:
     dates: DateReading | None = None  # how the date column was read (order day/month and why)
     header_rows: int = 1
     off_list: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=OFF_LIST_COLUMNS))
+    # Per answer (index of `frame`), per choice question id: the values outside its options, joined by line
+    # breaks ("" when none): ``off_list_of`` tallies them over the answers that are analysed.
+    off_values: pd.DataFrame = field(default_factory=pd.DataFrame)
+
+
+def off_list_of(answers: Answers, numeros: pd.Series | None = None) -> pd.DataFrame:
+    """Values outside a declared list (question, valeur, n_reponses), counted over the answers whose
+    ``numero`` is in `numeros` (None: every answer received), most frequent first: the same answers as the
+    tallies they are listed beside."""
+    table = answers.off_values
+    if numeros is not None:
+        table = table.loc[answers.frame["numero"].isin(numeros).to_numpy()]
+    counts = []
+    for question in table.columns:
+        values = table[question][table[question] != ""].str.split(choices.JOIN).explode()
+        counts += [{"question": question, "valeur": v, "n_reponses": int(n)} for v, n in values.value_counts().items()]
+    out = pd.DataFrame(counts, columns=OFF_LIST_COLUMNS)
+    return out.sort_values(["question", "n_reponses", "valeur"], ascending=[True, False, True], ignore_index=True)
+
+
+def _shown(separator: str) -> str:
+    return "tabulation" if separator == "\t" else separator
 
 
 def _read_arrow(data: bytes, separator: str, width: int, block_size: int) -> pd.DataFrame | None:
@@ -80,7 +107,13 @@ def _read_csv(path: Path, spec: Questionnaire, block_size: int | None = None) ->
     text, encoding = decode_text(path, data, AnswersError, spec.encoding)
     if not text.strip():
         raise AnswersError(path, "fichier vide : ni en-tête ni réponse")
-    separator = spec.separator or sniff_separator(text, spec.columns())
+    separator = spec.separator or sniff_separator(text, spec.columns(), spec.preset_separator)
+    if spec.separator:
+        found = sniff_separator(text, spec.columns())
+        if expected_found(text, found, spec.columns()) > expected_found(text, spec.separator, spec.columns()):
+            raise AnswersError(path, f"le séparateur trouvé est « {_shown(found)} », le questionnaire attend "
+                                     f"« {_shown(spec.separator)} » (format.separator) : corrigez ou retirez "
+                                     "format.separator (le séparateur est alors détecté)")
     width = len(header_fields(text, separator))
     if block_size != 0 and width and len(separator) == 1:
         # Columnar reader first (a national export in blocks, on every core); same cells as pandas' reader.
@@ -148,8 +181,10 @@ class _Header:
         return range(start, end)
 
 
-def _locate(path: Path, header: _Header, spec: Questionnaire) -> dict[str, tuple[int, int]]:
-    """(header row, position) of every column the spec names; missing columns are one error listing them."""
+def _locate(path: Path, header: _Header, spec: Questionnaire,
+            separator: str | None = None) -> dict[str, tuple[int, int]]:
+    """(header row, position) of every column the spec names; missing columns are one error listing them (and, for
+    a CSV, the separator found when it is not the one the platform preset expects)."""
     positions, missing = {}, []
     for column in spec.columns():
         found = header.find(path, column)
@@ -160,14 +195,52 @@ def _locate(path: Path, header: _Header, spec: Questionnaire) -> dict[str, tuple
     if missing:
         labels = [v for row in header.rows for v in row if v.strip()]
         shown = ", ".join(f"« {h} »" for h in labels[:20]) + (" …" if len(labels) > 20 else "")
+        found = (f" ; le séparateur trouvé est « {_shown(separator)} », le préréglage attend "
+                 f"« {_shown(spec.preset_separator)} »" if separator and spec.preset_separator
+                 and separator != spec.preset_separator else "")
         raise AnswersError(path, f"colonne(s) du questionnaire {spec.path.name} absente(s) de l'export : "
-                                 f"{', '.join(f'« {c} »' for c in missing)} ; colonnes présentes : {shown or 'aucune'}")
+                                 f"{', '.join(f'« {c} »' for c in missing)} ; colonnes présentes : {shown or 'aucune'}"
+                                 f"{found}")
     for exclusion in spec.exclusions:
         if exclusion.optional and exclusion.column not in positions:
             found = header.find(path, exclusion.column)
             if found is not None:
                 positions[exclusion.column] = found
     return positions
+
+
+def _check_marks(path: Path, header: _Header, rows: pd.DataFrame, spec: Questionnaire) -> None:
+    """No row mark of a known platform goes unread: a marker column (plateformes.yml) the spec has no exclusion
+    for, holding a value that marks a row, is an error naming the key to set; a preset's marker column holding a
+    value the preset does not list (to exclude or to keep) is an error too."""
+    handled = {comparison_key(e.column) for e in spec.exclusions}
+    own = {comparison_key(e.column) for e in spec.exclusions if not e.optional}  # the spec took charge
+    presets = data_file("plateformes.yml")["plateformes"]
+    for marker in known_markers(spec.path):
+        key = comparison_key(marker.column)
+        checked = key not in handled or (marker.platform == spec.platform and marker.keep is not None)
+        if key in own or not checked:
+            continue
+        found = header.find(path, marker.column)
+        if found is None:
+            continue
+        keys = _clean(rows[found[1]]).map(comparison_key)
+        if key not in handled:
+            marked = keys.isin(marker.values)
+            if marked.any():
+                name = f" ({presets[marker.platform].get('nom', marker.platform)})" if marker.platform else ""
+                fix = (f"ajoutez platform: {marker.platform} (qui les exclut) ou une règle exclude sur cette colonne"
+                       if marker.platform else "ajoutez une règle exclude sur cette colonne")
+                raise AnswersError(path, f"la colonne « {marker.column} » marque {int(marked.sum())} ligne(s) : "
+                                         f"« {marker.reason} »{name} ; le questionnaire {spec.path.name} ne dit "
+                                         f"pas quoi en faire : {fix}")
+            continue
+        unknown = keys[~keys.isin(marker.values + marker.keep)]
+        if len(unknown):
+            value = _clean(rows[found[1]])[unknown.index[0]]
+            raise AnswersError(path, f"colonne « {marker.column} » : valeur « {value[:60]} » ({len(unknown)} "
+                                     f"ligne(s)) inconnue du préréglage {marker.platform} (« {marker.reason} ») ; "
+                                     "ajoutez une règle exclude sur cette colonne pour dire quoi en faire")
 
 
 PROTECTED = re.compile(r"^'(?=[=+\-@])")
@@ -265,10 +338,11 @@ def read_answers(path: str | Path, spec: Questionnaire, block_size: int | None =
     else:
         table, encoding, separator = _read_csv(path, spec, block_size)
     header, rows = _split_table(path, table, spec)
-    positions = _locate(path, header, spec)
+    positions = _locate(path, header, spec, separator)
     if rows.empty:
         raise AnswersError(path, "aucune réponse sous l'en-tête")
     rows = rows.reindex(columns=range(len(header.rows[0])), fill_value="").fillna("")
+    _check_marks(path, header, rows, spec)
     frame = pd.DataFrame({"numero": range(1, len(rows) + 1)})
 
     def column(name: str) -> pd.Series:
@@ -280,13 +354,14 @@ def read_answers(path: str | Path, spec: Questionnaire, block_size: int | None =
     frame["profil"] = profiles.where(profiles != "", data_file("consultation.yml")["profil_absent"]).to_numpy()
     undated, reading = 0, None
     if spec.date_column:
-        dates, reading = parse_dates(column(spec.date_column), path, spec.date_column, spec.date_format)
+        dates, reading = parse_dates(column(spec.date_column), path, spec.date_column, spec.date_format,
+                                     spec.date_timezone, spec.date_timezone_source)
         frame["date"] = dates.set_axis(frame.index)
         undated = int(frame["date"].isna().sum())
     else:
         frame["date"] = pd.Series(pd.NaT, index=frame.index, dtype="datetime64[ns, UTC]")
     frame["exclusion"] = _exclusion(rows, positions, spec).to_numpy()
-    off_list = []
+    off_values = pd.DataFrame(index=frame.index)
     for question in spec.questions:
         if question.derived_from:
             continue
@@ -295,11 +370,10 @@ def read_answers(path: str | Path, spec: Questionnaire, block_size: int | None =
             frame[question.id] = read.values.to_numpy()
             if question.other:
                 frame[question.id + "_autre"] = read.other.to_numpy()
-            off_list += [{"question": question.id, "valeur": v, "n_reponses": n} for v, n in read.off_list.items()]
+            off_values[question.id] = read.off_rows.to_numpy()
         else:
             frame[question.id] = column(question.columns[0]).to_numpy()
-    off = pd.DataFrame(off_list, columns=OFF_LIST_COLUMNS)
-    return Answers(path, spec, frame, suffix.lstrip(".") if suffix in SHEET_SUFFIXES else "csv", encoding,
-                   separator, sha256_file(path), undated, reading, len(header.rows),
-                   off.sort_values(["question", "n_reponses", "valeur"], ascending=[True, False, True],
-                                   ignore_index=True))
+    answers = Answers(path, spec, frame, suffix.lstrip(".") if suffix in SHEET_SUFFIXES else "csv", encoding,
+                      separator, sha256_file(path), undated, reading, len(header.rows), off_values=off_values)
+    answers.off_list = off_list_of(answers)
+    return answers

@@ -33,11 +33,14 @@ OPTION_IN_BRACKETS = re.compile(r"\[([^\[\]]+)\]\s*$")  # LimeSurvey "Question [
 @dataclass
 class ChoiceReading:
     """A choice question read: `values` (labels joined by line breaks, one per answer), `other` (typed
-    text of the « other » option, "" when none) and `off_list` (value written -> answers using it)."""
+    text of the « other » option, "" when none), `off_list` (value written -> answers using it, over every
+    answer received) and `off_rows` (per answer, its values outside the options joined by line breaks, "" when
+    none: what the annex tallies over the analysed answers)."""
 
     values: pd.Series
     other: pd.Series
     off_list: Counter = field(default_factory=Counter)
+    off_rows: pd.Series | None = None
 
 
 def off_list_label() -> str:
@@ -127,12 +130,16 @@ def read_cells(cells: pd.Series, question: Question) -> ChoiceReading:
         for cell, pieces in off.items():
             for piece in pieces:
                 counts[piece] += int(frequency.get(cell, 0))
-    return ChoiceReading(cells.map(values), cells.map(other), counts)
+    off_rows = cells.map({cell: JOIN.join(dict.fromkeys(off.get(cell, []))) for cell in values})
+    return ChoiceReading(cells.map(values), cells.map(other), counts, off_rows)
 
 
 def _option_label(header: str, question: Question, lookup: dict[str, str]) -> str | None:
-    """The option a column stands for: its header, the part after Kobo's « / », or LimeSurvey's [Option]."""
-    candidates = [header, header.rsplit("/", 1)[-1]]
+    """The option a column stands for: LimeSurvey's [Option], its header, or its part after one of Kobo's « / »
+    (group and question path), longest first: an option label may itself hold a « / » (« Recherche/enseignement »),
+    so the header is never cut at its last one only."""
+    cuts = [i + 1 for i, c in enumerate(header) if c == "/"]
+    candidates = [header, *(header[i:] for i in cuts if header[i:].strip())]
     bracket = OPTION_IN_BRACKETS.search(header)
     if bracket:
         candidates.insert(0, bracket.group(1))
@@ -160,6 +167,7 @@ def read_block(block: pd.DataFrame, headers: list[str], value_columns: list[bool
     n = len(block)
     joined = np.full(n, "", dtype=object)
     typed = np.full(n, "", dtype=object)
+    off_rows = np.full(n, "", dtype=object)
     off = Counter()
     for j, header in enumerate(headers):
         cells = block.iloc[:, j]
@@ -170,6 +178,7 @@ def read_block(block: pd.DataFrame, headers: list[str], value_columns: list[bool
             joined = np.where(part.values.to_numpy() != "", joined + JOIN + part.values.to_numpy(), joined)
             typed = np.where(part.other.to_numpy() != "", part.other.to_numpy(), typed)
             off.update(part.off_list)
+            off_rows = np.where(part.off_rows.to_numpy() != "", off_rows + JOIN + part.off_rows.to_numpy(), off_rows)
             continue
         keys = cells.map({c: comparison_key(c) for c in pd.unique(cells)})
         chosen = ~keys.isin(unchecked).to_numpy()
@@ -178,6 +187,7 @@ def read_block(block: pd.DataFrame, headers: list[str], value_columns: list[bool
         label = _option_label(header, question, lookup)
         if label is None:
             off[clean_text(header)] += int(chosen.sum())
+            off_rows = np.where(chosen, off_rows + JOIN + clean_text(header), off_rows)
             label = off_list_label()
         elif label == question.other:
             # The « other » column holds the typed text (or a mere tick: then no text).
@@ -186,4 +196,5 @@ def read_block(block: pd.DataFrame, headers: list[str], value_columns: list[bool
         joined = np.where(chosen, joined + JOIN + label, joined)
     joined = pd.Series(joined, index=block.index)
     values = joined.map({v: _ordered([x for x in v.split(JOIN) if x], question) for v in pd.unique(joined)})
-    return ChoiceReading(values, pd.Series(typed, index=block.index), off)
+    off_rows = pd.Series(off_rows, index=block.index).str.removeprefix(JOIN)
+    return ChoiceReading(values, pd.Series(typed, index=block.index), off, off_rows)

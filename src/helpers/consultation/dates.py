@@ -6,7 +6,9 @@ sheet's locale (Google Forms "4/14/2014 08:01:40" or "14/04/2014 08:01:40", Surv
 "04/02/2014 06:20:05 PM", Framaforms "03/04/2014 - 10:05"), and Excel serial numbers (41732.42).
 
 Rules:
-- a date with an offset is exact; a date without one is local time of `fuseau` (consultation.yml);
+- a date with an offset is exact; a date without one is local time of the spec's `columns.date_timezone`
+  (UTC for a header saying « (UTC) » and for the presets of platforms that write UTC without an offset:
+  Typeform, KoboToolbox's _submission_time), else of `fuseau` (consultation.yml);
 - the day/month order of numeric dates is decided once for the whole column, from the values that
   settle it (a first part above 12: day first; a second part above 12: month first). A column where
   both occur mixes two orders: AnswersError. A column nothing settles uses columns.date_format, else
@@ -33,34 +35,47 @@ NUMERIC = (r"^(?P<a>\d{1,2})[/.-](?P<b>\d{1,2})[/.-](?P<y>\d{4}|\d{2})"
 SERIAL = r"^\d{5}(?:\.\d+)?$"  # Excel serial day numbers 10000–99999 (1927–2173)
 EXCEL_ORIGIN = "1899-12-30"
 ORDER_LABELS = {"day_first": "jour/mois", "month_first": "mois/jour"}
+ZONE_SOURCES = {"questionnaire": "columns.date_timezone du questionnaire", "en-tête": "l'en-tête dit « (UTC) »",
+                "préréglage": "préréglage de la plateforme, qui écrit ces dates en UTC",
+                "défaut": "fuseau par défaut de consultation.yml"}
 
 
 @dataclass(frozen=True)
 class DateReading:
     """How a date column was read: `order` (day_first / month_first / None when no numeric date),
-    `settled_by` ("valeurs" when values decided it, "questionnaire" for columns.date_format, "défaut")."""
+    `settled_by` ("valeurs" when values decided it, "questionnaire" for columns.date_format, "défaut");
+    `timezone`, the zone of the dates written without an offset, and `zone_source`, who set it (keys of
+    ``ZONE_SOURCES``)."""
 
     order: str | None
     settled_by: str
+    timezone: str = "Europe/Paris"
+    zone_source: str = "défaut"
 
     def describe(self) -> str:
         """The rule, in French, for the method annex."""
         if self.order is None:
-            return "dates ISO 8601 ou numéros de série Excel : pas d'ordre jour/mois à choisir"
-        how = {"valeurs": "déduit des dates où une partie dépasse 12",
-               "questionnaire": "donné par columns.date_format du questionnaire",
-               "défaut": "aucune date ne le tranche : jour/mois par défaut"}[self.settled_by]
-        return f"{ORDER_LABELS[self.order]} ({how})"
+            text = "dates ISO 8601 ou numéros de série Excel : pas d'ordre jour/mois à choisir"
+        else:
+            how = {"valeurs": "déduit des dates où une partie dépasse 12",
+                   "questionnaire": "donné par columns.date_format du questionnaire",
+                   "défaut": "aucune date ne le tranche : jour/mois par défaut"}[self.settled_by]
+            text = f"{ORDER_LABELS[self.order]} ({how})"
+        return f"{text} ; {self.zone_text()}"
+
+    def zone_text(self) -> str:
+        """Which zone the dates without an offset were read in, and why (French, for the annex)."""
+        return (f"heures sans décalage lues dans le fuseau {self.timezone} ({ZONE_SOURCES[self.zone_source]}) ; "
+                "une date avec décalage est exacte")
 
 
-def _local_to_utc(stamps: pd.Series) -> pd.Series:
-    """Naive local times (Europe/Paris by default) to UTC; the repeated autumn hour is read as winter time."""
-    zone = data_file("consultation.yml")["fuseau"]
+def _local_to_utc(stamps: pd.Series, zone: str) -> pd.Series:
+    """Naive local times of `zone` to UTC; the repeated autumn hour is read as winter time."""
     local = stamps.dt.tz_localize(zone, ambiguous=np.zeros(len(stamps), dtype=bool), nonexistent="shift_forward")
     return local.dt.tz_convert("UTC")
 
 
-def _iso(values: pd.Series) -> pd.Series:
+def _iso(values: pd.Series, zone: str) -> pd.Series:
     offset = values.str.contains(OFFSET, regex=True)
     out = pd.Series(pd.NaT, index=values.index, dtype="datetime64[ns, UTC]")
     if offset.any():
@@ -68,24 +83,24 @@ def _iso(values: pd.Series) -> pd.Series:
         out[offset] = pd.to_datetime(aware, format="ISO8601", utc=True, errors="coerce").astype(out.dtype)
     if (~offset).any():
         naive = pd.to_datetime(values[~offset], format="ISO8601", errors="coerce").astype("datetime64[ns]")
-        out[~offset] = _local_to_utc(naive).astype(out.dtype)
+        out[~offset] = _local_to_utc(naive, zone).astype(out.dtype)
     return out
 
 
-def _order(parts: pd.DataFrame, texts: pd.Series, column: str, path: Path, date_format: str | None) -> DateReading:
+def _order(parts: pd.DataFrame, texts: pd.Series, column: str, path: Path, date_format: str | None) -> tuple[str, str]:
     a, b = parts["a"].astype(int), parts["b"].astype(int)
     day_first, month_first = bool((a > 12).any()), bool((b > 12).any())
     if day_first and month_first:
         raise AnswersError(path, f"la colonne de date « {column} » mêle l'ordre jour/mois et l'ordre mois/jour "
                                  f"(« {texts[a > 12].iloc[0]} », « {texts[b > 12].iloc[0]} ») : uniformisez-la")
     if day_first or month_first:
-        return DateReading("day_first" if day_first else "month_first", "valeurs")
+        return "day_first" if day_first else "month_first", "valeurs"
     if date_format:
-        return DateReading(date_format, "questionnaire")
-    return DateReading("day_first", "défaut")
+        return date_format, "questionnaire"
+    return "day_first", "défaut"
 
 
-def _numeric(parts: pd.DataFrame, order: str) -> pd.Series:
+def _numeric(parts: pd.DataFrame, order: str, zone: str) -> pd.Series:
     day, month = (parts["a"], parts["b"]) if order == "day_first" else (parts["b"], parts["a"])
     year = parts["y"].astype(int)
     year = year.where(year >= 100, 2000 + year)
@@ -95,12 +110,15 @@ def _numeric(parts: pd.DataFrame, order: str) -> pd.Series:
     stamps = pd.to_datetime(pd.DataFrame({"year": year, "month": month.astype(int), "day": day.astype(int),
                                           "hour": hour, "minute": parts["mi"].fillna("0").astype(int),
                                           "second": parts["s"].fillna("0").astype(int)}), errors="coerce")
-    return _local_to_utc(stamps.astype("datetime64[ns]"))
+    return _local_to_utc(stamps.astype("datetime64[ns]"), zone)
 
 
-def parse_dates(values: pd.Series, path: Path, column: str = "date",
-                date_format: str | None = None) -> tuple[pd.Series, DateReading]:
+def parse_dates(values: pd.Series, path: Path, column: str = "date", date_format: str | None = None,
+                timezone: str | None = None, zone_source: str = "défaut") -> tuple[pd.Series, DateReading]:
     """Read a column of submission dates (clean text) once per distinct value, by the module docstring's rules.
+
+    `timezone` is the zone of the dates written without an offset (None: ``fuseau`` of consultation.yml) and
+    `zone_source` who chose it (``ZONE_SOURCES``), both reported in the returned ``DateReading``.
 
     Returns (tz-aware UTC timestamps on the index of `values`, NaT where empty or unreadable; the
     ``DateReading`` saying which day/month order was used and why). Excel serial numbers count days from
@@ -112,19 +130,21 @@ def parse_dates(values: pd.Series, path: Path, column: str = "date",
     distinct = pd.Series(pd.unique(values.astype(str)))
     distinct = distinct[distinct.str.strip() != ""].str.strip().reset_index(drop=True)
     parsed = pd.Series(pd.NaT, index=distinct.index, dtype="datetime64[ns, UTC]")
-    reading = DateReading(None, "valeurs")
+    zone = timezone or data_file("consultation.yml")["fuseau"]
+    order, settled_by = None, "valeurs"
     iso = distinct.str.match(ISO)
     if iso.any():
-        parsed[iso] = _iso(distinct[iso])
+        parsed[iso] = _iso(distinct[iso], zone)
     parts = distinct.str.extract(NUMERIC)
     numeric = parts["a"].notna()
     if numeric.any():
-        reading = _order(parts[numeric], distinct[numeric], column, path, date_format)
-        parsed[numeric] = _numeric(parts[numeric], reading.order).astype(parsed.dtype)
+        order, settled_by = _order(parts[numeric], distinct[numeric], column, path, date_format)
+        parsed[numeric] = _numeric(parts[numeric], order, zone).astype(parsed.dtype)
     serial = distinct.str.match(SERIAL)
     if serial.any():
         days = pd.to_datetime(distinct[serial].astype(float), unit="D", origin=EXCEL_ORIGIN)
-        parsed[serial] = _local_to_utc(days.dt.round("s").astype("datetime64[ns]")).astype(parsed.dtype)
+        parsed[serial] = _local_to_utc(days.dt.round("s").astype("datetime64[ns]"), zone).astype(parsed.dtype)
+    reading = DateReading(order, settled_by, zone, zone_source)
     unreadable = distinct[parsed.isna()]
     if len(distinct) and len(unreadable) * 2 > len(distinct):  # a format this module does not know
         example = unreadable.iloc[0][:60]

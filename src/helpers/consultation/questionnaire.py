@@ -9,8 +9,11 @@ questions:
 ```
 
 Other keys (documented with a worked spec per platform in the README): `platform` (preset from
-data/plateformes.yml), `format.header_rows`, `columns.date_format`, `respondent_options`, `exclude`, and per
-question `columns` (one per option), `label`, `options` (labels, or code -> label) and `other`.
+data/plateformes.yml), `format.header_rows`, `columns.date_format`, `columns.date_timezone`, `respondent_options`,
+`exclude`, and per question `columns` (one per option), `label`, `options` (labels, or code -> label) and `other`.
+
+A questionnaire may have no `datasets` question (only free text or choices, as the Grand Débat's): the reports
+then say there is no demand for bases to count or to join.
 
 The spec is validated completely before the export is read; every problem is a QuestionnaireError
 naming the spec file.
@@ -22,6 +25,7 @@ import codecs
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
 
@@ -39,10 +43,12 @@ SEPARATORS = {",": ",", ";": ";", "\t": "\t", "tab": "\t", "tabulation": "\t"}
 TOP_KEYS = {"platform", "format", "columns", "questions", "exclude", "respondent_options"}
 FORMAT_KEYS = {"encoding", "separator", "sheet", "header_rows"}
 COLUMN_ROLES = {"id", "respondent_type", "date"}
-COLUMN_SETTINGS = {"date_format"}
+COLUMN_SETTINGS = {"date_format", "date_timezone"}
 DATE_FORMATS = {"day_first": "jour/mois", "month_first": "mois/jour"}
 QUESTION_KEYS = {"id", "column", "columns", "label", "kind", "separator", "options", "other"}
 EXCLUDE_KEYS = {"column", "values", "reason"}
+PRESET_EXCLUDE_KEYS = EXCLUDE_KEYS | {"keep"}  # a preset also lists the values it knows to keep
+UTC_HEADER = re.compile(r"\(\s*(?:UTC|GMT)\s*\)", re.IGNORECASE)  # « Submit Date (UTC) »: its dates are UTC
 QUESTION_ID = re.compile(r"^[a-z][a-z0-9_]{0,30}$")
 MAX_HEADER_ROWS = 3
 OTHER_SUFFIX = "_autre"
@@ -80,13 +86,19 @@ class Question:
 
 @dataclass(frozen=True)
 class Exclusion:
-    """Rows whose `column` holds one of `values` (compared case- and space-insensitively; "" = empty) are
-    excluded with `reason`. `optional` (from a platform preset): ignored when the export lacks the column."""
+    """Rows whose `column` holds one of `values` (comparison keys: case, accents and spaces ignored; "" = empty;
+    YAML ``true``/``false`` stand for every boolean word of ``booleens`` in consultation.yml, so Excel's VRAI/FAUX
+    read as true/false) are excluded with `reason`. `optional` (from a platform preset): ignored when the export
+    lacks the column. `keep` (presets): the other values the platform writes there; any value outside `values`
+    and `keep` is an error, never kept in silence (None: any other value is kept). `platform`: the preset's
+    key, for messages."""
 
     column: str
     values: tuple[str, ...]
     reason: str
     optional: bool = False
+    keep: tuple[str, ...] | None = None
+    platform: str | None = None
 
 
 @dataclass(frozen=True)
@@ -98,7 +110,9 @@ class Questionnaire:
     (the last two optional). `encoding`, `separator`, `sheet`, `header_rows` describe the file (None: sniffed or
     the reader's default); `date_format` settles day/month order when the values do not; `platform` names the
     preset of ``plateformes.yml`` used; `exclusions` are the rows to drop (preset's first); `respondent_options`
-    the declared categories (empty: none declared)."""
+    the declared categories (empty: none declared). `date_timezone` is the zone of dates written without an
+    offset (`date_timezone_source` says who set it: columns.date_timezone, a « (UTC) » header, the preset, or the
+    default of consultation.yml)."""
     path: Path
     questions: tuple[Question, ...]
     respondent_column: str
@@ -109,6 +123,9 @@ class Questionnaire:
     sheet: str | None = None
     header_rows: int | None = None  # None: not declared (1, and a second header row is an error)
     date_format: str | None = None  # day_first | month_first, for a date column nothing settles
+    date_timezone: str = "Europe/Paris"  # zone of the dates written without an offset
+    date_timezone_source: str = "défaut"  # questionnaire | en-tête | préréglage | défaut
+    preset_separator: str | None = None  # what the preset's platform writes (the separator is still detected)
     platform: str | None = None
     exclusions: tuple[Exclusion, ...] = ()
     respondent_options: tuple[str, ...] = ()
@@ -231,31 +248,58 @@ def _question(item: object, index: int, path: Path, defaults: dict) -> list[Ques
     return [question, Question(qid + OTHER_SUFFIX, f"{label} — {other} (précisez)", "free_text", derived_from=qid)]
 
 
-def _exclusions(items: object, path: Path, optional: bool) -> tuple[Exclusion, ...]:
+def boolean_words(value: bool) -> tuple[str, ...]:
+    """Comparison keys of every word written for `value` (``booleens`` of consultation.yml: true, VRAI, Oui, 1…)."""
+    words = data_file("consultation.yml")["booleens"]["vrai" if value else "faux"]
+    return tuple(comparison_key(str(w)) for w in words)
+
+
+def _keys(values: object, where: str, path: Path) -> tuple[str, ...]:
+    if not isinstance(values, list) or not values or not all(isinstance(v, str | int) for v in values):
+        raise QuestionnaireError(path, f"{where} doit être une liste non vide de valeurs (\"\" : vide ; true, "
+                                       "false : tout mot booléen)")
+    keys = [k for v in values for k in (boolean_words(v) if isinstance(v, bool) else (comparison_key(str(v)),))]
+    return tuple(dict.fromkeys(keys))
+
+
+def _exclusions(items: object, path: Path, preset: str | None = None,
+                where_prefix: str = "exclude") -> tuple[Exclusion, ...]:
+    """The spec's `exclude` list (or a preset's, `preset` naming it: then optional, with `keep`, and `column`
+    may list every naming of the column in that platform's exports)."""
     if items is None:
         return ()
     if not isinstance(items, list):
-        raise QuestionnaireError(path, "« exclude » doit être une liste de tables (column, values, reason)")
+        raise QuestionnaireError(path, f"« {where_prefix} » doit être une liste de tables (column, values, reason)")
     out = []
     for i, item in enumerate(items, start=1):
-        where = f"exclude[{i}]"
+        where = f"{where_prefix}[{i}]"
         if not isinstance(item, dict):
             raise QuestionnaireError(path, f"{where} doit être une table (column, values, reason)")
-        _unknown(item, EXCLUDE_KEYS, where, path)
+        _unknown(item, PRESET_EXCLUDE_KEYS if preset is not None else EXCLUDE_KEYS, where, path)
         for key in sorted(EXCLUDE_KEYS):
             if key not in item:
                 raise QuestionnaireError(path, f"{where} : clé « {key} » manquante")
-        values = item["values"]
-        if not isinstance(values, list) or not values or not all(isinstance(v, str | int) for v in values):
-            raise QuestionnaireError(path, f"{where}.values doit être une liste non vide de valeurs (\"\" : vide)")
-        out.append(Exclusion(_text(item["column"], f"{where}.column", path).strip(),
-                             tuple(comparison_key(v) for v in values), _text(item["reason"], f"{where}.reason", path),
-                             optional))
+        values = _keys(item["values"], f"{where}.values", path)
+        keep = _keys(item["keep"], f"{where}.keep", path) if item.get("keep") is not None else None
+        namings = item["column"] if preset is not None and isinstance(item["column"], list) else [item["column"]]
+        reason = _text(item["reason"], f"{where}.reason", path)
+        out += [Exclusion(_text(c, f"{where}.column", path).strip(), values, reason, preset is not None, keep,
+                          preset or None) for c in namings]
     return tuple(out)
 
 
+def known_markers(path: Path) -> list[Exclusion]:
+    """Every column a known platform uses to mark deleted, test or incomplete rows: the exclusions of every
+    preset of ``plateformes.yml`` (each naming of the column), then its ``autres_marqueurs`` (platforms without
+    a preset: `platform` None). `path` is the spec, named if plateformes.yml is ill-formed."""
+    data = data_file("plateformes.yml")
+    out = [e for name, preset in data["plateformes"].items()
+           for e in _exclusions(preset.get("exclude"), path, name, f"plateformes.yml {name}.exclude")]
+    return out + list(_exclusions(data.get("autres_marqueurs"), path, "", "plateformes.yml autres_marqueurs"))
+
+
 #: What a platform preset (data/plateformes.yml) may set.
-PRESET_KEYS = {"format", "choice_separator", "date_format", "exclude"}
+PRESET_KEYS = {"nom", "format", "choice_separator", "date_format", "date_timezone", "exclude"}
 
 
 def _preset(spec: dict, path: Path) -> dict:
@@ -272,11 +316,38 @@ def _preset(spec: dict, path: Path) -> dict:
     return presets[platform]
 
 
+def _zone(value: object, where: str, path: Path) -> str:
+    zone = _text(value, where, path).strip()
+    try:
+        ZoneInfo(zone)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise QuestionnaireError(path, f"{where} « {zone} » : fuseau horaire inconnu (ex. Europe/Paris, UTC, "
+                                       "America/Martinique)") from None
+    return zone
+
+
+def _timezone(columns: dict, preset: dict, date_column: str | None, path: Path) -> tuple[str, str]:
+    """(zone of the dates written without an offset, who set it): columns.date_timezone, else a date header that
+    says « (UTC) », else the preset (one zone, or column -> zone), else ``fuseau`` of consultation.yml."""
+    if columns.get("date_timezone") is not None:
+        return _zone(columns["date_timezone"], "columns.date_timezone", path), "questionnaire"
+    if date_column and UTC_HEADER.search(date_column):
+        return "UTC", "en-tête"
+    zone = preset.get("date_timezone")
+    if isinstance(zone, dict):
+        zone = {comparison_key(k): v for k, v in zone.items()}.get(comparison_key(date_column or ""))
+    if zone is not None and date_column:
+        return _zone(zone, "date_timezone du préréglage", path), "préréglage"
+    return data_file("consultation.yml")["fuseau"], "défaut"
+
+
 def load_questionnaire(path: str | Path) -> Questionnaire:
     """Read and validate a questionnaire spec (YAML) into a ``Questionnaire``.
 
-    A `platform` preset (data/plateformes.yml) gives defaults for format, columns.date_format, the
-    multiple-choice separator and exclusions; keys written in the spec override it.
+    A `platform` preset (data/plateformes.yml) gives defaults for format, columns.date_format,
+    columns.date_timezone, the multiple-choice separator and exclusions; keys written in the spec override it. The
+    preset's encoding and separator are only what the platform writes: both are detected unless the spec sets them
+    (a file re-saved by a spreadsheet changes them; the separator is preferred on a tie).
 
     Raises
     ------
@@ -296,7 +367,10 @@ def load_questionnaire(path: str | Path) -> Questionnaire:
         raise QuestionnaireError(path, "le questionnaire doit être une table YAML (format, columns, questions)")
     _unknown(spec, TOP_KEYS, "questionnaire", path)
     preset = _preset(spec, path)
-    fmt = _format({**preset.get("format", {}), **_table(spec.get("format"), "format", path)}, path)
+    # What the platform writes, not what a file re-saved by a spreadsheet holds: encoding and separator detected.
+    preset_format = {k: v for k, v in preset.get("format", {}).items() if k not in ("encoding", "separator")}
+    preset_separator = _format({"separator": preset.get("format", {}).get("separator")}, path)["separator"]
+    fmt = _format({**preset_format, **_table(spec.get("format"), "format", path)}, path)
     columns = spec.get("columns")
     if not isinstance(columns, dict):
         raise QuestionnaireError(path, "« columns » manquant ou invalide (respondent_type obligatoire)")
@@ -326,7 +400,10 @@ def load_questionnaire(path: str | Path) -> Questionnaire:
         if not isinstance(respondent_options, list) or not respondent_options:
             raise QuestionnaireError(path, "« respondent_options » doit être une liste non vide de catégories")
         respondent_options = tuple(_text(o, "respondent_options", path).strip() for o in respondent_options)
-    exclusions = _exclusions(preset.get("exclude"), path, True) + _exclusions(spec.get("exclude"), path, False)
+    platform = spec.get("platform")
+    exclusions = _exclusions(preset.get("exclude"), path, platform) + _exclusions(spec.get("exclude"), path)
+    zone, zone_source = _timezone(columns, preset, roles["date"], path)
     return Questionnaire(path, questions, roles["respondent_type"], roles["id"], roles["date"], **fmt,
-                         date_format=date_format, platform=spec.get("platform"), exclusions=exclusions,
+                         date_format=date_format, date_timezone=zone, date_timezone_source=zone_source,
+                         preset_separator=preset_separator, platform=platform, exclusions=exclusions,
                          respondent_options=respondent_options or ())

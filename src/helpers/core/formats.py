@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import numbers
 from decimal import ROUND_HALF_UP, Decimal
+from zoneinfo import ZoneInfo
 
 from babel import Locale
 from babel.dates import format_date, format_datetime
@@ -110,6 +111,13 @@ def timestamp(value: dt.datetime) -> str:
     text = format_datetime(value, format="d MMMM y 'à' HH:mm", locale=LOCALE)
     return f"{text} UTC" if value.tzinfo is not None and value.utcoffset() == dt.timedelta(0) else text
 
+
+
+def local_time(value: dt.datetime, zone: str = "Europe/Paris") -> str:
+    """A moment shown in `zone`, to the minute, in French: « 3 avril 2014 01:30 » (a naive value is taken as
+    UTC, as the consultation stores its dates)."""
+    aware = value if value.tzinfo is not None else value.replace(tzinfo=dt.UTC)
+    return format_datetime(aware, format="d MMMM y HH:mm", tzinfo=ZoneInfo(zone), locale=LOCALE)
 
 
 def count_of(count: object, singular: str, plural: str) -> str:

@@ -18,9 +18,9 @@ import pandas as pd
 from helpers.cartography.sources import official
 from helpers.consultation import demand, tallies
 from helpers.consultation.aliases import alias_table
-from helpers.consultation.answers import Answers, read_answers
+from helpers.consultation.answers import Answers, off_list_of, read_answers
 from helpers.consultation.lemmas import Lemmatisation, start_model
-from helpers.consultation.matching import match_keys, mentions_table
+from helpers.consultation.matching import RESULT_COLUMNS, match_keys, mentions_table
 from helpers.consultation.questionnaire import Questionnaire, load_questionnaire
 from helpers.consultation.redaction import neutralise_formulas, pseudonymise_ids, publishable_series
 from helpers.consultation.screening import ANALYSED, campaigns, join_texts, screen
@@ -64,6 +64,12 @@ class ConsultationRun(Run):
     # (published text), n_reponses. Listed in the method annex.
     off_list: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=["question", "valeur",
                                                                                   "n_reponses"]))
+
+    @property
+    def asks_for_bases(self) -> bool:
+        """True when the questionnaire has a ``datasets`` question; False for a free-text consultation (the
+        Grand Débat's kind), where every demand table is empty because nobody was asked."""
+        return bool(self.spec.of_kind("datasets"))
 
 
 def _input(path: str | Path) -> Path:
@@ -166,6 +172,7 @@ def analyse_consultation(answers_path: str | Path | None = None, questionnaire_p
         answers = read_answers(answers_file, spec)
         frame = answers.frame.copy(deep=False)  # copy-on-write: columns are shared until changed
         frame["profil"] = tallies.unify_spellings(publishable_series(frame["profil"], 100))
+        typed_profiles = pd.Series(frame["profil"].to_numpy(), index=frame["numero"].to_numpy())
         frame["profil"], off_profiles = tallies.categories(frame["profil"], spec.respondent_options)
         screened = screen(frame, spec)
         analysed = screened[screened["statut"] == ANALYSED]
@@ -174,8 +181,7 @@ def analyse_consultation(answers_path: str | Path | None = None, questionnaire_p
         # The per-answer table is final now: its sheet (the longest to write) is written in the background meanwhile.
         published = _final("consultation_reponses", _published(screened, spec, answers.sha256))
         workbook.add("consultation_reponses", published)
-        mentions = mentions_table(analysed, spec.of_kind("datasets"))
-        matches = match_keys(mentions["cle"].unique().tolist(), alias_table(bases))
+        mentions, matches = _mentions(analysed, spec, bases)
         accepted = demand.accepted_pairs(mentions, matches)
         requests = demand.requests_per_base(accepted, bases, analysed)
         matching = demand.matching_table(mentions, matches, bases)
@@ -187,7 +193,7 @@ def analyse_consultation(answers_path: str | Path | None = None, questionnaire_p
             demand.requests_per_producer(accepted, bases), demand.review_list(matching, mentions, bases),
             tallies.profiles(analysed), tallies.all_choices(analysed, list(spec.questions)), campaign_table, texts,
             n_themes, processed, demand.profile_columns(sorted(analysed["profil"].unique())),
-            off_list=_off_list(answers, off_profiles),
+            off_list=_off_list(answers, off_profiles, typed_profiles, analysed),
             sources=[SourceRecord.cartography(provenance),
                      SourceRecord(ANSWERS, answers.path.name, answers.sha256, synthetic=synthetic,
                                   origin="échantillon généré" if synthetic else "export fourni")])
@@ -203,9 +209,29 @@ def analyse_consultation(answers_path: str | Path | None = None, questionnaire_p
     return finish(run)
 
 
-def _off_list(answers: Answers, profiles: pd.DataFrame) -> pd.DataFrame:
-    """Every value counted as « Autre (hors liste) »: question (id, or « profil »), published value, answers."""
-    table = pd.concat([profiles.assign(question="profil"), answers.off_list], ignore_index=True)
+def _mentions(analysed: pd.DataFrame, spec: Questionnaire, bases: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(mentions of bases in the analysed answers, their matches): empty tables when no question asks for bases
+    (a free-text consultation such as the Grand Débat's), so that every table downstream is empty, not absent."""
+    if spec.of_kind("datasets"):
+        mentions = mentions_table(analysed, spec.of_kind("datasets"))
+        return mentions, match_keys(mentions["cle"].unique().tolist(), alias_table(bases))
+    mentions = pd.DataFrame({"numero": pd.Series(dtype="int64"), **{c: pd.Series(dtype=object)
+                                                                    for c in ("question", "mention", "cle")}})
+    matches = pd.DataFrame({c: pd.Series(dtype="float64" if c == "score" else object) for c in RESULT_COLUMNS})
+    return mentions, matches
+
+
+def _off_list(answers: Answers, profiles: pd.DataFrame, typed: pd.Series, analysed: pd.DataFrame) -> pd.DataFrame:
+    """Every value counted as « Autre (hors liste) »: question (id, or « profil »), published value, and the
+    analysed answers that hold it — the answers the tallies beside it count, never the excluded ones (`typed`:
+    each answer's category as typed, by numero; `profiles`: the categories grouped, from ``tallies.categories``)."""
+    grouped = analysed.loc[analysed["profil"] == tallies.off_list_label(), "numero"]
+    counts = typed.loc[grouped.to_numpy()]
+    counts = counts[counts.isin(profiles["valeur"])].value_counts()
+    profiles = pd.DataFrame({"valeur": counts.index, "n_reponses": counts.to_numpy()}).sort_values(
+        ["n_reponses", "valeur"], ascending=[False, True], ignore_index=True)
+    choices = off_list_of(answers, analysed["numero"])
+    table = pd.concat([profiles.assign(question="profil"), choices], ignore_index=True)
     table = table[["question", "valeur", "n_reponses"]]
     return table.assign(valeur=publishable_series(table["valeur"], 200), n_reponses=table["n_reponses"].astype(int))
 
@@ -222,14 +248,16 @@ def _provenance(run: ConsultationRun) -> str:
              "synthetique": run.synthetic_answers, "format": answers.file_format, "encodage": answers.encoding,
              "separateur": answers.separator, "plateforme": run.spec.platform, "lignes_entete": answers.header_rows,
              "dates": answers.dates.describe() if answers.dates else None, "non_datees": answers.undated,
-             "recues": len(run.screened), "analysees": len(run.analysed)}
+             "recues": len(run.screened), "analysees": len(run.analysed),
+             "questions_bases": len(run.spec.of_kind("datasets"))}
     return json.dumps(facts, ensure_ascii=False, indent=2) + "\n"
 
 
 def read_consultation_provenance(processed_dir: str | Path = "data/processed") -> dict:
     """Notebook 04's ``consultation.json`` in `processed_dir`, as a dict (fichier, sha256,
     questionnaire, synthetique, format, encodage, separateur, plateforme, lignes_entete, dates, non_datees,
-    recues, analysees).
+    recues, analysees, questions_bases: how many questions asked which bases to open — 0 for a free-text
+    consultation, whose demand report 05 then does not join).
 
     Raises ``SourceError`` when it is absent (run notebook 04 first)."""
     return read_provenance(processed_dir, PROVENANCE_04, "04")

@@ -7,7 +7,7 @@ import pandas as pd
 
 from helpers.consultation.questionnaire import KINDS
 from helpers.core.config import data_file
-from helpers.core.formats import percent
+from helpers.core.formats import local_time, percent
 from helpers.steps.s04_consultation import ConsultationRun
 
 
@@ -33,6 +33,10 @@ def source_facts(run: ConsultationRun) -> dict[str, str]:
     status = "échantillon synthétique généré par le projet" if run.synthetic_answers else "export fourni"
     fmt = answers.file_format.upper() + (f", encodage {answers.encoding}, séparateur « {answers.separator} »"
                                          if answers.file_format == "csv" else "")
+    expected = run.spec.preset_separator
+    if answers.file_format == "csv" and expected and answers.separator != expected and not run.spec.separator:
+        # The platform writes another one: the file was re-saved (by a spreadsheet), read with its own.
+        fmt += f" (détecté ; la plateforme écrit « {expected} » : fichier ré-enregistré, par un tableur par exemple)"
     return {"Fichier des réponses": f"{answers.path.name} ({status})", "Format": fmt,
             "Empreinte sha256": answers.sha256, "Questionnaire": run.spec.path.name,
             "Dates": _dates(run),
@@ -48,8 +52,19 @@ def _dates(run: ConsultationRun) -> str:
         return "pas de colonne de date : les resoumissions sont ordonnées par leur place dans l'export"
     order = answers.dates.describe() if answers.dates else ""
     undated = f"{answers.undated} réponse(s) « non datée(s) » (date vide ou illisible)"
-    return (f"colonne « {run.spec.date_column} », ordre {order} ; {undated} ; enregistrées en UTC, "
-            "affichées à l'heure de Paris")
+    return (f"colonne « {run.spec.date_column} », ordre {order} ; {undated} ; {date_span(run.analysed['date'])}"
+            "enregistrées en UTC, affichées à l'heure de Paris")
+
+
+def date_span(dates: pd.Series) -> str:
+    """« de la première réponse datée, le 3 avril 2014 01:30, à la dernière, le … (heure de Paris) ; » for
+    tz-aware UTC `dates` (NaT ignored); "" when none is dated."""
+    dated = dates.dropna()
+    if dated.empty:
+        return ""
+    zone = data_file("consultation.yml")["fuseau"]
+    return (f"de la première réponse datée, le {local_time(dated.min(), zone)}, à la dernière, le "
+            f"{local_time(dated.max(), zone)} (heure de Paris) ; ")
 
 
 def off_list_text(run: ConsultationRun) -> str:

@@ -15,7 +15,7 @@ from helpers.consultation.tallies import OVERALL
 from helpers.core.config import data_file
 from helpers.core.formats import count_of, integer, percent, share_of
 from helpers.render import figures
-from helpers.render.html import esc, table_html, with_mark
+from helpers.render.html import box, esc, table_html, with_mark
 from helpers.steps.s04_consultation import ConsultationRun, local_dates
 from helpers.views.v01_clean import shorten
 
@@ -58,9 +58,21 @@ def headline(run: ConsultationRun) -> dict[str, str]:
         "réponses analysées": share_of(analysed, len(screened)),
         "réponses exclues": share_of(int((screened["statut"] != ANALYSED).sum()), len(screened)),
         "réponses de campagne": share_of(in_campaign, analysed),
-        "bases de la cartographie demandées": integer(len(run.requests)),
-        "données absentes de la cartographie (groupes)": integer(int((run.review["groupe"] != "").sum())),
+        **({"bases de la cartographie demandées": integer(len(run.requests)),
+            "données absentes de la cartographie (groupes)": integer(int((run.review["groupe"] != "").sum()))}
+           if run.asks_for_bases else {}),  # nobody was asked: a « 0 bases demandées » card would be false
     }.items()}
+
+
+NO_BASES_ASKED = ("Le questionnaire de cette consultation ne demandait pas quelles bases de données ouvrir (aucune "
+                  "question de type datasets, seulement des questions ouvertes ou à choix) : il n'y a donc aucune "
+                  "demande de base à compter, et cette section est sans objet.")
+
+
+def no_bases_asked(run: ConsultationRun) -> HTML:
+    """The sentence that stands for sections 3 and 5 when the questionnaire asks for no base (an HTML box;
+    empty when it does)."""
+    return HTML("") if run.asks_for_bases else box(esc(NO_BASES_ASKED))
 
 
 def takeaways(run: ConsultationRun) -> list[str]:
@@ -73,7 +85,11 @@ def takeaways(run: ConsultationRun) -> list[str]:
                          "aucun répondant réel et ne doivent pas être cités.")
     sentences.append(f"{share_of(analysed, len(screened))} réponses reçues sont analysées ; les autres sont "
                      f"vides, exclues ou remplacées par une soumission ultérieure.")
-    if len(run.requests):
+    if not run.asks_for_bases:
+        sentences.append("Le questionnaire ne demandait pas quelles bases ouvrir : ce rapport ne compte aucune "
+                         "demande de base ; il rend compte de la participation, des catégories de répondants et "
+                         "des textes.")
+    elif len(run.requests):
         top = run.requests.iloc[0]
         sentences.append(f"La base la plus demandée est « {shorten(top['base'], 80)} » ({top['gestionnaire']}) : "
                          f"{integer(top['n_repondants'])} répondants sur {integer(analysed)} "
@@ -81,8 +97,9 @@ def takeaways(run: ConsultationRun) -> list[str]:
                          f"cartographie sont demandées au moins une fois.")
     groups = int((run.review["groupe"] != "").sum())
     absent = "est absent" if groups <= 1 else "sont absents"
-    sentences.append(f"{count_of(groups, 'groupe de données demandées', 'groupes de données demandées')} {absent} "
-                     "de la cartographie (section 5).")
+    if run.asks_for_bases:
+        sentences.append(f"{count_of(groups, 'groupe de données demandées', 'groupes de données demandées')} "
+                         f"{absent} de la cartographie (section 5).")
     in_campaign = int((run.analysed["campagne"] != "").sum())
     if len(run.campaigns) and len(sentences) < 5:
         sentences.append(f"{count_of(len(run.campaigns), 'campagne regroupe', 'campagnes regroupent')} "

@@ -40,8 +40,35 @@ def mark(run: PriorityRun, title: str) -> str:
     return synthetic_mark(title, bool(run.consultation.get("synthetique")))
 
 
+def asks_for_bases(run: PriorityRun) -> bool:
+    """False when the consultation's questionnaire asked which bases to open in no question (``questions_bases``
+    of consultation.json is 0: a free-text consultation): there is then no demand to join with openness."""
+    return int(run.consultation.get("questions_bases", 1)) > 0
+
+
+NO_DEMAND = ("La consultation analysée ne demandait pas quelles bases ouvrir (son questionnaire n'a que des "
+             "questions ouvertes ou à choix) : il n'y a aucune demande à croiser avec l'ouverture.")
+
+
+def _no_demand_headline(run: PriorityRun) -> dict[str, str]:
+    counts = cheapest_counts(run).set_index("Voie d'ouverture")["Bases"]
+    return {"bases de la cartographie": integer(len(run.priorities)),
+            **{f"bases dont la voie la moins coûteuse est « {label.lower()} »":
+               share_of(int(counts.get(label, 0)), len(run.priorities))
+               for code, label in _path_labels().items() if code in CHEAP_PATHS}}
+
+
+def _path_labels() -> dict[str, str]:
+    from helpers.openness.paths import labels
+
+    return labels()
+
+
 def headline(run: PriorityRun) -> dict[str, str]:
-    """Headline cards of report 05: label → count with its percentage of the bases of the cartography."""
+    """Headline cards of report 05: label → count with its percentage of the bases of the cartography
+    (without demand to join: the bases and their cheapest openings only)."""
+    if not asks_for_bases(run):
+        return _no_demand_headline(run)
     table = run.priorities
     requested = table[table["n_repondants"] > 0]
     firsts = table["classe_priorite"].str.startswith("Priorité")
@@ -67,6 +94,13 @@ def takeaways(run: PriorityRun) -> list[str]:
     closed = int((~requested["ouvert_a_un_niveau"]).sum())
     firsts = table[table["classe_priorite"].str.startswith("Priorité")]
     sentences = []
+    if not asks_for_bases(run):
+        counts = cheapest_counts(run).set_index("Voie d'ouverture")["Bases"]
+        cheap = [f"« {label.lower()} » pour {count_of(int(counts.get(label, 0)), 'base', 'bases')}"
+                 for code, label in _path_labels().items() if code in CHEAP_PATHS]
+        return [NO_DEMAND + " Ce rapport s'en tient donc à la cartographie.",
+                f"D'après la seule cartographie, la voie d'ouverture la moins coûteuse est {' et '.join(cheap)}, "
+                f"sur {count_of(len(table), 'base', 'bases')} de la cartographie."]
     if run.consultation.get("synthetique"):
         real = "les bases et leur ouverture sont réelles, " if not run.provenance.get("synthetique") else ""
         sentences.append(f"La demande vient de réponses synthétiques générées par le projet : {real}les nombres de "
@@ -164,11 +198,12 @@ def reading_guide(run: PriorityRun) -> dict[str, str]:
     spec = rules()
     quantile = decimal(spec["demande"]["quantile_forte"], 2)
     top_share = percent(1 - spec["demande"]["quantile_forte"])
+    demand = (f"Nombre de répondants de la consultation ayant nommé la base (rapprochements sûrs seulement, "
+              f"un répondant compte une fois ; {integer(run.analysed)} réponses analysées). « Très demandée » : "
+              f"au moins {integer(run.strong_threshold)} répondants, soit les {top_share} des bases demandées "
+              f"qui le sont le plus (quantile {quantile}, et au moins {spec['demande']['min_forte']}).")
     return {
-        "Demande": f"Nombre de répondants de la consultation ayant nommé la base (rapprochements sûrs seulement, "
-                   f"un répondant compte une fois ; {integer(run.analysed)} réponses analysées). « Très demandée » : "
-                   f"au moins {integer(run.strong_threshold)} répondants, soit les {top_share} des bases demandées "
-                   f"qui le sont le plus (quantile {quantile}, et au moins {spec['demande']['min_forte']}).",
+        "Demande": demand if asks_for_bases(run) else f"Aucune. {NO_DEMAND}",
         "Ouverture": f"Celle de la cartographie de 2014 (rapport 02), poids égaux : « ouverte » si les quatre "
                      f"critères sont au maximum à l'un des niveaux ; sinon « partiellement ouverte » si le meilleur "
                      f"score atteint {spec['ouverture']['score_partiel']}, « fermée ou peu ouverte » en dessous. Une "
@@ -189,8 +224,9 @@ CHEAP_PATHS = ("publication", "redevance")
 
 
 def without_consultation(run: PriorityRun) -> bool:
-    """True when the consultation answers are synthetic or absent (no analysed answer)."""
-    return bool(run.consultation.get("synthetique")) or run.analysed == 0
+    """True when the consultation answers are synthetic or absent (no analysed answer), or when its
+    questionnaire asked for no base (nothing to join)."""
+    return bool(run.consultation.get("synthetique")) or run.analysed == 0 or not asks_for_bases(run)
 
 
 def _cheapest_path(run: PriorityRun) -> pd.DataFrame:
@@ -212,6 +248,12 @@ def _cheapest_path(run: PriorityRun) -> pd.DataFrame:
 def cheapest_heading(run: PriorityRun) -> HTML:
     """The first section's heading and lead: « Sans la consultation » when the answers are synthetic or
     absent, else ordered by demand inside each path."""
+    if not asks_for_bases(run):
+        return HTML("<h2>Sans la consultation : les ouvertures les moins coûteuses</h2><p>"
+                    + report.esc(NO_DEMAND) + " Cette liste part de la seule cartographie et se suffit à elle-même : "
+                    "elle retient les bases dont l'ouverture ne demande qu'une publication par le producteur (accès "
+                    "déjà libre et gratuit) ou une décision sur une redevance. Dans chaque voie, les producteurs qui "
+                    "ont le plus de bases à ouvrir viennent d'abord.</p>")
     if without_consultation(run):
         return HTML("<h2>Sans la consultation : les ouvertures les moins coûteuses</h2><p>Les réponses à la "
                     "consultation de 2014 n'ont jamais été publiées : cette première liste n'en dépend pas. Elle "
@@ -255,7 +297,12 @@ def cheapest(run: PriorityRun) -> pd.DataFrame:
 
 
 def demand_marker(run: PriorityRun) -> HTML:
-    """A box before the demand × openness sections when the demand is synthetic (empty otherwise)."""
+    """A box before the demand × openness sections when the demand is synthetic, or when there is none to join
+    (those sections are then not shown: ``asks_for_bases``); empty otherwise."""
+    if not asks_for_bases(run):
+        return report.box(report.esc(NO_DEMAND) + " Les sections qui croisent la demande et l'ouverture (liste "
+                          "courte, classes de priorité, bases les plus demandées, gestionnaires) sont sans objet : "
+                          "la liste ci-dessus est le résultat de ce rapport.")
     if not without_consultation(run):
         return HTML("")
     return report.box("<strong>Demande synthétique.</strong> Les sections suivantes croisent l'ouverture avec "
