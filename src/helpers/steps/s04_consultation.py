@@ -20,7 +20,7 @@ from helpers.consultation import demand, tallies
 from helpers.consultation.aliases import alias_table
 from helpers.consultation.answers import Answers, read_answers
 from helpers.consultation.lemmas import Lemmatisation, start_model
-from helpers.consultation.matching import match_keys, mentions_table
+from helpers.consultation.matching import known_names, match_keys, mentions_table
 from helpers.consultation.questionnaire import Questionnaire, load_questionnaire
 from helpers.consultation.redaction import neutralise_formulas, pseudonymise_ids, publishable_series
 from helpers.consultation.screening import ANALYSED, campaigns, join_texts, screen
@@ -174,8 +174,10 @@ def analyse_consultation(answers_path: str | Path | None = None, questionnaire_p
         # The per-answer table is final now: its sheet (the longest to write) is written in the background meanwhile.
         published = _final("consultation_reponses", _published(screened, spec, answers.sha256))
         workbook.add("consultation_reponses", published)
-        mentions = mentions_table(analysed, spec.of_kind("datasets"))
-        matches = match_keys(mentions["cle"].unique().tolist(), alias_table(bases))
+        aliases = alias_table(bases)
+        known = known_names(bases, aliases)
+        mentions = mentions_table(analysed, spec.of_kind("datasets"), known)
+        matches = match_keys(mentions["cle"].unique().tolist(), aliases, known)
         accepted = demand.accepted_pairs(mentions, matches)
         requests = demand.requests_per_base(accepted, bases, analysed)
         matching = demand.matching_table(mentions, matches, bases)
