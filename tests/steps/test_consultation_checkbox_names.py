@@ -157,6 +157,12 @@ def test_issue22_case3_declared_options_longest_first_codes_and_other_text(carto
     parts = split_mentions(cells, ",", None, declared)
     assert parts.groupby(level=0).apply(list).tolist() == [["PMSI", barometres, OTHER_TEXTS[0]], [head, "PMSI"],
                                                           [OTHER_TEXTS[1], barometres]]
+    # A value outside the declared list that is a name of the cartography on its own is a mention apart
+    # (an undeclared option); the typed text beside it stays whole.
+    known = known_names(bases, alias_table(bases))
+    rpps = next(o for o in options if o.endswith("(RPPS)"))
+    cell = pd.Series([f"PMSI, {rpps}, {OTHER_TEXTS[0]}"])
+    assert split_mentions(cell, ",", known, declared).tolist() == ["PMSI", rpps, OTHER_TEXTS[0]]
     coded = (("b1", barometres), ("b2", "PMSI"))
     parts = split_mentions(pd.Series(["b2 b1", "b1"]), " ", None, coded)
     assert parts.groupby(level=0).apply(list).tolist() == [["PMSI", barometres], [barometres]]

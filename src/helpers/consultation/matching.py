@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cache
 
 import numpy as np
 import pandas as pd
@@ -108,15 +109,25 @@ def _spans(names: dict[str, str], separator: str) -> dict[str, list[tuple[list[s
     return out
 
 
-def _cut(line: str, separator: str, spans: dict, whole_rest: bool) -> list[str]:
+def _cut(line: str, separator: str, spans: dict, whole_rest: frozenset[str] | None,
+         key_of: dict[str, str]) -> list[str]:
     """One line cut at `separator`, a run of parts that spells a name of `spans` kept as one mention (written as
     its label, or as typed when the label is None), longest first; the other parts are one mention each, or, with
-    `whole_rest`, one mention per run between names, written as typed (a typed « Autre » text keeps its comma)."""
+    `whole_rest` (alias keys), one mention per run between names, written as typed (a typed « Autre » text keeps
+    its comma), a part that is a name on its own (an alias key: an undeclared option) apart. `key_of` caches the
+    parts' keys across cells (the same names come back in every answer)."""
+    if not spans:
+        return line.split(separator)
     atoms, start = [], 0
     for part in line.split(separator):
         atoms.append((start, start + len(part)))
         start += len(part) + len(separator)
-    keys = [_word_key(line[a:b]) for a, b in atoms]
+    keys = []
+    for a, b in atoms:
+        part = line[a:b]
+        if part not in key_of:
+            key_of[part] = _word_key(part)
+        keys.append(key_of[part])
     out, rest, i = [], [], 0
     while i < len(atoms):
         found = None
@@ -135,12 +146,22 @@ def _cut(line: str, separator: str, spans: dict, whole_rest: bool) -> list[str]:
     return out + _rest(line, atoms, rest, whole_rest)
 
 
-def _rest(line: str, atoms: list[tuple[int, int]], rest: list[int], whole: bool) -> list[str]:
-    if not rest:
-        return []
-    if whole:
-        return [line[atoms[rest[0]][0]:atoms[rest[-1]][1]]]
-    return [line[atoms[i][0]:atoms[i][1]] for i in rest]
+def _rest(line: str, atoms: list[tuple[int, int]], rest: list[int], whole: frozenset[str] | None) -> list[str]:
+    """The parts `rest` (consecutive atoms) as mentions: each alone, or (`whole`) a part that is a name on its own
+    alone and the runs of other parts kept as typed."""
+    if whole is None:
+        return [line[atoms[i][0]:atoms[i][1]] for i in rest]
+    out, run = [], []
+    for i in [*rest, None]:
+        alone = i is not None and match_key(line[atoms[i][0]:atoms[i][1]]) in whole
+        if (i is None or alone) and run:
+            out.append(line[atoms[run[0]][0]:atoms[run[-1]][1]])
+            run = []
+        if alone:
+            out.append(line[atoms[i][0]:atoms[i][1]])
+        elif i is not None:
+            run.append(i)
+    return out
 
 
 def split_mentions(values: pd.Series, separator: str | None, known: KnownNames | None = None,
@@ -149,8 +170,9 @@ def split_mentions(values: pd.Series, separator: str | None, known: KnownNames |
     the list marker a respondent typed before it (« - », « • », « 1. »: « une par ligne » answers).
 
     With `options` (the question's declared (code, label) pairs), a line is cut by matching them, longest first,
-    and written as their labels; what lies between them is one typed text. Without, a separator inside a name of
-    `known` (the cartography's names) never cuts it. Each distinct cell is cut once."""
+    and written as their labels; what lies between them is one typed text (a part that is a name of `known` on
+    its own apart: an undeclared option). Without, a separator inside a name of `known` (the cartography's
+    names) never cuts it. Each distinct cell is cut once."""
     text = values.fillna("").astype(str)
     if options:
         names = {code: label for code, label in options} | {label: label for _, label in options}
@@ -158,12 +180,14 @@ def split_mentions(values: pd.Series, separator: str | None, known: KnownNames |
         names = {name: None for name in (known.names if known else ()) if separator and separator in name}
     # A name cut at the separator: each part compared by its words, so « a,b » and « a, b » are one name.
     separator = separator or "\n"  # none: a line is one mention, or one option
+    whole = (known.keys if known else frozenset()) if options else None
     spans = _spans(names, separator)
-    cells = {}
+    cells, key_of = {}, {}
     for cell in pd.unique(text):
         parts = []
         for line in cell.split("\n"):
-            parts += [LIST_MARKER_RE.sub("", p.strip()) for p in _cut(line, separator, spans, bool(options))]
+            pieces = _cut(line, separator, spans, whole, key_of)
+            parts += [LIST_MARKER_RE.sub("", p.strip()) for p in pieces]
         cells[cell] = [p for p in parts if p] or [""]
     parts = text.map(cells).explode()
     return parts[parts.str.len() > 0]
@@ -276,6 +300,14 @@ def _as_acronym(written: str, first: bool) -> bool:
     return (sum(c.isupper() for c in written) >= 2) or (written[:1].isupper() and not first)
 
 
+@cache
+def _common_words() -> frozenset[str]:
+    """Generic words of the keys and stop words of the free texts (consultation.yml), without accents."""
+    rules = data_file("consultation.yml")
+    return frozenset({*rules["rapprochement"]["mots_generiques"],
+                      *(strip_accents(w) for w in rules["textes"]["mots_vides"] if isinstance(w, str))})
+
+
 def sole_acronym(mention: str, known: KnownNames) -> str | None:
     """The key of the one acronym of the cartography (`known`) that `mention` names among common words only, or
     None. Every other word must be a generic or stop word (``mots_generiques``, ``textes.mots_vides``), a number
@@ -283,9 +315,7 @@ def sole_acronym(mention: str, known: KnownNames) -> str | None:
     of one with its neighbours, nor (two words or more) close to another base's name (token_sort_ratio at least
     ``a_verifier``: « ENTRED baromètre santé » names two bases); an acronym that is a French word counts only
     written as an acronym (``_as_acronym``: « la cohorte Elfe », never « la taxe foncière »)."""
-    rules = data_file("consultation.yml")
-    generic = {*rules["rapprochement"]["mots_generiques"],
-               *(strip_accents(w) for w in rules["textes"]["mots_vides"] if isinstance(w, str))}
+    generic = _common_words()
     tokens = [(w, k, n == 0) for n, w in enumerate(WRITTEN_WORD.findall(mention)) for k in words(w)]
     found = {k for w, k, first in tokens if k in known.acronyms
              and (not is_french_word(k, inflected=False) or _as_acronym(w, first))}
@@ -299,7 +329,7 @@ def sole_acronym(mention: str, known: KnownNames) -> str | None:
     if spans & known.keys:
         return None
     if len(rest) >= 2:
-        cutoff = rules["rapprochement"]["a_verifier"]
+        cutoff = data_file("consultation.yml")["rapprochement"]["a_verifier"]
         close = process.extract(" ".join(rest), list(known.bases), scorer=fuzz.token_sort_ratio, score_cutoff=cutoff,
                                 limit=None)
         if any(known.bases[key] - known.bases[acronym] for key, _, _ in close):
