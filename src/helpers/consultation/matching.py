@@ -1,7 +1,18 @@
 """Dataset mentions matched to the cartography's bases, and what matches nothing grouped.
 
-Each distinct mention key (helpers.consultation.aliases.match_key) is matched once, so 100,000 answers cost no
-more than their distinct spellings:
+Mentions are cut from the answers by split_mentions: at line breaks and at the question's separator, but a
+declared option (`options` of a datasets question: the names a checkbox list offered) is taken whole, longest
+first, and what is left between options is one typed text (a comma kept); without options, a separator inside a
+base name of the cartography never cuts it.
+
+Each distinct mention key (mention_key) is matched once, so 100,000 answers cost no more than their distinct
+spellings. A mention whose only distinctive word is, in any case, one acronym of the cartography, among common
+French words (« l'échantillon entred », « la cohorte Cosmop », « le référentiel rass ») is keyed as that acronym:
+a word of French (spaCy's lexicon, aliases.is_french_word) written as an acronym is one only in capitals, or
+capitalised inside the mention (« la cohorte Elfe », not « taxe foncière »). Then:
+0. a piece of a base name cut at « , », « / », « ; » or « | » that is no name on its own (« INCa/BVA… » of
+   « Baromètres et études INCa/Ipsos, INCa/BVA… »): never accepted, « à vérifier » with that base (« partie d'un
+   nom »);
 1. an exact alias names one base: accepted (« alias exact »); it names several: « ambiguë »;
 2. otherwise a fuzzy score against every alias (rapidfuzz, utils.default_process): the better of
    token_sort_ratio (typos, word order) and token_set_ratio (one name inside the other) scaled down
@@ -9,7 +20,9 @@ more than their distinct spellings:
    at or above `accepte` with no other base within `marge` points: accepted (« approché »);
    a close second base: « ambiguë », unless one reads word for word as the mention (token_sort_ratio
    at or above `accepte`, `marge` points ahead of the other);
-   from `a_verifier` to `accepte`: « à vérifier »; below: unmatched.
+   from `a_verifier` to `accepte`: « à vérifier »; below: unmatched. A mention holding an acronym of the
+   cartography that does not name the best base is never accepted for it (« enquête big » is one letter from
+   « Enquête IVG »): « à vérifier ».
 A mention without any letter ("-1+1") is no mention of a dataset: mentions_table leaves it out (it
 stays in the published answer). Only accepted mentions count as requests; the others are listed
 for review with their candidates.
@@ -19,13 +32,16 @@ Unmatched mentions at least `regroupement` similar (same score) form one missing
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
+from functools import cache
 
 import numpy as np
 import pandas as pd
 from rapidfuzz import fuzz, process, utils
 
-from helpers.consultation.aliases import ACRONYM, match_key, words
+from helpers.consultation.aliases import PARENTHESES, is_french_word, match_key, words
 from helpers.core.config import data_file
+from helpers.core.text import strip_accents
 
 ACCEPTED, REVIEW, AMBIGUOUS, UNMATCHED = "rapprochee", "a_verifier", "ambigue", "non_rapprochee"
 STATUS_LABELS = {ACCEPTED: "rapprochée", REVIEW: "à vérifier", AMBIGUOUS: "ambiguë",
@@ -34,15 +50,146 @@ RESULT_COLUMNS = ["cle", "statut", "methode", "base_id", "score", "candidats"]
 
 
 LIST_MARKER = r"^(?:[-–—•*·]|\d{1,2}[.)])\s+"
+LIST_MARKER_RE = re.compile(LIST_MARKER)
+NAME_CUTS = (",", "/", ";", "|")  # where a checkbox list may cut a base name
 
 
-def split_mentions(values: pd.Series, separator: str | None) -> pd.Series:
-    """One mention per element (index kept): cut at the question's separator and at line breaks, each
-    without the list marker a respondent typed before it (« - », « • », « 1. »: « une par ligne » answers)."""
+@dataclass(frozen=True)
+class KnownNames:
+    """What the cartography names, for cutting and keying mentions (``known_names``).
+
+    `acronyms`: alias keys written as one acronym (``sigle`` of the alias table); `keys`: every alias key;
+    `longest`: most words in an alias key; `bases`: alias key -> the base ids it names; `words`: base id -> the
+    words of its name (``aliases.words``); `names`: every base's name as written, and without its parentheses;
+    `pieces`: key of a piece of a base name cut at « , », « / », « ; » or « | » (two words at least) that is no
+    alias -> the base ids whose name it is a piece of, joined by « | »."""
+
+    acronyms: frozenset[str] = frozenset()
+    keys: frozenset[str] = frozenset()
+    longest: int = 0
+    bases: dict[str, frozenset[str]] = field(default_factory=dict)
+    words: dict[str, frozenset[str]] = field(default_factory=dict)
+    names: tuple[str, ...] = ()
+    pieces: dict[str, str] = field(default_factory=dict)
+
+
+def known_names(bases: pd.DataFrame, aliases: pd.DataFrame) -> KnownNames:
+    """The ``KnownNames`` of the cartography: `bases` is ``bases.csv`` (base_id, base), `aliases` its
+    ``aliases.alias_table``."""
+    keys = frozenset(aliases["cle"])
+    names, pieces, name_words = [], {}, {}
+    for base_id, name in bases.drop_duplicates("base_id")[["base_id", "base"]].itertuples(index=False):
+        name = " ".join(str(name).split())
+        names += [name, " ".join(PARENTHESES.sub(" ", name).split())]
+        name_words[base_id] = frozenset(words(name))
+        for cut in NAME_CUTS:
+            for piece in name.split(cut) if cut in name else []:
+                key = match_key(piece)
+                if len(key.split()) >= 2 and key not in keys and key != match_key(name):
+                    pieces.setdefault(key, set()).add(base_id)
+    bases_of = {key: frozenset(ids) for key, ids in aliases.groupby("cle")["base_id"]}
+    return KnownNames(frozenset(aliases.loc[aliases["sigle"], "cle"]), keys,
+                      max((len(k.split()) for k in keys), default=0), bases_of, name_words, tuple(dict.fromkeys(names)),
+                      {k: "|".join(sorted(v)) for k, v in pieces.items()})
+
+
+def _word_key(text: str) -> str:
+    return " ".join(words(text))
+
+
+def _spans(names: dict[str, str], separator: str) -> dict[str, list[tuple[list[str], str]]]:
+    """Key of a name's first part at `separator` -> [(keys of its parts, what to write)], most parts first."""
+    out: dict[str, list[tuple[list[str], str]]] = {}
+    for text, label in names.items():
+        parts = [_word_key(p) for p in text.split(separator)]
+        if parts[0]:
+            out.setdefault(parts[0], []).append((parts, label))
+    for candidates in out.values():
+        candidates.sort(key=lambda c: -len(c[0]))
+    return out
+
+
+def _cut(line: str, separator: str, spans: dict, whole_rest: frozenset[str] | None,
+         key_of: dict[str, str]) -> list[str]:
+    """One line cut at `separator`, a run of parts that spells a name of `spans` kept as one mention (written as
+    its label, or as typed when the label is None), longest first; the other parts are one mention each, or, with
+    `whole_rest` (alias keys), one mention per run between names, written as typed (a typed « Autre » text keeps
+    its comma), a part that is a name on its own (an alias key: an undeclared option) apart. `key_of` caches the
+    parts' keys across cells (the same names come back in every answer)."""
+    if not spans:
+        return line.split(separator)
+    atoms, start = [], 0
+    for part in line.split(separator):
+        atoms.append((start, start + len(part)))
+        start += len(part) + len(separator)
+    keys = []
+    for a, b in atoms:
+        part = line[a:b]
+        if part not in key_of:
+            key_of[part] = _word_key(part)
+        keys.append(key_of[part])
+    out, rest, i = [], [], 0
+    while i < len(atoms):
+        found = None
+        for parts, label in spans.get(keys[i], []):
+            if keys[i:i + len(parts)] == parts:
+                found = (len(parts), label)
+                break
+        if found is None:
+            rest.append(i)
+            i += 1
+            continue
+        n, label = found
+        out += _rest(line, atoms, rest, whole_rest)
+        out.append(label if label is not None else line[atoms[i][0]:atoms[i + n - 1][1]])
+        rest, i = [], i + n
+    return out + _rest(line, atoms, rest, whole_rest)
+
+
+def _rest(line: str, atoms: list[tuple[int, int]], rest: list[int], whole: frozenset[str] | None) -> list[str]:
+    """The parts `rest` (consecutive atoms) as mentions: each alone, or (`whole`) a part that is a name on its own
+    alone and the runs of other parts kept as typed."""
+    if whole is None:
+        return [line[atoms[i][0]:atoms[i][1]] for i in rest]
+    out, run = [], []
+    for i in [*rest, None]:
+        alone = i is not None and match_key(line[atoms[i][0]:atoms[i][1]]) in whole
+        if (i is None or alone) and run:
+            out.append(line[atoms[run[0]][0]:atoms[run[-1]][1]])
+            run = []
+        if alone:
+            out.append(line[atoms[i][0]:atoms[i][1]])
+        elif i is not None:
+            run.append(i)
+    return out
+
+
+def split_mentions(values: pd.Series, separator: str | None, known: KnownNames | None = None,
+                   options: tuple[tuple[str, str], ...] = ()) -> pd.Series:
+    """One mention per element (index kept): cut at line breaks and at the question's separator, each without
+    the list marker a respondent typed before it (« - », « • », « 1. »: « une par ligne » answers).
+
+    With `options` (the question's declared (code, label) pairs), a line is cut by matching them, longest first,
+    and written as their labels; what lies between them is one typed text (a part that is a name of `known` on
+    its own apart: an undeclared option). Without, a separator inside a name of `known` (the cartography's
+    names) never cuts it. Each distinct cell is cut once."""
     text = values.fillna("").astype(str)
-    if separator:
-        text = text.str.replace(separator, "\n", regex=False)
-    parts = text.str.split("\n").explode().str.strip().str.replace(LIST_MARKER, "", regex=True)
+    if options:
+        names = {code: label for code, label in options} | {label: label for _, label in options}
+    else:
+        names = {name: None for name in (known.names if known else ()) if separator and separator in name}
+    # A name cut at the separator: each part compared by its words, so « a,b » and « a, b » are one name.
+    separator = separator or "\n"  # none: a line is one mention, or one option
+    whole = (known.keys if known else frozenset()) if options else None
+    spans = _spans(names, separator)
+    cells, key_of = {}, {}
+    for cell in pd.unique(text):
+        parts = []
+        for line in cell.split("\n"):
+            pieces = _cut(line, separator, spans, whole, key_of)
+            parts += [LIST_MARKER_RE.sub("", p.strip()) for p in pieces]
+        cells[cell] = [p for p in parts if p] or [""]
+    parts = text.map(cells).explode()
     return parts[parts.str.len() > 0]
 
 
@@ -82,7 +229,7 @@ def _per_base(scores: np.ndarray, choices: list[str], aliases: pd.DataFrame) -> 
     return out, base_ids
 
 
-def _fuzzy(keys: list[str], aliases: pd.DataFrame) -> list[dict]:
+def _fuzzy(keys: list[str], aliases: pd.DataFrame, known: KnownNames | None = None) -> list[dict]:
     rules = data_file("consultation.yml")["rapprochement"]
     margin = rules["marge"]
     choices = sorted(aliases["cle"].unique())
@@ -107,47 +254,112 @@ def _fuzzy(keys: list[str], aliases: pd.DataFrame) -> list[dict]:
             near = [base_ids[j] for j in np.flatnonzero(per_base[i] > best - margin)]
             row.update(statut=AMBIGUOUS, candidats="|".join(near))
         else:
-            row.update(statut=ACCEPTED if best >= rules["accepte"] else REVIEW, candidats=base_ids[order[0]])
-            row["base_id"] = base_ids[order[0]] if best >= rules["accepte"] else ""
+            accepted = best >= rules["accepte"] and not _names_another(key, base_ids[order[0]], known)
+            row.update(statut=ACCEPTED if accepted else REVIEW, candidats=base_ids[order[0]])
+            row["base_id"] = base_ids[order[0]] if accepted else ""
         rows.append(row)
     return rows
 
 
-def match_keys(keys: list[str], aliases: pd.DataFrame) -> pd.DataFrame:
-    """One row per distinct key: statut, methode, base_id (accepted only), score, candidats."""
+def _pieces(keys: list[str], known: KnownNames | None) -> dict[str, dict]:
+    """Keys that are only a piece of a base name (``KnownNames.pieces``): for review with that base, never counted."""
+    pieces = known.pieces if known else {}
+    return {k: {"cle": k, "statut": REVIEW, "methode": "partie d'un nom", "base_id": "", "score": np.nan,
+                "candidats": pieces[k]} for k in keys if k in pieces}
+
+
+def _names_another(key: str, base_id: str, known: KnownNames | None) -> bool:
+    """The key holds an acronym of the cartography that neither names `base_id` nor is in its name: a close score
+    is then a slip between two acronyms (« enquête big », BIG, is one letter from « Enquête IVG »), never
+    accepted."""
+    if known is None:
+        return False
+    return any(base_id not in known.bases[w] and w not in known.words.get(base_id, ()) for w in key.split()
+               if w in known.acronyms)
+
+
+def match_keys(keys: list[str], aliases: pd.DataFrame, known: KnownNames | None = None) -> pd.DataFrame:
+    """One row per distinct key: statut, methode, base_id (accepted only), score, candidats (base ids joined by
+    « | »). With `known`, a key that is only a piece of a base name is listed for review, never accepted."""
     keys = sorted(set(keys))
     exact = _exact(keys, aliases)
+    pieces = _pieces([k for k in keys if k not in exact], known)
     wordless = [{"cle": k, "statut": UNMATCHED, "methode": "", "base_id": "", "score": np.nan, "candidats": ""}
                 for k in keys if k not in exact and not any(c.isalpha() for c in k)]
-    done = set(exact) | {row["cle"] for row in wordless}
+    done = set(exact) | set(pieces) | {row["cle"] for row in wordless}
     rest = [k for k in keys if k not in done]
-    rows = list(exact.values()) + wordless + (_fuzzy(rest, aliases) if rest else [])
+    rows = list(exact.values()) + list(pieces.values()) + wordless + (_fuzzy(rest, aliases, known) if rest else [])
     return pd.DataFrame(rows, columns=RESULT_COLUMNS).sort_values("cle").reset_index(drop=True)
 
 
-def mention_key(mention: str) -> str:
-    """The comparison key of a mention; one acronym among only the surrounding words of consultation.yml
-    (« la base RPPS », « fichier SAE ») is keyed as the acronym alone, so that it meets its exact alias."""
-    surrounding = set(data_file("consultation.yml")["rapprochement"]["mots_autour_sigle"])
-    tokens = [t for t in re.split(r"[^\w-]+", mention) if t]
-    rest = [t for t in tokens if " ".join(words(t)) not in surrounding]
-    if len(rest) == 1 and len(tokens) > 1 and ACRONYM.match(rest[0]):
-        return match_key(rest[0])
-    return match_key(mention)
+WRITTEN_WORD = re.compile(r"[^\W_]+")
 
 
-def mentions_table(answers: pd.DataFrame, questions: list) -> pd.DataFrame:
-    """One row per (answer, question, mention): numero, question, mention (as written), cle."""
+def _as_acronym(written: str, first: bool) -> bool:
+    """A French word names an acronym only written as one: in capitals, or capitalised inside the mention."""
+    return (sum(c.isupper() for c in written) >= 2) or (written[:1].isupper() and not first)
+
+
+@cache
+def _common_words() -> frozenset[str]:
+    """Generic words of the keys and stop words of the free texts (consultation.yml), without accents."""
+    rules = data_file("consultation.yml")
+    return frozenset({*rules["rapprochement"]["mots_generiques"],
+                      *(strip_accents(w) for w in rules["textes"]["mots_vides"] if isinstance(w, str))})
+
+
+def sole_acronym(mention: str, known: KnownNames) -> str | None:
+    """The key of the one acronym of the cartography (`known`) that `mention` names among common words only, or
+    None. Every other word must be a generic or stop word (``mots_generiques``, ``textes.mots_vides``), a number
+    or a common French word (``aliases.is_french_word``) that is not itself a name of the cartography, nor part
+    of one with its neighbours, nor (two words or more) close to another base's name (token_sort_ratio at least
+    ``a_verifier``: « ENTRED baromètre santé » names two bases); an acronym that is a French word counts only
+    written as an acronym (``_as_acronym``: « la cohorte Elfe », never « la taxe foncière »)."""
+    generic = _common_words()
+    tokens = [(w, k, n == 0) for n, w in enumerate(WRITTEN_WORD.findall(mention)) for k in words(w)]
+    found = {k for w, k, first in tokens if k in known.acronyms
+             and (not is_french_word(k, inflected=False) or _as_acronym(w, first))}
+    if len(found) != 1:
+        return None
+    acronym = found.pop()
+    rest = [k for _, k, _ in tokens if k != acronym and k not in generic]
+    if not all(k.isdigit() or len(k) == 1 or (is_french_word(k) and k not in known.acronyms) for k in rest):
+        return None
+    spans = {" ".join(rest[i:j]) for i in range(len(rest)) for j in range(i + 1, min(len(rest), i + known.longest) + 1)}
+    if spans & known.keys:
+        return None
+    if len(rest) >= 2:
+        cutoff = data_file("consultation.yml")["rapprochement"]["a_verifier"]
+        close = process.extract(" ".join(rest), list(known.bases), scorer=fuzz.token_sort_ratio, score_cutoff=cutoff,
+                                limit=None)
+        if any(known.bases[key] - known.bases[acronym] for key, _, _ in close):
+            return None
+    return acronym
+
+
+def mention_key(mention: str, known: KnownNames | None = None) -> str:
+    """The comparison key of a mention (``aliases.match_key``); with the cartography's `known` names, a mention
+    that names one of its acronyms among common words only (``sole_acronym``) is keyed as that acronym, so that it
+    meets its exact alias — unless the whole mention is an alias itself."""
+    key = match_key(mention)
+    if known is None or key in known.keys or " " not in key:
+        return key
+    return sole_acronym(mention, known) or key
+
+
+def mentions_table(answers: pd.DataFrame, questions: list, known: KnownNames | None = None) -> pd.DataFrame:
+    """One row per (answer, question, mention): numero, question, mention (as written, or the declared option),
+    cle (``mention_key``); cut and keyed with the cartography's `known` names when given (``split_mentions``)."""
     frames = []
     for question in questions:
-        parts = split_mentions(answers[question.id], question.separator)
+        parts = split_mentions(answers[question.id], question.separator, known, question.options)
         frame = pd.DataFrame({"numero": answers.loc[parts.index, "numero"].to_numpy(), "question": question.id,
                               "mention": parts.to_numpy()})
         frames.append(frame)
     table = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=["numero", "question",
                                                                                      "mention"])
     unique = pd.unique(table["mention"])
-    table["cle"] = table["mention"].map({m: mention_key(m) for m in unique})
+    table["cle"] = table["mention"].map({m: mention_key(m, known) for m in unique})
     # A mention without any letter ("-1+1") names no dataset: it stays in the answer, not in the lists.
     named = table["cle"].str.contains(r"[a-z]", regex=True)
     long_enough = table["cle"].str.len() >= data_file("consultation.yml")["rapprochement"]["longueur_min"]

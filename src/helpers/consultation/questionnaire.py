@@ -60,7 +60,8 @@ class Question:
 
     `column` is the question's label in the reports (its export header, or `label`); `columns` the export
     headers it is read from (one, or one per option). `options` maps what a cell may hold (label, or
-    code) to the label counted; empty when the spec declares none. `other` is the label of the option
+    code) to the label counted; empty when the spec declares none (a datasets question's options are the base
+    names its checkbox list offered: cells are cut by them, matching.split_mentions). `other` is the label of the option
     whose typed text goes to the free-text question `<id>_autre` (`derived_from` names its choice question).
     """
 
@@ -232,12 +233,15 @@ def _question(item: object, index: int, path: Path, defaults: dict) -> list[Ques
         if not isinstance(separator, str) or separator == "":
             raise QuestionnaireError(path, f"{where}.separator doit être un texte non vide (reçu {separator!r})")
         separator = separator.strip() or separator
-    elif kind == "multiple_choice":
-        separator = defaults.get("choice_separator")
+    elif kind == "multiple_choice" or (kind == "datasets" and "options" in item):
+        separator = defaults.get("choice_separator")  # a checkbox list of base names is joined as choices are
     options, other = (), None
-    if ("options" in item or "other" in item) and kind not in ("multiple_choice", "single_choice"):
-        raise QuestionnaireError(path, f"{where} ({qid}) : « options » et « other » ne valent que pour une "
-                                       "question à choix")
+    if "options" in item and kind not in ("multiple_choice", "single_choice", "datasets"):
+        raise QuestionnaireError(path, f"{where} ({qid}) : « options » ne vaut que pour une question à choix ou "
+                                       "de bases (datasets)")
+    if "other" in item and kind not in ("multiple_choice", "single_choice"):
+        raise QuestionnaireError(path, f"{where} ({qid}) : « other » ne vaut que pour une question à choix (le "
+                                       "texte tapé avec « Autre » d'une question de bases est une mention)")
     if "options" in item:
         options = _options(item["options"], f"{where}.options", path)
     if "other" in item:

@@ -20,7 +20,7 @@ from helpers.consultation import demand, tallies
 from helpers.consultation.aliases import alias_table
 from helpers.consultation.answers import Answers, off_list_of, read_answers
 from helpers.consultation.lemmas import Lemmatisation, start_model
-from helpers.consultation.matching import RESULT_COLUMNS, match_keys, mentions_table
+from helpers.consultation.matching import RESULT_COLUMNS, known_names, match_keys, mentions_table
 from helpers.consultation.questionnaire import Questionnaire, load_questionnaire
 from helpers.consultation.redaction import neutralise_formulas, pseudonymise_ids, publishable_series
 from helpers.consultation.screening import ANALYSED, campaigns, join_texts, screen
@@ -213,8 +213,10 @@ def _mentions(analysed: pd.DataFrame, spec: Questionnaire, bases: pd.DataFrame) 
     """(mentions of bases in the analysed answers, their matches): empty tables when no question asks for bases
     (a free-text consultation such as the Grand Débat's), so that every table downstream is empty, not absent."""
     if spec.of_kind("datasets"):
-        mentions = mentions_table(analysed, spec.of_kind("datasets"))
-        return mentions, match_keys(mentions["cle"].unique().tolist(), alias_table(bases))
+        aliases = alias_table(bases)
+        known = known_names(bases, aliases)
+        mentions = mentions_table(analysed, spec.of_kind("datasets"), known)
+        return mentions, match_keys(mentions["cle"].unique().tolist(), aliases, known)
     mentions = pd.DataFrame({"numero": pd.Series(dtype="int64"), **{c: pd.Series(dtype=object)
                                                                     for c in ("question", "mention", "cle")}})
     matches = pd.DataFrame({c: pd.Series(dtype="float64" if c == "score" else object) for c in RESULT_COLUMNS})

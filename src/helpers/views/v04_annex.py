@@ -115,8 +115,12 @@ def method(run: ConsultationRun) -> dict[str, str]:
                                    f"comparé sans casse, accents, ponctuation ni mots génériques ; puis score flou "
                                    f"(rapidfuzz). Accepté à partir de {match['accepte']} sur 100 si aucune autre base "
                                    f"n'est à moins de {match['marge']} points ; à vérifier de {match['a_verifier']} à "
-                                   f"{match['accepte']} ; en dessous, absente de la cartographie. Seules les mentions "
-                                   f"acceptées comptent comme demandes.",
+                                   f"{match['accepte']} ; en dessous, absente de la cartographie. Une mention dont le "
+                                   f"seul mot distinctif est un sigle de la cartographie, quelle que soit sa casse, "
+                                   f"parmi des mots courants du français (« l'échantillon entred »), désigne la base "
+                                   f"de ce sigle, ou reste ambiguë si plusieurs bases le portent. Un morceau de nom "
+                                   f"de base coupé à une virgule ou une barre oblique n'est jamais compté. Seules les "
+                                   f"mentions acceptées comptent comme demandes.",
         "Données absentes": f"Les mentions non rapprochées semblables (score d'au moins {match['regroupement']}) "
                             "forment un groupe, nommé par sa graphie la plus fréquente. Une mention peut être absente "
                             "par synonymie (« causes de décès » pour « causes de mortalité ») : la liste est à relire.",
