@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from ods_edit import chain, edit_ods, retype
 
 from helpers.cartography.cleaning import CRITERIA, clean, column_letter
 
@@ -125,3 +126,90 @@ def test_openness_counts_match_an_independent_count(real_ods, tmp_path):
         got = run.scored[(run.scored["niveau"] == level) & run.scored["ouvert"]]["base_id"].nunique()
         assert got == expected
     assert ev[top]["base_id"].nunique() == 19
+
+
+# --- Issue 22.1: criterion labels compared by a normalised key, in the data and in the file's own sheet ---
+
+CRITERIA_SHEET = "Critères d'ouverture"
+MODALITIES = ["Accès à tous", "Accès restreint", "Accès fermé", "Gratuit", "Payant", "Gratuit ou payant",
+              "Exploitable", "Non exploitable", "Explicité sans restriction", "Explicité avec restriction",
+              "Non explicité"]
+# How people and autocorrect retype a label: capitals, all caps, accents dropped, no-break spaces.
+RETYPINGS = {
+    "capitales": lambda s: " ".join(w[:1].upper() + w[1:] for w in s.split(" ")),
+    "majuscules": str.upper,
+    "sans accents": lambda s: s.lower().translate(str.maketrans("àéèêÀÉ", "aeeeAE")),
+    "espaces insécables": lambda s: "\u00a0" + s.replace(" ", "\u00a0") + "\u00a0",
+}
+
+
+def _open_counts(path):
+    from helpers.cartography.producers import one_row_per_producer
+    from helpers.cartography.reading import read_cartography
+    from helpers.openness.scoring import score_lines
+
+    cleaned = clean(read_cartography(path))
+    ev = cleaned.evaluations.merge(cleaned.bases[["ligne_source", "gestionnaires"]], on="ligne_source")
+    scored = score_lines(ev)
+    drees = one_row_per_producer(scored)
+    drees = drees[(drees["gestionnaire"] == "DREES") & (drees["niveau"] == "agrege")]
+    codes = scored[["ligne_source", "niveau", *(f"code_{c}" for c in CRITERIA), "ouvert"]]
+    return (scored.loc[scored["ouvert"], "base_id"].nunique(),
+            (drees.loc[drees["ouvert"], "base_id"].nunique(), drees["base_id"].nunique()),
+            codes.reset_index(drop=True), cleaned)
+
+
+@pytest.fixture(scope="module")
+def official_counts(real_ods):
+    return _open_counts(real_ods)
+
+
+def test_official_counts(official_counts):
+    opened, drees, _, _ = official_counts
+    assert opened == 19 and drees == (6, 19)
+
+
+def test_a_retyped_label_of_the_criteria_sheet_closes_no_base(real_ods, tmp_path):
+    # The issue's case: « Accès à tous » retyped « Accès à Tous » in the sheet, run through notebooks 01 and 02.
+    from helpers.steps.s01_clean import clean_cartography
+    from helpers.steps.s02_openness import score_openness
+
+    copy = edit_ods(real_ods, tmp_path / "retape.ods", {CRITERIA_SHEET: retype("Accès à tous", "Accès à Tous")})
+    clean_cartography(copy, tmp_path / "processed")
+    run = score_openness(tmp_path / "processed")
+    assert run.scored.loc[run.scored["ouvert"], "base_id"].nunique() == 19
+    drees = run.producers.set_index(["gestionnaire", "niveau"]).loc[("DREES", "agrege")]
+    assert (drees["n_ouvertes"], drees["n_evaluees"]) == (6, 19)
+
+
+@pytest.mark.parametrize("where", ["feuille des critères", "feuille et données"])
+@pytest.mark.parametrize("style", list(RETYPINGS))
+def test_every_modality_retyped_moves_no_count(real_ods, tmp_path, official_counts, style, where):
+
+    retyped = chain(*(retype(m, RETYPINGS[style](m)) for m in MODALITIES))
+    edits = {CRITERIA_SHEET: retyped} | ({DATA_SHEET: retyped} if where == "feuille et données" else {})
+    opened, drees, codes, cleaned = _open_counts(edit_ods(real_ods, tmp_path / "retape.ods", edits))
+    assert (opened, drees) == (19, (6, 19))
+    assert codes.equals(official_counts[2])
+    assert "vocabulaire_inconnu" not in set(cleaned.anomalies["regle"])
+    assert cleaned.vocabulary_source == "feuille du fichier"
+    allowed = {m for labels in cleaned.modalities.values() for m in labels}
+    assert set(MODALITIES) <= allowed and all(RETYPINGS[style](m) not in allowed for m in MODALITIES
+                                              if RETYPINGS[style](m) != m)
+    sheet_log = cleaned.anomalies[cleaned.anomalies["cellule"].str.startswith(CRITERIA_SHEET + "!")]
+    in_sheet = [m for m in MODALITIES if m != "Gratuit ou payant"]  # the sheet lists 10 of the 11
+    assert len(sheet_log) == sum(RETYPINGS[style](m) != m for m in in_sheet)  # each retyped entry, with its cell
+    assert set(sheet_log["regle"]) <= {"modalite_normalisee", "modalite_corrigee", "espaces_normalises"}
+    assert sheet_log["ligne_source"].isna().all()
+
+
+def test_a_sheet_entry_for_no_known_modality_is_logged_never_an_empty_gate(real_ods, tmp_path):
+
+    edits = {CRITERIA_SHEET: chain(retype("Accès à tous", "Accès libre pour tous"),
+                                   retype("Liberté d'accès", "Liberté d’accès"))}
+    opened, drees, _, cleaned = _open_counts(edit_ods(real_ods, tmp_path / "inconnu.ods", edits))
+    assert (opened, drees) == (19, (6, 19))  # the data's « Accès à tous » is still the known modality
+    unknown = cleaned.anomalies[cleaned.anomalies["regle"] == "vocabulaire_inconnu"]
+    assert unknown[["cellule", "colonne", "valeur_source", "valeur_retenue"]].values.tolist() == [
+        [f"{CRITERIA_SHEET}!B2", "acces", "Accès libre pour tous", ""]]
+    assert "Accès libre pour tous" not in cleaned.modalities["acces"]

@@ -48,31 +48,74 @@ class Cleaned:
     vocabulary_source: str  # "feuille du fichier" or "vocabulaire du projet"
 
 
-def official_modalities(carto: Cartography) -> tuple[dict[str, list[str]], str]:
-    """Modalities per criterion: the file's own criteria sheet when present, else the project's copy
-    (``vocabulaire.yml`` ``criteres.<id>.modalites``); the spellings attested in the 2014 file
-    (``attestees``) are appended in both cases.
+def modality_key(value: object) -> str:
+    """The key a criterion value and a vocabulary entry are compared by, everywhere (cleaning, scoring):
+    case, accents, spaces and apostrophes aside (« Accès à Tous », « acces a tous » → one key)."""
+    return loose_key(value)
 
-    Returns (criterion id → labels in order, « feuille du fichier » or « vocabulaire du projet »).
-    """
+
+def known_modalities(criterion: str) -> list[str]:
+    """The project's modalities of `criterion` (vocabulaire.yml ``modalites`` then ``attestees``), spelled
+    as the project spells them: the labels every processed table holds."""
+    spec = data_file("vocabulaire.yml")["criteres"][criterion]
+    return [*spec["modalites"], *(m for m in spec.get("attestees", []) if m not in spec["modalites"])]
+
+
+def canonical_modality(criterion: str, value: object) -> str | None:
+    """The project's label of `value` for `criterion` (compared by :func:`modality_key`), None when it
+    stands for no known modality."""
+    key = modality_key(value)
+    return next((m for m in known_modalities(criterion) if modality_key(m) == key), None)
+
+
+@dataclass(frozen=True)
+class SheetEntry:
+    """One entry of the file's « Critères d'ouverture » sheet: its 1-based `row`, 0-based `column`, the
+    `criterion` id (None for a criterion label the project does not know), the `label` as written, and the
+    project's `modality` it stands for (None: it stands for none)."""
+
+    row: int
+    column: int
+    criterion: str | None
+    label: str
+    modality: str | None
+
+
+def sheet_vocabulary(carto: Cartography) -> list[SheetEntry]:
+    """The entries of the file's criteria sheet (header row, then criterion label in column A on the first
+    row of its group, modality in column B), each mapped onto the project's vocabulary by
+    :func:`modality_key`: a criterion label (column A) and its modalities (column B). [] without a sheet."""
     spec = data_file("vocabulaire.yml")["criteres"]
-    by_label = {comparison_key(c["libelle"]): key for key, c in spec.items()}
-    found: dict[str, list[str]] = {}
+    by_label = {modality_key(c["libelle"]): key for key, c in spec.items()}
+    entries: list[SheetEntry] = []
     current = None
-    for row in (carto.criteria_sheet or [])[1:]:
-        label = clean_text(row[0]) if row else ""
-        if label:
-            current = by_label.get(comparison_key(label))
-        modality = clean_text(row[1]) if len(row) > 1 else ""
-        if current and modality:
-            found.setdefault(current, []).append(modality)
-    source = "feuille du fichier" if found else "vocabulaire du projet"
-    modalities = {}
-    for key, c in spec.items():
-        modalities[key] = list(found.get(key, c["modalites"])) + [
-            m for m in c.get("attestees", []) if m not in found.get(key, [])
-        ]
-    return modalities, source
+    for number, row in enumerate((carto.criteria_sheet or [])[1:], start=2):
+        label = row[0] if row else ""
+        if clean_text(label):
+            current = by_label.get(modality_key(label))
+            entries.append(SheetEntry(number, 0, None, label, current))
+        modality = row[1] if len(row) > 1 else ""
+        if clean_text(modality):
+            found = canonical_modality(current, modality) if current else None
+            entries.append(SheetEntry(number, 1, current, modality, found))
+    return entries
+
+
+def official_modalities(carto: Cartography) -> tuple[dict[str, list[str]], str]:
+    """Modalities per criterion, as the project spells them (``vocabulaire.yml`` ``criteres.<id>.modalites``,
+    then the spellings attested in the 2014 file, ``attestees``), and where the vocabulary was checked.
+
+    The file's own criteria sheet is compared with them entry by entry (:func:`sheet_vocabulary`, by
+    :func:`modality_key`: case, accents, spaces and apostrophes aside) and never replaces them: a retyped
+    label (« Accès à Tous ») is the same modality, and an entry standing for no known modality is logged by
+    :func:`clean` (``vocabulaire_inconnu``) — neither can empty a criterion's vocabulary, hence the open gate.
+
+    Returns (criterion id → labels in order, « feuille du fichier » when the sheet has at least one
+    recognised modality, else « vocabulaire du projet »).
+    """
+    recognised = any(e.column == 1 and e.modality for e in sheet_vocabulary(carto))
+    modalities = {key: known_modalities(key) for key in data_file("vocabulaire.yml")["criteres"]}
+    return modalities, "feuille du fichier" if recognised else "vocabulaire du projet"
 
 
 class _Log:
@@ -83,6 +126,13 @@ class _Log:
         self.rows.append({
             "ligne_source": line, "cellule": f"{column_letter(index)}{line}", "colonne": column,
             "niveau": level, "valeur_source": raw, "valeur_retenue": kept, "regle": rule,
+        })
+
+    def add_sheet(self, sheet, row, index, column, raw, kept, rule):
+        # A cell of another sheet than the data sheet: no data line, a reference naming the sheet.
+        self.rows.append({
+            "ligne_source": None, "cellule": f"{sheet}!{column_letter(index)}{row}", "colonne": column,
+            "niveau": "", "valeur_source": raw, "valeur_retenue": kept, "regle": rule,
         })
 
     def text(self, line, index, column, level, raw) -> str:
@@ -121,6 +171,7 @@ def clean(carto: Cartography) -> Cleaned:
     """
     log = _Log()
     modalities, vocab_source = official_modalities(carto)
+    _log_sheet_vocabulary(carto, log)
     raw_producers = [carto.cell(row, "base", "gestionnaire") for _, row in carto.rows]
     producers = unify(raw_producers, carto.acronyms_sheet)
     cols = carto.columns
@@ -174,9 +225,25 @@ def clean(carto: Cartography) -> Cleaned:
     ev_df = pd.DataFrame(evaluations).merge(bases_df[["ligne_source", "base_id"]], on="ligne_source")
     ev_df = ev_df[["ligne_source", "base_id", "niveau", "evalue", *CRITERIA, "hors_vocabulaire", *LEVEL_TEXT]]
     _log_unreadable(carto, log)
-    anomalies = pd.DataFrame(log.rows, columns=ANOMALY_COLUMNS)
+    anomalies = pd.DataFrame(log.rows, columns=ANOMALY_COLUMNS).astype({"ligne_source": "Int64"})
     anomalies = anomalies.sort_values("ligne_source", kind="stable").reset_index(drop=True)
     return Cleaned(bases_df, ev_df, anomalies, modalities, vocab_source)
+
+
+def _log_sheet_vocabulary(carto: Cartography, log: _Log) -> None:
+    """The criteria sheet's entries the cleaning did not take as written: a modality spelled otherwise than
+    the project spells it (taken under the project's spelling), an entry standing for no known modality or
+    criterion (``vocabulaire_inconnu``: kept out of the vocabulary, never an empty gate)."""
+    sheet = data_file("vocabulaire.yml")["feuilles"]["criteres"]
+    for entry in sheet_vocabulary(carto):
+        if entry.modality is None:
+            log.add_sheet(sheet, entry.row, entry.column, entry.criterion or "", entry.label, "",
+                          "vocabulaire_inconnu")
+        elif entry.column == 1 and entry.label != entry.modality:
+            rule = ("espaces_normalises" if clean_text(entry.label) == entry.modality
+                    else "modalite_normalisee" if comparison_key(entry.label) == comparison_key(entry.modality)
+                    else "modalite_corrigee")
+            log.add_sheet(sheet, entry.row, entry.column, entry.criterion, entry.label, entry.modality, rule)
 
 
 def _log_unreadable(carto: Cartography, log: _Log) -> None:

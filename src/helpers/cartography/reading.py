@@ -48,7 +48,7 @@ class Cartography:
     """The raw content of a cartography file, as :func:`read_cartography` found it.
 
     `rows` holds the non-empty data rows as (1-based sheet row number, cells as text); the other
-    sheets (criteria, acronyms, metadata) are kept as lists of rows, or None when absent.
+    sheets (criteria, acronyms, metadata, typologies) are kept as lists of rows, or None when absent.
     `level_groups` names the groups that are evaluation levels (aggregated, granular), in sheet order.
     """
 
@@ -63,6 +63,7 @@ class Cartography:
     criteria_sheet: list[list[str]] | None = None
     acronyms_sheet: list[list[str]] | None = None
     metadata_sheet: list[list[str]] | None = None
+    typology_sheet: list[list[str]] | None = None
     empty_rows_skipped: int = 0
     level_groups: list[str] = field(default_factory=list)
     # (row number, 0-based column) -> (what the file holds, rule): formulas without value and error values
@@ -339,6 +340,7 @@ def read_cartography(path: str | Path) -> Cartography:
         criteria_sheet=sheet(names["criteres"]),
         acronyms_sheet=sheet(names["acronymes"]),
         metadata_sheet=sheet(names["metadonnees"]),
+        typology_sheet=sheet(names["typologies"]),
         empty_rows_skipped=skipped,
         level_groups=levels,
         unreadable=unreadable,
