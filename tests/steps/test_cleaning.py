@@ -91,7 +91,7 @@ def test_every_logged_change_points_at_the_source_cell(cleaned, real_sheets):
     sheet = real_sheets[DATA_SHEET]
     log = cleaned.anomalies
     assert set(log["regle"]) == {"espaces_normalises", "modalite_corrigee", "hors_vocabulaire",
-                                 "gestionnaire_unifie"}
+                                 "gestionnaire_unifie", "typologie_inconnue"}
     for row in log.itertuples():
         letters = re.match(r"[A-Z]+", row.cellule).group()
         index = next(i for i in range(30) if column_letter(i) == letters)
@@ -213,3 +213,75 @@ def test_a_sheet_entry_for_no_known_modality_is_logged_never_an_empty_gate(real_
     assert unknown[["cellule", "colonne", "valeur_source", "valeur_retenue"]].values.tolist() == [
         [f"{CRITERIA_SHEET}!B2", "acces", "Accès libre pour tous", ""]]
     assert "Accès libre pour tous" not in cleaned.modalities["acces"]
+
+
+# --- Issue 22.2: typologies checked against the file's own « Typologie » sheet ---
+
+def test_the_official_typologies_fit_the_sheet_but_one_pair(cleaned):
+    flagged = cleaned.anomalies[cleaned.anomalies["regle"].str.startswith("typologie")]
+    # « Infrastructures » is listed under « Offre de soins » in the sheet, not under « Consommation… ».
+    assert flagged[["colonne", "valeur_source", "valeur_retenue", "regle"]].values.tolist() == [
+        ["typologie_2", "Infrastructures", "Infrastructures", "typologie_inconnue"]]
+    assert cleaned.bases["typologie_1"].nunique() == 4
+
+
+# Each typology as people mistype it: case, accents, spaces, a missing plural, one letter off.
+TYPO_VARIANTS = {
+    "Offre de soins": ["Offre de soin", "offre de soins", "OFFRE DE SOINS", "Offre  de soins", "Ofre de soins"],
+    "Santé publique et épidémiologie": ["Sante publique et epidemiologie", "Santé publique et épidémiologies"],
+    "Epidémiologie": ["Epidemiologie", "épidémiologie", "Epidémologie"],
+    "Médicaments et dispositifs": ["Medicaments et dispositif"],
+}
+
+
+def test_typology_spellings_and_near_misses_are_unified_and_logged(real_ods, real_carto, tmp_path):
+    from helpers.cartography.reading import read_cartography
+
+    rows = dict(real_carto.rows)
+    data_rows = sorted(rows)
+    edits, expected = [], {}
+    variants = [(label, v) for label, vs in TYPO_VARIANTS.items() for v in vs]
+    # Each variant replaces the label on one line holding it (the column it is in: 0 = level 1, 1 = level 2).
+    used = set()
+    for label, variant in variants:
+        column = 0 if label in {"Offre de soins", "Santé publique et épidémiologie"} else 1
+        line = next(n for n in data_rows if rows[n][column] == label and n not in used)
+        used.add(line)
+        edits.append((line, column, variant))
+        rule = "espaces_normalises" if " ".join(variant.split()) == label else "typologie_unifiee"
+        expected[(line, "typologie_1" if column == 0 else "typologie_2")] = (variant, label, rule)
+
+    def edit(xml):
+        from ods_edit import rows_of
+
+        head, sheet_rows, tail = rows_of(xml)
+        for line, column, variant in edits:
+            cells = sheet_rows[line - 1].split("<text:p>")
+            # cells[1 + column] begins with the cell's text: replace the label there only.
+            before, after = cells[1 + column].split("</text:p>", 1)
+            cells[1 + column] = f"{variant.replace('  ', '<text:s/> ')}</text:p>{after}"
+            assert before
+            sheet_rows[line - 1] = "<text:p>".join(cells)
+        return head + "".join(sheet_rows) + tail
+
+    copy = edit_ods(real_ods, tmp_path / "typologies.ods", {DATA_SHEET: edit})
+    edited = clean(read_cartography(copy))
+    official = clean(real_carto)
+    assert edited.bases[["typologie_1", "typologie_2"]].equals(official.bases[["typologie_1", "typologie_2"]])
+    log = edited.anomalies[edited.anomalies["colonne"].str.startswith("typologie")]
+    got = {(r.ligne_source, r.colonne): (r.valeur_source, r.valeur_retenue, r.regle) for r in log.itertuples()
+           if r.regle != "typologie_inconnue"}  # the official file's one pair outside the sheet stays flagged
+    assert got == expected
+
+
+def test_an_unknown_typology_is_kept_and_flagged(real_ods, real_carto, tmp_path):
+    from helpers.cartography.reading import read_cartography
+
+    copy = edit_ods(real_ods, tmp_path / "inconnue.ods", {DATA_SHEET: retype("Transports", "Recherche clinique")})
+    edited = clean(read_cartography(copy))
+    lines = [n for n, row in real_carto.rows if row[1] == "Transports"]
+    assert len(lines) == 2
+    flagged = edited.anomalies[(edited.anomalies["regle"] == "typologie_inconnue")
+                               & (edited.anomalies["valeur_source"] == "Recherche clinique")]
+    assert flagged["ligne_source"].tolist() == lines and (flagged["cellule"] == [f"B{n}" for n in lines]).all()
+    assert set(edited.bases.loc[edited.bases["ligne_source"].isin(lines), "typologie_2"]) == {"Recherche clinique"}

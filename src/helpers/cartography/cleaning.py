@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pandas as pd
+from rapidfuzz.distance import Levenshtein
 
 from helpers.cartography.producers import JOINER, join_producers, unify
 from helpers.cartography.reading import Cartography, column_letter
@@ -158,6 +159,60 @@ def _map_modality(raw: str, labels: list[str]) -> tuple[str, str | None]:
     return text, "hors_vocabulaire"
 
 
+def typology_vocabulary(carto: Cartography) -> dict[str, list[str]] | None:
+    """The file's own « Typologie » sheet (header row, then Typologie 1 | Typologie 2) as level-1 label →
+    its level-2 labels, in sheet order (spaces normalised); None when the file has no such sheet (a CSV
+    export): the typologies are then kept as written, unchecked."""
+    if not carto.typology_sheet:
+        return None
+    found: dict[str, list[str]] = {}
+    for row in carto.typology_sheet[1:]:
+        first = clean_text(row[0]) if row else ""
+        second = clean_text(row[1]) if len(row) > 1 else ""
+        if first:
+            found.setdefault(first, [])
+            if second and second not in found[first]:
+                found[first].append(second)
+    return found or None
+
+
+def _near(text: str, labels: list[str]) -> str | None:
+    """The one label `text` is a spelling or a near-miss of: equal by :func:`loose_key` (case, accents,
+    spaces, apostrophes), else one edit away (two for keys of 12 characters or more: « Offre de soin »,
+    « Epidemiologie »), the closest only when no other label is as close; None otherwise."""
+    key = loose_key(text)
+    same = [label for label in labels if loose_key(label) == key]
+    if same:
+        return same[0]
+    allowed = 2 if len(key) >= 12 else 1 if len(key) >= 5 else 0
+    distances = sorted((Levenshtein.distance(key, loose_key(label)), label) for label in labels)
+    if distances and distances[0][0] <= allowed and (len(distances) == 1 or distances[1][0] > distances[0][0]):
+        return distances[0][1]
+    return None
+
+
+def _map_typology(raw: str, typologies: dict[str, list[str]] | None,
+                  parent: str | None) -> tuple[str, str | None]:
+    """(retained value, rule) of a typology cell, checked against the file's « Typologie » sheet: level 1
+    (`parent` None) against its level-1 labels, level 2 against the level-2 labels of its (retained) level 1.
+    A spelling or near-miss of one label is unified (``typologie_unifiee``); anything else is kept as
+    written and flagged (``typologie_inconnue``), as is a level-2 value the sheet lists under another level 1.
+    Rule None: nothing to log beyond spaces."""
+    text = clean_text(raw)
+    if not text or typologies is None:
+        return text, None
+    if parent is None:
+        labels = list(typologies)
+    elif parent in typologies:
+        labels = typologies[parent]
+    else:  # an unknown level 1 (flagged already): its level 2 is checked against every level-2 label
+        labels = list(dict.fromkeys(label for subs in typologies.values() for label in subs))
+    if text in labels:
+        return text, None
+    near = _near(text, labels)
+    return (near, "typologie_unifiee") if near else (text, "typologie_inconnue")
+
+
 def clean(carto: Cartography) -> Cleaned:
     """Clean a read cartography into the processed tables, logging every change (see :class:`Cleaned`).
 
@@ -172,6 +227,7 @@ def clean(carto: Cartography) -> Cleaned:
     log = _Log()
     modalities, vocab_source = official_modalities(carto)
     _log_sheet_vocabulary(carto, log)
+    typologies = typology_vocabulary(carto)
     raw_producers = [carto.cell(row, "base", "gestionnaire") for _, row in carto.rows]
     producers = unify(raw_producers, carto.acronyms_sheet)
     cols = carto.columns
@@ -179,9 +235,17 @@ def clean(carto: Cartography) -> Cleaned:
     bases, evaluations = [], []
     for line, row in carto.rows:
         record = {"ligne_source": line}
-        for group, key in [("typologie", "typologie_1"), ("typologie", "typologie_2"), ("base", "base"),
-                           ("base", "origine"), ("autres", "couverture")]:
+        for group, key in [("base", "base"), ("base", "origine"), ("autres", "couverture")]:
             record[key] = log.text(line, cols[group][key].index, key, "", carto.cell(row, group, key))
+        parent = None
+        for key in ("typologie_1", "typologie_2"):
+            raw_value = carto.cell(row, "typologie", key)
+            value, rule = _map_typology(raw_value, typologies, parent)
+            if rule:
+                log.add(line, cols["typologie"][key].index, key, "", raw_value, value, rule)
+            elif value != raw_value:
+                log.add(line, cols["typologie"][key].index, key, "", raw_value, value, "espaces_normalises")
+            record[key], parent = value, value
         raw = carto.cell(row, "base", "gestionnaire")
         names = producers[raw]
         canonical = JOINER.join(p.name for p in names)
