@@ -39,7 +39,9 @@ class Cleaned:
       ``evalue``, ``hors_vocabulaire`` (criterion ids joined by « | ») and the level's free text;
     - `anomalies`: one row per changed or unreadable cell (``ligne_source``, ``cellule`` e.g. « J147 »,
       ``colonne``, ``niveau``, ``valeur_source``, ``valeur_retenue``, ``regle``), sorted by line;
-    - `modalities`: criterion id → accepted labels; `vocabulary_source`: where they came from.
+    - `modalities`: criterion id → accepted labels; `vocabulary_source`: where they came from;
+      `typology_source`: what the typologies were checked against (« onglet « Typologie » du fichier », or
+      « non vérifiées (pas d'onglet « Typologie ») »).
     """
 
     bases: pd.DataFrame
@@ -47,6 +49,7 @@ class Cleaned:
     anomalies: pd.DataFrame
     modalities: dict[str, list[str]]  # criterion -> accepted labels
     vocabulary_source: str  # "feuille du fichier" or "vocabulaire du projet"
+    typology_source: str = ""  # how the typologies were checked (report 01's « Source » table)
 
 
 def modality_key(value: object) -> str:
@@ -291,7 +294,8 @@ def clean(carto: Cartography) -> Cleaned:
     _log_unreadable(carto, log)
     anomalies = pd.DataFrame(log.rows, columns=ANOMALY_COLUMNS).astype({"ligne_source": "Int64"})
     anomalies = anomalies.sort_values("ligne_source", kind="stable").reset_index(drop=True)
-    return Cleaned(bases_df, ev_df, anomalies, modalities, vocab_source)
+    checked = "onglet « Typologie » du fichier" if typologies else "non vérifiées (pas d'onglet « Typologie »)"
+    return Cleaned(bases_df, ev_df, anomalies, modalities, vocab_source, checked)
 
 
 def _log_sheet_vocabulary(carto: Cartography, log: _Log) -> None:

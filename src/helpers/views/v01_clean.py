@@ -39,7 +39,7 @@ def shorten(text: str, width: int = 80) -> str:
 def source_facts(run: CleaningRun) -> dict[str, str]:
     """Report 01's « Source » card: French label → value (file name, provenance, official / synthetic
     status, sha256, cartography version, licence, attribution, sheet and first/last source row, criteria
-    vocabulary), from the run's resolved source and ``sources.yml``."""
+    vocabulary, what the typologies were checked against), from the run's resolved source and ``sources.yml``."""
     ref = official()
     status = ("fichier officiel (empreinte vérifiée)" if run.source.official
               else "échantillon synthétique" if run.synthetic else "fichier non officiel (empreinte différente)")
@@ -56,6 +56,7 @@ def source_facts(run: CleaningRun) -> dict[str, str]:
                               f"({len(run.carto.rows)} lignes de données, lignes {run.carto.rows[0][0]} "
                               f"à {run.carto.rows[-1][0]})",
         "Vocabulaire des critères": run.cleaned.vocabulary_source,
+        "Typologies vérifiées par": run.cleaned.typology_source,
     }
 
 
