@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import re
 
+import pandas as pd
 import pytest
 from ods_edit import chain, edit_ods, retype
 
 from helpers.cartography.cleaning import CRITERIA, clean, column_letter
+from helpers.cartography.reading import read_cartography
 
 DATA_SHEET = "Cartographie France"
 
@@ -145,7 +147,6 @@ RETYPINGS = {
 
 def _open_counts(path):
     from helpers.cartography.producers import one_row_per_producer
-    from helpers.cartography.reading import read_cartography
     from helpers.openness.scoring import score_lines
 
     cleaned = clean(read_cartography(path))
@@ -235,8 +236,6 @@ TYPO_VARIANTS = {
 
 
 def test_typology_spellings_and_near_misses_are_unified_and_logged(real_ods, real_carto, tmp_path):
-    from helpers.cartography.reading import read_cartography
-
     rows = dict(real_carto.rows)
     data_rows = sorted(rows)
     edits, expected = [], {}
@@ -275,8 +274,6 @@ def test_typology_spellings_and_near_misses_are_unified_and_logged(real_ods, rea
 
 
 def test_an_unknown_typology_is_kept_and_flagged(real_ods, real_carto, tmp_path):
-    from helpers.cartography.reading import read_cartography
-
     copy = edit_ods(real_ods, tmp_path / "inconnue.ods", {DATA_SHEET: retype("Transports", "Recherche clinique")})
     edited = clean(read_cartography(copy))
     lines = [n for n, row in real_carto.rows if row[1] == "Transports"]
@@ -285,3 +282,101 @@ def test_an_unknown_typology_is_kept_and_flagged(real_ods, real_carto, tmp_path)
                                & (edited.anomalies["valeur_source"] == "Recherche clinique")]
     assert flagged["ligne_source"].tolist() == lines and (flagged["cellule"] == [f"B{n}" for n in lines]).all()
     assert set(edited.bases.loc[edited.bases["ligne_source"].isin(lines), "typologie_2"]) == {"Recherche clinique"}
+
+
+# --- Issue 17.6: base_id derived from what identifies a base, never from a row's position ---
+
+def _ids_by_line(path):
+    bases = clean(read_cartography(path)).bases
+    return dict(zip(bases["ligne_source"], bases["base_id"], strict=True)), bases
+
+
+def _new_row(name, producer):
+    from ods_edit import text_row
+
+    return text_row(["Offre de soins", "Personnel", name, producer, "", "", "Accès à tous", "", "Gratuit",
+                     "Exploitable", "", "Explicité sans restriction"])
+
+
+def test_base_ids_are_derived_from_name_and_producer(cleaned):
+    from helpers.cartography.cleaning import base_ids, base_key
+
+    bases = cleaned.bases
+    assert bases["base_id"].str.fullmatch(r"B[0-9A-F]{8}").all()
+    keys = [base_key(b, list(p)) for b, p in zip(bases["base"], bases["gestionnaires"], strict=True)]
+    assert bases["base_id"].tolist() == base_ids(pd.Series(keys)).tolist()
+    # Spelling aside (case, accents, punctuation, spaces, producers' order), one key.
+    assert base_key("Base Thériaque", ["ORS Bretagne", "INSERM"]) == base_key("base theriaque.", ["inserm",
+                                                                                                  "ORS-BRETAGNE"])
+    assert base_key("Base A", ["X"]) != base_key("Base A", ["Y"]) != base_key("Base B", ["Y"])
+
+
+@pytest.mark.parametrize("edit", ["une ligne insérée", "lignes inversées", "un bloc déplacé", "graphie basculée"])
+def test_inserting_or_moving_lines_changes_no_other_base_id(real_ods, cleaned, tmp_path, edit):
+    from ods_edit import reorder_rows
+
+    before = dict(zip(cleaned.bases["ligne_source"], cleaned.bases["base_id"], strict=True))
+    last = max(before)
+    if edit == "une ligne insérée":  # a new base after line 10: every later line moves down by one
+        order = lambda rows: rows[:10] + [_new_row("Base insérée", "DREES")] + rows[10:]  # noqa: E731
+        moved = {n: n + 1 if n > 10 else n for n in before}
+    elif edit == "lignes inversées":
+        order = lambda rows: rows[:2] + rows[2:last][::-1] + rows[last:]  # noqa: E731
+        moved = {n: last + 3 - n for n in before}
+    elif edit == "un bloc déplacé":  # lines 3–52 moved after line 200
+        order = lambda rows: rows[:2] + rows[52:200] + rows[2:52] + rows[200:]  # noqa: E731
+        moved = {n: n - 50 if 52 < n <= 200 else n + 148 if n <= 52 else n for n in before}
+    else:  # « Kantar health » written on 3 new lines: the most frequent spelling of that producer changes
+        extra = [_new_row(f"Panel {i}", "Kantar health") for i in range(3)]
+        order = lambda rows: rows[:last] + extra + rows[last:]  # noqa: E731
+        moved = {n: n for n in before}
+    after, bases = _ids_by_line(edit_ods(real_ods, tmp_path / "edite.ods", {DATA_SHEET: reorder_rows(order)}))
+    assert {n: after[moved[n]] for n in before} == before
+    if edit == "graphie basculée":
+        assert "Kantar health" in set(bases["gestionnaire"]) and "Kantar Health" not in set(bases["gestionnaire"])
+    if edit == "une ligne insérée":
+        assert after[11] not in before.values() and bases["base_id"].nunique() == 290
+
+
+def test_colliding_ids_are_lengthened_and_stay_distinct():
+    from helpers.cartography.cleaning import base_ids
+
+    keys = pd.Series([f"base {i}\x1fproducteur" for i in range(200)])
+    short = base_ids(keys, digits=1)  # 16 possible ids for 200 keys: collisions everywhere
+    assert short.nunique() == 200 and short.str.fullmatch(r"B[0-9A-F]+").all()
+    assert set(short.str.len()) == {6}  # every one collided at 1 digit: lengthened by 4
+    few = base_ids(keys.iloc[:12], digits=1)
+    assert few.nunique() == 12 and set(few.str.len()) == {2, 6}  # only the colliding ones lengthened
+    normal = base_ids(keys)
+    assert normal.nunique() == 200 and (normal.str.len() == 9).all()
+    # A key added later changes no other id (no collision at 8 digits).
+    assert base_ids(pd.concat([keys, pd.Series(["une autre\x1fbase"])])).iloc[:200].equals(normal)
+
+
+# --- Issue 17.5: two spellings of one producer are one producer (hence one fiche), logged ---
+
+@pytest.mark.parametrize("spellings", [("ORS Bretagne", "ORS-BRETAGNE"), ("ORS Bretagne", "ors bretagne."),
+                                       ("Agence Régionale de Santé", "AGENCE REGIONALE DE SANTE"),
+                                       ("CHU de Nancy", "CHU-de-Nancy")])
+def test_spellings_of_one_producer_are_unified(spellings):
+    from helpers.cartography.producers import unify
+
+    first, second = spellings
+    unified = unify([first, first, second], None)
+    assert unified[first] == unified[second] and [p.name for p in unified[second]] == [first]
+
+
+def test_producer_spellings_unified_in_the_cleaning_are_logged(real_ods, cleaned, tmp_path):
+    from ods_edit import reorder_rows
+
+    last = max(cleaned.bases["ligne_source"])
+    extra = [_new_row("Observatoire A", "ORS Bretagne"), _new_row("Observatoire B", "ORS Bretagne"),
+             _new_row("Observatoire C", "ORS-BRETAGNE")]
+    edits = {DATA_SHEET: reorder_rows(lambda rows: rows[:last] + extra + rows[last:])}
+    _, bases = _ids_by_line(edit_ods(real_ods, tmp_path / "ors.ods", edits))
+    added = bases[bases["ligne_source"] > last]
+    assert added["gestionnaire"].tolist() == ["ORS Bretagne"] * 3
+    log = clean(read_cartography(tmp_path / "ors.ods")).anomalies
+    unified = log[(log["ligne_source"] == last + 3) & (log["colonne"] == "gestionnaire")]
+    assert unified[["valeur_source", "valeur_retenue", "regle"]].values.tolist() == [
+        ["ORS-BRETAGNE", "ORS Bretagne", "gestionnaire_unifie"]]

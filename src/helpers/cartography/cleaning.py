@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 
 import pandas as pd
@@ -10,7 +11,7 @@ from rapidfuzz.distance import Levenshtein
 from helpers.cartography.producers import JOINER, join_producers, unify
 from helpers.cartography.reading import Cartography, column_letter
 from helpers.core.config import data_file
-from helpers.core.text import clean_text, comparison_key, loose_key
+from helpers.core.text import clean_text, comparison_key, identity_key, loose_key
 
 CRITERIA = ("acces", "cout", "format", "reutilisation")
 
@@ -223,8 +224,9 @@ def clean(carto: Cartography) -> Cleaned:
     modalities of :func:`official_modalities`, exactly, then case/spaces aside (``modalite_normalisee``),
     then accents and inner spaces aside (``modalite_corrigee``); any other value is kept as written and
     flagged ``hors_vocabulaire``, never guessed. Producers: unified by
-    :func:`~helpers.cartography.producers.unify` (``gestionnaire_unifie``). A base (``base_id`` B001…)
-    is one (base name, canonical producer) pair, numbered by first appearance. Cells without a usable
+    :func:`~helpers.cartography.producers.unify` (``gestionnaire_unifie``). A base is one
+    :func:`base_key` (normalised name and producers); its ``base_id`` (:func:`base_ids`) derives from that key
+    alone, never from a row's position. Cells without a usable
     value (:attr:`Cartography.unreadable`) are logged with their rule and read as empty.
     """
     log = _Log()
@@ -325,9 +327,38 @@ def _log_unreadable(carto: Cartography, log: _Log) -> None:
             log.add(line, index, key, level, raw, "", rule)
 
 
+ID_DIGITS = 8  # hexadecimal digits of a base_id (schema.yml documents the rule)
+
+
+def base_key(base: str, producers: list[str]) -> str:
+    """What identifies a base: its name and its producers (canonical names, in any order), each by
+    :func:`~helpers.core.text.identity_key` (case, accents, punctuation and spaces aside)."""
+    return identity_key(base) + "\x1f" + "\x1e".join(sorted(identity_key(p) for p in producers))
+
+
+def base_ids(keys: pd.Series, digits: int = ID_DIGITS) -> pd.Series:
+    """The ``base_id`` of each :func:`base_key`: « B » and the first `digits` hexadecimal digits (upper case)
+    of the key's SHA-256 — a function of the key alone, so adding, moving or removing lines changes no other
+    base's id. Keys whose digits coincide (a collision) each take 4 digits more, until they differ: only the
+    colliding bases get longer ids, and ids of different lengths never coincide."""
+    distinct = sorted(set(keys))
+    digests = {k: hashlib.sha256(k.encode("utf-8")).hexdigest().upper() for k in distinct}
+    length = dict.fromkeys(distinct, digits)
+    while True:
+        by_id: dict[str, list[str]] = {}
+        for k in distinct:
+            by_id.setdefault(digests[k][:length[k]], []).append(k)
+        clashes = [ks for ks in by_id.values() if len(ks) > 1]
+        if not clashes:
+            return keys.map(lambda k: "B" + digests[k][:length[k]])
+        for ks in clashes:
+            for k in ks:
+                length[k] += 4
+
+
 def _assign_base_ids(bases: pd.DataFrame) -> None:
-    """One base_id per (base name, canonical producer), numbered by first appearance."""
-    keys = bases["base"].map(comparison_key) + "\x1f" + bases["gestionnaire"].map(comparison_key)
-    order = {key: n for n, key in enumerate(dict.fromkeys(keys), start=1)}
-    bases["base_id"] = keys.map(lambda k: f"B{order[k]:03d}")
+    """One base_id per :func:`base_key` (:func:`base_ids`), and the number of lines of each base."""
+    keys = pd.Series([base_key(b, list(p)) for b, p in zip(bases["base"], bases["gestionnaires"], strict=True)],
+                     index=bases.index, dtype=object)
+    bases["base_id"] = base_ids(keys)
     bases["n_lignes_base"] = bases.groupby("base_id")["base_id"].transform("size")

@@ -54,3 +54,10 @@ def slugify(value: object) -> str:
     (« Agence régionale de santé » → ``agence-regionale-de-sante``); ``sans-nom`` when nothing is left."""
     text = strip_accents(comparison_key(value))
     return re.sub(r"[^a-z0-9]+", "-", text).strip("-") or "sans-nom"
+
+
+def identity_key(value: object) -> str:
+    """Key of what a name identifies (a producer, a base): :func:`comparison_key` without accents, every run
+    of punctuation, dashes and spaces read as one space (« ORS-BRETAGNE », « ORS Bretagne » → ``ors bretagne``).
+    Letters of any script are kept."""
+    return re.sub(r"[\W_]+", " ", strip_accents(comparison_key(value))).strip()
