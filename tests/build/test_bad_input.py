@@ -120,3 +120,104 @@ def test_bad_cartography_through_the_report_command_leaves_reports_and_data(tmp_
     after = {p: sha256_file(p) for p in before}
     assert after == before
     assert bad.read_text(encoding="utf-8") == "ceci n'est pas un tableur"
+
+
+# --- Issue 17.7: a spreadsheet package that inflates beyond the bound is refused before it is read ---
+
+def _padded(source, target, member, megabytes):
+    """A copy of the package `source` whose `member` is followed by `megabytes` MB of spaces (XML allows them
+    after the root element): small compressed, large inflated — written and compressed in blocks."""
+    block = b" " * 1_000_000
+    with zipfile.ZipFile(source) as package, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as out:
+        for info in package.infolist():
+            if info.filename != member:
+                out.writestr(info, package.read(info.filename),
+                             zipfile.ZIP_STORED if info.filename == "mimetype" else zipfile.ZIP_DEFLATED)
+                continue
+            padded = zipfile.ZipInfo(member, info.date_time)
+            padded.compress_type = zipfile.ZIP_DEFLATED
+            with out.open(padded, "w") as handle:
+                handle.write(package.read(member))
+                for _ in range(megabytes):
+                    handle.write(block)
+    return target
+
+
+def _lying(path, member, declared):
+    """The package with `member`'s uncompressed size written as `declared` in its local and central headers."""
+    data = bytearray(path.read_bytes())
+    with zipfile.ZipFile(path) as package:
+        info = package.getinfo(member)
+    name = member.encode()
+    local = info.header_offset
+    assert data[local:local + 4] == b"PK\x03\x04"
+    data[local + 22:local + 26] = declared.to_bytes(4, "little")
+    central = data.index(b"PK\x01\x02")
+    while data[central + 46:central + 46 + len(name)] != name:  # the central entry of `member`
+        central = data.index(b"PK\x01\x02", central + 4)
+    data[central + 24:central + 28] = declared.to_bytes(4, "little")
+    path.write_bytes(bytes(data))
+    return path
+
+
+@pytest.fixture
+def no_reading(monkeypatch):
+    """Fails the test if the spreadsheet reader opens the file: the refusal must come before any reading."""
+    import helpers.cartography.reading as reading
+
+    class Refused:
+        @staticmethod
+        def from_path(path):
+            raise AssertionError(f"lu alors qu'il devait être refusé avant : {path}")
+
+    monkeypatch.setattr(reading, "CalamineWorkbook", Refused)
+
+
+@pytest.mark.parametrize("kind", ["ods", "xlsx"])
+def test_a_zip_bomb_is_refused_before_it_is_read(kind, synthetic_sheets, good_processed, tmp_path, no_reading):
+    if kind == "ods":
+        source, member = generate_cartography_ods(tmp_path / "source.ods", n_lines=40), "content.xml"
+    else:
+        source, member = to_xlsx(synthetic_sheets, tmp_path / "source.xlsx"), "xl/worksheets/sheet1.xml"
+    bomb = _padded(source, tmp_path / f"bombe.{kind}", member, 101)  # default bound: 100 MB
+    assert bomb.stat().st_size < 1_000_000
+    out, fingerprint = good_processed
+    with pytest.raises(SpreadsheetError) as error:
+        clean_cartography(bomb, out)
+    message = str(error.value)
+    assert message.startswith(f"{bomb} : taille décompressée déclarée de plus de 101")
+    assert "limite de 100 Mo" in message and "CARTO_SANTE_MAX_INFLATED_MB" in message
+    assert len(message.splitlines()) == 1
+    assert {p.name: sha256_file(p) for p in out.iterdir()} == fingerprint
+
+
+def test_a_package_declaring_false_sizes_is_inflated_to_be_measured(real_ods, tmp_path, monkeypatch, no_reading):
+    monkeypatch.setenv("CARTO_SANTE_MAX_INFLATED_MB", "5")
+    bomb = _lying(_padded(real_ods, tmp_path / "menteur.ods", "content.xml", 20), "content.xml", 1000)
+    with zipfile.ZipFile(bomb) as package:
+        assert sum(i.file_size for i in package.infolist()) < 100_000  # what it declares
+    with pytest.raises(SpreadsheetError, match=r"taille décompressée atteinte de plus de 5 Mo.*limite de 5 Mo"):
+        clean_cartography(bomb, tmp_path / "processed")
+
+
+def test_the_bound_is_a_setting(real_ods, tmp_path, monkeypatch):
+    from helpers.cartography.reading import read_cartography
+
+    padded = _padded(real_ods, tmp_path / "long.ods", "content.xml", 20)
+    monkeypatch.setenv("CARTO_SANTE_MAX_INFLATED_MB", "5")
+    with pytest.raises(SpreadsheetError, match="limite de 5 Mo"):
+        read_cartography(padded)
+    monkeypatch.setenv("CARTO_SANTE_MAX_INFLATED_MB", "30")
+    assert len(read_cartography(padded).rows) == 313  # raised: the same file is read
+    monkeypatch.setenv("CARTO_SANTE_MAX_INFLATED_MB", "beaucoup")
+    with pytest.raises(ValueError, match="CARTO_SANTE_MAX_INFLATED_MB"):
+        read_cartography(padded)
+
+
+def test_the_default_bound_leaves_room_above_the_largest_real_input(real_ods):
+    from helpers.core.archives import check_inflated_size
+    from helpers.core.config import max_inflated_bytes
+
+    size = check_inflated_size(real_ods, SpreadsheetError)
+    assert size == 1_035_390  # the official ODS, inflated
+    assert max_inflated_bytes() == 100_000_000 >= 90 * size

@@ -283,7 +283,7 @@ def test_case6_different_ids_with_identical_answers_are_two_respondents(real_pro
     run = analyse_consultation(write_csv(tmp_path / "r.csv", rows), write_spec(tmp_path / "q.yml", spec),
                                real_processed)
     assert len(run.analysed) == 2
-    assert run.requests.set_index("base_id").loc["B017", "n_repondants"] == 2
+    assert run.requests.set_index("base_id").loc["BBAA865B5", "n_repondants"] == 2
 
 
 def test_case7_rows_marked_deleted_or_test_are_excluded_with_their_reason(real_processed, tmp_path):

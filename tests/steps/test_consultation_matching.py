@@ -38,20 +38,21 @@ def _match(aliases, mentions):
 
 ACCEPTED = {
     # acronym in parentheses, in any case
-    "PMSI": "B001", "pmsi": "B001", "données PMSI": "B001", "FINESS": "B092", "RPPS": "B105", "EGB": "B058",
-    "ENTRED": "B050", "la SAE": "B093", "ALD": "B022",
+    "PMSI": "BA033E778", "pmsi": "BA033E778", "données PMSI": "BA033E778", "FINESS": "BA6A3F604", "RPPS": "B8733243B",
+    "EGB": "B8194DF54",
+    "ENTRED": "B36BCEBE1", "la SAE": "B2E348461", "ALD": "B1D0046B4",
     # full names, accents dropped, articles and "base"/"données" ignored, typos
-    "Fichier national des etablissments sanitaires et sociaux": "B092",
-    "Répertoire partagé des profesionnels de santé": "B105",
-    "Echantillon generaliste des beneficiaires": "B058", "base des causes de mortalité": "B017",
-    "Base Thériaque": "B147", "theriaque": "B147", "registre des emissions polluantes": "B005",
-    "barometre sante": "B069",
+    "Fichier national des etablissments sanitaires et sociaux": "BA6A3F604",
+    "Répertoire partagé des profesionnels de santé": "B8733243B",
+    "Echantillon generaliste des beneficiaires": "B8194DF54", "base des causes de mortalité": "BBAA865B5",
+    "Base Thériaque": "B2F5915F7", "theriaque": "B2F5915F7", "registre des emissions polluantes": "B6E4C2F83",
+    "barometre sante": "B7DD0A979",
     # name without its head word, word order, name inside a longer mention
-    "constances": "B010", "hospidiag": "B166", "répertoire adeli": "B103", "sniiram dcir": "B122",
-    "DCIR du SNIIRAM": "B122", "Entred 2007": "B050", "affections de longue durée": "B022",
+    "constances": "BEB176C44", "hospidiag": "BB0D1FE65", "répertoire adeli": "B8533AF94", "sniiram dcir": "BBFBC1B6E",
+    "DCIR du SNIIRAM": "BBFBC1B6E", "Entred 2007": "B36BCEBE1", "affections de longue durée": "B1D0046B4",
     # two names differ by one word: the one that reads word for word wins, typo included
     "Tableau de bord de l'IDS : suivi des actes de radiologie réalisés en activité libérale Volet Produits de "
-    "conraste": "B211", "Rsultat d'accréditation des médecins en établissement de santé": "B288",
+    "conraste": "BE7F36D84", "Rsultat d'accréditation des médecins en établissement de santé": "B7CD80978",
 }
 
 
@@ -74,38 +75,39 @@ def test_absent_ambiguous_and_uncertain_mentions_are_never_counted(real):
     assert results["Données de l'assurance chômage"]["statut"] == "non_rapprochee"
     # SNIIRAM names a whole system: 17 bases of the cartography carry it.
     assert results["SNIIRAM"]["statut"] == "ambigue" and len(results["SNIIRAM"]["candidats"].split("|")) == 17
-    assert results["Recommandations de bonnes pratiques"]["candidats"] == "B141|B142"  # ANSM and HAS
-    assert results["base siagps"]["statut"] == "a_verifier" and results["base siagps"]["candidats"] == "B138"
-    assert results["cancer"]["candidats"] == "B024|B025"  # Baromètre cancer, Cohorte cancer
-    assert results["Theriaque et thesorimed"]["candidats"] == "B147|B154"  # two bases in one mention
+    assert results["Recommandations de bonnes pratiques"]["candidats"] == "BE72DC226|BEECE6523"  # ANSM and HAS
+    assert results["base siagps"]["statut"] == "a_verifier" and results["base siagps"]["candidats"] == "B15052577"
+    assert results["cancer"]["candidats"] == "BB56454A9|BEFCF11A3"  # Baromètre cancer, Cohorte cancer
+    assert results["Theriaque et thesorimed"]["candidats"] == "B2F5915F7|B9AFCFF50"  # two bases in one mention
     assert all(r["base_id"] == "" for r in results.values())
 
 
 def test_alias_dictionary_is_built_from_the_cartography(real):
     _, _, aliases = real
     by_key = aliases.groupby("cle")["base_id"].apply(set)
-    assert by_key["pmsi"] == {"B001"} and by_key["programme medicalisation systemes information"] == {"B001"}
-    assert by_key["finess"] == {"B092"} and by_key["constances"] == {"B010"}
+    assert by_key["pmsi"] == {"BA033E778"} and by_key["programme medicalisation systemes information"] == {"BA033E778"}
+    assert by_key["finess"] == {"BA6A3F604"} and by_key["constances"] == {"BEB176C44"}
     assert "tableau bord" not in by_key  # "Tableau de bord : …" is in many names: no alias
     assert "inserm" not in by_key  # a producer named inside a base name is not an alias of that base
-    assert by_key["sniiram"] == {"B058", "B099", "B101", "B107", "B108", "B122", "B192", "B193", "B205", "B206",
-                                 "B218", "B219", "B220", "B221", "B222", "B230", "B284"}
+    assert by_key["sniiram"] == {"B8194DF54", "B57120B32", "BC094E1EA", "B7C6D8C96", "B2FC0E0B7", "BBFBC1B6E",
+                                 "BFEADCD4B", "BAC3A4C52", "B04777943", "BFA8B52C8", "B55FEC163", "BBD857973",
+                                 "BF0057AA2", "BBC5A117D", "BD78A299C", "BEC9854FC", "B38736852"}
 
 
 def test_requests_count_respondents_and_unmatched_mentions_are_grouped(real, tmp_path):
     processed, _, _ = real
     rows = [HEADER,
-            ["1", "Chercheur", "", "PMSI | pmsi", "", "", "PMSI"],  # one respondent, three mentions of B001
+            ["1", "Chercheur", "", "PMSI | pmsi", "", "", "PMSI"],  # one respondent, three mentions of BA033E778
             ["2", "Citoyen", "", "Programme de médicalisation des systèmes d'information", "", "", ""],
             ["3", "Citoyen", "", "FINESS", "", "", "Registre des implants mammaires"],
             ["4", "Citoyen", "", "", "", "", "registre des implants mamaires\nRegistre des cancers pédiatriques"],
             ["5", "Chercheur", "", "sniiram", "", "", "Regitre des implants mammaires"]]
     run = analyse_consultation(write_csv(tmp_path / "r.csv", rows), write_spec(tmp_path / "q.yml"), processed)
     requests = run.requests.set_index("base_id")
-    assert requests.loc["B001", "n_repondants"] == 2 and requests.loc["B092", "n_repondants"] == 1
-    assert requests.loc["B001", "n_profil_chercheur"] == 1 and requests.loc["B001", "n_profil_citoyen"] == 1
-    assert requests.loc["B001", "part_repondants"] == 0.4
-    assert set(requests.index) == {"B001", "B092"}  # "sniiram" is ambiguous: not counted
+    assert requests.loc["BA033E778", "n_repondants"] == 2 and requests.loc["BA6A3F604", "n_repondants"] == 1
+    assert requests.loc["BA033E778", "n_profil_chercheur"] == 1 and requests.loc["BA033E778", "n_profil_citoyen"] == 1
+    assert requests.loc["BA033E778", "part_repondants"] == 0.4
+    assert set(requests.index) == {"BA033E778", "BA6A3F604"}  # "sniiram" is ambiguous: not counted
     missing = run.review[run.review["statut"] == "absente de la cartographie"].set_index("mention")
     assert missing.loc["Registre des implants mammaires", "n_repondants"] == 3  # three spellings, one group
     assert set(missing.loc["Registre des implants mammaires", "variantes"].split(" ; ")) == {
@@ -131,8 +133,9 @@ def test_synthetic_requests_name_real_bases_of_the_cartography_in_use(real, tmp_
 
 
 # Issue 10, case 9: generic nouns and determiners around a known unique acronym do not block its exact match.
-AROUND_ACRONYM = {"la base RPPS": "B105", "fichier SAE": "B093", "le répertoire FINESS": "B092",
-                  "données du PMSI": "B001", "l'enquête SAE": "B093", "registre RPPS": "B105", "Fichier EGB": "B058"}
+AROUND_ACRONYM = {"la base RPPS": "B8733243B", "fichier SAE": "B2E348461", "le répertoire FINESS": "BA6A3F604",
+                  "données du PMSI": "BA033E778", "l'enquête SAE": "B2E348461", "registre RPPS": "B8733243B",
+                  "Fichier EGB": "B8194DF54"}
 
 
 @pytest.mark.parametrize("mention", AROUND_ACRONYM, ids=list(AROUND_ACRONYM))

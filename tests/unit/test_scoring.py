@@ -133,3 +133,15 @@ def test_a_base_on_several_lines_counts_once_and_co_managed_counts_for_each():
     assert summary.loc["A", "n_evaluees"] == 2  # B000 (least open line kept) + B002
     assert summary.loc["A", "n_ouvertes"] == 1
     assert summary.loc["B", "n_evaluees"] == 1 and summary.loc["B", "n_ouvertes"] == 1
+
+
+def test_labels_are_looked_up_by_their_normalised_key():
+    # Issue 22.1: a label retyped (case, accents, spaces, apostrophes) keeps its code; « Accès Fermé » still closes.
+    retyped = scoring.score_lines(frame(("Accès à Tous", "GRATUIT", " exploitable", "Explicite  sans restriction"),
+                                        ("ACCES FERME", "Payant", "Non exploitable", "Non explicité"),
+                                        ("Accès\u00a0restreint", "gratuit ou Payant", "Exploitable", "Non Explicité")))
+    reference = scoring.score_lines(frame(OPEN, ("Accès fermé", "Payant", "Non exploitable", "Non explicité"),
+                                          ("Accès restreint", "Gratuit ou payant", "Exploitable", "Non explicité")))
+    columns = [c for c in reference.columns if c.startswith(("code_", "statut_", "score_")) or c == "ouvert"]
+    pd.testing.assert_frame_equal(retyped[columns], reference[columns])
+    assert retyped["ouvert"].tolist() == [True, False, False]

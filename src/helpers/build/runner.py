@@ -30,7 +30,7 @@ from helpers.core import formats
 from helpers.core.config import PROCESSED_DIR, project_root, resolve_path
 from helpers.core.errors import CartoError
 from helpers.core.storage import sha256_file, write_bytes_atomic
-from helpers.core.text import slugify
+from helpers.core.text import file_stems
 from helpers.steps.base import SourceRecord
 
 PACKAGES = ("pandas", "matplotlib", "seaborn", "scipy", "papermill", "nbconvert", "carto-sante")
@@ -98,7 +98,7 @@ class Build:
             return [self._task(report, Path(report.name), report.title, {}, None)]
         directory = Path(report.fan_out.directory)
         values = self.fan_out_values(report) if report.fans_out else [str(report.parameters[report.fan_out.parameter])]
-        stems = {value: directory / slugify(value) for value in values}
+        stems = {value: directory / stem for value, stem in file_stems(values).items()}  # distinct, bounded
         if report.fans_out:
             self._remove_stale(directory, set(stems.values()))
         return [self._task(report, stems[v], f"{report.title} — {v}", {report.fan_out.parameter: v}, v)

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 
 import pandas as pd
+from rapidfuzz.distance import Levenshtein
 
 from helpers.cartography.producers import JOINER, join_producers, unify
 from helpers.cartography.reading import Cartography, column_letter
 from helpers.core.config import data_file
-from helpers.core.text import clean_text, comparison_key, loose_key
+from helpers.core.text import clean_text, comparison_key, identity_key, loose_key
 
 CRITERIA = ("acces", "cout", "format", "reutilisation")
 
@@ -38,7 +40,9 @@ class Cleaned:
       ``evalue``, ``hors_vocabulaire`` (criterion ids joined by « | ») and the level's free text;
     - `anomalies`: one row per changed or unreadable cell (``ligne_source``, ``cellule`` e.g. « J147 »,
       ``colonne``, ``niveau``, ``valeur_source``, ``valeur_retenue``, ``regle``), sorted by line;
-    - `modalities`: criterion id → accepted labels; `vocabulary_source`: where they came from.
+    - `modalities`: criterion id → accepted labels; `vocabulary_source`: where they came from;
+      `typology_source`: what the typologies were checked against (« onglet « Typologie » du fichier », or
+      « non vérifiées (pas d'onglet « Typologie ») »).
     """
 
     bases: pd.DataFrame
@@ -46,33 +50,77 @@ class Cleaned:
     anomalies: pd.DataFrame
     modalities: dict[str, list[str]]  # criterion -> accepted labels
     vocabulary_source: str  # "feuille du fichier" or "vocabulaire du projet"
+    typology_source: str = ""  # how the typologies were checked (report 01's « Source » table)
+
+
+def modality_key(value: object) -> str:
+    """The key a criterion value and a vocabulary entry are compared by, everywhere (cleaning, scoring):
+    case, accents, spaces and apostrophes aside (« Accès à Tous », « acces a tous » → one key)."""
+    return loose_key(value)
+
+
+def known_modalities(criterion: str) -> list[str]:
+    """The project's modalities of `criterion` (vocabulaire.yml ``modalites`` then ``attestees``), spelled
+    as the project spells them: the labels every processed table holds."""
+    spec = data_file("vocabulaire.yml")["criteres"][criterion]
+    return [*spec["modalites"], *(m for m in spec.get("attestees", []) if m not in spec["modalites"])]
+
+
+def canonical_modality(criterion: str, value: object) -> str | None:
+    """The project's label of `value` for `criterion` (compared by :func:`modality_key`), None when it
+    stands for no known modality."""
+    key = modality_key(value)
+    return next((m for m in known_modalities(criterion) if modality_key(m) == key), None)
+
+
+@dataclass(frozen=True)
+class SheetEntry:
+    """One entry of the file's « Critères d'ouverture » sheet: its 1-based `row`, 0-based `column`, the
+    `criterion` id (None for a criterion label the project does not know), the `label` as written, and the
+    project's `modality` it stands for (None: it stands for none)."""
+
+    row: int
+    column: int
+    criterion: str | None
+    label: str
+    modality: str | None
+
+
+def sheet_vocabulary(carto: Cartography) -> list[SheetEntry]:
+    """The entries of the file's criteria sheet (header row, then criterion label in column A on the first
+    row of its group, modality in column B), each mapped onto the project's vocabulary by
+    :func:`modality_key`: a criterion label (column A) and its modalities (column B). [] without a sheet."""
+    spec = data_file("vocabulaire.yml")["criteres"]
+    by_label = {modality_key(c["libelle"]): key for key, c in spec.items()}
+    entries: list[SheetEntry] = []
+    current = None
+    for number, row in enumerate((carto.criteria_sheet or [])[1:], start=2):
+        label = row[0] if row else ""
+        if clean_text(label):
+            current = by_label.get(modality_key(label))
+            entries.append(SheetEntry(number, 0, None, label, current))
+        modality = row[1] if len(row) > 1 else ""
+        if clean_text(modality):
+            found = canonical_modality(current, modality) if current else None
+            entries.append(SheetEntry(number, 1, current, modality, found))
+    return entries
 
 
 def official_modalities(carto: Cartography) -> tuple[dict[str, list[str]], str]:
-    """Modalities per criterion: the file's own criteria sheet when present, else the project's copy
-    (``vocabulaire.yml`` ``criteres.<id>.modalites``); the spellings attested in the 2014 file
-    (``attestees``) are appended in both cases.
+    """Modalities per criterion, as the project spells them (``vocabulaire.yml`` ``criteres.<id>.modalites``,
+    then the spellings attested in the 2014 file, ``attestees``), and where the vocabulary was checked.
 
-    Returns (criterion id → labels in order, « feuille du fichier » or « vocabulaire du projet »).
+    The file's own criteria sheet is compared with them entry by entry (:func:`sheet_vocabulary`, by
+    :func:`modality_key`: case, accents, spaces and apostrophes aside) and never replaces them: a retyped
+    label (« Accès à Tous ») is the same modality, and an entry standing for no known modality is logged by
+    :func:`clean` (``vocabulaire_inconnu``) — neither can empty a criterion's vocabulary, hence the open gate.
+
+    Returns (criterion id → labels in order, « feuille du fichier » when the sheet has at least one
+    recognised modality, else « vocabulaire du projet »).
     """
-    spec = data_file("vocabulaire.yml")["criteres"]
-    by_label = {comparison_key(c["libelle"]): key for key, c in spec.items()}
-    found: dict[str, list[str]] = {}
-    current = None
-    for row in (carto.criteria_sheet or [])[1:]:
-        label = clean_text(row[0]) if row else ""
-        if label:
-            current = by_label.get(comparison_key(label))
-        modality = clean_text(row[1]) if len(row) > 1 else ""
-        if current and modality:
-            found.setdefault(current, []).append(modality)
-    source = "feuille du fichier" if found else "vocabulaire du projet"
-    modalities = {}
-    for key, c in spec.items():
-        modalities[key] = list(found.get(key, c["modalites"])) + [
-            m for m in c.get("attestees", []) if m not in found.get(key, [])
-        ]
-    return modalities, source
+    recognised = any(e.column == 1 and e.modality for e in sheet_vocabulary(carto))
+    modalities = {key: known_modalities(key) for key in data_file("vocabulaire.yml")["criteres"]}
+    return modalities, "feuille du fichier" if recognised else "vocabulaire du projet"
 
 
 class _Log:
@@ -83,6 +131,13 @@ class _Log:
         self.rows.append({
             "ligne_source": line, "cellule": f"{column_letter(index)}{line}", "colonne": column,
             "niveau": level, "valeur_source": raw, "valeur_retenue": kept, "regle": rule,
+        })
+
+    def add_sheet(self, sheet, row, index, column, raw, kept, rule):
+        # A cell of another sheet than the data sheet: no data line, a reference naming the sheet.
+        self.rows.append({
+            "ligne_source": None, "cellule": f"{sheet}!{column_letter(index)}{row}", "colonne": column,
+            "niveau": "", "valeur_source": raw, "valeur_retenue": kept, "regle": rule,
         })
 
     def text(self, line, index, column, level, raw) -> str:
@@ -108,6 +163,60 @@ def _map_modality(raw: str, labels: list[str]) -> tuple[str, str | None]:
     return text, "hors_vocabulaire"
 
 
+def typology_vocabulary(carto: Cartography) -> dict[str, list[str]] | None:
+    """The file's own « Typologie » sheet (header row, then Typologie 1 | Typologie 2) as level-1 label →
+    its level-2 labels, in sheet order (spaces normalised); None when the file has no such sheet (a CSV
+    export): the typologies are then kept as written, unchecked."""
+    if not carto.typology_sheet:
+        return None
+    found: dict[str, list[str]] = {}
+    for row in carto.typology_sheet[1:]:
+        first = clean_text(row[0]) if row else ""
+        second = clean_text(row[1]) if len(row) > 1 else ""
+        if first:
+            found.setdefault(first, [])
+            if second and second not in found[first]:
+                found[first].append(second)
+    return found or None
+
+
+def _near(text: str, labels: list[str]) -> str | None:
+    """The one label `text` is a spelling or a near-miss of: equal by :func:`loose_key` (case, accents,
+    spaces, apostrophes), else one edit away (two for keys of 12 characters or more: « Offre de soin »,
+    « Epidemiologie »), the closest only when no other label is as close; None otherwise."""
+    key = loose_key(text)
+    same = [label for label in labels if loose_key(label) == key]
+    if same:
+        return same[0]
+    allowed = 2 if len(key) >= 12 else 1 if len(key) >= 5 else 0
+    distances = sorted((Levenshtein.distance(key, loose_key(label)), label) for label in labels)
+    if distances and distances[0][0] <= allowed and (len(distances) == 1 or distances[1][0] > distances[0][0]):
+        return distances[0][1]
+    return None
+
+
+def _map_typology(raw: str, typologies: dict[str, list[str]] | None,
+                  parent: str | None) -> tuple[str, str | None]:
+    """(retained value, rule) of a typology cell, checked against the file's « Typologie » sheet: level 1
+    (`parent` None) against its level-1 labels, level 2 against the level-2 labels of its (retained) level 1.
+    A spelling or near-miss of one label is unified (``typologie_unifiee``); anything else is kept as
+    written and flagged (``typologie_inconnue``), as is a level-2 value the sheet lists under another level 1.
+    Rule None: nothing to log beyond spaces."""
+    text = clean_text(raw)
+    if not text or typologies is None:
+        return text, None
+    if parent is None:
+        labels = list(typologies)
+    elif parent in typologies:
+        labels = typologies[parent]
+    else:  # an unknown level 1 (flagged already): its level 2 is checked against every level-2 label
+        labels = list(dict.fromkeys(label for subs in typologies.values() for label in subs))
+    if text in labels:
+        return text, None
+    near = _near(text, labels)
+    return (near, "typologie_unifiee") if near else (text, "typologie_inconnue")
+
+
 def clean(carto: Cartography) -> Cleaned:
     """Clean a read cartography into the processed tables, logging every change (see :class:`Cleaned`).
 
@@ -115,12 +224,15 @@ def clean(carto: Cartography) -> Cleaned:
     modalities of :func:`official_modalities`, exactly, then case/spaces aside (``modalite_normalisee``),
     then accents and inner spaces aside (``modalite_corrigee``); any other value is kept as written and
     flagged ``hors_vocabulaire``, never guessed. Producers: unified by
-    :func:`~helpers.cartography.producers.unify` (``gestionnaire_unifie``). A base (``base_id`` B001…)
-    is one (base name, canonical producer) pair, numbered by first appearance. Cells without a usable
+    :func:`~helpers.cartography.producers.unify` (``gestionnaire_unifie``). A base is one
+    :func:`base_key` (normalised name and producers); its ``base_id`` (:func:`base_ids`) derives from that key
+    alone, never from a row's position. Cells without a usable
     value (:attr:`Cartography.unreadable`) are logged with their rule and read as empty.
     """
     log = _Log()
     modalities, vocab_source = official_modalities(carto)
+    _log_sheet_vocabulary(carto, log)
+    typologies = typology_vocabulary(carto)
     raw_producers = [carto.cell(row, "base", "gestionnaire") for _, row in carto.rows]
     producers = unify(raw_producers, carto.acronyms_sheet)
     cols = carto.columns
@@ -128,9 +240,17 @@ def clean(carto: Cartography) -> Cleaned:
     bases, evaluations = [], []
     for line, row in carto.rows:
         record = {"ligne_source": line}
-        for group, key in [("typologie", "typologie_1"), ("typologie", "typologie_2"), ("base", "base"),
-                           ("base", "origine"), ("autres", "couverture")]:
+        for group, key in [("base", "base"), ("base", "origine"), ("autres", "couverture")]:
             record[key] = log.text(line, cols[group][key].index, key, "", carto.cell(row, group, key))
+        parent = None
+        for key in ("typologie_1", "typologie_2"):
+            raw_value = carto.cell(row, "typologie", key)
+            value, rule = _map_typology(raw_value, typologies, parent)
+            if rule:
+                log.add(line, cols["typologie"][key].index, key, "", raw_value, value, rule)
+            elif value != raw_value:
+                log.add(line, cols["typologie"][key].index, key, "", raw_value, value, "espaces_normalises")
+            record[key], parent = value, value
         raw = carto.cell(row, "base", "gestionnaire")
         names = producers[raw]
         canonical = JOINER.join(p.name for p in names)
@@ -174,9 +294,26 @@ def clean(carto: Cartography) -> Cleaned:
     ev_df = pd.DataFrame(evaluations).merge(bases_df[["ligne_source", "base_id"]], on="ligne_source")
     ev_df = ev_df[["ligne_source", "base_id", "niveau", "evalue", *CRITERIA, "hors_vocabulaire", *LEVEL_TEXT]]
     _log_unreadable(carto, log)
-    anomalies = pd.DataFrame(log.rows, columns=ANOMALY_COLUMNS)
+    anomalies = pd.DataFrame(log.rows, columns=ANOMALY_COLUMNS).astype({"ligne_source": "Int64"})
     anomalies = anomalies.sort_values("ligne_source", kind="stable").reset_index(drop=True)
-    return Cleaned(bases_df, ev_df, anomalies, modalities, vocab_source)
+    checked = "onglet « Typologie » du fichier" if typologies else "non vérifiées (pas d'onglet « Typologie »)"
+    return Cleaned(bases_df, ev_df, anomalies, modalities, vocab_source, checked)
+
+
+def _log_sheet_vocabulary(carto: Cartography, log: _Log) -> None:
+    """The criteria sheet's entries the cleaning did not take as written: a modality spelled otherwise than
+    the project spells it (taken under the project's spelling), an entry standing for no known modality or
+    criterion (``vocabulaire_inconnu``: kept out of the vocabulary, never an empty gate)."""
+    sheet = data_file("vocabulaire.yml")["feuilles"]["criteres"]
+    for entry in sheet_vocabulary(carto):
+        if entry.modality is None:
+            log.add_sheet(sheet, entry.row, entry.column, entry.criterion or "", entry.label, "",
+                          "vocabulaire_inconnu")
+        elif entry.column == 1 and entry.label != entry.modality:
+            rule = ("espaces_normalises" if clean_text(entry.label) == entry.modality
+                    else "modalite_normalisee" if comparison_key(entry.label) == comparison_key(entry.modality)
+                    else "modalite_corrigee")
+            log.add_sheet(sheet, entry.row, entry.column, entry.criterion, entry.label, entry.modality, rule)
 
 
 def _log_unreadable(carto: Cartography, log: _Log) -> None:
@@ -190,9 +327,38 @@ def _log_unreadable(carto: Cartography, log: _Log) -> None:
             log.add(line, index, key, level, raw, "", rule)
 
 
+ID_DIGITS = 8  # hexadecimal digits of a base_id (schema.yml documents the rule)
+
+
+def base_key(base: str, producers: list[str]) -> str:
+    """What identifies a base: its name and its producers (canonical names, in any order), each by
+    :func:`~helpers.core.text.identity_key` (case, accents, punctuation and spaces aside)."""
+    return identity_key(base) + "\x1f" + "\x1e".join(sorted(identity_key(p) for p in producers))
+
+
+def base_ids(keys: pd.Series, digits: int = ID_DIGITS) -> pd.Series:
+    """The ``base_id`` of each :func:`base_key`: « B » and the first `digits` hexadecimal digits (upper case)
+    of the key's SHA-256 — a function of the key alone, so adding, moving or removing lines changes no other
+    base's id. Keys whose digits coincide (a collision) each take 4 digits more, until they differ: only the
+    colliding bases get longer ids, and ids of different lengths never coincide."""
+    distinct = sorted(set(keys))
+    digests = {k: hashlib.sha256(k.encode("utf-8")).hexdigest().upper() for k in distinct}
+    length = dict.fromkeys(distinct, digits)
+    while True:
+        by_id: dict[str, list[str]] = {}
+        for k in distinct:
+            by_id.setdefault(digests[k][:length[k]], []).append(k)
+        clashes = [ks for ks in by_id.values() if len(ks) > 1]
+        if not clashes:
+            return keys.map(lambda k: "B" + digests[k][:length[k]])
+        for ks in clashes:
+            for k in ks:
+                length[k] += 4
+
+
 def _assign_base_ids(bases: pd.DataFrame) -> None:
-    """One base_id per (base name, canonical producer), numbered by first appearance."""
-    keys = bases["base"].map(comparison_key) + "\x1f" + bases["gestionnaire"].map(comparison_key)
-    order = {key: n for n, key in enumerate(dict.fromkeys(keys), start=1)}
-    bases["base_id"] = keys.map(lambda k: f"B{order[k]:03d}")
+    """One base_id per :func:`base_key` (:func:`base_ids`), and the number of lines of each base."""
+    keys = pd.Series([base_key(b, list(p)) for b, p in zip(bases["base"], bases["gestionnaires"], strict=True)],
+                     index=bases.index, dtype=object)
+    bases["base_id"] = base_ids(keys)
     bases["n_lignes_base"] = bases.groupby("base_id")["base_id"].transform("size")

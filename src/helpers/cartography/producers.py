@@ -7,7 +7,9 @@ Rules, in order, for each producer named in a cell:
 2. "Full name (ACR)" (or "ACR (Full name)") becomes ACR with its full name;
 3. a part equal (case, spaces and apostrophes aside) to an acronym or a full name of the
    "Acronymes des gestionnaires" sheet becomes that acronym, spelled as the sheet spells it;
-4. remaining spellings equal under case folding are merged into their most frequent spelling.
+4. remaining spellings equal once case, accents, punctuation and spaces are set aside (« ORS Bretagne »,
+   « ORS-BRETAGNE »: :func:`~helpers.core.text.identity_key`) are merged into one spelling — the sheet's, else
+   the most frequent — so that two spellings of one producer never make two producers (nor two fiches).
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from helpers.core.text import clean_text, comparison_key
+from helpers.core.text import clean_text, comparison_key, identity_key
 
 CO_MANAGEMENT = re.compile(r"\s*/\s*|\s+-\s+")
 LIST_SEPARATORS = re.compile(r"\s*,\s*|\s+et\s+")
@@ -87,18 +89,18 @@ def unify(raw_values: list[str], acronyms_sheet: list[list[str]] | None) -> dict
     single = {comparison_key(c) for c in cells.values() if not CO_MANAGEMENT.search(c)}
     resolved = {raw: [_resolve(p, known) for p in _split(cell, set(known) | single)]
                 for raw, cell in cells.items()}
-    # Rule 4: one spelling per case-folded key, the sheet's if any, else the most frequent.
+    # Rule 4: one spelling per identity key, the sheet's if any, else the most frequent.
     counts = Counter(p.name for raw in raw_values for p in resolved[raw])
     spelling: dict[str, str] = {}
     for name, _ in sorted(counts.items(), key=lambda kv: (kv[0] not in sheet_names, -kv[1], kv[0])):
-        spelling.setdefault(comparison_key(name), name)
+        spelling.setdefault(identity_key(name), name)
     full_names = {}
     for producers in resolved.values():
         for p in producers:
             if p.full_name:
-                full_names.setdefault(comparison_key(p.name), p.full_name)
+                full_names.setdefault(identity_key(p.name), p.full_name)
     return {
-        raw: [Producer(spelling[comparison_key(p.name)], full_names.get(comparison_key(p.name), ""))
+        raw: [Producer(spelling[identity_key(p.name)], full_names.get(identity_key(p.name), ""))
               for p in producers]
         for raw, producers in resolved.items()
     }

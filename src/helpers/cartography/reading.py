@@ -23,6 +23,7 @@ from xml.etree import ElementTree
 
 from python_calamine import CalamineError, CalamineWorkbook
 
+from helpers.core.archives import check_inflated_size
 from helpers.core.config import data_file
 from helpers.core.errors import SpreadsheetError
 from helpers.core.sniff import decode_text, sniff_separator
@@ -48,7 +49,7 @@ class Cartography:
     """The raw content of a cartography file, as :func:`read_cartography` found it.
 
     `rows` holds the non-empty data rows as (1-based sheet row number, cells as text); the other
-    sheets (criteria, acronyms, metadata) are kept as lists of rows, or None when absent.
+    sheets (criteria, acronyms, metadata, typologies) are kept as lists of rows, or None when absent.
     `level_groups` names the groups that are evaluation levels (aggregated, granular), in sheet order.
     """
 
@@ -63,6 +64,7 @@ class Cartography:
     criteria_sheet: list[list[str]] | None = None
     acronyms_sheet: list[list[str]] | None = None
     metadata_sheet: list[list[str]] | None = None
+    typology_sheet: list[list[str]] | None = None
     empty_rows_skipped: int = 0
     level_groups: list[str] = field(default_factory=list)
     # (row number, 0-based column) -> (what the file holds, rule): formulas without value and error values
@@ -278,7 +280,8 @@ def read_cartography(path: str | Path) -> Cartography:
     whose two header rows fit the expected structure (one with data before a headers-only template).
     Returns a :class:`Cartography` with raw cells (nothing cleaned).
 
-    Raises ``SpreadsheetError`` naming the file when it is missing, not a readable spreadsheet or CSV,
+    Raises ``SpreadsheetError`` naming the file when it is missing, a spreadsheet package (ODS, XLSX) that
+    would inflate beyond the bound of ``entrees.yml`` (:mod:`helpers.core.archives`), not a readable spreadsheet or CSV,
     has no data sheet, an empty one or only header rows, lacks an expected group or column (saying
     which and what was found), or holds formulas without computed value in a required column.
     """
@@ -290,6 +293,7 @@ def read_cartography(path: str | Path) -> Cartography:
     with path.open("rb") as handle:
         magic = handle.read(4)
     if suffix in SPREADSHEET_SUFFIXES or magic.startswith(b"PK") or magic.startswith(b"\xd0\xcf\x11\xe0"):
+        check_inflated_size(path, SpreadsheetError)  # a zip package (ODS, XLSX): bounded before it is read
         sheets, hidden = _read_spreadsheet(path)
         file_format = suffix.lstrip(".") if suffix in SPREADSHEET_SUFFIXES else "tableur"
         data_sheet = _sheet_by_name(sheets, names["donnees"])
@@ -339,6 +343,7 @@ def read_cartography(path: str | Path) -> Cartography:
         criteria_sheet=sheet(names["criteres"]),
         acronyms_sheet=sheet(names["acronymes"]),
         metadata_sheet=sheet(names["metadonnees"]),
+        typology_sheet=sheet(names["typologies"]),
         empty_rows_skipped=skipped,
         level_groups=levels,
         unreadable=unreadable,

@@ -19,6 +19,7 @@ ENV_ROOT = "CARTO_SANTE_ROOT"  # a project copy to work in (tests, benchmarks)
 ENV_OFFLINE = "CARTO_SANTE_OFFLINE"  # "1": never try to download the official file
 ENV_URL = "CARTO_SANTE_URL"  # another address for the official file (tests: a local server)
 ENV_XLSX_MAX_ROWS = "CARTO_SANTE_XLSX_MAX_ROWS"  # rows per XLSX sheet (tests: a small limit)
+ENV_MAX_INFLATED_MB = "CARTO_SANTE_MAX_INFLATED_MB"  # inflated size bound of a spreadsheet package (entrees.yml)
 ENV_RUN_RECORD = "CARTO_SANTE_RUN_RECORD"  # set by the report runner: where a step writes its run record
 
 
@@ -101,3 +102,17 @@ def xlsx_max_rows() -> int:
     if limit < 2:
         raise ValueError(f"{ENV_XLSX_MAX_ROWS} doit être un entier ≥ 2 (lu : {value})")
     return limit
+
+
+def max_inflated_bytes() -> int:
+    """Bytes a spreadsheet package (ODS, XLSX) may inflate to: ``entrees.yml`` (``archives``, in megabytes,
+    10^6 bytes), or ``CARTO_SANTE_MAX_INFLATED_MB``. Raises ``ValueError`` when the variable is not a positive
+    number."""
+    value = env(ENV_MAX_INFLATED_MB) or str(data_file("entrees.yml")["archives"]["decompresse_max_mo"])
+    try:
+        megabytes = float(value)
+    except ValueError:
+        megabytes = 0.0
+    if not 0 < megabytes < float("inf"):
+        raise ValueError(f"{ENV_MAX_INFLATED_MB} doit être un nombre de mégaoctets > 0 (lu : {value})")
+    return int(megabytes * 1_000_000)

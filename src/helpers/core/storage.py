@@ -10,12 +10,18 @@ from contextlib import contextmanager
 from pathlib import Path
 
 
+def _temp_prefix(target: Path) -> str:
+    # The temporary name adds about 14 characters to the target's: a target name near the file system's limit
+    # (255 bytes) would make it too long, so only the start of the name is kept (it just has to read well).
+    return f".{target.name.encode()[:100].decode(errors='ignore')}."
+
+
 @contextmanager
 def atomic_path(target: str | Path) -> Iterator[Path]:
     """Yield a temporary path beside `target`; it replaces `target` only if the block succeeds."""
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    fd, tmp = tempfile.mkstemp(prefix=_temp_prefix(target), suffix=".tmp", dir=target.parent)
     os.close(fd)
     tmp_path = Path(tmp)
     try:
@@ -36,7 +42,7 @@ def atomic_paths(targets: list[Path]) -> Iterator[dict[Path, Path]]:
     try:
         for target in map(Path, targets):
             target.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+            fd, tmp = tempfile.mkstemp(prefix=_temp_prefix(target), suffix=".tmp", dir=target.parent)
             os.close(fd)
             staged[target] = Path(tmp)
         yield staged

@@ -39,7 +39,7 @@ def shorten(text: str, width: int = 80) -> str:
 def source_facts(run: CleaningRun) -> dict[str, str]:
     """Report 01's « Source » card: French label → value (file name, provenance, official / synthetic
     status, sha256, cartography version, licence, attribution, sheet and first/last source row, criteria
-    vocabulary), from the run's resolved source and ``sources.yml``."""
+    vocabulary, what the typologies were checked against), from the run's resolved source and ``sources.yml``."""
     ref = official()
     status = ("fichier officiel (empreinte vérifiée)" if run.source.official
               else "échantillon synthétique" if run.synthetic else "fichier non officiel (empreinte différente)")
@@ -56,6 +56,7 @@ def source_facts(run: CleaningRun) -> dict[str, str]:
                               f"({len(run.carto.rows)} lignes de données, lignes {run.carto.rows[0][0]} "
                               f"à {run.carto.rows[-1][0]})",
         "Vocabulaire des critères": run.cleaned.vocabulary_source,
+        "Typologies vérifiées par": run.cleaned.typology_source,
     }
 
 
@@ -122,11 +123,15 @@ def rules_table(run: CleaningRun) -> pd.DataFrame:
 def off_vocabulary(run: CleaningRun) -> pd.DataFrame:
     """Criterion cells whose value was corrected, normalised or left off the official vocabulary,
     one row per cell of ``anomalies.csv``; columns Cellule, Niveau, Critère, Valeur source, Valeur retenue,
-    Règle (French labels from ``vocabulaire.yml``)."""
+    Règle (French labels from ``vocabulaire.yml``). The file's own criteria sheet, checked against the
+    vocabulary, has its entries here too (Niveau « onglet des critères »)."""
     log = run.cleaned.anomalies
-    flagged = log[log["regle"].isin(["hors_vocabulaire", "modalite_corrigee", "modalite_normalisee"])]
+    rules = ["hors_vocabulaire", "modalite_corrigee", "modalite_normalisee", "vocabulaire_inconnu"]
+    flagged = log[log["regle"].isin(rules) & log["colonne"].isin([*CRITERION_LABELS, ""])]
+    sheet = flagged["ligne_source"].isna()
     out = flagged.assign(
-        Niveau=flagged["niveau"].map(LEVEL_LABELS), Critère=flagged["colonne"].map(CRITERION_LABELS),
+        Niveau=flagged["niveau"].map(LEVEL_LABELS).where(~sheet, "onglet des critères"),
+        Critère=flagged["colonne"].map(CRITERION_LABELS).fillna(""),
         regle=flagged["regle"].map(data_file("vocabulaire.yml")["regles_libelles"]),
     )
     return out.rename(columns={"cellule": "Cellule", "valeur_source": "Valeur source",
