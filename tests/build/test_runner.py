@@ -4,6 +4,7 @@ so the cartography is the synthetic sample)."""
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -183,6 +184,18 @@ def test_cache_misses_on_each_kind_of_input_change(tmp_path):
     # Input of 02 changed: the official file placed in data/raw/ changes 01's outputs, hence 02.
     # --force rebuilds everything.
     assert rebuilt(run(root, *only, "--force")) == {"Cartographie 2014", "Ouverture des bases"}
+    # Every file a step wrote is checked, declared in reports.yml or not (its run record lists them): a workbook
+    # deleted is rebuilt by its step; datapackage.json, which both steps write (each merging its resources in), by
+    # both, in order, so that it describes the tables of both.
+    processed = root / "data" / "processed"
+    for name, report in (("cartographie_nettoyee.xlsx", "Cartographie 2014"), ("ouverture.xlsx", "Ouverture des bases"),
+                         ("datapackage.json", None)):
+        (processed / name).unlink()
+        assert rebuilt(run(root, *only)) == ({report} if report else {"Cartographie 2014", "Ouverture des bases"})
+        assert (processed / name).is_file(), name
+    assert {r["name"] for r in json.loads((processed / "datapackage.json").read_text(encoding="utf-8"))["resources"]} \
+        >= {"bases", "ouverture"}
+    assert rebuilt(run(root, *only)) == set()
 
 
 def test_the_source_of_helpers_is_part_of_the_key(tmp_path):
@@ -262,9 +275,13 @@ def test_a_successful_build_is_quiet_and_says_which_data_it_used(built):
     """One progress bar on stderr, one summary line on stdout: no kernel warning, no stray interrupt."""
     _, first = built
     lines = first.stdout.splitlines()
-    assert len(lines) == 1, first.stdout
+    assert len(lines) == 2, first.stdout
     assert lines[0].startswith("Rapports : 23 construits, 0 réutilisés, 0 en échec, 0 non construits ; ")
     assert "données : cartographie synthétique, réponses synthétiques → " in lines[0]
+    # The fallback to the synthetic sample says why, and what to do for the official file, in one line.
+    assert lines[1].startswith("Cartographie synthétique : aucune copie du fichier officiel dans data/raw/, "
+                               "téléchargement désactivé (CARTO_SANTE_OFFLINE). Pour les vrais chiffres, copiez "
+                               "Cartographie-des-donnees-publiques-de-sante-6-mai-2014.ods dans data/raw/"), lines[1]
     # Only tqdm's bar redrawn with carriage returns, then erased (leave=False).
     bars = [part for part in re.split(r"[\r\n]", first.stderr) if part.strip()]
     assert bars and all(part.startswith("rapports:") for part in bars), first.stderr[-2000:]

@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import ast
 import datetime as dt
+import errno
 import multiprocessing
 import os
 import platform
@@ -24,14 +25,14 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from helpers.build import cache, catalog
+from helpers.build import cache, catalog, lock
 from helpers.build.tasks import Context, Outcome, Status, Task, remove_error_files, summary
 from helpers.core import formats
-from helpers.core.config import PROCESSED_DIR, project_root, resolve_path
+from helpers.core.config import PROCESSED_DIR, RAW_DIR, data_file, project_root, resolve_path
 from helpers.core.errors import CartoError
 from helpers.core.storage import sha256_file, write_bytes_atomic
 from helpers.core.text import file_stems
-from helpers.steps.base import SourceRecord
+from helpers.steps.base import CARTOGRAPHY, SourceRecord
 
 PACKAGES = ("pandas", "matplotlib", "seaborn", "scipy", "papermill", "nbconvert", "carto-sante")
 DEFAULT_TIMEOUT = 900
@@ -41,6 +42,9 @@ PUBLISHED = ("donnees", "dossier.pdf")
 # Entries of the cache record that are not report stems (a stem has no « : » and no « . »).
 FAN_OUT_PREFIX = "fan_out:"
 INDEX = "index.html"
+# The cache entry of the PDF dossier: the digest of its parts, and of the PDF itself, written after the PDF.
+DOSSIER_ENTRY = "dossier.pdf"
+BUSY = 3  # exit code: another build holds the lock (--no-wait)
 
 
 def parse_overrides(items: list[str]) -> dict[str, dict[str, object]]:
@@ -135,18 +139,21 @@ class Build:
                 (self.reports_dir / "notebooks" / f"{stem}.ipynb").unlink(missing_ok=True)
                 remove_error_files(self.reports_dir, stem)
 
-    def fingerprint(self, task: Task) -> dict:
-        """Cache key of the task and digests of its outputs as they are now."""
+    def fingerprint(self, task: Task, written: list[Path] | tuple[Path, ...] = ()) -> dict:
+        """Cache key of the task and digests of its outputs as they are now: the declared outputs and the files
+        its run wrote (`written`, from its run record: declared in reports.yml or not)."""
         key = cache.key(task.notebook, task.parameters, list(task.inputs), self.sources)
-        return {"cle": key, "sorties": cache.digests(list(task.outputs))}
+        return {"cle": key, "sorties": cache.digests(sorted({*task.outputs, *written}))}
 
     def reusable(self, task: Task) -> Outcome | None:
-        """Same key as the last successful build, and its report and outputs still as it left them: the
-        reused Outcome (with the sources recorded then), else None."""
+        """Same key as the last successful build, and its report and every file it wrote still as the last build
+        that ran or reused it left them (:meth:`settle`): the reused Outcome (with the sources recorded then), else
+        None."""
         html = self.reports_dir / f"{task.stem}.html"
         recorded = self.record.get(str(task.stem), {})
+        written = [Path(p) for p in recorded.get("sorties", {})]
         if self.force or not html.is_file() or {k: recorded.get(k) for k in ("cle", "sorties")} != \
-                self.fingerprint(task):
+                self.fingerprint(task, written):
             return None
         remove_error_files(self.reports_dir, task.stem)  # a report good again has no error page
         return Outcome(task, Status.REUSED, sources=self.recorded_sources(task))
@@ -163,7 +170,8 @@ class Build:
                 (self.reports_dir / f"{outcome.task.stem}.html").is_file():
             outcome.sources = self.recorded_sources(outcome.task)
         if outcome.status is Status.BUILT:
-            self.record[str(outcome.task.stem)] = {**self.fingerprint(outcome.task), "date": self.context.generated,
+            self.record[str(outcome.task.stem)] = {**self.fingerprint(outcome.task, outcome.written),
+                                                   "date": self.context.generated,
                                                    "sources": [asdict(s) for s in outcome.sources]}
             cache.write(self.reports_dir, self.record)
         self.outcomes.append(outcome)
@@ -241,7 +249,23 @@ class Build:
                     progress.update(1)
                     self._settle(name, running, state)
         progress.close()
+        self.settle()
         return self.outcomes
+
+    def settle(self) -> None:
+        """Record the outputs of every report built or reused by this build as the build leaves them. A file several
+        steps write (``datapackage.json``, each merging its own resources in) may have been rewritten after its
+        report was checked: each report's part in it is there now, so this is the state to compare with next time
+        (a report not run in this build keeps its older digest, and rebuilds if the file changed under it)."""
+        changed = False
+        for outcome in self.outcomes:
+            entry = self.record.get(str(outcome.task.stem))
+            if outcome.status in (Status.BUILT, Status.REUSED) and entry and entry.get("sorties"):
+                now = cache.digests([Path(p) for p in entry["sorties"]])
+                changed |= now != entry["sorties"]
+                entry["sorties"] = now
+        if changed:
+            cache.write(self.reports_dir, self.record)
 
     @staticmethod
     def _settle(name: str, running: dict, state: dict) -> None:
@@ -321,36 +345,83 @@ def write_index(build: Build, selected: list[catalog.Report]) -> None:
     cache.write(build.reports_dir, build.record)
 
 
-def publish(reports_dir: Path, processed_dir: Path, built: bool, no_pdf: bool) -> None:
-    """reports/ made self-contained (the linked tables copied into ``donnees/``) when a report was rebuilt
-    or ``donnees/`` is missing, and the PDF dossier rebuilt when a report was (or it is missing), unless
-    `no_pdf` (then a dossier older than the reports is removed, never left stale: the next build without
-    `no_pdf` writes it). WeasyPrint and BeautifulSoup are imported only then: an unchanged re-run does not
-    pay for them. A :class:`CartoError` is reported on stderr, it does not fail the build."""
+def dossier_key(build: Build) -> str:
+    """The digest of what the PDF dossier is made of: every published HTML page under the reports folder
+    (executed notebooks and error pages left out; the dossier takes the front page, the core reports and the
+    fiches among them) and the package's source (the renderer and its style sheet)."""
+    pages = {p.relative_to(build.reports_dir).as_posix(): sha256_file(p) for p in build.reports_dir.rglob("*.html")
+             if not p.name.endswith(".erreur.html") and "notebooks" not in p.relative_to(build.reports_dir).parts}
+    return cache.content_key({"pages": dict(sorted(pages.items())), "sources": build.sources})
+
+
+def dossier_current(build: Build, key: str) -> bool:
+    """Whether ``dossier.pdf`` is the one built from the parts whose digest is `key` (:func:`dossier_key`): its
+    cache entry, written only after the PDF itself, names that key and the PDF's own digest. A dossier left by a
+    build killed while writing it, or older than the reports, is not current."""
+    target = build.reports_dir / PUBLISHED[1]
+    return not build.force and target.is_file() and \
+        build.record.get(DOSSIER_ENTRY) == {"cle": key, "sortie": sha256_file(target)}
+
+
+def publish(reports_dir: Path, processed_dir: Path, built: bool, no_pdf: bool, stale: bool | None = None) -> bool:
+    """reports/ made self-contained (the linked tables copied into ``donnees/``) when a report was rebuilt,
+    the dossier is `stale` or ``donnees/`` is missing, and the PDF dossier rebuilt when it is `stale` (default:
+    when a report was `built`) or missing, unless `no_pdf` (then a stale dossier is removed, never left behind:
+    the next build without `no_pdf` writes it). WeasyPrint and BeautifulSoup are imported only then: an
+    unchanged re-run does not pay for them. Returns True when the dossier was written. A :class:`CartoError`
+    is reported on stderr, it does not fail the build."""
     from helpers.render.dossier import DATA_DIR, DOSSIER, build_dossier, publish_data
 
+    stale = built if stale is None else stale
     try:
-        if built or not (reports_dir / DATA_DIR).is_dir():
+        if built or stale or not (reports_dir / DATA_DIR).is_dir():
             publish_data(reports_dir, processed_dir)
         if no_pdf:
-            if built:
+            if stale:
                 (reports_dir / DOSSIER).unlink(missing_ok=True)
-        elif built or not (reports_dir / DOSSIER).is_file():
+        elif stale or not (reports_dir / DOSSIER).is_file():
             # WeasyPrint takes a while (about a minute on 2 cores): say so on the progress line, then erase it.
             print("\rrapports: écriture du dossier PDF (WeasyPrint)…", end="", file=sys.stderr, flush=True)
             build_dossier(reports_dir)
             print("\r" + " " * 60 + "\r", end="", file=sys.stderr, flush=True)
+            return True
     except CartoError as exc:
         print(f"Dossier PDF non construit : {exc}", file=sys.stderr)
+    return False
+
+
+def fallback_line(sources: list[SourceRecord]) -> str:
+    """One French line saying why the cartography is the synthetic sample and how to use the official file, or ""
+    when it is not synthetic."""
+    carto = next((s for s in sources if s.role == CARTOGRAPHY and s.synthetic), None)
+    if carto is None:
+        return ""
+    why = carto.note.rstrip(".") or "fichier officiel introuvable"
+    official = data_file("sources.yml")["cartographie"]["fichier"]
+    return (f"Cartographie synthétique : aucune copie du fichier officiel dans {RAW_DIR}/, "
+            f"{why[:1].lower()}{why[1:]}. Pour les vrais chiffres, copiez {official} dans {RAW_DIR}/ "
+            "(ou --set 01_clean_cartography.cartography_path=CHEMIN) et relancez.")
+
+
+def output_folders(root: Path, reports_dir: Path, reports: list[catalog.Report]) -> set[Path]:
+    """The folders a build writes: the reports folder, each report's processed-data folder and the folder of
+    each declared output."""
+    folders = {reports_dir} | {p.parent for r in reports for p in r.paths(r.outputs, root)}
+    return folders | {resolve_path(str(r.parameters["processed_dir"])) for r in reports
+                      if r.parameters.get("processed_dir")}
 
 
 def main(argv: list[str] | None = None) -> int:
-    """The command line; returns the exit code (0 all good, 1 a report failed, 2 bad request).
+    """The command line; returns the exit code (0 all good, 1 a report failed, 2 bad request or a folder
+    that cannot be written, 3 another build at work with ``--no-wait``).
 
-    Writes the reports and ``index.html`` under ``--reports-dir``, copies the linked processed tables
-    into its ``donnees/`` and rebuilds ``dossier.pdf`` when a report was rebuilt or it is missing (a
-    dossier that cannot be built is reported, not fatal). An invalid reports.yml, ``--set`` or ``--only``
-    (a ``CartoError`` while loading) is one French line on stderr and exit code 2."""
+    Holds the lock of every output folder for the whole build (:mod:`helpers.build.lock`: a second build waits,
+    or stops with ``--no-wait``) and first removes the staged files a dead build left there. Writes the reports
+    and ``index.html`` under ``--reports-dir``, copies the linked processed tables into its ``donnees/`` and
+    rebuilds ``dossier.pdf`` when it is not the one built from the reports as they are (:func:`dossier_current`)
+    or it is missing (a dossier that cannot be built is reported, not fatal). An invalid reports.yml, ``--set``
+    or ``--only`` (a ``CartoError`` while loading), or a read-only output folder, is one French line on stderr
+    and exit code 2."""
     parser = argparse.ArgumentParser(prog="python -m helpers reports", description=__doc__.splitlines()[0])
     parser.add_argument("--only", nargs="+", metavar="NOM", help="ne construire que ces rapports")
     parser.add_argument("--set", action="append", default=[], metavar="NOM.PARAM=VALEUR",
@@ -359,6 +430,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--force", action="store_true", help="tout reconstruire, sans le cache")
     parser.add_argument("--timeout", type=int, default=DEFAULT_TIMEOUT, help="délai par notebook, en secondes")
     parser.add_argument("--reports-dir", default="reports", help="dossier des rapports (défaut : reports)")
+    parser.add_argument("--no-wait", action="store_true",
+                        help="si une autre construction écrit dans les mêmes dossiers, s'arrêter au lieu d'attendre")
     parser.add_argument("--no-pdf", action="store_true",
                         help="ne pas construire reports/dossier.pdf (un dossier périmé est retiré ; la prochaine "
                              "construction sans cette option l'écrit)")
@@ -377,7 +450,30 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     selected = [r for r in reports if not args.only or r.name in args.only]
     reports_dir = resolve_path(args.reports_dir)
-    reports_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        with lock.locked(output_folders(root, reports_dir, reports), wait=not args.no_wait,
+                         say=lambda line: print(line, file=sys.stderr, flush=True)) as folders:
+            lock.check_writable(folders, reports_dir)
+            lock.remove_staged(folders, reports_dir)
+            return _build(args, root, reports, selected, reports_dir)
+    except lock.BusyError as exc:
+        print(f"Erreur : {exc}", file=sys.stderr)
+        return BUSY
+    except lock.UnwritableError as exc:
+        print(f"Erreur : {exc}", file=sys.stderr)
+        return 2
+    except OSError as exc:  # a folder made read-only during the build: one line naming it
+        if exc.errno not in (errno.EACCES, errno.EPERM, errno.EROFS):
+            raise
+        where = Path(exc.filename) if exc.filename else reports_dir
+        print(f"Erreur : {where if where.is_dir() else where.parent} : dossier impossible à écrire "
+              f"({exc.strerror}) : rendez-le accessible en écriture", file=sys.stderr)
+        return 2
+
+
+def _build(args: argparse.Namespace, root: Path, reports: list[catalog.Report], selected: list[catalog.Report],
+           reports_dir: Path) -> int:
+    """The build proper, under the lock of its output folders (:func:`main`)."""
     build = Build(root, reports_dir, max(1, args.jobs), args.force, args.timeout)
     outcomes = list(build.run(selected))
     for report in reports:  # not selected (--only): the index still lists their reports on disk
@@ -388,12 +484,22 @@ def main(argv: list[str] | None = None) -> int:
                      PROCESSED_DIR)
     built = any(o.status is Status.BUILT for o in outcomes)
     data_dir, dossier = (reports_dir / name for name in PUBLISHED)
-    if built or not data_dir.is_dir() or not (args.no_pdf or dossier.is_file()):
-        publish(reports_dir, resolve_path(processed), built, args.no_pdf)
+    key = dossier_key(build)
+    stale = not dossier_current(build, key)
+    if built or not data_dir.is_dir() or (stale and (dossier.is_file() or not args.no_pdf)):
+        if publish(reports_dir, resolve_path(processed), built, args.no_pdf, stale):
+            # Last, once the PDF is in place: a build killed before this line leaves the dossier stale.
+            build.record[DOSSIER_ENTRY] = {"cle": key, "sortie": sha256_file(dossier)}
+            cache.write(reports_dir, build.record)
+        elif not dossier.is_file() and build.record.pop(DOSSIER_ENTRY, None) is not None:
+            cache.write(reports_dir, build.record)
     count = {s: sum(o.status is s for o in outcomes) for s in Status}
     print(f"Rapports : {count[Status.BUILT]} construits, {count[Status.REUSED]} réutilisés, "
           f"{count[Status.FAILED]} en échec, {count[Status.SKIPPED]} non construits ; "
           f"données : {summary(sources_used(outcomes))} → {reports_dir / 'index.html'}")
+    fallback = fallback_line(sources_used(outcomes))
+    if fallback:
+        print(fallback)
     failures = [o for o in outcomes if o.status in (Status.FAILED, Status.SKIPPED)]
     for outcome in failures:
         print(f"Échec de {outcome.task.label} : {outcome.error}", file=sys.stderr)

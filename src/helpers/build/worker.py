@@ -10,6 +10,8 @@ import html
 import multiprocessing.util
 import os
 import signal
+import threading
+from contextlib import suppress
 from pathlib import Path
 
 import nbformat
@@ -18,7 +20,7 @@ from helpers.build.tasks import Context, Outcome, Status, Task, remove_error_fil
 from helpers.core.config import ENV_RUN_RECORD
 from helpers.core.storage import sha256_file
 from helpers.render.export import DATE_LABEL, export_html, normalise_notebook
-from helpers.steps.base import SourceRecord, read_record
+from helpers.steps.base import SourceRecord, read_record, read_written
 
 KERNEL_ATTEMPTS = 2
 # Run silently in a kept kernel before its next notebook: the run-record path of the new task (the kernel
@@ -170,6 +172,7 @@ def execute(task: Task, context: Context) -> Outcome:
     os.environ[ENV_RUN_RECORD] = str(record)  # this worker runs one task at a time; the kernel inherits it
     error = _papermill(task, context, attempt, record)
     sources = read_record(record) if error is None else []
+    written = read_written(record) if error is None else []
     record.unlink(missing_ok=True)
     facts = provenance(task, context, sources)
     if attempt.exists():
@@ -179,7 +182,7 @@ def execute(task: Task, context: Context) -> Outcome:
         export_html(attempt, html_path, task.title, facts)
         os.replace(attempt, executed_dir / f"{task.stem.name}.ipynb")
         remove_error_files(reports_dir, task.stem)
-        return Outcome(task, Status.BUILT, sources=sources)
+        return Outcome(task, Status.BUILT, sources=sources, written=written)
     error_html = reports_dir / task.stem.parent / f"{task.stem.name}.erreur.html"
     failed = executed_dir / f"{task.stem.name}.erreur.ipynb"
     if attempt.exists():
@@ -192,10 +195,34 @@ def execute(task: Task, context: Context) -> Outcome:
     return Outcome(task, Status.FAILED, error, href)
 
 
+def end_with_runner() -> None:
+    """Make this worker, its kernels and their children end as soon as the runner that started it does, even
+    when the runner is killed outright (``kill -9``: no finaliser of its runs). A thread waits on the runner's
+    sentinel (a pipe the system closes when the runner dies: no polling), then kills every process this worker
+    started, the kernels and what they started (the kernels run in sessions of their own, out of reach of a
+    signal sent to the runner's process group), and exits: nothing of a dead build keeps writing."""
+    runner = multiprocessing.parent_process()
+    if runner is None:  # not a spawned worker (a test calling execute directly)
+        return
+
+    def watch() -> None:
+        runner.join()
+        import psutil
+
+        for child in psutil.Process().children(recursive=True):
+            with suppress(psutil.Error):
+                child.kill()
+        os._exit(1)
+
+    threading.Thread(target=watch, daemon=True, name="carto-runner-watch").start()
+
+
 def quiet_worker() -> None:
     """Worker initializer: the kernels' and jupyter_client's chatter (« Kernel is running over TCP without
     encryption », « KeyboardInterrupt caught in kernel ») goes nowhere, not into the user's terminal; the
-    worker's kept kernel (:data:`KEEPER`) is shut down when the worker exits."""
+    worker's kept kernel (:data:`KEEPER`) is shut down when the worker exits, and the worker and its kernels
+    end with the runner (:func:`end_with_runner`)."""
+    end_with_runner()
     multiprocessing.util.Finalize(KEEPER, KEEPER.discard, exitpriority=10)  # no kernel outlives its worker
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, 1)

@@ -21,6 +21,7 @@ import ast
 import multiprocessing
 import os
 import resource
+import signal
 import sys
 import threading
 import time
@@ -77,6 +78,10 @@ def main_is_guarded() -> bool:
 
 
 def _exit_with_parent(parent: int) -> None:
+    # Jupyter stops a kernel by first sending SIGINT to the kernel's whole process group, this process included:
+    # it is not this process's to act on (it would print a KeyboardInterrupt traceback on a successful run); it
+    # ends with its parent's pool, or below.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     # A parent killed outright (a kernel stopped by SIGKILL after a timeout) never tells its pool to stop: the
     # process would stay, idle, holding the French model. It checks every second that its parent is alive.
     def watch() -> None:

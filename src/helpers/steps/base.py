@@ -77,8 +77,10 @@ class Run:
         return next((s for s in self.sources if s.role == role), None)
 
     def record(self) -> dict:
-        """The run record: ``{"sources": [SourceRecord as dict…], "synthetique": bool}`` (JSON-ready)."""
-        return {"sources": [asdict(s) for s in self.sources], "synthetique": self.synthetic}
+        """The run record: ``{"sources": [SourceRecord as dict…], "synthetique": bool, "ecrits": [path…]}``
+        (JSON-ready; `written` as absolute paths: the runner's cache checks every one of them)."""
+        return {"sources": [asdict(s) for s in self.sources], "synthetique": self.synthetic,
+                "ecrits": [str(Path(p).resolve()) for p in self.written]}
 
 
 R = TypeVar("R", bound=Run)
@@ -99,6 +101,14 @@ def read_record(path: Path) -> list[SourceRecord]:
         data = json.loads(path.read_text(encoding="utf-8"))
         return [SourceRecord(**s) for s in data["sources"]]
     except (OSError, ValueError, KeyError, TypeError):
+        return []
+
+
+def read_written(path: Path) -> list[Path]:
+    """The files a run wrote, from its run record written by :func:`finish` ([] when absent or unreadable)."""
+    try:
+        return [Path(p) for p in json.loads(path.read_text(encoding="utf-8")).get("ecrits", [])]
+    except (OSError, ValueError, AttributeError, TypeError):
         return []
 
 
