@@ -30,6 +30,7 @@ from helpers.build.tasks import Context, Outcome, Status, Task, remove_error_fil
 from helpers.core import formats
 from helpers.core.config import PROCESSED_DIR, RAW_DIR, data_file, project_root, resolve_path
 from helpers.core.errors import CartoError
+from helpers.core.parameters import changed
 from helpers.core.storage import sha256_file, write_bytes_atomic
 from helpers.core.text import file_stems
 from helpers.steps.base import CARTOGRAPHY, SourceRecord
@@ -313,6 +314,13 @@ def index_data(sources: list[SourceRecord]) -> dict:
             "roles_synthetiques": sorted({s.role for s in sources if s.synthetic})}
 
 
+def changed_settings(reports: list[catalog.Report], by: str = "name") -> list[str]:
+    """« <report name (or `by`="title")> — <phrase> » for every parameter of `reports` set to a value other
+    than its notebook default (:func:`helpers.core.parameters.changed`): the summary line and the front page
+    name them (issue 18)."""
+    return [f"{getattr(r, by)} — {c}" for r in reports for c in changed(r.declared, r.parameters)]
+
+
 def write_index(build: Build, selected: list[catalog.Report]) -> None:
     """reports/index.html: reports in build order, fan-out reports by name. Left as it is when nothing it shows
     changed since the build that wrote it: the same entries (statuses as the index shows them: built and reused
@@ -329,6 +337,8 @@ def write_index(build: Build, selected: list[catalog.Report]) -> None:
                 "built_on": build.record.get(str(o.task.stem), {}).get("date", "")
                 if (build.reports_dir / f"{o.task.stem}.html").is_file() else ""} for o in outcomes]
     data = index_data(sources_used(outcomes))
+    data["parametres"] = changed_settings(selected, by="title")
+    data["fiches_min_lignes"] = next((r.fan_out.arguments.get("min_lines") for r in selected if r.fans_out), None)
     target = build.reports_dir / INDEX
     key = cache.content_key({
         "entries": [{**e, "status": e["status"].index_label} for e in entries], "data": data,
@@ -496,7 +506,9 @@ def _build(args: argparse.Namespace, root: Path, reports: list[catalog.Report], 
     count = {s: sum(o.status is s for o in outcomes) for s in Status}
     print(f"Rapports : {count[Status.BUILT]} construits, {count[Status.REUSED]} réutilisés, "
           f"{count[Status.FAILED]} en échec, {count[Status.SKIPPED]} non construits ; "
-          f"données : {summary(sources_used(outcomes))} → {reports_dir / 'index.html'}")
+          f"données : {summary(sources_used(outcomes))}"
+          + "".join(f" ; paramètre modifié : {c}" for c in changed_settings(selected))
+          + f" → {reports_dir / 'index.html'}")
     fallback = fallback_line(sources_used(outcomes))
     if fallback:
         print(fallback)

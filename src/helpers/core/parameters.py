@@ -11,6 +11,7 @@ import tokenize
 from dataclasses import dataclass
 from pathlib import Path
 
+from helpers.core.config import data_file
 from helpers.core.errors import CartoError
 
 TYPE_NAMES = {int: "entier", float: "nombre", str: "texte", bool: "booléen", type(None): "None"}
@@ -100,3 +101,32 @@ def check(notebook: Path, report: str, given: dict[str, object],
 def valid_list(declared: dict[str, Parameter]) -> str:
     """The valid parameters, one per line (indented), for error messages."""
     return "\n  ".join(p.describe() for p in declared.values())
+
+
+def _shown(name: str, value: object, spec: dict) -> str:
+    """A parameter value as a reader reads it: its ``libelle`` in the data file ``spec`` names, else the
+    value itself (« aucun » for None)."""
+    if value is None:
+        return "aucun"
+    if "valeurs" in spec:
+        entry = data_file(spec["valeurs"]).get(value)
+        if isinstance(entry, dict) and "libelle" in entry:
+            return str(entry["libelle"])
+    return str(value)
+
+
+def changed(declared: dict[str, Parameter], values: dict[str, object]) -> list[str]:
+    """The parameters of `values` whose value differs from the notebook default in `declared`, in the
+    notebook's order, each as one French phrase for a reader, e.g. « Pondération : Global Open Data Index 2016
+    (défaut : Poids égaux) ». Names and values come from ``parametres.yml`` (a parameter marked ``sujet``,
+    a fiche's producer, is what the report is about, not a setting: left out); a parameter it does not name
+    (a test notebook's) is shown by its own name. [] when all are defaults."""
+    names = data_file("parametres.yml")
+    out = []
+    for name, parameter in declared.items():
+        spec = names.get(name, {"libelle": name})
+        if name not in values or values[name] == parameter.default or spec.get("sujet"):
+            continue
+        out.append(f"{spec['libelle']} : {_shown(name, values[name], spec)} "
+                   f"(défaut : {_shown(name, parameter.default, spec)})")
+    return out

@@ -13,6 +13,7 @@ from scipy.stats import binomtest, t
 
 from helpers.cartography.cleaning import CRITERIA
 from helpers.cartography.producers import one_row_per_producer
+from helpers.core.config import data_file
 from helpers.openness.scoring import TOP, weightings
 
 
@@ -102,35 +103,53 @@ def rank_with_interval(value: pd.Series, low: pd.Series, high: pd.Series,
                          "rang_max": [n - int(b) for b in below]}, index=value.index)
 
 
-def rank(summary: pd.DataFrame, min_n: int) -> pd.DataFrame:
-    """Rank groups with at least `min_n` assessed bases, per level.
+#: The two ranking rules (``critere_rang``): share of open bases (ties broken by mean score), or mean score.
+BY_SHARE, BY_SCORE = "part_ouverte", "score_moyen"
 
-    `rang` is the point rank by share open (ties broken by mean score), `rang_min`–`rang_max` its 95 %
-    rank interval (Wilson intervals compared pairwise, see `rank_with_interval`); `rang_score`,
-    `rang_score_min`, `rang_score_max` the same by mean score (Student intervals). Also the rank by mean
-    score under every weighting (`rang_<name>`) and their range (`rang_ponderation_min/max`), for
-    sensitivity. Columns are empty (NA) for groups not ranked."""
+
+def ranking_rule(n_open: pd.Series) -> str:
+    """The ranking rule of one level, decided once from the open counts of its ranked groups: ``BY_SCORE``
+    when more than ``part_sans_ouverture_max`` (``classement.yml``) of them have no open base — the share
+    open then does not separate them, and the mean score ranking *is* the ranking —, else ``BY_SHARE``."""
+    closed = int((n_open == 0).sum())
+    return BY_SCORE if closed > data_file("classement.yml")["part_sans_ouverture_max"] * len(n_open) else BY_SHARE
+
+
+def _rule_ranks(rows: pd.DataFrame, rule: str, score: str) -> pd.DataFrame:
+    """`rank_with_interval` of `rows` under `rule`, the mean score read from column `score`."""
+    if rule == BY_SHARE:
+        return rank_with_interval(rows["part_ouvertes"], rows["ic_bas"], rows["ic_haut"], rows[score])
+    low, high = (rows["score_ic_bas"], rows["score_ic_haut"]) if score == "score_moyen" else (rows[score],) * 2
+    return rank_with_interval(rows[score], low, high)
+
+
+def rank(summary: pd.DataFrame, min_n: int) -> pd.DataFrame:
+    """Rank groups with at least `min_n` assessed bases, per level, under one rule per level.
+
+    The rule (``critere_rang``, :func:`ranking_rule`) is decided once per level and every rank of the
+    level follows it: ``part_ouverte`` — `rang` is the point rank by share open (ties broken by mean score),
+    `rang_min`–`rang_max` its 95 % rank interval (Wilson intervals compared pairwise, `rank_with_interval`) —
+    or ``score_moyen`` — the same by mean score (Student intervals). `rang_<name>` is the point rank under
+    the same rule with the mean score of every weighting (so `rang_<chosen weighting>` = `rang`), and
+    `rang_ponderation_min/max` their range, for sensitivity. Columns are empty (NA, « » for
+    ``critere_rang``) for groups not ranked."""
     summary = summary.copy()
     summary["classe"] = summary["n_evaluees"] >= min_n
+    summary["critere_rang"] = ""
     names = list(weightings())
-    rank_columns = ["rang", "rang_min", "rang_max", "rang_score", "rang_score_min", "rang_score_max",
-                    *[f"rang_{name}" for name in names]]
+    rank_columns = ["rang", "rang_min", "rang_max", *[f"rang_{name}" for name in names]]
     for column in rank_columns:
         summary[column] = pd.array([pd.NA] * len(summary), dtype="Int64")
     for level in summary["niveau"].unique():
         eligible = summary[(summary["niveau"] == level) & summary["classe"]]
         if eligible.empty:
             continue
-        by_share = rank_with_interval(eligible["part_ouvertes"], eligible["ic_bas"], eligible["ic_haut"],
-                                      eligible["score_moyen"])
-        by_score = rank_with_interval(eligible["score_moyen"], eligible["score_ic_bas"],
-                                      eligible["score_ic_haut"])
-        for column in by_share:
-            summary.loc[eligible.index, column] = by_share[column].astype("Int64")
-        for column in by_score:
-            summary.loc[eligible.index, column.replace("rang", "rang_score")] = by_score[column].astype("Int64")
+        rule = ranking_rule(eligible["n_ouvertes"])
+        summary.loc[eligible.index, "critere_rang"] = rule
+        for column, values in _rule_ranks(eligible, rule, "score_moyen").items():
+            summary.loc[eligible.index, column] = values.astype("Int64")
         for name in names:
-            ranks = eligible[f"score_moyen_{name}"].rank(ascending=False, method="min")
+            ranks = _rule_ranks(eligible, rule, f"score_moyen_{name}")["rang"]
             summary.loc[eligible.index, f"rang_{name}"] = ranks.astype("Int64")
     weighting_ranks = [f"rang_{n}" for n in names]
     summary["rang_ponderation_min"] = summary[weighting_ranks].min(axis=1).astype("Int64")

@@ -66,6 +66,16 @@ def banner(run: Run) -> HTML:
     return HTML(f'<div class="carto-banner" role="alert">{text}{extra}</div>')
 
 
+def settings(changed: list[str]) -> HTML:
+    """The report's non-default parameters (French phrases of ``steps.base.changed_parameters``) as a box on its
+    first screen, « Paramètres modifiés : Pondération : … »; empty when there is none."""
+    if not changed:
+        return HTML("")
+    items = "".join(f"<li>{esc(c)}</li>" for c in changed)
+    return HTML(f'<div class="carto-box carto-parametres"><strong>Paramètres modifiés</strong> (ce rapport ne suit '
+                f"pas les réglages par défaut) :<ul>{items}</ul></div>")
+
+
 def box(text_html: str) -> HTML:
     """A highlighted box; `text_html` is trusted markup written by the project."""
     return HTML(f'<div class="carto-box">{text_html}</div>')

@@ -118,6 +118,15 @@ NOTEBOOK_NAMES = {"In", "Out"}
 LITERALS = (str, int, float, bool, type(None), list, dict, tuple)
 
 
+def changed_parameters(report: str, values: dict[str, object]) -> list[str]:
+    """The parameters of notebook `report` (e.g. ``"02_openness"``) whose value in `values` (``globals()``,
+    or any name → value) differs from the notebook's default, each as one French phrase for the first screen
+    of the report (« Pondération : Global Open Data Index 2016 (défaut : Poids égaux) »,
+    :func:`helpers.core.parameters.changed`); [] when all are defaults."""
+    declared = parameters.notebook_parameters(paths().notebooks / f"{report}.ipynb")
+    return parameters.changed(declared, values)
+
+
 def check_parameters(report: str, values: dict[str, object]) -> None:
     """First call of every notebook: check its parameters as the report runner does.
 

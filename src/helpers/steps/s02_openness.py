@@ -73,6 +73,8 @@ def score_openness(processed_dir: str | Path = "data/processed", min_bases_ranke
     scored = scored.join(paths.assign_paths(scored))  # opening path, decider, privacy flag (issue 13)
     producers = aggregation.by_producer(scored, min_bases_ranked, weighting)
     categories = aggregation.by_category(scored, min_bases_ranked, weighting)
+    for table in (producers, categories):  # a CSV read alone says what its scores and ranks depend on
+        table["ponderation"], table["min_bases_classe"] = weighting, min_bases_ranked
     columns = list(schema()["ouverture"]["champs"])
     tables = {"ouverture": scored[columns], "ouverture_par_gestionnaire": producers,
               "ouverture_par_typologie": categories}

@@ -16,7 +16,7 @@ import pandas as pd
 
 from helpers.core.config import data_file, paths
 from helpers.core.errors import CartoError
-from helpers.core.formats import share_of
+from helpers.core.formats import count_of, share_of
 from helpers.core.tables import load_table
 from helpers.steps.base import ANSWERS, CARTOGRAPHY
 from helpers.views.v02_openness import LEVELS
@@ -86,13 +86,19 @@ def front_page(entries: list[dict], data: dict, reports_dir: Path | None = None,
     """The front page's content (trusted HTML, every data text escaped): synthetic banners, title, the
     headline sentences of reports 02 and 05, one card per core report, the fiches list. `entries` are the
     runner's index entries (title, href, status, fiche, label); `data` the build's data facts: ``resume``
-    (« cartographie officielle, réponses synthétiques ») and ``roles_synthetiques`` (the synthetic roles)."""
+    (« cartographie officielle, réponses synthétiques »), ``roles_synthetiques`` (the synthetic roles),
+    ``parametres`` (« <report> — <parameter> : <value> (défaut : …) » for every non-default parameter, named
+    under the title) and ``fiches_min_lignes`` (the fiche rule's minimum of lines, None without it)."""
     spec = data_file("accueil.yml")
     reports_dir = reports_dir or paths().reports
     processed_dir = processed_dir or paths().processed
     synthetic = set(data.get("roles_synthetiques", []))
     parts = [f"<h1>{html.escape(spec['titre'])}</h1>",
              f'<p class="carto-subtitle">Données : {html.escape(data.get("resume") or "inconnues")}.</p>']
+    if data.get("parametres"):
+        parts.append('<div class="carto-box carto-parametres"><strong>Paramètres modifiés</strong> (ces rapports ne '
+                     "suivent pas les réglages par défaut) :<ul>"
+                     + "".join(f"<li>{html.escape(c)}</li>" for c in data["parametres"]) + "</ul></div>")
     if CARTOGRAPHY in synthetic:
         parts.append('<div class="carto-banner" role="alert"><strong>Données synthétiques</strong> — la '
                      "cartographie utilisée est un échantillon généré par le projet : aucun chiffre de ces rapports "
@@ -107,9 +113,10 @@ def front_page(entries: list[dict], data: dict, reports_dir: Path | None = None,
         entry = by_name.get(name)
         if entry and entry.get("href"):
             found = report_takeaways(reports_dir / entry["href"])
-            if found:
-                sentences.append(f"<h3>{html.escape(entry['title'])}</h3><ul>"
-                                 + "".join(f"<li>{html.escape(s)}</li>" for s in found) + "</ul>")
+            if found:  # the report's own sentences, written to stand alone; the heading links to the report
+                link = f'<a href="{html.escape(entry["href"])}">{html.escape(entry["title"])}</a>'
+                sentences.append(f"<h3>{link}</h3><ul>" + "".join(f"<li>{html.escape(s)}</li>" for s in found)
+                                 + "</ul>")
     if sentences:
         parts.append('<section class="carto-retenir" aria-labelledby="retenir"><h2 id="retenir">Ce qu\'il faut '
                      f"retenir</h2>{''.join(sentences)}</section>")
@@ -120,12 +127,31 @@ def front_page(entries: list[dict], data: dict, reports_dir: Path | None = None,
         link = f'<a href="{html.escape(entry["href"])}">{title}</a>' if entry.get("href") else title
         cards.append(f'<li class="carto-card"><h3>{link}</h3><p>{html.escape(question)}</p></li>')
     parts.append(f'<h2>Les rapports</h2><ul class="carto-cards">{"".join(cards)}</ul>')
-    parts.append(fiches_html(entries, processed_dir, spec["questions"].get("03_producer_sheet", "")))
+    parts.append(fiches_html(entries, processed_dir, spec["questions"].get("03_producer_sheet", ""),
+                             data.get("fiches_min_lignes")))
     return "".join(parts)
 
 
-def fiches_html(entries: list[dict], processed_dir: Path, question: str) -> str:
-    """The producer fiches as an alphabetical table: name (linked when built) and open bases per level."""
+def fiche_rule(n_fiches: int, processed_dir: Path, min_lines: int | None) -> str:
+    """Which producers have a fiche, in words: « Une fiche par gestionnaire ayant au moins 3 lignes dans la
+    cartographie : 22 des 66 gestionnaires » (producers counted as in ``bases.csv``, a co-managed line counting
+    for each); without the rule (one fiche built on request) « 1 fiche sur 66 gestionnaires »; the count
+    alone when ``bases.csv`` is absent."""
+    from helpers.steps.s03_producer_sheet import producer_names
+
+    try:
+        total = len(producer_names(processed_dir, 1))
+    except (CartoError, OSError):
+        return f"{count_of(n_fiches, 'fiche', 'fiches')} de gestionnaire"
+    if min_lines is None:
+        return f"{count_of(n_fiches, 'fiche', 'fiches')} sur {count_of(total, 'gestionnaire', 'gestionnaires')}"
+    return (f"Une fiche par gestionnaire ayant au moins {count_of(min_lines, 'ligne', 'lignes')} dans la "
+            f"cartographie : {n_fiches} des {count_of(total, 'gestionnaire', 'gestionnaires')}")
+
+
+def fiches_html(entries: list[dict], processed_dir: Path, question: str, min_lines: int | None = None) -> str:
+    """The producer fiches as an alphabetical table: name (linked when built) and open bases per level, under
+    the rule saying which producers have one (:func:`fiche_rule`)."""
     fiches = {e["label"].split(":", 1)[-1]: e for e in entries if e.get("fiche")}
     if not fiches:
         return ""
@@ -139,6 +165,7 @@ def fiches_html(entries: list[dict], processed_dir: Path, question: str) -> str:
                         for col in LEVELS.values())
         rows.append(f'<tr><th scope="row">{link}</th>{cells}</tr>')
     head = "".join(f'<th scope="col">Bases ouvertes — {html.escape(c.lower())}</th>' for c in LEVELS.values())
-    return (f"<h2>Fiches gestionnaires</h2><p>{html.escape(question)}</p>"
-            f'<table class="carto"><caption>Une fiche par gestionnaire, par ordre alphabétique</caption><thead>'
+    rule = fiche_rule(len(fiches), processed_dir, min_lines)
+    return (f"<h2>Fiches gestionnaires</h2><p>{html.escape(question)} {html.escape(rule)}.</p>"
+            f'<table class="carto"><caption>{html.escape(rule)}, par ordre alphabétique</caption><thead>'
             f'<tr><th scope="col">Gestionnaire</th>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>')

@@ -7,6 +7,7 @@ import pandas as pd
 from helpers.cartography.cleaning import CRITERIA, criterion_labels
 from helpers.core.config import data_file
 from helpers.core.formats import count_of, decimal, integer, percent, percent_range, share_of
+from helpers.openness.aggregation import BY_SCORE, BY_SHARE, one_per_base
 from helpers.openness.scoring import weightings, weights
 from helpers.render.html import with_mark
 from helpers.steps.s02_openness import OpennessRun
@@ -14,6 +15,10 @@ from helpers.steps.s02_openness import OpennessRun
 LEVELS = data_file("vocabulaire.yml")["niveaux"]
 RANKING = data_file("classement.yml")
 SHORT = {c: criterion_labels(c, lower=False) for c in CRITERIA}
+#: How each ranking rule (``critere_rang``) reads after a rank.
+RULE_LABELS = {BY_SHARE: "selon la part des bases ouvertes", BY_SCORE: "selon le score moyen"}
+#: The same as a table cell (« Classé selon »).
+RULE_NAMES = {BY_SHARE: "part des bases ouvertes", BY_SCORE: "score moyen"}
 
 
 def score_interval(low: float, high: float) -> str:
@@ -32,14 +37,27 @@ def ordinal(n: int) -> str:
     return f"{n}ᵉʳ" if n == 1 else f"{n}ᵉ"
 
 
-def rank_text(rank: object, low: object, high: object) -> str:
-    """« 4ᵉ (entre 1ᵉʳ et 9ᵉ) »: the point rank with its 95 % rank interval, never a bare bound;
-    « 1ᵉʳ (sûr à 95 %) » when the interval is one rank; empty when not ranked."""
+def spans_field(low: object, high: object, n_ranked: int) -> bool:
+    """True when the 95 % rank interval [`low`, `high`] covers (nearly) every rank of the `n_ranked` ranked
+    groups — at least ``part_rangs_indistincts`` of them (``classement.yml``), with two groups or more: the
+    rank then tells the group apart from almost nobody and is not stated as a rank."""
+    if pd.isna(low) or pd.isna(high) or n_ranked < 2:
+        return False
+    return int(high) - int(low) + 1 >= RANKING["part_rangs_indistincts"] * n_ranked
+
+
+def rank_text(rank: object, low: object, high: object, n_ranked: int) -> str:
+    """A rank as it may be quoted alone, always out of `n_ranked`: « 4ᵉ sur 11 (entre 2ᵉ et 7ᵉ) », its 95 %
+    rank interval in brackets, never a bare bound; « 1ᵉʳ sur 11 (sûr à 95 %) » when the interval is one rank;
+    « non départagé (rang possible : 1 à 9 sur 11) » — no ordinal to copy — when the interval spans the
+    field (:func:`spans_field`); empty when not ranked."""
     if pd.isna(rank):
         return ""
+    if spans_field(low, high, n_ranked):
+        return f"non départagé (rang possible : {int(low)} à {int(high)} sur {n_ranked})"
     if low == high:
-        return f"{ordinal(int(rank))} (sûr à 95 %)"
-    return f"{ordinal(int(rank))} (entre {ordinal(int(low))} et {ordinal(int(high))})"
+        return f"{ordinal(int(rank))} sur {n_ranked} (sûr à 95 %)"
+    return f"{ordinal(int(rank))} sur {n_ranked} (entre {ordinal(int(low))} et {ordinal(int(high))})"
 
 
 def rank_reading(rank_min: int, rank_max: int, n_ranked: int) -> str:
@@ -69,36 +87,40 @@ def ranked_at(run: OpennessRun, level: str) -> pd.DataFrame:
     return rows.sort_values(["rang", "gestionnaire"])
 
 
-def share_does_not_discriminate(run: OpennessRun) -> list[str]:
-    """For each level where more than `part_sans_ouverture_max` of the ranked producers have no open
-    base, one French sentence saying so and pointing to the ranking by mean score; [] otherwise."""
+def level_rule(producers: pd.DataFrame, level: str) -> str:
+    """The ranking rule (``critere_rang``: ``part_ouverte`` or ``score_moyen``) of the ranked producers of
+    `producers` (``ouverture_par_gestionnaire`` rows) at `level`, as notebook 02 decided it; "" when none is
+    ranked there."""
+    rules = producers.loc[producers["classe"] & (producers["niveau"] == level), "critere_rang"].unique()
+    return str(rules[0]) if len(rules) else ""
+
+
+def ranking_rules(run: OpennessRun) -> list[str]:
+    """One French sentence per level with ranked producers saying by which rule they are ranked, and why
+    when it is the mean score (more than ``part_sans_ouverture_max`` of them have no open base); written to
+    stand alone (quoted on the front page)."""
     sentences = []
     for level, label in LEVELS.items():
         rows = ranked_at(run, level)
+        if rows.empty:
+            continue
         closed = int((rows["n_ouvertes"] == 0).sum())
-        if len(rows) and closed > RANKING["part_sans_ouverture_max"] * len(rows):
+        if level_rule(run.producers, level) == BY_SCORE:
             sentences.append(f"{label} : {closed} des {len(rows)} gestionnaires classés n'ont aucune base ouverte ; "
-                             f"la part ouverte ne les départage pas, le classement par score moyen ci-dessous est "
-                             f"le plus informatif.")
+                             f"la part de bases ouvertes ne les départage pas : ils sont classés selon le score "
+                             f"moyen de leurs bases (0 à 100).")
+        else:
+            sentences.append(f"{label} : les {len(rows)} gestionnaires classés le sont selon la part de leurs bases "
+                             f"ouvertes (à part égale, selon le score moyen).")
     return sentences
 
 
-def score_ranking(run: OpennessRun) -> pd.DataFrame:
-    """Ranked producers by mean score of the chosen weighting, per level (agrégé first): one row per
-    producer × level; columns Niveau, Gestionnaire, Rang selon le score moyen (point rank with its 95 % rank
-    interval), Score moyen (0–100), Intervalle à 95 % (Student interval of the mean), Bases ouvertes
-    (« k sur n (p %) »)."""
-    rows = pd.concat([ranked_at(run, level).sort_values(["rang_score", "gestionnaire"]) for level in LEVELS])
-    return pd.DataFrame({
-        "Niveau": rows["niveau"].map(LEVELS), "Gestionnaire": rows["gestionnaire"],
-        "Rang selon le score moyen": [rank_text(r, lo, hi) for r, lo, hi in
-                                      zip(rows["rang_score"], rows["rang_score_min"], rows["rang_score_max"],
-                                          strict=True)],
-        "Score moyen": rows["score_moyen"],
-        "Intervalle à 95 %": [score_interval(lo, hi) for lo, hi in zip(rows["score_ic_bas"], rows["score_ic_haut"],
-                                                                       strict=True)],
-        "Bases ouvertes": [share_of(k, n) for k, n in zip(rows["n_ouvertes"], rows["n_evaluees"], strict=True)],
-    })
+def measure_text(row: pd.Series, rule: str) -> str:
+    """What a producer's rank at one level rests on, in words: « 6 bases ouvertes sur 19, soit 32 % », preceded
+    by « score moyen 77,9 sur 100 ; » under the score rule."""
+    share = (f"{count_of(row['n_ouvertes'], 'base ouverte', 'bases ouvertes')} sur {integer(row['n_evaluees'])}, "
+             f"soit {percent(row['part_ouvertes'])}")
+    return f"score moyen {decimal(row['score_moyen'], 1)} sur 100 ; {share}" if rule == BY_SCORE else share
 
 
 def headline(run: OpennessRun) -> dict[str, str]:
@@ -117,40 +139,57 @@ def headline(run: OpennessRun) -> dict[str, str]:
     return figures
 
 
-def main_lock(scored: pd.DataFrame) -> tuple[str, int, int]:
-    """The criterion most often below its top value among assessed, not open line-levels:
-    (its French label, how many line-levels lack it, how many are not open)."""
-    closed = scored[~scored["ouvert"] & (scored["criteres_manquants"] != "")]
-    counts = closed["criteres_manquants"].str.split("|").explode().value_counts()
+def main_lock(run: OpennessRun) -> tuple[str, int, int]:
+    """The criterion most often below its top value among the assessed bases open at no level: (its French
+    label, how many of these bases lack it at one assessed level at least, how many such bases). Counts
+    bases (each level of a base taken at its least open line, as the aggregates), like the other sentences."""
+    closed_ids = run.per_base.loc[~run.per_base["ouvert_a_un_niveau"].astype(bool), "base_id"]
+    rows = one_per_base(run.scored, [])
+    rows = rows[rows["base_id"].isin(closed_ids) & (rows["criteres_manquants"] != "")]
+    lacking = rows.assign(critere=rows["criteres_manquants"].str.split("|")).explode("critere")
+    counts = lacking.groupby("critere")["base_id"].nunique().sort_values(ascending=False, kind="stable")
     labels = data_file("vocabulaire.yml")["criteres"]
-    return labels[counts.index[0]]["libelle"], int(counts.iloc[0]), len(closed)
+    return labels[counts.index[0]]["libelle"], int(counts.iloc[0]), int(closed_ids.nunique())
+
+
+def top_sentence(run: OpennessRun, level: str) -> str:
+    """The sentence on the first ranked producer of `level`: its rank (out of how many, by which rule, with
+    its 95 % interval) and the share or score it rests on; when its interval spans the field
+    (:func:`spans_field`), that it cannot be told apart from the others, with its share — no rank to quote.
+    "" when nobody is ranked at `level`."""
+    rows = ranked_at(run, level)
+    if rows.empty:
+        return ""
+    top, n, rule, label = rows.iloc[0], len(rows), level_rule(run.producers, level), LEVELS[level]
+    if spans_field(top["rang_min"], top["rang_max"], n):
+        highest = "le score moyen le plus élevé" if rule == BY_SCORE else "la part de bases ouvertes la plus élevée"
+        whom = "d'aucun d'entre eux" if top["rang_max"] == n else "de la plupart d'entre eux"
+        return (f"{label} : {top['gestionnaire']} a {highest} des {n} gestionnaires classés "
+                f"({measure_text(top, rule)}), mais ne peut être départagé {whom} : à 95 %, son rang peut aller "
+                f"de {int(top['rang_min'])} à {int(top['rang_max'])} sur {n}.")
+    return (f"{label} : {top['gestionnaire']} est {rank_text(top['rang'], top['rang_min'], top['rang_max'], n)} "
+            f"{RULE_LABELS[rule]}, avec {measure_text(top, rule)}.")
 
 
 def takeaways(run: OpennessRun) -> list[str]:
-    """« Ce qu'il faut retenir » of report 02: 3–5 French sentences computed from the run."""
+    """« Ce qu'il faut retenir » of report 02: 3–5 French sentences computed from the run, each counting
+    bases and saying so, each written to stand alone (the front page quotes them: no « ci-dessous »)."""
     per_base = run.per_base
     opened, assessed = int(per_base["ouvert_a_un_niveau"].sum()), per_base["base_id"].nunique()
     not_assessed = run.bases["base_id"].nunique() - assessed
     sentences = [f"{opened} des {assessed} bases évaluées ({percent(opened / assessed)}) sont ouvertes à l'un des "
                  f"niveaux au moins (les quatre critères à leur valeur maximale) ; {not_assessed} bases ne sont "
                  f"évaluées à aucun niveau."]
-    lock, lacking, closed = main_lock(run.scored)
+    lock, lacking, closed = main_lock(run)
     sentences.append(f"Le verrou le plus fréquent est le critère « {lock} » : il manque à {lacking} des {closed} "
-                     f"évaluations non ouvertes ({percent(lacking / closed)}).")
-    for level, label in LEVELS.items():
-        rows = ranked_at(run, level)
-        if rows.empty:
-            continue
-        top = rows.iloc[0]
-        place = rank_text(top["rang"], top["rang_min"], top["rang_max"])
-        sentences.append(f"{label} : {top['gestionnaire']} est {place}"
-                         f" des {len(rows)} gestionnaires classés, avec "
-                         f"{count_of(top['n_ouvertes'], 'base ouverte', 'bases ouvertes')} sur "
-                         f"{integer(top['n_evaluees'])} ({percent(top['part_ouvertes'])}).")
-    sentences += share_does_not_discriminate(run)[:1]
-    wins = int(run.scored["gain_rapide"].sum())
+                     f"bases évaluées et ouvertes à aucun niveau ({percent(lacking / closed)}), à l'un de leurs "
+                     f"niveaux au moins.")
+    sentences += [s for s in (top_sentence(run, level) for level in LEVELS) if s]
+    sentences += [s for s in ranking_rules(run) if "score moyen de leurs bases" in s][:1]
+    wins = int(run.scored.loc[run.scored["gain_rapide"], "base_id"].nunique())
     if len(sentences) < 5:
-        sentences.append(f"{wins} évaluations sont à un seul critère de l'ouverture (gains rapides, section 5).")
+        sentences.append(f"{count_of(wins, 'base est', 'bases sont')}, à un niveau au moins, à un seul critère de "
+                         f"l'ouverture (gains rapides).")
     return with_mark(sentences[:5], "données synthétiques" if run.synthetic else "")
 
 
@@ -165,11 +204,10 @@ def criterion_matrix(run: OpennessRun, level: str) -> tuple[pd.DataFrame, pd.Dat
     -------
     matrix : DataFrame
         Producer × criterion, the % (0–100, rounded integers) of assessed bases at the criterion's top value;
-        index « <producer> (n=<bases assessed>) », most open first (share open, then mean score); for a heat map.
+        index « <producer> (n=<bases assessed>) », in rank order (``rang``, then name); for a heat map.
     table : DataFrame
         The same with the index as a first column « Gestionnaire (bases évaluées) »."""
-    rows = _ranked(run)[_ranked(run)["niveau"] == level].sort_values(["part_ouvertes", "score_moyen"],
-                                                                       ascending=False)
+    rows = ranked_at(run, level)
     matrix = pd.DataFrame({SHORT[c]: (100 * rows[f"part_{c}_max"]).round(0).astype(int).to_numpy()
                            for c in CRITERIA},
                           index=[f"{g} (n={n})" for g, n in zip(rows["gestionnaire"], rows["n_evaluees"],
@@ -179,30 +217,38 @@ def criterion_matrix(run: OpennessRun, level: str) -> tuple[pd.DataFrame, pd.Dat
 
 
 def ranking(run: OpennessRun) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Share of open bases of the ranked producers, both levels.
+    """The ranked producers, both levels, under each level's one ranking rule.
 
     Returns
     -------
     rows : DataFrame
-        Ranked rows of ``ouverture_par_gestionnaire`` (both levels, most open producer first) plus ``ordre`` and
-        ``Niveau`` (French label): the chart data.
+        Ranked rows of ``ouverture_par_gestionnaire`` (both levels, producers ordered by their best share
+        open) plus ``ordre`` and ``Niveau`` (French label): the chart data of the shares open.
     table : DataFrame
-        One row per producer × level: Gestionnaire, Niveau, Rang (intervalle à 95 %), Bases évaluées, Ouvertes,
-        Part ouverte and its Wilson 95 % interval (French percentages), Score moyen."""
+        One row per producer × level, by level then rank: Niveau, Gestionnaire, Rang (intervalle à 95 %)
+        (:func:`rank_text`, out of the level's ranked producers), Classé selon (the level's rule), Bases
+        évaluées, Bases ouvertes, Part ouverte and its Wilson 95 % interval (French percentages), Score moyen
+        and its Student 95 % interval."""
     rows = _ranked(run).copy()
     order = rows.groupby("gestionnaire")["part_ouvertes"].max().sort_values(ascending=False)
     rows["ordre"] = rows["gestionnaire"].map({g: i for i, g in enumerate(order.index)})
     rows = rows.sort_values(["ordre", "niveau"])
     rows["Niveau"] = rows["niveau"].map(LEVELS)
+    ranked = pd.concat([ranked_at(run, level) for level in LEVELS])
+    sizes = ranked.groupby("niveau").size()
     table = pd.DataFrame({
-        "Gestionnaire": rows["gestionnaire"], "Niveau": rows["Niveau"],
-        "Rang (intervalle à 95 %)": [rank_text(r, lo, hi) for r, lo, hi in
-                                     zip(rows["rang"], rows["rang_min"], rows["rang_max"], strict=True)],
-        "Bases évaluées": rows["n_evaluees"], "Ouvertes": rows["n_ouvertes"],
-        "Part ouverte": rows["part_ouvertes"].map(percent),
-        "Intervalle à 95 %": [percent_range(lo, hi) for lo, hi in zip(rows["ic_bas"], rows["ic_haut"],
-                                                                            strict=True)],
-        "Score moyen": rows["score_moyen"],
+        "Niveau": ranked["niveau"].map(LEVELS), "Gestionnaire": ranked["gestionnaire"],
+        "Rang (intervalle à 95 %)": [rank_text(r, lo, hi, int(sizes[lv])) for r, lo, hi, lv in
+                                     zip(ranked["rang"], ranked["rang_min"], ranked["rang_max"], ranked["niveau"],
+                                         strict=True)],
+        "Classé selon": ranked["critere_rang"].map(RULE_NAMES),
+        "Bases évaluées": ranked["n_evaluees"], "Bases ouvertes": ranked["n_ouvertes"],
+        "Part ouverte": ranked["part_ouvertes"].map(percent),
+        "Part ouverte : intervalle à 95 %": [percent_range(lo, hi) for lo, hi in
+                                             zip(ranked["ic_bas"], ranked["ic_haut"], strict=True)],
+        "Score moyen": ranked["score_moyen"],
+        "Score moyen : intervalle à 95 %": [score_interval(lo, hi) for lo, hi in
+                                            zip(ranked["score_ic_bas"], ranked["score_ic_haut"], strict=True)],
     })
     return rows, table
 
@@ -223,15 +269,20 @@ def unranked(run: OpennessRun) -> pd.DataFrame:
 
 
 def sensitivity(run: OpennessRun) -> pd.DataFrame:
-    """How much the score ranks depend on the weighting: one row per ranked producer × level;
-    columns Gestionnaire, Niveau, « Rang — <pondération> » for each weighting of ``ponderations.yml`` (equal,
-    GODI 2014, GODI 2016, Open Data Barometer) and Étendue des rangs (best – worst rank over them)."""
+    """How much the ranks depend on the weighting: one row per ranked producer × level; columns Gestionnaire,
+    Niveau, « Rang ponctuel — <pondération> » (« r sur N ») for each weighting of ``ponderations.yml`` (equal,
+    GODI 2014, GODI 2016, Open Data Barometer; the level's rule with that weighting's mean score, « (retenue) »
+    marking the report's own, equal to its rank) and Étendue des rangs (best to worst rank over them)."""
     rows = _ranked(run).sort_values(["niveau", "rang_ponderation_min", "gestionnaire"])
+    sizes = rows.groupby("niveau").size()
     table = {"Gestionnaire": rows["gestionnaire"], "Niveau": rows["niveau"].map(LEVELS)}
     for name, spec in weightings().items():
-        table[f"Rang — {spec['libelle']}"] = rows[f"rang_{name}"].astype(str)
-    table["Étendue des rangs"] = [f"{a} – {b}" if a != b else f"{a}" for a, b in
-                                  zip(rows["rang_ponderation_min"], rows["rang_ponderation_max"], strict=True)]
+        chosen = " (retenue)" if name == run.weighting else ""
+        table[f"Rang ponctuel — {spec['libelle']}{chosen}"] = [f"{r} sur {sizes[lv]}" for r, lv in
+                                                      zip(rows[f"rang_{name}"], rows["niveau"], strict=True)]
+    table["Étendue des rangs"] = [f"{a} à {b} sur {sizes[lv]}" if a != b else f"{a} sur {sizes[lv]}" for a, b, lv in
+                                  zip(rows["rang_ponderation_min"], rows["rang_ponderation_max"], rows["niveau"],
+                                      strict=True)]
     return pd.DataFrame(table)
 
 
@@ -288,20 +339,24 @@ def level_gap(run: OpennessRun) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 def combinations(run: OpennessRun) -> pd.DataFrame:
     """Which criteria keep the non-open lines closed: one row per combination of missing criteria
-    (most frequent first); columns Critères manquants (« Accès + Coût »…), Ce qu'il faudrait faire,
-    « Lignes — <niveau> » per level, Total. Counts line-levels of ``ouverture.csv``, not distinct bases."""
+    (most frequent first), then a « Total » row; columns Critères manquants (« Accès + Coût »…), Ce qu'il
+    faudrait faire, « Lignes — <niveau> » per level, « Total (lignes × niveaux) ». Counts line-levels of
+    ``ouverture.csv`` (a line counts at each level where it is assessed and not open), not distinct bases."""
     scored = run.scored[~run.scored["ouvert"] & (run.scored["criteres_manquants"] != "")]
     counts = scored.groupby(["criteres_manquants", "actions", "niveau"]).size().unstack("niveau", fill_value=0)
     counts = counts.reindex(columns=list(LEVELS), fill_value=0)
     counts["total"] = counts.sum(axis=1)
     counts = counts.sort_values("total", ascending=False).reset_index()
-    return pd.DataFrame({
+    table = pd.DataFrame({
         "Critères manquants": counts["criteres_manquants"].str.split("|").map(
             lambda names: " + ".join(SHORT[c] for c in names)),
         "Ce qu'il faudrait faire": counts["actions"],
         **{f"Lignes — {label.lower()}": counts[level] for level, label in LEVELS.items()},
-        "Total": counts["total"],
+        "Total (lignes × niveaux)": counts["total"],
     })
+    total = {"Critères manquants": "Total", "Ce qu'il faudrait faire": "",
+             **{column: int(table[column].sum()) for column in table.columns[2:]}}
+    return pd.concat([table, pd.DataFrame([total])], ignore_index=True)
 
 
 def quick_wins(scored: pd.DataFrame) -> pd.DataFrame:
@@ -372,13 +427,18 @@ def reading_guide(run: OpennessRun) -> dict[str, str]:
         "Intervalle de confiance": "Intervalle de Wilson à 95 % autour de la part de bases ouvertes, intervalle "
                                    "de Student à 95 % autour du score moyen : avec peu de bases, la valeur "
                                    "observée est incertaine.",
-        "Rang": "Le rang est l'ordre de la part de bases ouvertes (à part égale, du score moyen) : « 4ᵉ (entre 1ᵉʳ "
-                "et 9ᵉ) » se lit « 4ᵉ, mais à 95 % quelque part entre le 1ᵉʳ et le 9ᵉ rang ». L'intervalle de rang "
-                "vient de la comparaison deux à deux des intervalles de confiance : meilleur rang possible = 1 + "
-                "nombre de gestionnaires dont l'intervalle est entièrement au-dessus, moins bon rang possible = "
-                "nombre de gestionnaires classés − nombre de ceux dont l'intervalle est entièrement au-dessous. "
-                "Le rang selon le score moyen se lit de même. Un groupe dont toutes les bases ont le même score a "
-                "un intervalle de score réduit à ce score.",
+        "Rang": f"Une seule règle de classement par niveau, la même dans ce rapport, les fiches, la page "
+                f"d'accueil et les fichiers : l'ordre de la part de bases ouvertes (à part égale, du score moyen), "
+                f"sauf quand plus de {percent(RANKING['part_sans_ouverture_max'])} des gestionnaires classés d'un "
+                f"niveau n'ont aucune base ouverte : la part ne les départage pas et ils sont classés selon le score "
+                f"moyen. « 4ᵉ sur 11 (entre 2ᵉ et 7ᵉ) » se lit « 4ᵉ des 11 gestionnaires classés, mais à 95 % "
+                f"quelque part entre le 2ᵉ et le 7ᵉ rang ». L'intervalle de rang vient de la comparaison deux à "
+                f"deux des intervalles de confiance (de la part ou du score, selon la règle) : meilleur rang possible "
+                f"= 1 + nombre de gestionnaires dont l'intervalle est entièrement au-dessus, moins bon rang possible "
+                f"= nombre de gestionnaires classés − nombre de ceux dont l'intervalle est entièrement au-dessous. "
+                f"Quand cet intervalle couvre au moins {percent(RANKING['part_rangs_indistincts'])} des rangs, le "
+                f"rang n'est pas donné : « non départagé (rang possible : 1 à 9 sur 11) ». Un groupe dont toutes "
+                f"les bases ont le même score a un intervalle de score réduit à ce score.",
         "Gestionnaires classés": f"Seuls les gestionnaires ayant au moins {run.min_bases_ranked} bases évaluées à "
                                  f"un niveau y sont classés ; les autres sont présentés à part.",
         "Date de l'évaluation": "Les statuts d'ouverture sont ceux de la cartographie (avril 2014, mise à jour du "

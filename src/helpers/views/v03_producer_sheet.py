@@ -6,17 +6,45 @@ import pandas as pd
 
 from helpers.cartography.cleaning import CRITERIA, criterion_labels
 from helpers.core.formats import decimal, percent, percent_range, share_of
-from helpers.views.v02_openness import LEVELS, SHORT, quick_wins, rank_reading, rank_text
+from helpers.steps.base import changed_parameters
+from helpers.views.v02_openness import (
+    LEVELS,
+    RULE_LABELS,
+    RULE_NAMES,
+    SHORT,
+    level_rule,
+    measure_text,
+    quick_wins,
+    rank_reading,
+    rank_text,
+    score_interval,
+)
 
-__all__ = ["quick_wins", "sheet_bases", "sheet_figures", "sheet_place", "sheet_rank_readings"]
+__all__ = ["quick_wins", "sheet_bases", "sheet_figures", "sheet_place", "sheet_rank_readings", "sheet_settings"]
+
+
+def _ranked(sheet, level: str) -> pd.DataFrame:
+    return sheet.producers[(sheet.producers["niveau"] == level) & sheet.producers["classe"]]
+
+
+def sheet_settings(sheet) -> list[str]:
+    """Report 02's parameters that differ from their defaults, as its tables recorded them (``ponderation``,
+    ``min_bases_classe``): the fiche's scores and ranks depend on them, so its first screen names them
+    (« Pondération : Global Open Data Index 2016 (défaut : Poids égaux) »); [] with the defaults."""
+    if sheet.producers.empty:
+        return []
+    row = sheet.producers.iloc[0]
+    return changed_parameters("02_openness", {"weighting": row["ponderation"],
+                                              "min_bases_ranked": int(row["min_bases_classe"])})
 
 
 def sheet_figures(sheet) -> dict[str, str]:
-    """The fiche's key figures: French label → text (lines in the cartography, distinct bases,
-    co-managed lines, and per level the open bases « k sur n (p %) » — « non évaluées » when none is assessed —
-    and the rank with its 95 % interval among the ranked producers, or « non classé (trop peu de bases) »)."""
+    """The fiche's key figures, each label naming its unit: French label → text (lines in the cartography,
+    distinct bases, co-managed lines, and per level the open bases « k sur n (p %) » — « non évaluées » when
+    none is assessed — and the rank by the level's one rule (:func:`~helpers.views.v02_openness.rank_text`,
+    out of the ranked producers), or « non classé (moins de N bases évaluées) »)."""
     figures = {"lignes dans la cartographie": str(len(sheet.bases)),
-               "bases distinctes": str(sheet.bases["base_id"].nunique()),
+               "bases distinctes (une base peut avoir plusieurs lignes)": str(sheet.bases["base_id"].nunique()),
                "lignes cogérées": str(int(sheet.bases["co_gestion"].sum()))}
     for level, label in LEVELS.items():
         row = sheet.summary[sheet.summary["niveau"] == level]
@@ -25,25 +53,29 @@ def sheet_figures(sheet) -> dict[str, str]:
             continue
         row = row.iloc[0]
         figures[f"{label.lower()} : bases ouvertes"] = share_of(int(row["n_ouvertes"]), int(row["n_evaluees"]))
-        ranked = sheet.producers[(sheet.producers["niveau"] == level) & sheet.producers["classe"]]
-        figures[f"{label.lower()} : rang sur {len(ranked)} gestionnaires classés"] = (
-            rank_text(row["rang"], row["rang_min"], row["rang_max"]) if row["classe"]
-            else "non classé (trop peu de bases)")
+        rule = level_rule(sheet.producers, level)
+        key = f"{label.lower()} : rang {RULE_LABELS[rule]}" if rule else f"{label.lower()} : rang"
+        figures[key] = (rank_text(row["rang"], row["rang_min"], row["rang_max"], len(_ranked(sheet, level)))
+                        if row["classe"] else f"non classé (moins de {int(row['min_bases_classe'])} bases évaluées)")
     return figures
 
 
 def sheet_rank_readings(sheet) -> list[str]:
-    """One French line per level where the producer is ranked, reading its 95 % rank interval
-    (« Données granulaires : 11ᵉ (entre 1ᵉʳ et 11ᵉ) sur 11 — ne peut être distingué … »)."""
+    """One French line per level where the producer is ranked: the level's rule, the score or share the rank
+    rests on, the rank as :func:`~helpers.views.v02_openness.rank_text` writes it (« non départagé (rang
+    possible : 1 à 9 sur 11) » when its interval spans the field) and the reading of its 95 % interval
+    (« Données granulaires, classement selon le score moyen (score moyen 50 sur 100 ; 0 base ouverte sur 32,
+    soit 0 %) : 8ᵉ sur 11 (entre 7ᵉ et 11ᵉ). Ne peut être distingué que de 4 … »)."""
     lines = []
     for level, label in LEVELS.items():
         row = sheet.summary[sheet.summary["niveau"] == level]
         if row.empty or not row.iloc[0]["classe"]:
             continue
         row = row.iloc[0]
-        n_ranked = int((sheet.producers["classe"] & (sheet.producers["niveau"] == level)).sum())
-        lines.append(f"{label} : {rank_text(row['rang'], row['rang_min'], row['rang_max'])} sur {n_ranked} "
-                     f"selon la part ouverte. {rank_reading(int(row['rang_min']), int(row['rang_max']), n_ranked)}")
+        n_ranked, rule = len(_ranked(sheet, level)), level_rule(sheet.producers, level)
+        reading = rank_reading(int(row["rang_min"]), int(row["rang_max"]), n_ranked)
+        lines.append(f"{label}, classement {RULE_LABELS[rule]} ({measure_text(row, rule)}) : "
+                     f"{rank_text(row['rang'], row['rang_min'], row['rang_max'], n_ranked)}. {reading}")
     return lines
 
 
@@ -78,32 +110,32 @@ def sheet_bases(sheet) -> pd.DataFrame:
 
 def sheet_place(sheet) -> pd.DataFrame:
     """The producer beside the ranked producers, per level where it is assessed: columns Niveau, Bases
-    évaluées, Part ouverte with its Wilson 95 % interval, Score moyen, Score moyen médian des gestionnaires
-    classés, Rang selon la part ouverte (« … sur N » or « non classé »), Rang selon le score moyen, Étendue des
-    rangs selon la pondération (empty when not ranked)."""
+    évaluées, Part ouverte with its Wilson 95 % interval, Score moyen with its Student interval, Score moyen
+    médian des gestionnaires classés, Rang (the level's one rule, as report 02 and the cards show it, or
+    « non classé »), Classé selon, Étendue des rangs selon la pondération (« a à b sur N »; empty when not
+    ranked)."""
     rows = []
     for level, label in LEVELS.items():
         mine = sheet.summary[sheet.summary["niveau"] == level]
-        ranked = sheet.producers[(sheet.producers["niveau"] == level) & sheet.producers["classe"]]
+        ranked = _ranked(sheet, level)
         if mine.empty:
             continue
-        m = mine.iloc[0]
+        m, n = mine.iloc[0], len(ranked)
+        low, high = m["rang_ponderation_min"], m["rang_ponderation_max"]
         rows.append({
             "Niveau": label, "Bases évaluées": m["n_evaluees"], "Part ouverte": percent(m["part_ouvertes"]),
-            "Intervalle à 95 %": percent_range(m["ic_bas"], m["ic_haut"]),
+            "Part ouverte : intervalle à 95 %": percent_range(m["ic_bas"], m["ic_haut"]),
             "Score moyen": m["score_moyen"],
+            "Score moyen : intervalle à 95 %": score_interval(m["score_ic_bas"], m["score_ic_haut"]),
             "Score moyen médian des gestionnaires classés": round(float(ranked["score_moyen"].median()), 1)
-            if len(ranked) else "",
-            "Rang selon la part ouverte": f"{rank_text(m['rang'], m['rang_min'], m['rang_max'])} sur {len(ranked)}"
-            if m["classe"] else "non classé",
-            "Rang selon le score moyen": rank_text(m["rang_score"], m["rang_score_min"], m["rang_score_max"])
-            if m["classe"] else "",
-            "Étendue des rangs selon la pondération": f"{m['rang_ponderation_min']} – {m['rang_ponderation_max']}"
+            if n else "",
+            "Rang (intervalle à 95 %)": rank_text(m["rang"], m["rang_min"], m["rang_max"], n) if m["classe"]
+            else "non classé",
+            "Classé selon": RULE_NAMES[level_rule(sheet.producers, level)] if m["classe"] else "",
+            "Étendue des rangs selon la pondération": (f"{low} à {high} sur {n}" if low != high else f"{low} sur {n}")
             if m["classe"] else "",
         })
     return pd.DataFrame(rows)
-
-
 
 
 def sheet_paths(sheet) -> pd.DataFrame:

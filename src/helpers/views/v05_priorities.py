@@ -126,14 +126,19 @@ def takeaways(run: PriorityRun) -> list[str]:
 
 def classes(run: PriorityRun) -> pd.DataFrame:
     """Bases per priority class, with the rule of each class: one row per class of ``priorites.yml`` in
-    its order (zeros kept); columns Classe, Bases, Demande and Ouverture (the levels that qualify, « ou »-joined
-    French labels)."""
+    its order (zeros kept), then « Sans classe » when some base meets no class, then the « Total » (every base
+    of the cartography: the classes partition them); columns Classe, Bases, Demande and Ouverture (the levels
+    that qualify, « ou »-joined French labels)."""
     spec, table = rules(), run.priorities
     demand, openness = spec["libelles_demande"], spec["libelles_ouverture"]
     counts = table["classe_priorite"].value_counts()
-    return pd.DataFrame([{"Classe": c["libelle"], "Bases": int(counts.get(c["libelle"], 0)),
-                          "Demande": " ou ".join(demand[d] for d in c["demande"]),
-                          "Ouverture": " ou ".join(openness[o] for o in c["ouverture"])} for c in spec["classes"]])
+    rows = [{"Classe": c["libelle"], "Bases": int(counts.get(c["libelle"], 0)),
+             "Demande": " ou ".join(demand[d] for d in c["demande"]),
+             "Ouverture": " ou ".join(openness[o] for o in c["ouverture"])} for c in spec["classes"]]
+    if counts.get("Sans classe", 0):
+        rows.append({"Classe": "Sans classe", "Bases": int(counts["Sans classe"]), "Demande": "", "Ouverture": ""})
+    rows.append({"Classe": "Total (bases de la cartographie)", "Bases": len(table), "Demande": "", "Ouverture": ""})
+    return pd.DataFrame(rows)
 
 
 def ranked(run: PriorityRun) -> pd.DataFrame:
@@ -268,13 +273,17 @@ def cheapest_heading(run: PriorityRun) -> HTML:
 
 def cheapest_counts(run: PriorityRun) -> pd.DataFrame:
     """Bases per opening path, each base counted once at its cheapest path over both levels (order
-    of the rules table, ``voies_ouverture.yml``): one row per path, zeros kept; columns Voie d'ouverture, Bases,
+    of the rules table, ``voies_ouverture.yml``): one row per path, zeros kept, then the « Total » (the bases
+    evaluated and not open at one level at least: the paths partition them); columns Voie d'ouverture, Bases,
     Qui décide."""
     from helpers.openness.paths import decider_text, labels
 
     counts = _cheapest_path(run)["voie"].value_counts()
-    return pd.DataFrame([{"Voie d'ouverture": label, "Bases": int(counts.get(code, 0)),
-                          "Qui décide": decider_text(code)} for code, label in labels().items()])
+    rows = [{"Voie d'ouverture": label, "Bases": int(counts.get(code, 0)), "Qui décide": decider_text(code)}
+            for code, label in labels().items()]
+    rows.append({"Voie d'ouverture": "Total (bases évaluées non ouvertes à un niveau au moins)",
+                 "Bases": int(counts.sum()), "Qui décide": ""})
+    return pd.DataFrame(rows)
 
 
 def cheapest(run: PriorityRun) -> pd.DataFrame:
