@@ -22,7 +22,7 @@ from helpers.consultation.answers import Answers, read_answers
 from helpers.consultation.lemmas import Lemmatisation, start_model
 from helpers.consultation.matching import match_keys, mentions_table
 from helpers.consultation.questionnaire import Questionnaire, load_questionnaire
-from helpers.consultation.redaction import neutralise_formulas, pseudonymise_ids, publishable_series
+from helpers.consultation.redaction import pseudonymise_ids, publishable_series, without_personal_data_series
 from helpers.consultation.screening import ANALYSED, campaigns, join_texts, screen
 from helpers.consultation.synthetic import write_synthetic_consultation
 from helpers.consultation.themes import TextAnalysis, analyse_texts
@@ -89,13 +89,13 @@ def local_dates(dates: pd.Series) -> pd.Series:
     return dates.dt.tz_convert(data_file("consultation.yml")["fuseau"]).dt.tz_localize(None)
 
 
-def _published(screened: pd.DataFrame, spec: Questionnaire, salt: str) -> pd.DataFrame:
-    """consultation_reponses: one row per answer received, texts published, personal ids pseudonymised,
-    dates in Europe/Paris with their offset."""
+def _published(screened: pd.DataFrame, spec: Questionnaire) -> pd.DataFrame:
+    """consultation_reponses: one row per answer received, texts published, personal ids pseudonymised (keyed
+    by the project's secret), dates in Europe/Paris with their offset."""
     zone = data_file("consultation.yml")["fuseau"]
     dates = screened["date"].dt.tz_convert(zone).dt.strftime("%Y-%m-%dT%H:%M:%S%z")
     out = pd.DataFrame({"numero": screened["numero"],
-                        "id": publishable_series(pseudonymise_ids(screened["id"], salt), 100),
+                        "id": publishable_series(pseudonymise_ids(screened["id"]), 100),
                         "profil": screened["profil"],
                         "date": dates.str.replace(r"(\d{2})(\d{2})$", r"\1:\2", regex=True).fillna(""),
                         "statut": screened["statut"], "motif_exclusion": screened["motif_exclusion"],
@@ -172,9 +172,12 @@ def analyse_consultation(answers_path: str | Path | None = None, questionnaire_p
         documents = _documents(analysed, spec)
         lemmas = Lemmatisation(documents["texte"]) if len(documents) else None  # in the background process
         # The per-answer table is final now: its sheet (the longest to write) is written in the background meanwhile.
-        published = _final("consultation_reponses", _published(screened, spec, answers.sha256))
+        published = _final("consultation_reponses", _published(screened, spec))
         workbook.add("consultation_reponses", published)
-        mentions = mentions_table(analysed, spec.of_kind("datasets"))
+        # Personal data out before any key is derived from a mention (the keys are published, « cle »).
+        datasets = spec.of_kind("datasets")
+        mentions = mentions_table(analysed.assign(**{q.id: without_personal_data_series(analysed[q.id])
+                                                     for q in datasets}), datasets)
         matches = match_keys(mentions["cle"].unique().tolist(), alias_table(bases))
         accepted = demand.accepted_pairs(mentions, matches)
         requests = demand.requests_per_base(accepted, bases, analysed)
@@ -211,9 +214,10 @@ def _off_list(answers: Answers, profiles: pd.DataFrame) -> pd.DataFrame:
 
 
 def _final(name: str, frame: pd.DataFrame) -> pd.DataFrame:
-    """The table as published: columns in the order of schema.yml, texts formula-neutralised."""
+    """The table as published: columns in the order of schema.yml (its cells are made inert by the writer,
+    helpers.core.tables)."""
     declared = list(schema()[name]["champs"])
-    return neutralise_formulas(frame[declared + [c for c in frame.columns if c not in declared]])
+    return frame[declared + [c for c in frame.columns if c not in declared]]
 
 
 def _provenance(run: ConsultationRun) -> str:
