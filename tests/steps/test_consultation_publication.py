@@ -12,7 +12,8 @@ from consultation_helpers import fingerprints, processed_cartography
 from frictionless import validate
 from openpyxl import load_workbook
 
-from helpers.consultation.redaction import neutralise, publishable
+from helpers.consultation.redaction import publishable
+from helpers.core.tables import neutralise
 from helpers.render import html as report
 from helpers.steps.s04_consultation import analyse_consultation
 from helpers.views import v04_annex

@@ -47,7 +47,7 @@ def test_bad_limit_is_refused(monkeypatch):
 def test_xlsx_cells_keep_their_types_and_strings_are_never_formulas(tmp_path):
     sheet = _workbook(tmp_path, xlsx_bytes({"t": FRAME}))["t"]
     rows = [[(c.value, c.data_type) for c in row] for row in sheet.iter_rows()]
-    assert rows[1] == [(1, "n"), ("=1+1", "s"), (0.5, "n"), (True, "b")]
+    assert rows[1] == [(1, "n"), ("'=1+1", "s"), (0.5, "n"), (True, "b")]  # text, neutralised as in the CSV
     assert rows[2][2] == (None, "n")  # a missing number is an empty cell, not "nan"
 
 

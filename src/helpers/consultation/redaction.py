@@ -1,30 +1,43 @@
 """Making respondents' text publishable: personal data masked, invisible characters removed, long texts
-cut, and spreadsheet formulas neutralised.
+cut; respondent ids that are personal data replaced by keyed pseudonyms.
 
-Every text of the consultation that leaves the project (CSV, XLSX, HTML) goes through `publishable`;
-every string cell of a consultation table goes through `neutralise_formulas` before it is written.
-HTML escaping is left to helpers.render.html (esc, table), which every report uses.
+Every text of the consultation that leaves the project (CSV, XLSX, HTML) goes through `publishable`, and every
+key derived from a text (the matching key of a dataset mention) is derived from the text without its personal
+data (`without_personal_data`). Formula neutralisation is the writer's (helpers.core.tables), HTML escaping
+helpers.render.html's (esc, table).
+
+The masks run on a normalised copy of the text (Unicode NFKC, every space and dash character as « » and
+« - »), so that a full-width « ＠ », a hair or no-break space, a non-breaking hyphen between digit pairs do not
+hide a detail from them.
 """
 
 from __future__ import annotations
 
-import hashlib
+import hmac
 import re
 import unicodedata
 
 import pandas as pd
 
-from helpers.core.config import data_file
+from helpers.core.config import data_file, pseudonym_secret
 from helpers.core.text import clean_text
 
-EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+# Local part: the characters RFC 5322 allows unquoted (« a%b », « o'neil », « x+tag »), then a dotted domain.
+EMAIL = re.compile(r"[\w.!#$%&'*+/=?^`{|}~-]+@[\w-]+(?:\.[\w-]+)+")
 # French social-security number (NIR): sex, year, month (or 20–99), department (2A/2B), commune, order, key.
-NIR = re.compile(r"(?<![\w])[12][ .-]?\d{2}[ .-]?(?:0[1-9]|1[0-2]|[2-9]\d)[ .-]?(?:\d{2}|2[AB])[ .-]?\d{3}"
-                 r"[ .-]?\d{3}(?:[ .-]?\d{2})?(?![\w])")
-PHONE = re.compile(r"(?<![\w+])(?:(?:\+|00)33[ .-]?(?:\(0\))?[ .-]?[1-9]|0[1-9])(?:[ .-]?\d{2}){4}(?![\w])")
-DIGIT = re.compile(r"\d")
-# Characters a spreadsheet may read as the start of a formula (OWASP "CSV injection").
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+NIR = re.compile(r"(?<!\d)[12][ .-]?\d{2}[ .-]?(?:0[1-9]|1[0-2]|[2-9]\d)[ .-]?(?:\d{2}|2[AB])[ .-]?\d{3}"
+                 r"[ .-]?\d{3}(?:[ .-]?\d{2})?(?!\d)")
+# French phone numbers: 0X or +33 / 0033 (« (0) » or a stray 0 allowed after it), then four digit pairs, with
+# or without separators (space, dot, dash, slash) and glued to words (« tel06… », « 06…ou »). The last three
+# separators are the same one, so that a date and a time (« 01/04/2014 08 ») are not read as a number.
+PHONE = re.compile(r"(?<!\d)(?:(?:\+|00) ?33[ ./-]?(?:\(0\)[ ./-]?|0)?[1-9]|0[1-9])"
+                   r"(?:[ ./-]?\d{2}){2}([ ./-]?)\d{2}\1\d{2}(?!\d)")
+# A text without « @ » (or its full-width and small forms) and without any digit holds none of the three.
+MAY_BE_PERSONAL = re.compile(r"[@\uff20\ufe6b\d]")
+# Every space (Unicode White_Space but the line break) and every dash (category Pd, and the minus sign).
+SPACES = re.compile(r"[^\S\n]+")
+DASHES = re.compile("[\u058a\u05be\u1400\u1806\u2010-\u2015\u2212\u2e17\u2e1a\u2e3a\u2e3b\u2e40\u2e5d"
+                    "\u301c\u3030\u30a0\ufe31\ufe32\ufe58\ufe63\uff0d\U00010ead]")
 # Invisible or direction-changing characters: controls (line breaks kept), format characters
 # (bidi overrides, zero-width joiners…), surrogates, private use and unassigned code points.
 REMOVED_CATEGORIES = {"Cc", "Cf", "Cs", "Co", "Cn"}
@@ -37,17 +50,50 @@ def strip_invisible(text: str) -> str:
     return "".join(c for c in text if c == "\n" or unicodedata.category(c) not in REMOVED_CATEGORIES)
 
 
+def normalise_for_masks(text: str) -> str:
+    """`text` as the masks read it: Unicode NFKC (full-width « ＠ » and digits, no-break spaces…), invisible
+    characters removed, every space character as « » and every dash (hyphens, en and em dashes, minus) as
+    « - »."""
+    text = strip_invisible(unicodedata.normalize("NFKC", text))
+    return DASHES.sub("-", SPACES.sub(" ", text))
+
+
+def _masked(text: str, masks: dict[str, str]) -> str:
+    text = EMAIL.sub(masks["courriel"], text)
+    text = NIR.sub(masks["numero"], text)
+    return PHONE.sub(masks["telephone"], text)
+
+
 def mask_personal_data(text: str) -> str:
     """`text` with e-mail addresses, French social-security-like numbers (NIR) and French phone
-    numbers replaced by the labels of ``publication.masques`` (``consultation.yml``), in that order."""
-    masks = data_file("consultation.yml")["publication"]["masques"]
-    # Cheap guards: an e-mail needs « @ », the two numbers need digits (most answers have neither).
-    if "@" in text:
-        text = EMAIL.sub(masks["courriel"], text)
-    if DIGIT.search(text):
-        text = NIR.sub(masks["numero"], text)
-        text = PHONE.sub(masks["telephone"], text)
-    return text
+    numbers replaced by the labels of ``publication.masques`` (``consultation.yml``), in that order.
+
+    The masks read the normalised text (:func:`normalise_for_masks`); a text they find nothing in is returned
+    as it is, one they mask is returned normalised."""
+    if not MAY_BE_PERSONAL.search(text):  # most answers: nothing to look for
+        return text
+    normalised = normalise_for_masks(text)
+    masked = _masked(normalised, data_file("consultation.yml")["publication"]["masques"])
+    return text if masked == normalised else masked
+
+
+def without_personal_data(text: str) -> str:
+    """`text` with its personal data (as :func:`mask_personal_data` finds them) removed rather than labelled,
+    spaces collapsed: what a key derived from the text (a dataset mention's matching key) may be built from, so
+    that « Contact 06 12 34 56 78 » keys as « contact » and a mention that is only a phone number names no
+    dataset."""
+    if not MAY_BE_PERSONAL.search(text):
+        return text
+    normalised = normalise_for_masks(text)
+    removed = _masked(normalised, {"courriel": " ", "numero": " ", "telephone": " "})
+    return text if removed == normalised else clean_text(removed)
+
+
+def without_personal_data_series(values: pd.Series) -> pd.Series:
+    """:func:`without_personal_data` on a column (missing values stay missing), once per distinct value."""
+    present = values.dropna()
+    mapping = {v: without_personal_data(v) for v in pd.unique(present.astype(str))}
+    return values.where(values.isna(), values.astype(str).map(mapping))
 
 
 def truncate(text: str, limit: int) -> str:
@@ -71,37 +117,31 @@ def publishable_series(values: pd.Series, limit: int | None = None) -> pd.Series
     return values.astype(str).map(mapping)
 
 
-def neutralise(value: object) -> object:
-    """A text cell a spreadsheet would read as a formula (starting with =, +, -, @, tab or CR: OWASP
-    « CSV injection ») gets a leading apostrophe; any other value is returned as it is."""
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
-    return value
-
-
-def neutralise_formulas(frame: pd.DataFrame) -> pd.DataFrame:
-    """Every text cell of the table, neutralised (numbers and booleans are left as they are)."""
-    out = frame.copy(deep=False)  # copy-on-write: only the columns changed below are copied
-    for column in out.columns:
-        if out[column].dtype == object or pd.api.types.is_string_dtype(out[column]):
-            values = out[column]
-            risky = values.astype(str).str.startswith(FORMULA_START) & values.notna()
-            if risky.any():
-                out[column] = values.where(~risky, "'" + values.astype(str))
-    return out
-
-
 def is_personal(value: str) -> bool:
-    """The text holds an e-mail address, a French phone number or a social-security-like number."""
-    return bool(EMAIL.search(value) or PHONE.search(value) or NIR.search(value))
+    """The text holds an e-mail address, a French phone number or a social-security-like number (in any of the
+    spellings :func:`mask_personal_data` reads)."""
+    if not MAY_BE_PERSONAL.search(value):
+        return False
+    text = normalise_for_masks(value)
+    return bool(EMAIL.search(text) or PHONE.search(text) or NIR.search(text))
 
 
-def pseudonymise_ids(ids: pd.Series, salt: str) -> pd.Series:
+PSEUDONYM_HEX = 12
+
+
+def pseudonym(value: str, secret: bytes) -> str:
+    """« P- » and the first 12 hex digits of HMAC-SHA256(`secret`, `value`)."""
+    return "P-" + hmac.new(secret, value.encode("utf-8"), "sha256").hexdigest()[:PSEUDONYM_HEX]
+
+
+def pseudonymise_ids(ids: pd.Series, secret: bytes | None = None) -> pd.Series:
     """Respondent ids fit to publish: when any id of the column is personal data (Google Forms uses the
-    e-mail address), every id becomes « P- » and 12 hex digits of sha256(salt, id) — stable for one export
-    (the salt is its sha256), the same id giving the same pseudonym; otherwise the ids as they are."""
+    e-mail address), every id becomes its :func:`pseudonym` under `secret` (default: the project's secret,
+    :func:`helpers.core.config.pseudonym_secret`, never published) — the same id giving the same pseudonym in
+    every run of the project, and nothing published enough to recompute it; otherwise the ids as they are."""
     unique = pd.unique(ids.astype(str))
     if not any(is_personal(v) for v in unique):
         return ids
-    mapping = {v: "P-" + hashlib.sha256(f"{salt}\x1f{v}".encode()).hexdigest()[:12] for v in unique}
+    key = pseudonym_secret() if secret is None else secret
+    mapping = {v: pseudonym(v, key) for v in unique}
     return ids.astype(str).map(mapping)

@@ -6,7 +6,10 @@ Everything else asks this module; nothing else reads ``os.environ`` or opens ``h
 
 from __future__ import annotations
 
+import contextlib
 import os
+import secrets
+import tempfile
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -21,6 +24,9 @@ ENV_URL = "CARTO_SANTE_URL"  # another address for the official file (tests: a l
 ENV_XLSX_MAX_ROWS = "CARTO_SANTE_XLSX_MAX_ROWS"  # rows per XLSX sheet (tests: a small limit)
 ENV_MAX_INFLATED_MB = "CARTO_SANTE_MAX_INFLATED_MB"  # inflated size bound of a spreadsheet package (entrees.yml)
 ENV_RUN_RECORD = "CARTO_SANTE_RUN_RECORD"  # set by the report runner: where a step writes its run record
+ENV_SECRET = "CARTO_SANTE_SECRET"  # the key of the respondents' pseudonyms (else SECRET_FILE, made on first use)
+#: The project's pseudonym key, under the project root: made once, never committed (.gitignore), never published.
+SECRET_FILE = ".carto-sante-secret"
 
 
 def env(name: str, default: str = "") -> str:
@@ -116,3 +122,38 @@ def max_inflated_bytes() -> int:
     if not 0 < megabytes < float("inf"):
         raise ValueError(f"{ENV_MAX_INFLATED_MB} doit être un nombre de mégaoctets > 0 (lu : {value})")
     return int(megabytes * 1_000_000)
+
+
+def secret_path() -> Path:
+    """Where the project's pseudonym key lives when ``CARTO_SANTE_SECRET`` is not set: ``SECRET_FILE`` under
+    :func:`project_root` (ignored by git; outside ``data/`` and ``reports/``, so never copied or published)."""
+    return project_root() / SECRET_FILE
+
+
+def pseudonym_secret() -> bytes:
+    """The key of the respondents' pseudonyms (HMAC-SHA256, helpers.consultation.redaction): the value of
+    ``CARTO_SANTE_SECRET`` when set, else the content of :func:`secret_path`, which is made on first use (32
+    random bytes, hexadecimal; created atomically and exclusively, so that two processes starting at once read
+    the same key; readable by its owner only). The same key gives the same pseudonyms run after run; a lost key
+    gives new pseudonyms, unrelated to the old ones. Raises ``OSError`` when the file can be neither read nor
+    made, ``ValueError`` when it is empty."""
+    given = env(ENV_SECRET)
+    if given:
+        return given.encode("utf-8")
+    path = secret_path()
+    if not path.is_file():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".secret.", dir=path.parent)
+        try:
+            with os.fdopen(fd, "w", encoding="ascii") as handle:
+                handle.write(secrets.token_hex(32) + "\n")
+                handle.flush()
+                os.fsync(handle.fileno())
+            with contextlib.suppress(FileExistsError):  # another process made it first: its key is the key
+                os.link(tmp, path)  # exclusive, and the file appears complete
+        finally:
+            os.unlink(tmp)
+    key = path.read_text(encoding="ascii").strip()
+    if not key:
+        raise ValueError(f"{path} : clé des pseudonymes vide (supprimez le fichier pour en créer une nouvelle)")
+    return key.encode("ascii")

@@ -1,5 +1,7 @@
 """Writing processed tables: CSV (UTF-8), one XLSX workbook and a Frictionless datapackage.json.
 
+Every published cell is made inert here, whatever step wrote the table: in CSV and XLSX a text starting with
+=, +, -, @, tab or CR gets a leading « ' » (removed again by :func:`load_table`), and a list is a JSON array.
 Every file is streamed to a staged file beside its target first, then all replace their predecessors
 atomically, so a failure while rendering leaves the previous outputs untouched. Output bytes depend only on
 the inputs. The shared datapackage.json is read, merged and replaced under a lock: steps may run in parallel.
@@ -12,6 +14,7 @@ import fcntl
 import json
 import math
 import os
+import re
 import tempfile
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
@@ -28,23 +31,82 @@ from helpers.core.storage import atomic_paths, write_bytes_atomic
 
 FIXED_ZIP_TIME = (2014, 5, 6, 0, 0, 0)
 PACKAGE = "datapackage.json"
-# Schema type « liste »: a tuple of strings in memory, joined with LIST_SEPARATOR in CSV and XLSX (and a
-# string for Frictionless); load_table splits it back.
+# Schema type « liste »: a tuple of strings in memory, a JSON array in CSV and XLSX (Frictionless type
+# « array »: a JSON array in the cell), so that no name can be taken for a separator; load_table decodes it.
 FRICTIONLESS_TYPES = {"integer": "integer", "string": "string", "boolean": "boolean", "number": "number",
-                      "liste": "string"}
-LIST_SEPARATOR = "|"
+                      "liste": "array"}
+# Characters a spreadsheet may read as the start of a formula (OWASP « CSV injection »).
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# A text cell the writer prefixes with « ' »: one starting with a formula character, or with apostrophes and
+# then one (so that reading removes exactly one apostrophe from these and nothing else: an exact round trip).
+_NEUTRALISED = re.compile(r"'*[=+\-@\t\r]")
+_ESCAPED = re.compile(r"^'(?='*[=+\-@\t\r])")
+
+
+def neutralise(value: object) -> object:
+    """A text cell as the published CSV and XLSX hold it: prefixed with « ' » when a spreadsheet would read it as
+    a formula (starting with =, +, -, @, tab or CR: OWASP « CSV injection »), or when it is apostrophes then
+    such a character (so that :func:`restore` is exact); any other value (numbers, booleans) as it is."""
+    if _risky(value):
+        return "'" + value
+    return value
+
+
+def restore(value: object) -> object:
+    """The inverse of :func:`neutralise`: the text cell as it was before writing."""
+    return _ESCAPED.sub("", value) if isinstance(value, str) else value
+
+
+def _neutralised(frame: pd.DataFrame) -> pd.DataFrame:
+    """`frame` with every text cell neutralised (:func:`neutralise`); numbers and booleans, even in a column of
+    mixed types, are left as they are."""
+    changed = {}
+    for column in frame.columns:
+        values = frame[column]
+        if values.dtype == object or pd.api.types.is_string_dtype(values):
+            risky = values.map(_risky, na_action="ignore").fillna(False).astype(bool)
+            if risky.any():
+                changed[column] = values.where(~risky, values[risky].map(lambda v: "'" + v))
+    return frame.assign(**changed) if changed else frame
+
+
+def _risky(value: object) -> bool:
+    return isinstance(value, str) and _NEUTRALISED.match(value) is not None
+
+
+def _line_end(frame: pd.DataFrame) -> str:
+    """The CSV line terminator: « \\n », or « \\r\\n » when a text cell holds a carriage return — the csv module
+    quotes a field only for the characters of its line terminator, and an unquoted CR would end the row for
+    every reader."""
+    for column in frame.columns:
+        values = frame[column]
+        if values.dtype == object or pd.api.types.is_string_dtype(values):
+            try:
+                joined = "".join(values.dropna())
+            except TypeError:  # numbers among the texts
+                joined = "".join(v for v in values if isinstance(v, str))
+            if "\r" in joined:
+                return "\r\n"
+    return "\n"
 
 
 def _flat(value: object) -> object:
-    """A cell as a file holds it: a tuple/list of names joined with LIST_SEPARATOR, anything else as is."""
-    return LIST_SEPARATOR.join(value) if isinstance(value, tuple | list) else value
+    """A cell as a file holds it: a tuple/list of names as a JSON array, anything else as is."""
+    return json.dumps(list(value), ensure_ascii=False) if isinstance(value, tuple | list) else value
 
 
 def _flatten(frame: pd.DataFrame) -> pd.DataFrame:
-    """`frame` with its list columns joined (columns whose first non-missing value is a tuple or a list)."""
+    """`frame` with its list columns as JSON arrays (columns whose first non-missing value is a tuple or a
+    list)."""
     lists = [c for c in frame.columns if frame[c].dtype == object and frame[c].first_valid_index() is not None
              and isinstance(frame[c].at[frame[c].first_valid_index()], tuple | list)]
     return frame.assign(**{c: frame[c].map(_flat) for c in lists}) if lists else frame
+
+
+def _published(frame: pd.DataFrame) -> pd.DataFrame:
+    """`frame` as the CSV and XLSX files hold it: lists as JSON arrays, then every text cell neutralised. The one
+    place where published cells are made inert, whatever step wrote the table."""
+    return _neutralised(_flatten(frame))
 
 
 def schema() -> dict:
@@ -87,7 +149,8 @@ def write_xlsx(tables: dict[str, pd.DataFrame], target: Path, max_rows: int | No
     """Write a workbook with one sheet per table to `target`, by xlsxwriter in constant-memory (streaming)
     mode; returns `target`.
 
-    Strings stay strings: a leading "=" is never a formula, a URL never a link, "01" never a number.
+    Strings stay strings: a leading "=" is never a formula (and gets the « ' » of :func:`neutralise`, as in
+    the CSV), a URL never a link, "01" never a number; a list is a JSON array.
     A table with more rows than a sheet holds (`max_rows`, default :func:`config.xlsx_max_rows`, the
     Excel limit of 1,048,576 rows header included) is left out, never truncated: a « note » sheet says
     so and names its CSV. Same tables → same bytes (fixed creation date and archive timestamps).
@@ -119,7 +182,7 @@ class _Workbook:
 
     def add(self, name: str, frame: pd.DataFrame) -> None:
         if self.begin(name, list(frame.columns), len(frame)):
-            self.rows(_flatten(frame))
+            self.rows(_published(frame))
 
     def begin(self, name: str, columns: list[str], rows: int) -> bool:
         """Start the sheet of a table of `rows` rows (its header); False when it is too long for a sheet: then
@@ -218,7 +281,7 @@ class StreamedWorkbook:
         holds a second copy of a large table (one too long for a sheet is only named, for the note)."""
         self._submit(_begin_streamed, str(self.path), name, list(frame.columns), len(frame))
         if len(frame) + 1 <= self.limit:
-            flat = _flatten(frame)
+            flat = _published(frame)
             for start in range(0, len(flat), STREAMED_ROWS):
                 self._submit(_rows_streamed, str(self.path), flat.iloc[start:start + STREAMED_ROWS])
         self.names.append(name)
@@ -306,6 +369,11 @@ def datapackage(tables: dict[str, pd.DataFrame], source: dict) -> dict:
         "name": "cartographie-sante-2014-nettoyee",
         "title": "Cartographie des bases de données publiques en santé (2014), tables nettoyées",
         "profile": "tabular-data-package",
+        "description": ("Fichiers CSV en UTF-8. Une cellule de texte qui commencerait par =, +, -, @, une "
+                        "tabulation ou un retour chariot (ou par des apostrophes suivies de l'un d'eux) est "
+                        "précédée d'une apostrophe, pour qu'aucun tableur ne la lise comme une formule : "
+                        "retirez cette première apostrophe pour retrouver le texte exact. Une liste est un "
+                        "tableau JSON."),
         "licenses": [{"name": "etalab-2.0", "title": source.get("licence", ""),
                       "path": "https://www.etalab.gouv.fr/licence-ouverte-open-licence"}],
         "sources": [{"title": source.get("attribution", ""), "path": source.get("page", "")}],
@@ -335,7 +403,8 @@ def write_processed(processed_dir: str | Path, tables: dict[str, pd.DataFrame], 
     (see :func:`write_xlsx`; finished from `workbook` when its first sheets were sent ahead, see
     :class:`StreamedWorkbook`) and the merged ``datapackage.json`` (`source`: the official source's
     licence and attribution). Everything is rendered first, then each file replaced atomically.
-    Returns the written paths."""
+    CSV and XLSX text cells are neutralised (:func:`neutralise`), lists written as JSON arrays; the Parquet
+    file keeps the texts exact (typed, never opened as a spreadsheet). Returns the written paths."""
     processed_dir = Path(processed_dir)
     csvs = {processed_dir / f"{name}.csv": frame for name, frame in tables.items()}
     parquets = {processed_dir / f"{name}.parquet": frame for name, frame in tables.items()
@@ -344,7 +413,8 @@ def write_processed(processed_dir: str | Path, tables: dict[str, pd.DataFrame], 
     # Streamed to staged files (a national-size export never sits in memory as bytes), then all replaced.
     with atomic_paths([*csvs, *parquets, workbook]) as staged:
         for target, frame in csvs.items():
-            _flatten(frame).to_csv(staged[target], index=False, lineterminator="\n", encoding="utf-8")
+            published = _published(frame)
+            published.to_csv(staged[target], index=False, lineterminator=_line_end(published), encoding="utf-8")
         for target, frame in parquets.items():
             _flatten(frame).to_parquet(staged[target], engine="pyarrow", compression="zstd", index=False)
         if streamed is None:
@@ -376,7 +446,9 @@ def load_table(processed_dir: str | Path, name: str) -> pd.DataFrame:
     """The processed table `name` (``<processed_dir>/<name>.csv``) with the types of schema.yml.
 
     Columns typed ``integer`` become ``Int64`` (nullable), ``number`` float, ``boolean`` True/False
-    (missing → NaN); text columns stay ``str`` and an empty cell stays ``""``. Raises
+    (missing → NaN), ``liste`` a tuple of strings (from its JSON array); text columns stay ``str``, an empty
+    cell stays ``""`` and the writer's formula guard (:func:`neutralise`) is removed: every cell is read back
+    exactly as it was given to :func:`write_processed`. Raises
     :class:`~helpers.core.errors.SourceError` naming the file when it is absent (the step producing it
     has not run) or lacks a column schema.yml declares; ``KeyError`` for a name schema.yml does not know.
     """
@@ -398,5 +470,22 @@ def load_table(processed_dir: str | Path, name: str) -> pd.DataFrame:
         elif kind == "boolean":
             frame[column] = frame[column].map({"True": True, "False": False})
         elif kind == "liste":
-            frame[column] = frame[column].map(lambda cell: tuple(x for x in cell.split(LIST_SEPARATOR) if x))
+            frame[column] = [_list(path, column, cell) for cell in frame[column]]
+        else:
+            frame[column] = frame[column].str.replace(_ESCAPED, "", regex=True)  # the writer's « ' »
     return frame
+
+
+def _list(path: Path, column: str, cell: str) -> tuple[str, ...]:
+    """A « liste » cell read back: its JSON array as a tuple (an empty cell: the empty tuple). Raises
+    :class:`SourceError` for anything else (e.g. a « | »-joined cell of an older build), never a guessed split."""
+    if cell == "":
+        return ()
+    try:
+        value = json.loads(cell)
+    except ValueError:
+        value = None
+    if not isinstance(value, list) or not all(isinstance(x, str) for x in value):
+        raise SourceError(path, f"colonne {column} : liste JSON attendue, lu {cell[:80]!r} "
+                                "(reconstruisez les données : make reports)")
+    return tuple(value)

@@ -22,7 +22,7 @@ from helpers.consultation.answers import Answers, off_list_of, read_answers
 from helpers.consultation.lemmas import Lemmatisation, start_model
 from helpers.consultation.matching import RESULT_COLUMNS, known_names, match_keys, mentions_table
 from helpers.consultation.questionnaire import Questionnaire, load_questionnaire
-from helpers.consultation.redaction import neutralise_formulas, pseudonymise_ids, publishable_series
+from helpers.consultation.redaction import pseudonymise_ids, publishable_series, without_personal_data_series
 from helpers.consultation.screening import ANALYSED, campaigns, join_texts, screen
 from helpers.consultation.synthetic import write_synthetic_consultation
 from helpers.consultation.themes import TextAnalysis, analyse_texts
@@ -95,13 +95,13 @@ def local_dates(dates: pd.Series) -> pd.Series:
     return dates.dt.tz_convert(data_file("consultation.yml")["fuseau"]).dt.tz_localize(None)
 
 
-def _published(screened: pd.DataFrame, spec: Questionnaire, salt: str) -> pd.DataFrame:
-    """consultation_reponses: one row per answer received, texts published, personal ids pseudonymised,
-    dates in Europe/Paris with their offset."""
+def _published(screened: pd.DataFrame, spec: Questionnaire) -> pd.DataFrame:
+    """consultation_reponses: one row per answer received, texts published, personal ids pseudonymised (keyed
+    by the project's secret), dates in Europe/Paris with their offset."""
     zone = data_file("consultation.yml")["fuseau"]
     dates = screened["date"].dt.tz_convert(zone).dt.strftime("%Y-%m-%dT%H:%M:%S%z")
     out = pd.DataFrame({"numero": screened["numero"],
-                        "id": publishable_series(pseudonymise_ids(screened["id"], salt), 100),
+                        "id": publishable_series(pseudonymise_ids(screened["id"]), 100),
                         "profil": screened["profil"],
                         "date": dates.str.replace(r"(\d{2})(\d{2})$", r"\1:\2", regex=True).fillna(""),
                         "statut": screened["statut"], "motif_exclusion": screened["motif_exclusion"],
@@ -179,7 +179,7 @@ def analyse_consultation(answers_path: str | Path | None = None, questionnaire_p
         documents = _documents(analysed, spec)
         lemmas = Lemmatisation(documents["texte"]) if len(documents) else None  # in the background process
         # The per-answer table is final now: its sheet (the longest to write) is written in the background meanwhile.
-        published = _final("consultation_reponses", _published(screened, spec, answers.sha256))
+        published = _final("consultation_reponses", _published(screened, spec))
         workbook.add("consultation_reponses", published)
         mentions, matches = _mentions(analysed, spec, bases)
         accepted = demand.accepted_pairs(mentions, matches)
@@ -212,10 +212,13 @@ def analyse_consultation(answers_path: str | Path | None = None, questionnaire_p
 def _mentions(analysed: pd.DataFrame, spec: Questionnaire, bases: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(mentions of bases in the analysed answers, their matches): empty tables when no question asks for bases
     (a free-text consultation such as the Grand Débat's), so that every table downstream is empty, not absent."""
-    if spec.of_kind("datasets"):
+    datasets = spec.of_kind("datasets")
+    if datasets:
         aliases = alias_table(bases)
         known = known_names(bases, aliases)
-        mentions = mentions_table(analysed, spec.of_kind("datasets"), known)
+        # Personal data out before any key is derived from a mention (the keys are published, « cle »).
+        redacted = analysed.assign(**{q.id: without_personal_data_series(analysed[q.id]) for q in datasets})
+        mentions = mentions_table(redacted, datasets, known)
         return mentions, match_keys(mentions["cle"].unique().tolist(), aliases, known)
     mentions = pd.DataFrame({"numero": pd.Series(dtype="int64"), **{c: pd.Series(dtype=object)
                                                                     for c in ("question", "mention", "cle")}})
@@ -239,9 +242,10 @@ def _off_list(answers: Answers, profiles: pd.DataFrame, typed: pd.Series, analys
 
 
 def _final(name: str, frame: pd.DataFrame) -> pd.DataFrame:
-    """The table as published: columns in the order of schema.yml, texts formula-neutralised."""
+    """The table as published: columns in the order of schema.yml (its cells are made inert by the writer,
+    helpers.core.tables)."""
     declared = list(schema()[name]["champs"])
-    return neutralise_formulas(frame[declared + [c for c in frame.columns if c not in declared]])
+    return frame[declared + [c for c in frame.columns if c not in declared]]
 
 
 def _provenance(run: ConsultationRun) -> str:

@@ -16,7 +16,6 @@ import pandas as pd
 from helpers.cartography.cleaning import criterion_labels
 from helpers.cartography.producers import one_row_per_producer
 from helpers.cartography.sources import official
-from helpers.consultation.redaction import neutralise_formulas
 from helpers.core.config import data_file, resolve_path
 from helpers.core.tables import load_table, schema, write_processed
 from helpers.openness.aggregation import one_per_base
@@ -186,6 +185,6 @@ def prioritise(processed_dir: str | Path = "data/processed") -> PriorityRun:
     run = PriorityRun(table, per_producer(table, bases, producers_demand), threshold, analysed, provenance,
                       consultation, processed,
                       sources=[SourceRecord.cartography(provenance), SourceRecord.answers(consultation)])
-    run.written = write_processed(processed, {"priorites": neutralise_formulas(table)}, workbook_name=WORKBOOK_05,
+    run.written = write_processed(processed, {"priorites": table}, workbook_name=WORKBOOK_05,
                                   source=official())
     return finish(run)
