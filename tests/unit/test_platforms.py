@@ -307,15 +307,18 @@ def test_every_preset_has_its_fixture_test():
     assert set(PLATFORMS) == set(data_file("plateformes.yml")["plateformes"])
 
 
-def test_a_typo_in_a_preset_is_refused(tmp_path, monkeypatch):
+@pytest.mark.parametrize("typo", ["choice_seperator", "kepe"])
+def test_a_typo_in_a_preset_is_refused(typo, tmp_path, monkeypatch):
     from helpers.consultation import questionnaire
 
-    presets = {"plateformes": {"kobo": {"format": {"separator": ";"}, "choice_seperator": " "}}}
+    presets = {"plateformes": {"kobo": {"format": {"separator": ";"}, "choice_seperator": " "} if typo != "kepe" else
+                               {"exclude": [{"column": "_validation_status", "values": ["x"], "kepe": [""],
+                                             "reason": "r"}]}}}
     monkeypatch.setattr(questionnaire, "data_file", lambda name: presets if name == "plateformes.yml" else
                         data_file(name))
     spec = write_spec(tmp_path / "q.yml", {"platform": "kobo", "columns": {"respondent_type": "Vous êtes"},
                                            "questions": [{"id": "q", "column": "Q", "kind": "free_text"}]})
-    with pytest.raises(QuestionnaireError, match="choice_seperator"):
+    with pytest.raises(QuestionnaireError, match=typo):
         questionnaire.load_questionnaire(spec)
 
 
@@ -600,16 +603,3 @@ def test_missing_columns_name_the_separator_found_when_the_platform_writes_anoth
     rows = [["id", "published_at", "Vous êtes", "Pourquoi ?"], ["a", "2014-04-03 10:05:00", "Citoyen", "Recherche"]]
     with pytest.raises(AnswersError, match="absente.*le séparateur trouvé est « ; », le préréglage attend « , »"):
         _run(tmp_path, _write(tmp_path / "cc.csv", rows, ";"), spec)
-
-
-def test_a_typo_in_a_preset_exclusion_is_refused(tmp_path, monkeypatch):
-    from helpers.consultation import questionnaire
-
-    presets = {"plateformes": {"kobo": {"exclude": [{"column": "_validation_status", "values": ["x"],
-                                                     "kepe": [""], "reason": "r"}]}}}
-    monkeypatch.setattr(questionnaire, "data_file", lambda name: presets if name == "plateformes.yml" else
-                        data_file(name))
-    spec = write_spec(tmp_path / "q.yml", {"platform": "kobo", "columns": {"respondent_type": "Vous êtes"},
-                                           "questions": [{"id": "q", "column": "Q", "kind": "free_text"}]})
-    with pytest.raises(QuestionnaireError, match="kepe"):
-        questionnaire.load_questionnaire(spec)
