@@ -12,6 +12,7 @@ import io
 import re
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from consultation_helpers import write_spec
 
@@ -306,15 +307,18 @@ def test_every_preset_has_its_fixture_test():
     assert set(PLATFORMS) == set(data_file("plateformes.yml")["plateformes"])
 
 
-def test_a_typo_in_a_preset_is_refused(tmp_path, monkeypatch):
+@pytest.mark.parametrize("typo", ["choice_seperator", "kepe"])
+def test_a_typo_in_a_preset_is_refused(typo, tmp_path, monkeypatch):
     from helpers.consultation import questionnaire
 
-    presets = {"plateformes": {"kobo": {"format": {"separator": ";"}, "choice_seperator": " "}}}
+    presets = {"plateformes": {"kobo": {"format": {"separator": ";"}, "choice_seperator": " "} if typo != "kepe" else
+                               {"exclude": [{"column": "_validation_status", "values": ["x"], "kepe": [""],
+                                             "reason": "r"}]}}}
     monkeypatch.setattr(questionnaire, "data_file", lambda name: presets if name == "plateformes.yml" else
                         data_file(name))
     spec = write_spec(tmp_path / "q.yml", {"platform": "kobo", "columns": {"respondent_type": "Vous êtes"},
                                            "questions": [{"id": "q", "column": "Q", "kind": "free_text"}]})
-    with pytest.raises(QuestionnaireError, match="choice_seperator"):
+    with pytest.raises(QuestionnaireError, match=typo):
         questionnaire.load_questionnaire(spec)
 
 
@@ -584,6 +588,14 @@ def test_answers_near_midnight_utc_fall_on_their_paris_day(tmp_path):
     answers, _ = _run(tmp_path, _write(tmp_path / "tf.csv", rows, ","), spec)
     days = local_dates(answers.frame["date"]).dt.day.value_counts().to_dict()
     assert days == {2: 15, 3: 15}
+    # The per-day chart's axis names the answers' own year (Paris time), not 2014's.
+    from types import SimpleNamespace
+
+    from helpers.views.v04_consultation import day_axis_label
+
+    assert day_axis_label(SimpleNamespace(analysed=answers.frame)) == "Jour (2014)"
+    later = pd.concat([answers.frame, answers.frame.assign(date=answers.frame["date"] + pd.Timedelta(days=365))])
+    assert day_axis_label(SimpleNamespace(analysed=later)) == "Jour (2014-2015)"
 
 
 def test_missing_columns_name_the_separator_found_when_the_platform_writes_another(tmp_path):

@@ -87,16 +87,17 @@ def method(run: ConsultationRun) -> dict[str, str]:
     match, camp, text = rules["rapprochement"], rules["campagnes"], rules["textes"]
     masks = ", ".join(rules["publication"]["masques"].values())
     return {
-        "Réponses exclues": "Les lignes que la plateforme marque comme supprimées ou de test (clé exclude du "
-                            "questionnaire) sont exclues avec leur motif. Une réponse sans aucune réponse aux "
-                            "questions est vide. Quand l'export a un identifiant et qu'il se répète, la soumission "
-                            "la plus récente remplace les précédentes (par date quand toutes sont datées, sinon par "
-                            "ordre dans l'export) ; des identifiants différents sont des répondants différents. "
-                            "Sans identifiant, hors campagnes, une réponse avec texte libre identique en tout "
-                            "(catégorie et questions, casse et espaces ignorés) à une réponse antérieure est un "
-                            "doublon. Les réponses exclues restent dans consultation_reponses.csv avec leur motif ; "
-                            "un identifiant qui est une donnée personnelle (courriel, téléphone) y est remplacé "
-                            "par un pseudonyme stable.",
+        "Réponses exclues": "Les lignes que la plateforme marque comme supprimées, de test ou incomplètes (préréglage "
+                            "de la plateforme, ou clé exclude du questionnaire) sont exclues avec leur motif ; une "
+                            "telle marque qu'aucune règle ne traite arrête la lecture. Une réponse sans aucune réponse"
+                            " aux questions est vide. Quand l'export a un identifiant et qu'il se répète, la "
+                            "soumission la plus récente remplace les précédentes (par date quand toutes sont datées, "
+                            "sinon par ordre dans l'export) ; des identifiants différents sont des répondants "
+                            "différents. Sans identifiant, hors campagnes, une réponse avec texte libre identique en "
+                            "tout (catégorie et questions, casse et espaces ignorés) à une réponse antérieure est un "
+                            "doublon. Les réponses exclues restent dans consultation_reponses.csv avec leur motif ; un"
+                            " identifiant qui est une donnée personnelle (courriel, téléphone) y est remplacé par un "
+                            "pseudonyme stable.",
         "Valeurs hors liste": "Une valeur absente des options déclarées d'une question fermée (ou une catégorie "
                               f"de répondant de moins de {rules['hors_liste']['categorie_min']} réponses quand "
                               f"aucune liste n'est déclarée, à partir de {rules['hors_liste']['reponses_min']} "

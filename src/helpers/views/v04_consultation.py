@@ -140,6 +140,13 @@ def per_day(run: ConsultationRun) -> tuple[pd.DataFrame, pd.DataFrame] | None:
     return data, data.rename(columns={"Jour": "Jour (jj/mm)", "Réponses": "Réponses analysées"})
 
 
+def day_axis_label(run: ConsultationRun) -> str:
+    """The per-day chart's axis label with the year(s) of the analysed answers in Paris time: « Jour (2014) »,
+    « Jour (2018-2019) » (an export from another consultation than 2014's is dated by its own year)."""
+    years = sorted(local_dates(run.analysed["date"].dropna()).dt.year.unique())
+    return f"Jour ({years[0]})" if len(years) == 1 else f"Jour ({years[0]}-{years[-1]})" if years else "Jour"
+
+
 def profiles(run: ConsultationRun) -> pd.DataFrame:
     """Respondents per category of analysed answers, most frequent first (``tallies.profiles``); columns
     Catégorie, Répondants, Part des répondants (French percentage); chart data and table."""
