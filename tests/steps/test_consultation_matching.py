@@ -178,6 +178,8 @@ def test_issue17_case4_what_is_not_only_one_acronym_is_never_counted_for_it(real
         "la taxe foncière": "B215",  # TAXE is a base's acronym, « taxe » a French word: not written as an acronym
         "Taxe d'habitation": "B215",  # capitalised only as the first word of the answer
         "les cas de sida déclarés": "B034",
+        "les cas de SIDA déclarés": "B034",  # SIDA is written in capitals in VESPA's name: emphasis, no acronym
+        "le BRUIT des avions": "B006",
         "l'enquête big": "B188",  # one letter from « Enquête IVG »: a slip between two acronyms, never accepted
         "ENTRED baromètre santé": "B050",  # two bases named: not reduced to the acronym
         "ENTRED et COSMOP": "B050",
