@@ -30,13 +30,14 @@ def _cases(acronym: str) -> dict[str, str]:
             "mixte": acronym[:half].upper() + acronym[half:].lower()}
 
 
-def labelled_variants(bases: pd.DataFrame, aliases: pd.DataFrame | None = None) -> pd.DataFrame:
+def labelled_variants(bases: pd.DataFrame, aliases: pd.DataFrame | None = None,
+                      seed: int | None = None) -> pd.DataFrame:
     """The variant set of `bases` (``bases.csv``: base_id, base): one row per distinct mention, columns mention,
     base_id (the base it names; "" when it names several), variante (« sigle <case> », « sigle <case> entouré »,
     « sigle ponctuation », « nom », « nom minuscules », « nom sans accents », « nom ponctuation », « nom faute »).
-    Seeded (``variantes.graine``): the same cartography gives the same set."""
+    Seeded (`seed`, default ``variantes.graine``): the same cartography and seed give the same set."""
     rules = data_file("consultation_synthetique.yml")["variantes"]
-    rng = random.Random(rules["graine"])
+    rng = random.Random(rules["graine"] if seed is None else seed)
     aliases = alias_table(bases) if aliases is None else aliases
     owners = aliases.groupby("cle")["base_id"].apply(lambda s: sorted(set(s)))
     rows = []
