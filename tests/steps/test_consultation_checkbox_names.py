@@ -166,3 +166,17 @@ def test_issue22_case3_declared_options_longest_first_codes_and_other_text(carto
     coded = (("b1", barometres), ("b2", "PMSI"))
     parts = split_mentions(pd.Series(["b2 b1", "b1"]), " ", None, coded)
     assert parts.groupby(level=0).apply(list).tolist() == [["PMSI", barometres], [barometres]]
+
+
+def test_issue22_case3_a_datasets_question_with_options_takes_the_presets_choice_separator(tmp_path):
+    from helpers.consultation.questionnaire import load_questionnaire
+
+    names = ["Baromètre A, volet 1", "Base B/C"]
+    for platform, separator in [("google_forms", ", "), ("decidim", ", "), ("kobo", " ")]:
+        spec = load_questionnaire(write_spec(tmp_path / "q.yml", {
+            "platform": platform, "columns": {"respondent_type": "V"},
+            "questions": [{"id": "bases", "column": "Q", "kind": "datasets", "options": names},
+                          {"id": "texte", "column": "T", "kind": "datasets"}]}))
+        bases, typed = spec.questions
+        assert (bases.separator, bases.labels) == (separator, names)
+        assert (typed.separator, typed.options) == (None, ())  # a typed answer is cut only where the spec says

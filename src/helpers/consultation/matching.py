@@ -58,7 +58,8 @@ NAME_CUTS = (",", "/", ";", "|")  # where a checkbox list may cut a base name
 class KnownNames:
     """What the cartography names, for cutting and keying mentions (``known_names``).
 
-    `acronyms`: alias keys written as one acronym (``sigle`` of the alias table); `keys`: every alias key;
+    `acronyms`: alias keys written as one acronym (``sigle`` of the alias table), except French words only written
+    in capitals inside a name (« SIDA », « RADON »: emphasis, not an acronym); `keys`: every alias key;
     `longest`: most words in an alias key; `bases`: alias key -> the base ids it names; `words`: base id -> the
     words of its name (``aliases.words``); `names`: every base's name as written, and without its parentheses;
     `pieces`: key of a piece of a base name cut at « , », « / », « ; » or « | » (two words at least) that is no
@@ -88,7 +89,11 @@ def known_names(bases: pd.DataFrame, aliases: pd.DataFrame) -> KnownNames:
                 if len(key.split()) >= 2 and key not in keys and key != match_key(name):
                     pieces.setdefault(key, set()).add(base_id)
     bases_of = {key: frozenset(ids) for key, ids in aliases.groupby("cle")["base_id"]}
-    return KnownNames(frozenset(aliases.loc[aliases["sigle"], "cle"]), keys,
+    # Capitals inside a name are not always an acronym: « … atteintes du SIDA (VESPA) », « exposition au RADON ».
+    # A French word written so is an acronym of the base only when the name defines it in parentheses.
+    emphasis = (aliases["source"] == "sigle dans le nom") & aliases["cle"].map(
+        lambda k: is_french_word(k, inflected=False))
+    return KnownNames(frozenset(aliases.loc[aliases["sigle"] & ~emphasis, "cle"]), keys,
                       max((len(k.split()) for k in keys), default=0), bases_of, name_words, tuple(dict.fromkeys(names)),
                       {k: "|".join(sorted(v)) for k, v in pieces.items()})
 

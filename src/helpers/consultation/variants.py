@@ -1,7 +1,7 @@
 """A labelled set of dataset mentions built from the cartography's own names, to measure the matching.
 
-For every base of ``bases.csv``: each of its acronyms (aliases marked ``sigle``) in upper, lower, title and mixed
-case, alone and among determiners and common nouns (``variantes.autour_sigle`` of consultation_synthetique.yml:
+For every base of ``bases.csv``: each of its acronyms (``matching.KnownNames.acronyms``) in upper, lower, title and
+mixed case, alone and among determiners and common nouns (``variantes.autour_sigle`` of consultation_synthetique.yml:
 « l'échantillon entred », « la cohorte cosmop »), and with trailing punctuation; its name as written, in lower
 case, without accents, with trailing punctuation, and with one typo (``synthetic_draws.typo``, seeded). Each
 mention is labelled with the base it names, or "" when it names several (an acronym or a name the cartography
@@ -30,18 +30,18 @@ def _cases(acronym: str) -> dict[str, str]:
             "mixte": acronym[:half].upper() + acronym[half:].lower()}
 
 
-def labelled_variants(bases: pd.DataFrame, aliases: pd.DataFrame | None = None) -> pd.DataFrame:
+def labelled_variants(bases: pd.DataFrame, aliases: pd.DataFrame | None = None,
+                      seed: int | None = None) -> pd.DataFrame:
     """The variant set of `bases` (``bases.csv``: base_id, base): one row per distinct mention, columns mention,
     base_id (the base it names; "" when it names several), variante (« sigle <case> », « sigle <case> entouré »,
     « sigle ponctuation », « nom », « nom minuscules », « nom sans accents », « nom ponctuation », « nom faute »).
-    Seeded (``variantes.graine``): the same cartography gives the same set."""
+    Seeded (`seed`, default ``variantes.graine``): the same cartography and seed give the same set."""
     rules = data_file("consultation_synthetique.yml")["variantes"]
-    rng = random.Random(rules["graine"])
+    rng = random.Random(rules["graine"] if seed is None else seed)
     aliases = alias_table(bases) if aliases is None else aliases
     owners = aliases.groupby("cle")["base_id"].apply(lambda s: sorted(set(s)))
     rows = []
-    acronyms = aliases[aliases["sigle"]].drop_duplicates("cle")["cle"]
-    for key in acronyms:
+    for key in sorted(known_names(bases, aliases).acronyms):
         label = owners[key][0] if len(owners[key]) == 1 else ""
         for case, written in _cases(key).items():
             for context in rules["autour_sigle"]:
