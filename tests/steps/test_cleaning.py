@@ -380,3 +380,16 @@ def test_producer_spellings_unified_in_the_cleaning_are_logged(real_ods, cleaned
     unified = log[(log["ligne_source"] == last + 3) & (log["colonne"] == "gestionnaire")]
     assert unified[["valeur_source", "valeur_retenue", "regle"]].values.tolist() == [
         ["ORS-BRETAGNE", "ORS Bretagne", "gestionnaire_unifie"]]
+
+
+def test_the_base_id_rule_and_its_collisions_are_documented_in_the_datapackage(real_ods, tmp_path):
+    import json
+
+    from helpers.steps.s01_clean import clean_cartography
+
+    clean_cartography(real_ods, tmp_path)
+    package = json.loads((tmp_path / "datapackage.json").read_text(encoding="utf-8"))
+    bases = next(r for r in package["resources"] if r["name"] == "bases")
+    field = next(f for f in bases["schema"]["fields"] if f["name"] == "base_id")
+    text = field["description"]
+    assert "SHA-256" in text and "ne dépend pas de la position" in text and "Collision" in text
