@@ -178,7 +178,8 @@ def test_a_retyped_label_of_the_criteria_sheet_closes_no_base(real_ods, tmp_path
     copy = edit_ods(real_ods, tmp_path / "retape.ods", {CRITERIA_SHEET: retype("Accès à tous", "Accès à Tous")})
     clean_cartography(copy, tmp_path / "processed")
     run = score_openness(tmp_path / "processed")
-    assert run.scored.loc[run.scored["ouvert"], "base_id"].nunique() == 19
+    assert run.scored.loc[run.scored["ouvert"], "base_id"].nunique() == 19  # of 279 assessed bases
+    assert run.scored["base_id"].nunique() == 279
     drees = run.producers.set_index(["gestionnaire", "niveau"]).loc[("DREES", "agrege")]
     assert (drees["n_ouvertes"], drees["n_evaluees"]) == (6, 19)
 
