@@ -221,3 +221,25 @@ def test_the_default_bound_leaves_room_above_the_largest_real_input(real_ods):
     size = check_inflated_size(real_ods, SpreadsheetError)
     assert size == 1_035_390  # the official ODS, inflated
     assert max_inflated_bytes() == 100_000_000 >= 90 * size
+
+
+@pytest.mark.parametrize("megabytes", [101, 20])
+def test_a_consultation_export_bomb_is_refused_before_it_is_read(megabytes, tmp_path, monkeypatch):
+    from consultation_helpers import HEADER, write_spec, write_xlsx
+
+    from helpers.consultation.answers import read_answers
+    from helpers.consultation.questionnaire import load_questionnaire
+    from helpers.core.errors import AnswersError
+
+    if megabytes == 20:  # the bound is a setting: lowered here, the same refusal for a smaller bomb
+        monkeypatch.setenv("CARTO_SANTE_MAX_INFLATED_MB", "10")
+    rows = [HEADER, ["1", "Chercheur", "2014-04-02", "PMSI", "Recherche", "", ""]]
+    source = write_xlsx(tmp_path / "reponses.xlsx", rows)
+    bomb = _padded(source, tmp_path / "bombe.xlsx", "xl/worksheets/sheet1.xml", megabytes)
+    with pytest.raises(AnswersError) as error:
+        read_answers(bomb, load_questionnaire(write_spec(tmp_path / "q.yml")))
+    assert str(error.value).startswith(f"{bomb} : taille décompressée déclarée de plus de {megabytes}")
+    assert len(str(error.value).splitlines()) == 1
+    if megabytes == 20:  # raised above its size, the same file is read (the small one only: reading costs memory)
+        monkeypatch.setenv("CARTO_SANTE_MAX_INFLATED_MB", "30")
+        assert len(read_answers(bomb, load_questionnaire(write_spec(tmp_path / "q.yml"))).frame) == 1

@@ -178,7 +178,8 @@ def test_a_retyped_label_of_the_criteria_sheet_closes_no_base(real_ods, tmp_path
     copy = edit_ods(real_ods, tmp_path / "retape.ods", {CRITERIA_SHEET: retype("Accès à tous", "Accès à Tous")})
     clean_cartography(copy, tmp_path / "processed")
     run = score_openness(tmp_path / "processed")
-    assert run.scored.loc[run.scored["ouvert"], "base_id"].nunique() == 19
+    assert run.scored.loc[run.scored["ouvert"], "base_id"].nunique() == 19  # of 279 assessed bases
+    assert run.scored["base_id"].nunique() == 279
     drees = run.producers.set_index(["gestionnaire", "niveau"]).loc[("DREES", "agrege")]
     assert (drees["n_ouvertes"], drees["n_evaluees"]) == (6, 19)
 
@@ -380,3 +381,36 @@ def test_producer_spellings_unified_in_the_cleaning_are_logged(real_ods, cleaned
     unified = log[(log["ligne_source"] == last + 3) & (log["colonne"] == "gestionnaire")]
     assert unified[["valeur_source", "valeur_retenue", "regle"]].values.tolist() == [
         ["ORS-BRETAGNE", "ORS Bretagne", "gestionnaire_unifie"]]
+
+
+def test_the_base_id_rule_and_its_collisions_are_documented_in_the_datapackage(real_ods, tmp_path):
+    import json
+
+    from helpers.steps.s01_clean import clean_cartography
+
+    clean_cartography(real_ods, tmp_path)
+    package = json.loads((tmp_path / "datapackage.json").read_text(encoding="utf-8"))
+    bases = next(r for r in package["resources"] if r["name"] == "bases")
+    field = next(f for f in bases["schema"]["fields"] if f["name"] == "base_id")
+    text = field["description"]
+    assert "SHA-256" in text and "ne dépend pas de la position" in text and "Collision" in text
+
+
+@pytest.mark.parametrize("style", list(RETYPINGS))
+def test_every_typology_retyped_moves_no_category(real_ods, real_sheets, cleaned, tmp_path, style):
+    labels = sorted({c for row in real_sheets["Typologie"][1:] for c in row[:2] if c.strip()}, key=len, reverse=True)
+    retyped = chain(*(retype(label, RETYPINGS[style](label)) for label in labels))
+    carto = read_cartography(edit_ods(real_ods, tmp_path / "typologies.ods", {DATA_SHEET: retyped}))
+    edited = clean(carto)
+    columns = ["ligne_source", "typologie_1", "typologie_2"]
+    assert edited.bases[columns].equals(cleaned.bases[columns])
+    log = edited.anomalies[edited.anomalies["colonne"].isin(["typologie_1", "typologie_2"])]
+    changed = log[log["regle"] != "typologie_inconnue"]
+    kept = edited.bases.set_index("ligne_source")
+    differing = {(line, key) for line, row in carto.rows for i, key in enumerate(["typologie_1", "typologie_2"])
+                 if row[i] != kept.loc[line, key]}
+    assert differing == set(zip(log["ligne_source"], log["colonne"], strict=True)) - {
+        (r.ligne_source, r.colonne) for r in log.itertuples() if r.valeur_source == r.valeur_retenue}
+    assert len(changed) > 300  # every retyped cell (most of the 626) unified, each logged
+    assert set(changed["regle"]) <= {"typologie_unifiee", "espaces_normalises"}
+    assert (log["regle"] == "typologie_inconnue").sum() == 1  # the official file's one misplaced pair, still

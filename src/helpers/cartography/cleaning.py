@@ -200,7 +200,8 @@ def _map_typology(raw: str, typologies: dict[str, list[str]] | None,
     """(retained value, rule) of a typology cell, checked against the file's « Typologie » sheet: level 1
     (`parent` None) against its level-1 labels, level 2 against the level-2 labels of its (retained) level 1.
     A spelling or near-miss of one label is unified (``typologie_unifiee``); anything else is kept as
-    written and flagged (``typologie_inconnue``), as is a level-2 value the sheet lists under another level 1.
+    written and flagged (``typologie_inconnue``), as is a level-2 value the sheet lists under another level 1
+    (kept under the sheet's spelling of it).
     Rule None: nothing to log beyond spaces."""
     text = clean_text(raw)
     if not text or typologies is None:
@@ -214,7 +215,12 @@ def _map_typology(raw: str, typologies: dict[str, list[str]] | None,
     if text in labels:
         return text, None
     near = _near(text, labels)
-    return (near, "typologie_unifiee") if near else (text, "typologie_inconnue")
+    if near:
+        return near, "typologie_unifiee"
+    # A level 2 the sheet lists under another level 1: flagged, under the sheet's spelling of it.
+    elsewhere = [label for subs in (typologies or {}).values() for label in subs] if parent is not None else []
+    same = next((label for label in elsewhere if loose_key(label) == loose_key(text)), text)
+    return same, "typologie_inconnue"
 
 
 def clean(carto: Cartography) -> Cleaned:

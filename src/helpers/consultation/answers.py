@@ -31,6 +31,7 @@ from helpers.cartography.reading import cell_text
 from helpers.consultation import choices
 from helpers.consultation.dates import DateReading, parse_dates
 from helpers.consultation.questionnaire import Question, Questionnaire, known_markers
+from helpers.core.archives import check_inflated_size
 from helpers.core.config import data_file
 from helpers.core.errors import AnswersError
 from helpers.core.sniff import decode_text, expected_found, header_fields, sniff_separator
@@ -135,6 +136,7 @@ def _read_csv(path: Path, spec: Questionnaire, block_size: int | None = None) ->
 
 
 def _read_sheet(path: Path, spec: Questionnaire) -> pd.DataFrame:
+    check_inflated_size(path, AnswersError)  # a zip package (XLSX, ODS): bounded before it is read
     try:
         workbook = CalamineWorkbook.from_path(str(path))
         name = spec.sheet or workbook.sheet_names[0]
