@@ -564,7 +564,7 @@ def test_a_forced_separator_that_does_not_fit_names_the_one_found(tmp_path):
         _run(tmp_path, resaved, {**spec, "format": {"separator": ","}})
 
 
-@pytest.mark.parametrize("case", ["octet nul", "UTF-16", "classeur"])
+@pytest.mark.parametrize("case", ["octet nul", "UTF-16", "classeur", "image"])
 def test_a_nul_byte_error_names_its_cause(case, tmp_path):
     build, spec, _ = PLATFORMS["decidim"]
     good = build(tmp_path / "d.csv").read_bytes()
@@ -574,6 +574,7 @@ def test_a_nul_byte_error_names_its_cause(case, tmp_path):
                       r"un octet nul ligne 12 \(caractère 39\)"),
         "UTF-16": (good.decode("utf-8-sig").encode("utf-16"), "encodé en UTF-16"),
         "classeur": (b"PK\x03\x04\x14\x00\x06\x00" + b"\x00" * 40, "n'est pas un CSV mais un classeur XLSX ou ODS"),
+        "image": (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" * 50, "n'est pas un CSV mais une image PNG"),
     }[case]
     path = tmp_path / "bad.csv"
     path.write_bytes(data)
