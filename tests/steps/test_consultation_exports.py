@@ -262,6 +262,22 @@ def test_case5_values_outside_declared_options_are_grouped_and_listed(real_proce
     assert HOSTILE not in set(published["profil"])
 
 
+def test_case5_the_annex_counts_off_list_values_over_the_analysed_answers_only(real_processed, tmp_path):
+    # Issue 22, case 4: the annex listed 18 where the tallies counted 16 (it counted the excluded rows too).
+    spec = {"columns": {"id": "Courriel", "respondent_type": "Vous êtes"},
+            "respondent_options": ["Citoyen", "Journaliste"],
+            "exclude": [{"column": "Test", "values": ["oui"], "reason": "réponse de test"}],
+            "questions": [{"id": "avis", "column": "Avis", "kind": "single_choice", "options": ["Oui", "Non"]}]}
+    rows = [["Courriel", "Test", "Vous êtes", "Avis"], ["1", "", "Élu", "Peut-être"], ["2", "oui", "Élu", "Peut-être"],
+            ["3", "oui", "Élu", "Peut-être"], ["4", "", "Citoyen", "Oui"]]
+    run = analyse_consultation(write_csv(tmp_path / "r.csv", rows), write_spec(tmp_path / "q.yml", spec),
+                               real_processed)
+    choice = run.choices[run.choices["profil"] == "Ensemble des répondants"]
+    assert dict(zip(choice["modalite"], choice["n_repondants"], strict=True)) == {"Autre (hors liste)": 1, "Oui": 1}
+    assert run.off_list.to_dict("records") == [{"question": "profil", "valeur": "Élu", "n_reponses": 1},
+                                               {"question": "avis", "valeur": "Peut-être", "n_reponses": 1}]
+
+
 def test_case5_rare_categories_without_declared_options(tmp_path):
     from helpers.consultation import tallies
 

@@ -501,8 +501,9 @@ def kobo_labels(path: Path) -> Path:
     for i in range(20):
         research, other = i < 18, i >= 17
         refused = i in (0, 1, 19)
-        chosen = " ".join(x for x, on in (("recherche_enseignement", research), ("autre", other)) if on)
-        rows.append(["Citoyen", chosen or "transparence", "1" if research else "0", "0" if research else "1",
+        chosen = " ".join(x for x, on in (("Recherche/enseignement", research), ("Transparence", not research),
+                                          ("Autre usage", other)) if on)
+        rows.append(["Citoyen", chosen, "1" if research else "0", "0" if research else "1",
                      "1" if other else "0", str(100 + i), f"u-{i}", f"2014-04-0{1 + i % 9}T08:00:00",
                      "Not Approved" if refused else "Approved", str(i + 1)])
     return _write(path, rows, ";", eol="\n")
@@ -516,12 +517,17 @@ def test_kobo_label_export_option_with_a_slash_is_counted_and_the_annex_counts_t
             "questions": [{"id": "raisons", "label": "Pourquoi ?", "kind": "multiple_choice",
                            "columns": [f"{group}/Recherche/enseignement", f"{group}/Transparence",
                                        f"{group}/Autre usage"],
-                           "options": ["Recherche/enseignement", "Transparence"]}]}
+                           "options": ["Recherche/enseignement", "Transparence"]},
+                          # The same question in its one column: labels joined by a space (the preset's separator).
+                          {"id": "raisons_labels", "column": group, "kind": "multiple_choice",
+                           "options": ["Recherche/enseignement", "Transparence", "Autre usage"]}]}
     answers, screened = _run(tmp_path, kobo_labels(tmp_path / "kobo.csv"), spec)
     analysed = screened[screened["statut"] == ANALYSED]
     assert len(analysed) == 17
     assert _shares(screened, answers.spec.questions[0]) == {"Recherche/enseignement": 16, "Transparence": 1,
                                                               "Autre (hors liste)": 2}
+    assert _shares(screened, answers.spec.questions[1]) == {"Recherche/enseignement": 16, "Transparence": 1,
+                                                              "Autre usage": 2}
     annex = off_list_of(answers, analysed["numero"])
     assert annex.to_dict("records") == [{"question": "raisons", "valeur": f"{group}/Autre usage", "n_reponses": 2}]
 
@@ -558,7 +564,7 @@ def test_a_forced_separator_that_does_not_fit_names_the_one_found(tmp_path):
         _run(tmp_path, resaved, {**spec, "format": {"separator": ","}})
 
 
-@pytest.mark.parametrize("case", ["octet nul", "UTF-16", "classeur"])
+@pytest.mark.parametrize("case", ["octet nul", "UTF-16", "classeur", "image"])
 def test_a_nul_byte_error_names_its_cause(case, tmp_path):
     build, spec, _ = PLATFORMS["decidim"]
     good = build(tmp_path / "d.csv").read_bytes()
@@ -568,6 +574,7 @@ def test_a_nul_byte_error_names_its_cause(case, tmp_path):
                       r"un octet nul ligne 12 \(caractère 39\)"),
         "UTF-16": (good.decode("utf-8-sig").encode("utf-16"), "encodé en UTF-16"),
         "classeur": (b"PK\x03\x04\x14\x00\x06\x00" + b"\x00" * 40, "n'est pas un CSV mais un classeur XLSX ou ODS"),
+        "image": (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" * 50, "n'est pas un CSV mais une image PNG"),
     }[case]
     path = tmp_path / "bad.csv"
     path.write_bytes(data)

@@ -46,7 +46,8 @@ def decode_text(path: Path, data: bytes, error: type[CartoError], encoding: str 
 
 
 SIGNATURES = {b"PK\x03\x04": "un classeur XLSX ou ODS (archive ZIP)", b"\xd0\xcf\x11\xe0": "un classeur Excel 97 (XLS)",
-              b"%PDF": "un PDF"}
+              b"%PDF": "un PDF", b"\x89PNG": "une image PNG", b"\xff\xd8\xff": "une image JPEG",
+              b"GIF8": "une image GIF"}
 
 
 def nul_byte_problem(data: bytes) -> str | None:
@@ -58,7 +59,8 @@ def nul_byte_problem(data: bytes) -> str | None:
         return None
     for signature, what in SIGNATURES.items():
         if data.startswith(signature):
-            return f"n'est pas un CSV mais {what} : donnez-lui son extension (.xlsx, .ods) ou exportez en CSV"
+            fix = "donnez-lui son extension (.xlsx, .ods)" if "classeur" in what else "donnez le bon fichier"
+            return f"n'est pas un CSV mais {what} : {fix}, ou exportez en CSV"
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or data[:4096].count(b"\x00") * 3 > min(
             len(data), 4096):
         return "encodé en UTF-16 (octets nuls un sur deux) : exportez en CSV UTF-8, ou en XLSX"

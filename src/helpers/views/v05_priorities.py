@@ -309,9 +309,9 @@ def demand_marker(run: PriorityRun) -> HTML:
     """A box before the demand × openness sections when the demand is synthetic, or when there is none to join
     (those sections are then not shown: ``asks_for_bases``); empty otherwise."""
     if not asks_for_bases(run):
-        return report.box(report.esc(NO_DEMAND) + " Les sections qui croisent la demande et l'ouverture (liste "
-                          "courte, classes de priorité, bases les plus demandées, gestionnaires) sont sans objet : "
-                          "la liste ci-dessus est le résultat de ce rapport.")
+        return report.box(report.esc(NO_DEMAND) + " Les sections 1 à 4 ci-dessous, qui croisent la demande et "
+                          "l'ouverture (liste courte, classes de priorité, bases les plus demandées, gestionnaires), "
+                          "sont sans objet et restent vides : la liste ci-dessus est le résultat de ce rapport.")
     if not without_consultation(run):
         return HTML("")
     return report.box("<strong>Demande synthétique.</strong> Les sections suivantes croisent l'ouverture avec "
