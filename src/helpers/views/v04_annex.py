@@ -97,7 +97,7 @@ def method(run: ConsultationRun) -> dict[str, str]:
                             "tout (catégorie et questions, casse et espaces ignorés) à une réponse antérieure est un "
                             "doublon. Les réponses exclues restent dans consultation_reponses.csv avec leur motif ; un"
                             " identifiant qui est une donnée personnelle (courriel, téléphone) y est remplacé par un "
-                            "pseudonyme stable.",
+                            "pseudonyme stable, calculé avec une clé secrète propre au projet et jamais publiée.",
         "Valeurs hors liste": "Une valeur absente des options déclarées d'une question fermée (ou une catégorie "
                               f"de répondant de moins de {rules['hors_liste']['categorie_min']} réponses quand "
                               f"aucune liste n'est déclarée, à partir de {rules['hors_liste']['reponses_min']} "
@@ -131,6 +131,9 @@ def method(run: ConsultationRun) -> dict[str, str]:
                          f"factorisation NMF en {run.n_themes} thèmes, graine fixe ; ce sont des pistes de lecture, "
                          "pas des résultats : leurs libellés sont leurs termes les plus lourds.",
         "Publication": f"Tout texte publié est nettoyé des caractères invisibles, ses données personnelles masquées "
-                       f"({masks}), coupé à {rules['publication']['longueur_max']} caractères ; dans les CSV et XLSX, "
-                       "une cellule commençant par =, +, - ou @ est précédée d'une apostrophe.",
+                       f"({masks}), quelle que soit leur graphie (espaces, points, tirets, barres obliques, +33, "
+                       f"caractères pleine chasse), coupé à {rules['publication']['longueur_max']} caractères ; les "
+                       "clés de rapprochement sont tirées du texte sans ses données personnelles ; dans les CSV et "
+                       "XLSX, une cellule commençant par =, +, -, @, une tabulation ou un retour chariot est précédée "
+                       "d'une apostrophe.",
     }
