@@ -95,10 +95,12 @@ def test_notebooks_02_and_03_on_the_official_file(real_processed, tmp_path):
     assert '<span class="n">19 sur 279 (6,8\u202f%)</span>' in html
     # The answer first: the takeaways open the report, before section 1; ranks always with their interval.
     assert html.index('id="retenir"') < html.index("1. Quels critères bloquent")
-    assert "<td>1ᵉʳ (entre 1ᵉʳ et 9ᵉ)</td>" in html and "la part ouverte ne les départage pas" in html
+    assert "<td>non départagé (rang possible : 1 à 10 sur 11)</td>" in html  # DREES, by mean score (issue 18)
+    assert "la part de bases ouvertes ne les départage pas" in html and "ci-dessous est le plus informatif" not in html
     assert html.count('src="data:image/png;base64,') == 7  # with the opening paths chart (issue 13)
     section = html[html.index("6. Ce qu'il faudrait décider"):html.index("Guide de lecture")]
-    assert "données agrégées : n = 98, données granulaires : n = 225" in section  # 98 + 225 non-open lines
+    # 98 + 225 non-open lines, and the bases they are (a base has one line per category): never a bare « n ».
+    assert "données agrégées : 98 lignes (96 bases), données granulaires : 225 lignes (204 bases)" in section
     assert "<td>Publication</td><td>Publier un fichier exploitable sous licence ouverte" in section
     assert "Voie « redevance », ligne par ligne" in section and "<td>Kantar Health</td>" in section
     assert "Règles des voies d'ouverture" in html and "« certificats de décès »" in html
@@ -109,7 +111,9 @@ def test_notebooks_02_and_03_on_the_official_file(real_processed, tmp_path):
     paths = fiche.index("Ce qu'il faudrait décider")
     assert fiche.index('class="carto-kpis"') < paths < fiche.index("Ses bases, critère par critère")
     assert "Voies d'ouverture des lignes de INVS" in fiche and "Lignes non ouvertes de INVS" in fiche
-    assert "3ᵉ (entre 1ᵉʳ et 4ᵉ)" in fiche and "Ne peut être distingué d'aucun des 3 autres" in fiche
+    assert "non départagé (rang possible : 1 à 4 sur 4)" in fiche and "Ne peut être distingué d'aucun des 3 autres" \
+        in fiche
+    assert "3ᵉ (entre" not in fiche  # its interval spans the 4 ranks (issue 18)
 
 
 def test_unknown_producer_fails_before_any_work_listing_valid_names(real_processed, tmp_path):

@@ -77,14 +77,14 @@ def test_the_weighting_moves_the_score_ranks_and_the_csv_says_which(real_ods, tm
 
 def test_rank_display_is_never_a_bare_bound_nor_a_field_wide_rank(run):
     assert view.rank_text(4, 2, 7, 11) == "4ᵉ sur 11 (entre 2ᵉ et 7ᵉ)"
-    assert view.rank_text(1, 1, 1, 11) == "1ᵉʳ sur 11 (sûr à 95 %)"
+    assert view.rank_text(1, 1, 1, 11) == "1ᵉʳ sur 11 (sûr à 95\u202f%)"
     assert view.rank_text(1, 1, 4, 4) == "non départagé (rang possible : 1 à 4 sur 4)"
     assert view.rank_text(4, 1, 9, 11) == "non départagé (rang possible : 1 à 9 sur 11)"  # 9 of 11 ranks
     assert view.rank_text(10, 4, 11, 11) == "10ᵉ sur 11 (entre 4ᵉ et 11ᵉ)"  # 8 of 11: below three quarters
     assert view.rank_text(1, 1, 3, 4) == "non départagé (rang possible : 1 à 3 sur 4)"  # nearly every rank
-    assert view.rank_text(1, 1, 1, 1) == "1ᵉʳ sur 1 (sûr à 95 %)"
+    assert view.rank_text(1, 1, 1, 1) == "1ᵉʳ sur 1 (sûr à 95\u202f%)"
     table = view.ranking(run)[1]
-    shape = (r"\d+ᵉ(ʳ)? sur \d+ \((entre \d+ᵉ(ʳ)? et \d+ᵉ(ʳ)?|sûr à 95 %)\)"
+    shape = (r"\d+ᵉ(ʳ)? sur \d+ \((entre \d+ᵉ(ʳ)? et \d+ᵉ(ʳ)?|sûr à 95\u202f%)\)"
              r"|non départagé \(rang possible : \d+ à \d+ sur \d+\)")
     assert table["Rang (intervalle à 95 %)"].str.fullmatch(shape).all()
     atih = table[(table["Gestionnaire"] == "ATIH") & (table["Niveau"] == "Données granulaires")].iloc[0]
@@ -140,11 +140,11 @@ def test_takeaways_of_report_02_on_the_official_file(run):
                             "niveaux au moins.")
     # DREES's interval spans the 4 ranks: no « DREES est 1ᵉʳ » to copy, the share instead.
     assert ("Données agrégées : DREES a la part de bases ouvertes la plus élevée des 4 gestionnaires classés (6 bases "
-            "ouvertes sur 19, soit 32\u202f%), mais ne peut être départagé d'aucun d'entre eux : à 95 %, son rang "
+            "ouvertes sur 19, soit 32\u202f%), mais ne peut être départagé d'aucun d'entre eux : à 95\u202f%, son rang "
             "peut aller de 1 à 4 sur 4.") in sentences
     assert ("Données granulaires : DREES a le score moyen le plus élevé des 11 gestionnaires classés (score moyen "
             "77,9 sur 100 ; 3 bases ouvertes sur 10, soit 30\u202f%), mais ne peut être départagé de la plupart "
-            "d'entre eux : à 95 %, son rang peut aller de 1 à 10 sur 11.") in sentences
+            "d'entre eux : à 95\u202f%, son rang peut aller de 1 à 10 sur 11.") in sentences
     for sentence in sentences:
         assert "ci-dessous" not in sentence and "section" not in sentence and "évaluations" not in sentence
     cards = view.headline(run)

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import pandas as pd
+
 from helpers.build.tasks import Status
+from helpers.core.tables import schema
 from helpers.render import html as report
 from helpers.render.export import index_html
 from helpers.views import index
@@ -64,3 +67,35 @@ def test_index_puts_the_journal_last(tmp_path, monkeypatch):
 def test_synthetic_mark_on_demand_titles():
     assert synthetic_mark("Bases les plus demandées", True) == "Bases les plus demandées — réponses synthétiques"
     assert synthetic_mark("Bases les plus demandées", False) == "Bases les plus demandées"
+
+
+def test_front_page_names_the_non_default_parameters_and_the_fiche_rule(tmp_path):
+    """Issue 18 §4 and §5: the settings a build changed are under the title; the fiche rule is stated."""
+    reports, processed = tmp_path / "reports", tmp_path / "processed"
+    reports.mkdir(), processed.mkdir()
+    # 3 producers (a co-managed line counts for each of its producers), 2 of them with a fiche.
+    owners = ["INVS", "INVS|ars", "ars", "HAS"]
+    pd.DataFrame({column: [str(i) for i in range(len(owners))] for column in schema()["bases"]["champs"]}) \
+        .assign(gestionnaires=owners).to_csv(processed / "bases.csv", index=False)
+    data = {"resume": "cartographie officielle", "roles_synthetiques": [],
+            "parametres": ["Ouverture — Pondération : Global Open Data Index 2016 (défaut : Poids égaux)"],
+            "fiches_min_lignes": 2}
+    page = index.front_page(entries(), data, reports, processed)
+    assert "<strong>Paramètres modifiés</strong>" in page
+    assert "<li>Ouverture — Pondération : Global Open Data Index 2016 (défaut : Poids égaux)</li>" in page
+    assert page.index("Paramètres modifiés") < page.index("Les rapports")
+    assert "Une fiche par gestionnaire ayant au moins 2 lignes dans la cartographie : 2 des 3 gestionnaires." in page
+    assert "Une fiche par gestionnaire," not in page  # never « one per producer » without the rule
+    # Defaults: no box; a single fiche built on request says so.
+    page = index.front_page(entries()[:4], {"resume": "cartographie officielle", "fiches_min_lignes": None},
+                            reports, processed)
+    assert "Paramètres modifiés" not in page
+    assert "1 fiche sur 3 gestionnaires." in page
+
+
+def test_front_page_links_each_quoted_report(tmp_path):
+    reports, processed = tmp_path / "reports", tmp_path / "processed"
+    reports.mkdir(), processed.mkdir()
+    write_report(reports / "02_openness.html", ["19 des 279 bases évaluées sont ouvertes."])
+    page = index.front_page(entries(), {"resume": "x"}, reports, processed)
+    assert '<h3><a href="02_openness.html">Ouverture</a></h3>' in page

@@ -96,3 +96,18 @@ def test_producers_count_each_respondent_once(run):
     assert (producers.loc[common, "n_repondants"] <= per_base[common]).all()
     assert (producers.loc[common, "n_repondants"] < per_base[common]).any()  # some named two of its bases
     assert (producers["n_ouvertes"] <= producers["n_evaluees"]).all()
+
+
+def test_tables_that_partition_the_bases_show_their_total(run):
+    """Issue 18 §3: the « voies » table summed to 265 with no total; the classes table likewise."""
+    from helpers.views import v05_priorities as view
+
+    paths = view.cheapest_counts(run)
+    assert paths.iloc[-1]["Voie d'ouverture"] == "Total (bases évaluées non ouvertes à un niveau au moins)"
+    assert paths.iloc[-1]["Bases"] == paths["Bases"].iloc[:-1].sum() > 0
+    not_open_somewhere = run.priorities[[f"voie_{level}" for level in ("agrege", "granulaire")]].fillna("") \
+        .ne("").any(axis=1).sum()
+    assert paths.iloc[-1]["Bases"] == not_open_somewhere
+    classes = view.classes(run)
+    assert classes.iloc[-1]["Classe"] == "Total (bases de la cartographie)"
+    assert classes.iloc[-1]["Bases"] == classes["Bases"].iloc[:-1].sum() == len(run.priorities)

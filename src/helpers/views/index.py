@@ -167,5 +167,6 @@ def fiches_html(entries: list[dict], processed_dir: Path, question: str, min_lin
     head = "".join(f'<th scope="col">Bases ouvertes — {html.escape(c.lower())}</th>' for c in LEVELS.values())
     rule = fiche_rule(len(fiches), processed_dir, min_lines)
     return (f"<h2>Fiches gestionnaires</h2><p>{html.escape(question)} {html.escape(rule)}.</p>"
-            f'<table class="carto"><caption>{html.escape(rule)}, par ordre alphabétique</caption><thead>'
+            '<table class="carto"><caption>Fiches par ordre alphabétique : bases ouvertes sur bases évaluées, à '
+            'chaque niveau</caption><thead>'
             f'<tr><th scope="col">Gestionnaire</th>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>')

@@ -56,7 +56,7 @@ def rank_text(rank: object, low: object, high: object, n_ranked: int) -> str:
     if spans_field(low, high, n_ranked):
         return f"non départagé (rang possible : {int(low)} à {int(high)} sur {n_ranked})"
     if low == high:
-        return f"{ordinal(int(rank))} sur {n_ranked} (sûr à 95 %)"
+        return f"{ordinal(int(rank))} sur {n_ranked} (sûr à 95\u202f%)"
     return f"{ordinal(int(rank))} sur {n_ranked} (entre {ordinal(int(low))} et {ordinal(int(high))})"
 
 
@@ -124,14 +124,16 @@ def measure_text(row: pd.Series, rule: str) -> str:
 
 
 def headline(run: OpennessRun) -> dict[str, str]:
-    """Headline cards of report 02: label → « k / n (p %) » (counts of distinct bases)."""
-    scored, bases = run.scored, run.bases
+    """Headline cards of report 02: label → « k sur n (p %) » (counts of distinct bases, each level of a base
+    taken at its least open line, as in the aggregates)."""
+    bases = run.bases
     per_base = run.per_base
     assessed_bases = per_base["base_id"].nunique()
     distinct = bases["base_id"].nunique()
     figures = {"lignes de la cartographie": str(len(bases)), "bases distinctes": str(distinct)}
+    least_open = one_per_base(run.scored, [])
     for level, label in LEVELS.items():
-        sub = scored[scored["niveau"] == level].drop_duplicates("base_id")
+        sub = least_open[least_open["niveau"] == level]
         figures[f"bases ouvertes — {label.lower()}"] = share_of(int(sub["ouvert"].sum()), len(sub))
     figures["bases ouvertes à l'un des niveaux"] = share_of(int(per_base["ouvert_a_un_niveau"].sum()),
                                                               assessed_bases)
@@ -165,7 +167,7 @@ def top_sentence(run: OpennessRun, level: str) -> str:
         highest = "le score moyen le plus élevé" if rule == BY_SCORE else "la part de bases ouvertes la plus élevée"
         whom = "d'aucun d'entre eux" if top["rang_max"] == n else "de la plupart d'entre eux"
         return (f"{label} : {top['gestionnaire']} a {highest} des {n} gestionnaires classés "
-                f"({measure_text(top, rule)}), mais ne peut être départagé {whom} : à 95 %, son rang peut aller "
+                f"({measure_text(top, rule)}), mais ne peut être départagé {whom} : à 95\u202f%, son rang peut aller "
                 f"de {int(top['rang_min'])} à {int(top['rang_max'])} sur {n}.")
     return (f"{label} : {top['gestionnaire']} est {rank_text(top['rang'], top['rang_min'], top['rang_max'], n)} "
             f"{RULE_LABELS[rule]}, avec {measure_text(top, rule)}.")
@@ -253,17 +255,26 @@ def ranking(run: OpennessRun) -> tuple[pd.DataFrame, pd.DataFrame]:
     return rows, table
 
 
+def share_table(rows: pd.DataFrame) -> pd.DataFrame:
+    """The numbers behind the chart of shares open (`rows`: :func:`ranking`'s chart data, in its order):
+    Gestionnaire, Niveau, Bases évaluées, Bases ouvertes, Part ouverte and its Wilson 95 % interval."""
+    return pd.DataFrame({
+        "Gestionnaire": rows["gestionnaire"], "Niveau": rows["Niveau"], "Bases évaluées": rows["n_evaluees"],
+        "Bases ouvertes": rows["n_ouvertes"], "Part ouverte": rows["part_ouvertes"].map(percent),
+        "Intervalle à 95 %": [percent_range(lo, hi) for lo, hi in zip(rows["ic_bas"], rows["ic_haut"], strict=True)]})
+
+
 def unranked(run: OpennessRun) -> pd.DataFrame:
     """Producers not ranked at one level at least (fewer assessed bases than ``min_bases_ranked``):
-    one row per producer, alphabetical; per level, « Ouvertes / évaluées — <niveau> » (« k / n », « – » when
-    ranked or not assessed there) and « Score moyen — <niveau> » (0–100, empty likewise)."""
+    one row per producer, alphabetical; per level, « Bases ouvertes / évaluées — <niveau> » (« k / n », « – »
+    when ranked or not assessed there) and « Score moyen — <niveau> » (0–100, empty likewise)."""
     producers = run.producers
     names = sorted(set(producers.loc[~producers["classe"], "gestionnaire"]))
     table = pd.DataFrame({"Gestionnaire": names})
     for level, label in LEVELS.items():
         rows = producers[(producers["niveau"] == level) & ~producers["classe"]].set_index("gestionnaire")
         counts = rows["n_ouvertes"].astype(str) + " / " + rows["n_evaluees"].astype(str)
-        table[f"Ouvertes / évaluées — {label.lower()}"] = table["Gestionnaire"].map(counts).fillna("–")
+        table[f"Bases ouvertes / évaluées — {label.lower()}"] = table["Gestionnaire"].map(counts).fillna("–")
         table[f"Score moyen — {label.lower()}"] = table["Gestionnaire"].map(rows["score_moyen"])
     return table
 
@@ -273,7 +284,7 @@ def sensitivity(run: OpennessRun) -> pd.DataFrame:
     Niveau, « Rang ponctuel — <pondération> » (« r sur N ») for each weighting of ``ponderations.yml`` (equal,
     GODI 2014, GODI 2016, Open Data Barometer; the level's rule with that weighting's mean score, « (retenue) »
     marking the report's own, equal to its rank) and Étendue des rangs (best to worst rank over them)."""
-    rows = _ranked(run).sort_values(["niveau", "rang_ponderation_min", "gestionnaire"])
+    rows = _ranked(run).sort_values(["niveau", "rang", "gestionnaire"])
     sizes = rows.groupby("niveau").size()
     table = {"Gestionnaire": rows["gestionnaire"], "Niveau": rows["niveau"].map(LEVELS)}
     for name, spec in weightings().items():

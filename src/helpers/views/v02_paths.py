@@ -29,7 +29,8 @@ def path_lines(scored: pd.DataFrame) -> pd.DataFrame:
 
 def path_counts(scored: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Lines per path and level: long chart data (Voie, Niveau, Lignes; every path × level, zeros kept)
-    and the table behind it (one row per path: who decides, lines per level, with individual data, total)."""
+    and the table behind it (one row per path: who decides, lines per level, with individual data; then the
+    « Total » row, the paths partitioning the non-open lines)."""
     from helpers.openness.paths import decider_text, labels, spec
 
     rows = path_lines(scored)
@@ -46,7 +47,9 @@ def path_counts(scored: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
         **{f"Lignes — {label.lower()}": [int(counts[(v, lv)]) for v in labels()] for lv, label in LEVELS.items()},
         "Dont données individuelles": [int(private.get(v, 0)) for v in labels()],
     })
-    return data, table
+    total = {"Voie d'ouverture": "Total (lignes évaluées non ouvertes)", "Ce qu'il faudrait décider": "",
+             "Qui décide": "", **{column: int(table[column].sum()) for column in table.columns[3:]}}
+    return data, pd.concat([table, pd.DataFrame([total])], ignore_index=True)
 
 
 def paths_chart(scored: pd.DataFrame, who: str = "la cartographie"):
