@@ -22,6 +22,7 @@ from pypdf import PdfReader
 from test_runner_fixtures import FIXTURE
 
 from helpers.build import cache, lock, runner
+from helpers.build.tasks import Outcome, Status, Task
 from helpers.cartography.synthetic import generate_cartography_ods
 from helpers.core.storage import sha256_file
 from helpers.steps.base import CARTOGRAPHY, SourceRecord
@@ -149,7 +150,8 @@ def test_a_killed_runner_takes_its_workers_and_kernels_with_it_and_the_next_buil
     processed = root / "data" / "processed"
     build = start(root, "--only", "01_clean_cartography", "04_consultation", "--no-pdf", "--jobs", "2")
     try:
-        # Notebook 04 writes its workbook in the background process, staged as .classeur.*.xlsx.tmp.
+        # Notebook 04 writes its workbook in the background process, staged as .classeur.*.xlsx.tmp: killed then,
+        # 01 is done (cached), and a kernel and its background process are at work.
         wait_for(lambda: list(processed.glob(".classeur.*.xlsx.tmp")), 600, "le classeur de 04 en cours")
         tree = psutil.Process(build.pid).children(recursive=True)
         assert len(tree) >= 3  # workers, a kernel, its background process
@@ -221,6 +223,31 @@ def test_a_dossier_left_by_a_build_killed_while_writing_it_is_rebuilt(mini):
     kept = (reports / "dossier.pdf").stat().st_mtime_ns
     assert run(mini, "--jobs", "1", "--set", "01_clean_cartography.valeur=8").returncode == 0
     assert (reports / "dossier.pdf").stat().st_mtime_ns == kept
+
+
+# --- 25.5: every file a step writes is checked (the rebuilds themselves: test_runner.py, cache misses) --------------
+
+def test_a_file_several_steps_write_is_recorded_as_the_build_leaves_it(tmp_path):
+    reports = tmp_path / "reports"
+    reports.mkdir()
+    package = tmp_path / "datapackage.json"  # written by 01, 02, 04 and 05, each merging its resources in
+    package.write_text("01 02 05", encoding="utf-8")
+    found, lost = sha256_file(package), "0" * 64
+    cache.write(reports, {"01_clean_cartography": {"cle": "k", "sorties": {str(package): found}},
+                          "02_openness": {"cle": "k", "sorties": {str(package): found}},
+                          "05_priorities": {"cle": "k", "sorties": {str(package): lost}}})  # changed since 05 ran
+    build = runner.Build(tmp_path, reports, 1, False, 60)
+    package.write_text("01 02 04", encoding="utf-8")  # 04, built now, merges its part in
+    notebook = tmp_path / "04.ipynb"
+    notebook.write_text("{}", encoding="utf-8")
+    built = Task("04_consultation", "04_consultation", notebook, Path("04_consultation"), "04", {})
+    build.done(Outcome(built, Status.BUILT, written=[package]))
+    build.settle()
+    outputs = {stem: entry["sorties"] for stem, entry in cache.read(reports).items()}
+    now = {str(package): sha256_file(package)}
+    # 01 and 02 had their part in the file when the build began, and a merge keeps it: reused next time.
+    assert outputs == {"01_clean_cartography": now, "02_openness": now, "04_consultation": now,
+                       "05_priorities": {str(package): lost}}  # 05's part may be gone: rebuilt next time
 
 
 # --- 25.6: a read-only reports folder -------------------------------------------------------------------------------

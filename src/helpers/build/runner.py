@@ -18,6 +18,7 @@ import os
 import platform
 import subprocess
 import sys
+from collections import Counter
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import asdict
 from importlib import metadata
@@ -93,6 +94,10 @@ class Build:
         self.root, self.reports_dir, self.jobs, self.force = root, reports_dir, jobs, force
         self.sources = cache.source_digest(Path(__file__).resolve().parents[1])
         self.record = cache.read(reports_dir)
+        # Files listed by several reports' entries (written by several steps), as this build finds them (settle).
+        listed = Counter(p for entry in self.record.values() if isinstance(entry, dict)
+                         for p in entry.get("sorties", {}))
+        self.shared_at_start = cache.digests([Path(p) for p, n in listed.items() if n > 1])
         generated = formats.timestamp(dt.datetime.now(dt.UTC))
         self.context = Context(root, reports_dir, timeout, static_provenance(), generated)
         self.outcomes: list[Outcome] = []
@@ -254,17 +259,24 @@ class Build:
         return self.outcomes
 
     def settle(self) -> None:
-        """Record the outputs of every report built or reused by this build as the build leaves them. A file several
-        steps write (``datapackage.json``, each merging its own resources in) may have been rewritten after its
-        report was checked: each report's part in it is there now, so this is the state to compare with next time
-        (a report not run in this build keeps its older digest, and rebuilds if the file changed under it)."""
+        """Record the files written by this build's reports as the build leaves them, for the next build to compare.
+
+        A file several steps write (``datapackage.json``, each merging its own resources in) may be rewritten after
+        a report that also writes it was checked or built. Each report's part is kept by such a merge, so the new
+        digest is recorded for the reports built now and for every report whose digest of the file was the file's
+        digest when this build began (its part was there then); a report whose part may have gone (the file deleted
+        or changed before this build) keeps its old digest, and is rebuilt next time."""
+        built = {str(o.task.stem) for o in self.outcomes if o.status is Status.BUILT}
+        now: dict[str, str] = {}
         changed = False
-        for outcome in self.outcomes:
-            entry = self.record.get(str(outcome.task.stem))
-            if outcome.status in (Status.BUILT, Status.REUSED) and entry and entry.get("sorties"):
-                now = cache.digests([Path(p) for p in entry["sorties"]])
-                changed |= now != entry["sorties"]
-                entry["sorties"] = now
+        for stem, entry in self.record.items():
+            outputs = entry.get("sorties") if isinstance(entry, dict) else None
+            for path, digest in (outputs or {}).items():
+                if stem in built or self.shared_at_start.get(path) == digest:
+                    if path not in now:
+                        now.update(cache.digests([Path(path)]))
+                    changed |= outputs[path] != now[path]
+                    outputs[path] = now[path]
         if changed:
             cache.write(self.reports_dir, self.record)
 
