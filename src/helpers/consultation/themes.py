@@ -359,11 +359,12 @@ def _question_themes(docs: pd.DataFrame, rows: np.ndarray, matrix, vocabulary: n
     sub_docs = docs.iloc[rows].copy()
     sub_docs["theme"] = [f"T{t + 1}" if t >= 0 else "" for t in best]
     docs.loc[docs.index[rows], "theme"] = sub_docs["theme"].to_numpy()
-    texts = []
+    texts, shown = [], 4 * rules["titre"]["textes_max"]  # the most typical texts (repeats among them) suffice
     for t in range(len(components)):
         in_theme = np.flatnonzero(best == t)
-        texts.append(sub_docs["texte"].iloc[in_theme[np.argsort(-weights[in_theme, t], kind="stable")]].tolist())
-    titles = phrase_titles(texts, sub_docs["texte"].iloc[np.flatnonzero(best < 0)].tolist())
+        typical = in_theme[np.argsort(-weights[in_theme, t], kind="stable")][:shown]
+        texts.append(sub_docs["texte"].iloc[typical].tolist())
+    titles = phrase_titles(texts, sub_docs["texte"].iloc[np.flatnonzero(best < 0)[:shown]].tolist())
     themes, quotes = [], []
     for t in range(len(components)):
         top = [vocabulary[i] for i in np.lexsort((vocabulary, -components[t]))[: rules["termes_par_theme"]]]
