@@ -7,7 +7,7 @@ metadata columns `id, reference, title, createdAt, publishedAt, updatedAt, trash
 authorType, authorZipCode`; one column per question named ``Q`` + base64(``Question:<n>``) + `` - `` + its text;
 line breaks in answers replaced by spaces. One row per contribution (the gold file's `reference`). The corpus has
 no dates, authors nor titles (dropped at the source): those cells stay empty, the author type is « Citoyen /
-Citoyenne ». Until a questionnaire without a `datasets` question is valid (issue 17), the spec carries an empty one.
+Citoyenne ». The spec has free-text questions only, as the Grand Débat's questionnaires (no `datasets` question).
 """
 
 from __future__ import annotations
@@ -24,7 +24,6 @@ import yaml
 GOLD = Path(__file__).resolve().parents[2] / "shared" / "data" / "consultation-gold" / "grande_annotation.csv"
 METADATA = ["id", "reference", "title", "createdAt", "publishedAt", "updatedAt", "trashed", "trashedStatus",
             "authorId", "authorType", "authorZipCode"]
-DATASETS = "QUXVlc3Rpb246MA== - Quelles données publiques souhaitez-vous voir ouvertes ?"
 CATCH_ALL = {"Sans réponse / Hors sujet / Inclassable", "Z Autres"}
 
 
@@ -44,7 +43,7 @@ def write_gold_export(directory: Path, theme: str, coded: str | None = None, exa
     headers = {q.question_id: column(q.question_id, q.question) for q in questions.itertuples()}
     rows = []
     for reference, group in gold.groupby("reference", sort=False):
-        row = dict.fromkeys(METADATA + [DATASETS] + list(headers.values()), "")
+        row = dict.fromkeys(METADATA + list(headers.values()), "")
         row.update({"id": base64.b64encode(f"Proposal:{reference}".encode()).decode(), "reference": reference,
                     "trashed": "false", "authorType": "Citoyen / Citoyenne"})
         for answer in group.itertuples():
@@ -56,9 +55,9 @@ def write_gold_export(directory: Path, theme: str, coded: str | None = None, exa
         writer.writeheader()
         writer.writerows(rows)
     spec = {"platform": "cap_collectif", "columns": {"id": "id", "respondent_type": "authorType"},
-            "questions": [{"id": "donnees", "column": DATASETS, "kind": "datasets", "separator": "|"}]}
+            "questions": []}
     for q in questions.itertuples():
-        entry = {"id": f"q{q.question_id}", "column": headers[q.question_id], "kind": "free_text"}
+        entry = {"id": f"q{q.question_id}", "column": headers[q.question_id], "label": q.question, "kind": "free_text"}
         if q.question_id == coded:
             entry["codes"] = codebook(gold[gold["question_id"] == coded], examples, seed)
         spec["questions"].append(entry)

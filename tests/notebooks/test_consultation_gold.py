@@ -6,12 +6,12 @@ tables are published without the texts. The page is screenshotted for a reader (
 from __future__ import annotations
 
 import shutil
-import subprocess
 from pathlib import Path
 
 import papermill
 import pytest
 from consultation_gold import GOLD, write_gold_export
+from playwright.sync_api import sync_playwright
 
 from helpers.core.tables import load_table
 from helpers.render.export import export_html
@@ -72,9 +72,14 @@ def test_report_04_on_real_answers_screenshot(gold_report):
     if chromium is None:
         pytest.skip("chromium absent (make browser)")
     SHOTS.mkdir(parents=True, exist_ok=True)
-    anchor = page.read_text(encoding="utf-8").index("7. Ce que disent les textes libres")
-    assert anchor > 0
-    shot = SHOTS / "04_consultation_grand_debat.png"
-    subprocess.run([chromium, "--headless", "--no-sandbox", "--disable-gpu", f"--screenshot={shot}",
-                    "--window-size=1280,12000", page.as_uri()], check=True, capture_output=True, timeout=180)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium, args=["--no-sandbox", "--disable-gpu"])
+        tab = browser.new_page(viewport={"width": 1280, "height": 2000})
+        tab.goto(page.as_uri(), wait_until="load", timeout=120_000)
+        # The free-text section as a reader sees it: the first question, its themes, quotes and codes.
+        section = tab.locator("section.carto-question").first
+        section.scroll_into_view_if_needed()
+        shot = SHOTS / "04_consultation_grand_debat.png"
+        section.screenshot(path=str(shot), timeout=120_000)
+        browser.close()
     assert shot.stat().st_size > 10_000
