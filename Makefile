@@ -53,9 +53,10 @@ $(AXE): tests/browser/package-lock.json
 	touch $@
 
 # Benchmarks (timings are reported as ratios against a baseline measured in the same run).
-bench: install ## Benchmarks: report build against the naive loop, consultation at 100k/300k/1M answers
+bench: install ## Benchmarks: report build against the naive loop, consultation at 100k/300k/1M answers, theme quality
 	$(BIN)/python benchmarks/bench_reports.py
 	$(BIN)/python benchmarks/bench_consultation.py --series 100000,300000,1000000
+	$(BIN)/python benchmarks/bench_themes.py
 
 lint: install ## ruff on the code, tests and notebooks
 	$(BIN)/python -m ruff check src tests notebooks benchmarks

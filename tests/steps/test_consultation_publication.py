@@ -23,7 +23,7 @@ EMAIL, PHONE, PLUS33, NIR = "jeanne.martin@exemple.fr", "06 12 34 56 78", "+33 6
 INVISIBLE = ("\u202e", "\u200d", "\u200b", "\x07")
 TABLES = ["consultation_reponses", "consultation_demandes", "consultation_par_gestionnaire",
           "consultation_rapprochements", "consultation_non_rapprochees", "consultation_choix", "consultation_campagnes",
-          "consultation_themes", "consultation_termes"]
+          "consultation_themes", "consultation_termes", "consultation_themes_reponses", "consultation_codes_reponses"]
 
 
 @pytest.mark.parametrize("raw, expected", [

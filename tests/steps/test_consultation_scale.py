@@ -133,7 +133,9 @@ def test_theme_model_fitted_on_a_sample_assigns_every_text(export, processed, mo
     assert len(run_docs) > 500
     themed = first.documents["theme"] != ""  # a text with no term of the model's vocabulary has no theme
     assert themed.mean() > 0.9 and first.themes["n_textes"].sum() == themed.sum()
-    assert len(first.themes) == 6 and first.themes["part_textes"].sum() == pytest.approx(themed.mean(), abs=0.01)
+    # Six candidates; ThemeFinder's rules may merge or drop some, never add.
+    assert 2 <= len(first.themes) <= 6 and (first.themes["n_textes"] >= 5).all()
+    assert first.themes["part_textes"].sum() == pytest.approx(themed.mean(), abs=0.01)
     pd.testing.assert_frame_equal(first.themes, second.themes)  # seeded sample: same themes each time
     # The same text gets the same theme wherever it appears.
     assert first.documents.groupby("lemmes")["theme"].nunique().max() == 1

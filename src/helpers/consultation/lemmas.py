@@ -25,11 +25,15 @@ import pandas as pd
 
 from helpers.core import background
 from helpers.core.config import data_file
+from helpers.core.text import strip_accents
 
 WORD = re.compile(r"[^\W\d_]+")
 URL = re.compile(r"(?:https?://|www\.)\S+")
 MASK = re.compile(r"\[[^\]]*masqué\]")
-ELISIONS = {"n": "ne"}  # "n'est pas" keeps its negation; other elided words are stop words
+APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "`": "'"})
+# "n'est pas" keeps its negation (only before an apostrophe: « n° 3 » is no negation); other elided words are
+# stop words.
+ELIDED_NE = re.compile(r"\bn'")
 
 
 @cache
@@ -42,10 +46,10 @@ def french_model():
 
 
 def words(text: str) -> list[str]:
-    """Lower-case words of a text (no URL, no masked data, no digits), elided "n'" read as "ne"."""
-    text = MASK.sub(" ", URL.sub(" ", text.lower().replace("\u2019", "'")))
+    """Lower-case words of a text (no URL, no masked data, no digits), elided "n'" read as "ne" (any apostrophe)."""
+    text = ELIDED_NE.sub("ne ", MASK.sub(" ", URL.sub(" ", text.lower().translate(APOSTROPHES))))
     # Interned: a national consultation repeats the same few thousand words millions of times.
-    return [sys.intern(ELISIONS.get(w, w)) for w in WORD.findall(text)]
+    return [sys.intern(w) for w in WORD.findall(text)]
 
 
 def _majority(counts: dict[str, Counter]) -> dict[str, str]:
@@ -80,6 +84,44 @@ def lemma_map(texts_by_frequency: list[str], vocabulary: set[str]) -> dict[str, 
         known = [c for c in (first, alone[form]) if c in vocabulary]
         mapping[form] = known[0] if known else min((first, alone[form]), key=lambda c: (len(c), c))
     return mapping
+
+
+def plural_stem(form: str) -> str:
+    """The singular a plural-looking form may stand for: « impôts » → « impôt », « réseaux » → « réseau »; an
+    invariable word (``textes.invariables``: « fois » is not the plural of « foi ») stands for itself."""
+    if len(form) <= 3 or form[-1] not in "sx" or form in _invariables():
+        return form
+    return form[:-1]
+
+
+@cache
+def _invariables() -> frozenset[str]:
+    return frozenset(strip_accents(w) for w in data_file("consultation.yml")["textes"]["invariables"])
+
+
+def unify_forms(counts: Counter) -> dict[str, str]:
+    """One lemma per word: each lemma (with its number of occurrences in `counts`) mapped to the form that
+    stands for it. Forms that differ only by accents or case (« laicite », « laïcité ») are one word, and so is
+    a plural the lemmatiser left (« impôts ») with its singular when the singular occurs. The form kept is a
+    singular, the one with the most accents (« santé » over a more frequent « sante »), then the most frequent,
+    then the first in alphabetical order. Forms alone in their group are left out of the map (they stand for
+    themselves)."""
+    groups: dict[str, list[str]] = defaultdict(list)
+    for form in counts:
+        groups[strip_accents(form).lower()].append(form)
+    singular = {key: plural_stem(key) for key in groups}
+    root = {key: stem if stem != key and stem in groups else key for key, stem in singular.items()}
+    merged: dict[str, list[str]] = defaultdict(list)
+    for key, forms in groups.items():
+        merged[root[key]] += forms
+    out = {}
+    for forms in merged.values():
+        if len(forms) == 1:
+            continue
+        singulars = [f for f in forms if root[strip_accents(f).lower()] == strip_accents(f).lower()]
+        chosen = min(singulars, key=lambda f: (-(len(f.encode()) - len(f)), -counts[f], f))
+        out.update({f: chosen for f in forms if f != chosen})
+    return out
 
 
 def _is_kept(word: str, kept: list[str]) -> bool:
@@ -154,4 +196,7 @@ def lemmas_of(order: list[str]) -> list[str]:
         return lemma
 
     keep = {w: significant(w) for w in vocabulary}
+    counts = Counter(keep[w] for ws in tokenised.values() for w in ws if keep[w])
+    one = unify_forms(counts)
+    keep = {w: one.get(lemma, lemma) if lemma else None for w, lemma in keep.items()}
     return [" ".join(keep[w] for w in tokenised[t] if keep[w]) for t in order]

@@ -10,7 +10,9 @@ questions:
 
 Other keys (documented with a worked spec per platform in the README): `platform` (preset from
 data/plateformes.yml), `format.header_rows`, `columns.date_format`, `columns.date_timezone`, `respondent_options`,
-`exclude`, and per question `columns` (one per option), `label`, `options` (labels, or code -> label) and `other`.
+`exclude`, and per question `columns` (one per option), `label`, `options` (labels, or code -> label) and `other`;
+a free-text question may carry `themes: [min, max]` (range of its number of themes) and `codes:` (a codebook:
+a list of `{label, examples: [answer texts], keywords: [optional]}`).
 
 A questionnaire may have no `datasets` question (only free text or choices, as the Grand Débat's): the reports
 then say there is no demand for bases to count or to join.
@@ -45,13 +47,24 @@ FORMAT_KEYS = {"encoding", "separator", "sheet", "header_rows"}
 COLUMN_ROLES = {"id", "respondent_type", "date"}
 COLUMN_SETTINGS = {"date_format", "date_timezone"}
 DATE_FORMATS = {"day_first": "jour/mois", "month_first": "mois/jour"}
-QUESTION_KEYS = {"id", "column", "columns", "label", "kind", "separator", "options", "other"}
+QUESTION_KEYS = {"id", "column", "columns", "label", "kind", "separator", "options", "other", "codes", "themes"}
+CODE_KEYS = {"label", "examples", "keywords"}
 EXCLUDE_KEYS = {"column", "values", "reason"}
 PRESET_EXCLUDE_KEYS = EXCLUDE_KEYS | {"keep"}  # a preset also lists the values it knows to keep
 UTC_HEADER = re.compile(r"\(\s*(?:UTC|GMT)\s*\)", re.IGNORECASE)  # « Submit Date (UTC) »: its dates are UTC
 QUESTION_ID = re.compile(r"^[a-z][a-z0-9_]{0,30}$")
 MAX_HEADER_ROWS = 3
 OTHER_SUFFIX = "_autre"
+
+
+@dataclass(frozen=True)
+class Code:
+    """One code of a free-text question's codebook (spec key ``codes``): its `label`, the answer texts that
+    exemplify it (at least one) and optional `keywords` (helpers.consultation.codes)."""
+
+    label: str
+    examples: tuple[str, ...]
+    keywords: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -73,6 +86,8 @@ class Question:
     options: tuple[tuple[str, str], ...] = ()
     other: str | None = None
     derived_from: str | None = None
+    codes: tuple[Code, ...] = ()  # free text: the analyst's codebook
+    theme_range: tuple[int, int] | None = None  # free text: (min, max) number of themes; None: the default
 
     @property
     def is_choice(self) -> bool:
@@ -200,6 +215,40 @@ def _options(value: object, where: str, path: Path) -> tuple[tuple[str, str], ..
     raise QuestionnaireError(path, f"{where} doit être une liste de libellés ou une table code : libellé non vide")
 
 
+def _codes(value: object, where: str, path: Path) -> tuple[Code, ...]:
+    """A codebook: a non-empty list of {label, examples: [texts], keywords: [texts]}, no label twice."""
+    if not isinstance(value, list) or not value:
+        raise QuestionnaireError(path, f"{where} doit être une liste non vide de codes (label, examples, keywords)")
+    codes = []
+    for i, item in enumerate(value, start=1):
+        here = f"{where}[{i}]"
+        if not isinstance(item, dict):
+            raise QuestionnaireError(path, f"{here} doit être une table (label, examples, keywords)")
+        _unknown(item, CODE_KEYS, here, path)
+        label = _text(item.get("label"), f"{here}.label", path).strip()
+        lists = {}
+        for key in ("examples", "keywords"):
+            items = item.get(key, [] if key == "keywords" else None)
+            if not isinstance(items, list) or (key == "examples" and not items):
+                raise QuestionnaireError(path, f"{here} ({label}) : « {key} » doit être une liste"
+                                               f"{' non vide de réponses types' if key == 'examples' else ''}")
+            lists[key] = tuple(_text(t, f"{here}.{key}", path).strip() for t in items)
+        codes.append(Code(label, lists["examples"], lists["keywords"]))
+    labels = [comparison_key(c.label) for c in codes]
+    twice = sorted({c.label for c, key in zip(codes, labels, strict=True) if labels.count(key) > 1})
+    if twice:
+        raise QuestionnaireError(path, f"{where} : code nommé deux fois : {', '.join(twice)}")
+    return tuple(codes)
+
+
+def _theme_range(value: object, where: str, path: Path) -> tuple[int, int]:
+    if (not isinstance(value, list) or len(value) != 2
+            or not all(isinstance(v, int) and not isinstance(v, bool) for v in value) or not 1 <= value[0] <= value[1]):
+        raise QuestionnaireError(path, f"{where} doit être [min, max], deux entiers avec 1 ≤ min ≤ max "
+                                       f"(reçu {value!r})")
+    return value[0], value[1]
+
+
 def _question(item: object, index: int, path: Path, defaults: dict) -> list[Question]:
     where = f"questions[{index + 1}]"
     if not isinstance(item, dict):
@@ -242,11 +291,16 @@ def _question(item: object, index: int, path: Path, defaults: dict) -> list[Ques
     if "other" in item and kind not in ("multiple_choice", "single_choice"):
         raise QuestionnaireError(path, f"{where} ({qid}) : « other » ne vaut que pour une question à choix (le "
                                        "texte tapé avec « Autre » d'une question de bases est une mention)")
+    if ("codes" in item or "themes" in item) and kind != "free_text":
+        raise QuestionnaireError(path, f"{where} ({qid}) : « codes » et « themes » ne valent que pour une "
+                                       "question free_text")
+    codes = _codes(item["codes"], f"{where}.codes", path) if "codes" in item else ()
+    theme_range = _theme_range(item["themes"], f"{where}.themes", path) if "themes" in item else None
     if "options" in item:
         options = _options(item["options"], f"{where}.options", path)
     if "other" in item:
         other = _text(item["other"], f"{where}.other", path).strip()
-    question = Question(qid, label, kind, separator, columns, options, other)
+    question = Question(qid, label, kind, separator, columns, options, other, codes=codes, theme_range=theme_range)
     if other is None:
         return [question]
     return [question, Question(qid + OTHER_SUFFIX, f"{label} — {other} (précisez)", "free_text", derived_from=qid)]
@@ -359,7 +413,7 @@ def load_questionnaire(path: str | Path) -> Questionnaire:
         Naming the file, for any problem: file absent, unreadable YAML, unknown key, missing
         ``columns.respondent_type``, unknown platform, encoding, separator or date format, header_rows out of
         1–MAX_HEADER_ROWS, empty or ill-formed questions, options or exclusions, a question id or column named
-        twice."""
+        twice, a codebook with an unknown key, a code without examples or a label twice, a bad theme range."""
     path = Path(path)
     if not path.is_file():
         raise QuestionnaireError(path, "questionnaire introuvable")

@@ -19,6 +19,8 @@ from helpers.cartography.sources import official
 from helpers.consultation import demand, tallies
 from helpers.consultation.aliases import alias_table
 from helpers.consultation.answers import Answers, off_list_of, read_answers
+from helpers.consultation.codes import ANSWER_COLUMNS as CODE_ANSWER_COLUMNS
+from helpers.consultation.codes import Coding, code_questions
 from helpers.consultation.lemmas import Lemmatisation, start_model
 from helpers.consultation.matching import RESULT_COLUMNS, known_names, match_keys, mentions_table
 from helpers.consultation.questionnaire import Questionnaire, load_questionnaire
@@ -57,13 +59,14 @@ class ConsultationRun(Run):
     choices: pd.DataFrame
     campaigns: pd.DataFrame
     texts: TextAnalysis
-    n_themes: int
+    n_themes: int | None  # None: chosen from the data per question
     processed_dir: Path
     profile_columns: dict[str, str] = field(default_factory=dict)
     # Values outside a declared list (or rare categories), grouped as « Autre (hors liste) »: question, valeur
     # (published text), n_reponses. Listed in the method annex.
     off_list: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=["question", "valeur",
                                                                                   "n_reponses"]))
+    coding: Coding | None = None  # the codebooks of the spec applied (None: no question has codes)
 
     @property
     def asks_for_bases(self) -> bool:
@@ -122,14 +125,32 @@ def _campaigns(screened: pd.DataFrame, spec: Questionnaire) -> pd.DataFrame:
 
 
 def _documents(analysed: pd.DataFrame, spec: Questionnaire) -> pd.DataFrame:
-    """Free texts to analyse: one per analysed answer that wrote one, one per campaign."""
-    columns = [q.id for q in spec.of_kind("free_text")]
-    if not columns:
-        return pd.DataFrame(columns=["numero", "profil", "campagne", "texte"])
-    text = join_texts([analysed[c] for c in columns], "\n")
-    docs = analysed[["numero", "profil", "campagne"]].assign(texte=publishable_series(text))
-    docs = docs[docs["texte"] != ""]
-    return docs[(docs["campagne"] == "") | ~docs["campagne"].duplicated()]
+    """Free texts to analyse: one per analysed answer and free-text question it answered (column `question`),
+    a campaign's text once per question (its first answer)."""
+    columns = ["numero", "profil", "campagne", "question", "texte"]
+    parts = []
+    for question in spec.of_kind("free_text"):
+        part = analysed[["numero", "profil", "campagne"]].assign(question=question.id,
+                                                                 texte=publishable_series(analysed[question.id]))
+        part = part[part["texte"] != ""]
+        parts.append(part[(part["campagne"] == "") | ~part["campagne"].duplicated()])
+    return pd.concat(parts, ignore_index=True)[columns] if parts else pd.DataFrame(columns=columns)
+
+
+def per_answer(table: pd.DataFrame, analysed: pd.DataFrame) -> pd.DataFrame:
+    """`table` (numero, question, …: one campaign's text under its first answer) given to every analysed answer
+    of that campaign too, sorted by numero, question (and the rest as it came)."""
+    if table.empty:
+        return table.reset_index(drop=True)
+    members = analysed.loc[analysed["campagne"] != "", ["numero", "campagne"]]
+    first = members.drop_duplicates("campagne").rename(columns={"numero": "premier"})
+    others = members.merge(first, on="campagne")
+    others = others[others["numero"] != others["premier"]]
+    copies = table.merge(others[["premier", "numero"]].rename(columns={"numero": "autre"}),
+                         left_on="numero", right_on="premier")
+    copies = copies.assign(numero=copies["autre"])[table.columns]
+    out = pd.concat([table, copies], ignore_index=True)
+    return out.sort_values(["numero", "question"], kind="stable").reset_index(drop=True)
 
 
 def analyse_consultation(answers_path: str | Path | None = None, questionnaire_path: str | Path | None = None,
@@ -144,14 +165,15 @@ def analyse_consultation(answers_path: str | Path | None = None, questionnaire_p
     processed_dir : str or Path
         Notebook 01's output folder, where the tables are written.
     n_themes : int or None
-        Number of NMF themes; None takes ``textes.themes`` of ``consultation.yml``.
+        Number of NMF themes of every free-text question; None takes ``textes.themes`` of ``consultation.yml``
+        (null there: chosen from the data per question, helpers.consultation.themes).
 
     Returns
     -------
     ConsultationRun
-        With ``written``: the nine ``consultation_*`` tables (CSV, ``consultation.xlsx``, ``datapackage.json``;
-        texts published: redacted, cut, formula-neutralised) and ``consultation.json``. Nothing is written
-        before everything is computed.
+        With ``written``: the eleven ``consultation_*`` tables, themes and codes per answer among them (CSV,
+        ``consultation.xlsx``, ``datapackage.json``; texts published: redacted, cut, formula-neutralised) and
+        ``consultation.json``. Nothing is written before everything is computed.
 
     Raises
     ------
@@ -177,7 +199,11 @@ def analyse_consultation(answers_path: str | Path | None = None, questionnaire_p
         screened = screen(frame, spec)
         analysed = screened[screened["statut"] == ANALYSED]
         documents = _documents(analysed, spec)
-        lemmas = Lemmatisation(documents["texte"]) if len(documents) else None  # in the background process
+        codebooks = {q.id: q.codes for q in spec.of_kind("free_text") if q.codes}
+        # The codes' examples and keywords are lemmatised with the texts (same lemmas), in the background process.
+        extra = list(dict.fromkeys(t for codes in codebooks.values() for c in codes for t in c.examples + c.keywords))
+        lemmas = (Lemmatisation(pd.concat([documents["texte"], pd.Series(extra, dtype=object)], ignore_index=True))
+                  if len(documents) else None)
         # The per-answer table is final now: its sheet (the longest to write) is written in the background meanwhile.
         published = _final("consultation_reponses", _published(screened, spec))
         workbook.add("consultation_reponses", published)
@@ -186,14 +212,19 @@ def analyse_consultation(answers_path: str | Path | None = None, questionnaire_p
         requests = demand.requests_per_base(accepted, bases, analysed)
         matching = demand.matching_table(mentions, matches, bases)
         n_themes = n_themes or data_file("consultation.yml")["textes"]["themes"]
-        texts = analyse_texts(documents, n_themes, lemmas)
+        all_lemmas = lemmas.result() if lemmas else pd.Series(dtype=object)
+        texts = analyse_texts(documents, n_themes, all_lemmas.iloc[: len(documents)].reset_index(drop=True),
+                              {q.id: q.theme_range for q in spec.of_kind("free_text") if q.theme_range})
+        coding = code_questions(texts.documents, codebooks,
+                                dict(zip(extra, all_lemmas.iloc[len(documents):].fillna(""), strict=True))
+                                ) if codebooks and len(documents) else None
         campaign_table = _campaigns(screened, spec)
         run = ConsultationRun(
             answers, spec, synthetic, provenance, screened, analysed, mentions, matching, requests,
             demand.requests_per_producer(accepted, bases), demand.review_list(matching, mentions, bases),
             tallies.profiles(analysed), tallies.all_choices(analysed, list(spec.questions)), campaign_table, texts,
             n_themes, processed, demand.profile_columns(sorted(analysed["profil"].unique())),
-            off_list=_off_list(answers, off_profiles, typed_profiles, analysed),
+            off_list=_off_list(answers, off_profiles, typed_profiles, analysed), coding=coding,
             sources=[SourceRecord.cartography(provenance),
                      SourceRecord(ANSWERS, answers.path.name, answers.sha256, synthetic=synthetic,
                                   origin="échantillon généré" if synthetic else "export fourni")])
@@ -201,7 +232,10 @@ def analyse_consultation(answers_path: str | Path | None = None, questionnaire_p
                   "consultation_par_gestionnaire": run.producers, "consultation_rapprochements": matching,
                   "consultation_non_rapprochees": run.review, "consultation_choix": run.choices,
                   "consultation_campagnes": campaign_table, "consultation_themes": texts.themes,
-                  "consultation_termes": texts.terms}
+                  "consultation_termes": texts.terms,
+                  "consultation_themes_reponses": per_answer(texts.memberships, analysed),
+                  "consultation_codes_reponses": per_answer(coding.answers if coding else
+                                                            pd.DataFrame(columns=CODE_ANSWER_COLUMNS), analysed)}
         tables = {name: frame if frame is published else _final(name, frame) for name, frame in tables.items()}
         run.written = write_processed(processed, tables, workbook_name=WORKBOOK_04, source=official(),
                                       workbook=workbook)

