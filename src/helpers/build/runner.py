@@ -35,7 +35,7 @@ from helpers.core.storage import sha256_file, write_bytes_atomic
 from helpers.core.text import file_stems
 from helpers.steps.base import CARTOGRAPHY, SourceRecord
 
-PACKAGES = ("pandas", "matplotlib", "seaborn", "scipy", "papermill", "nbconvert", "carto-sante")
+PACKAGES = ("pandas", "matplotlib", "scipy", "papermill", "nbconvert", "carto-sante")
 DEFAULT_TIMEOUT = 900
 # helpers.render.dossier's DATA_DIR, DOSSIER and SYNTHESIS (a test checks they agree), named here so that an unchanged
 # re-run can see there is nothing to publish without importing WeasyPrint, BeautifulSoup and pandas.
