@@ -380,8 +380,12 @@ def _fetcher():
 def print_html(document: str, base_url: str, tagged: bool = True) -> bytes:
     """`document` printed by WeasyPrint: tagged PDF/UA-1 (structure tags, /Lang, alt text of the charts)
     unless not `tagged`, fonts embedded, only ``file:`` and ``data:`` resources fetched. Returns the PDF."""
+    import logging
+
     from weasyprint import HTML
 
+    # Its warnings (a screen-only CSS property it ignores) are not the reader's business on the terminal.
+    logging.getLogger("weasyprint").setLevel(logging.ERROR)
     options = {"pdf_variant": "pdf/ua-1"} if tagged else {}
     return HTML(string=document, base_url=base_url, url_fetcher=_fetcher()).write_pdf(
         pdf_identifier=b"carto-sante-dossier", **options)
