@@ -16,7 +16,7 @@ from conftest import copy_project
 from helpers.build import runner, tasks, worker
 from helpers.core.config import ENV_ROOT, ENV_RUN_RECORD
 from helpers.core.text import slugify
-from helpers.render import dossier, export
+from helpers.render import dossier, export, html
 from helpers.steps.s01_clean import clean_cartography
 from helpers.steps.s02_openness import score_openness
 from helpers.steps.s03_producer_sheet import producer_names
@@ -57,7 +57,8 @@ def test_the_runner_process_imports_no_heavy_module_before_it_needs_it(imported,
 
 
 def test_the_runner_names_the_published_files_as_the_dossier_does():
-    assert runner.PUBLISHED == (dossier.DATA_DIR, dossier.DOSSIER)
+    assert runner.PUBLISHED == (dossier.DATA_DIR, dossier.DOSSIER, dossier.SYNTHESIS)
+    assert dossier.DATA_DIR == html.DATA_DIR
 
 
 def test_no_pdf_removes_a_dossier_older_than_rebuilt_reports(tmp_path):

@@ -12,7 +12,7 @@ import pytest
 from bs4 import BeautifulSoup
 from pypdf import PdfReader
 
-from helpers.render.dossier import CORE_REPORTS, DOSSIER, DossierError, build_dossier, publish_data
+from helpers.render.dossier import CORE_REPORTS, DOSSIER, MARKS, SYNTHESIS, DossierError, build_dossier, publish_data
 from helpers.render.html import DATA_DIR, long_table_rows
 
 DECIMAL_POINT = re.compile(r"\d\.\d")  # « 81.6 », « 40.0 »: never in French
@@ -97,7 +97,7 @@ def test_dossier_pdf_is_tagged_with_alt_text_embedded_fonts_and_every_core_repor
     figures = [e for e in elements if e.get("/S") == "/Figure"]
     assert figures and all(str(e.get("/Alt", "")).strip() for e in figures)
     text = " ".join(page.extract_text() for page in reader.pages)
-    assert "Sommaire" in text and "Page 2 sur" in text
+    assert "Sommaire" in reader.pages[1].extract_text() and "Page 2 sur" in text
     compact = re.sub(r"\s+", " ", text)
     for name in CORE_REPORTS:
         title = pages(reports)[f"{name}.html"].find("h1").get_text(" ", strip=True).rstrip("¶").strip()
@@ -109,6 +109,19 @@ def test_dossier_pdf_is_tagged_with_alt_text_embedded_fonts_and_every_core_repor
                 "/FontDescriptor")
             if descriptor is not None:
                 assert {"/FontFile", "/FontFile2", "/FontFile3"} & set(descriptor.get_object()), font
+
+
+def test_every_printed_page_built_on_synthetic_data_says_so_and_the_synthesis_is_short(reports):
+    """Read page by page: on the synthetic sample every page carries the running mark (cartography and answers
+    synthetic) but the contents (page 2) and the build journal, which show no figure; the synthesis too."""
+    mark = MARKS[frozenset({"cartographie", "réponses"})]
+    pages = [re.sub(r"\s+", " ", page.extract_text()) for page in PdfReader(reports / DOSSIER).pages]
+    assert "Sommaire" in pages[1]
+    unmarked = [number for number, text in enumerate(pages, start=1) if mark not in text]
+    assert unmarked[0] == 2 and all("Annexe — journal de construction" in pages[n - 1] for n in unmarked[1:])
+    synthesis = [re.sub(r"\s+", " ", page.extract_text()) for page in PdfReader(reports / SYNTHESIS).pages]
+    assert 1 <= len(synthesis) <= 6 and all(mark in text for text in synthesis)
+    assert "Liste courte" in " ".join(synthesis) and "Chiffres clés" in " ".join(synthesis)
 
 
 def test_a_dossier_without_its_core_reports_is_a_clear_error(tmp_path):

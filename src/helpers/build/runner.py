@@ -36,11 +36,11 @@ from helpers.core.storage import sha256_file, write_bytes_atomic
 from helpers.core.text import file_stems
 from helpers.steps.base import CARTOGRAPHY, SourceRecord
 
-PACKAGES = ("pandas", "matplotlib", "seaborn", "scipy", "papermill", "nbconvert", "carto-sante")
+PACKAGES = ("pandas", "matplotlib", "scipy", "papermill", "nbconvert", "carto-sante")
 DEFAULT_TIMEOUT = 900
-# helpers.render.dossier's DATA_DIR and DOSSIER (a test checks they agree), named here so that an unchanged
+# helpers.render.dossier's DATA_DIR, DOSSIER and SYNTHESIS (a test checks they agree), named here so that an unchanged
 # re-run can see there is nothing to publish without importing WeasyPrint, BeautifulSoup and pandas.
-PUBLISHED = ("donnees", "dossier.pdf")
+PUBLISHED = ("donnees", "dossier.pdf", "synthese.pdf")
 # Entries of the cache record that are not report stems (a stem has no « : » and no « . »).
 FAN_OUT_PREFIX = "fan_out:"
 INDEX = "index.html"
@@ -381,30 +381,33 @@ def dossier_current(build: Build, key: str) -> bool:
     cache entry, written only after the PDF itself, names that key and the PDF's own digest. A dossier left by a
     build killed while writing it, or older than the reports, is not current."""
     target = build.reports_dir / PUBLISHED[1]
-    return not build.force and target.is_file() and \
+    return not build.force and target.is_file() and (build.reports_dir / PUBLISHED[2]).is_file() and \
         build.record.get(DOSSIER_ENTRY) == {"cle": key, "sortie": sha256_file(target)}
 
 
 def publish(reports_dir: Path, processed_dir: Path, built: bool, no_pdf: bool, stale: bool | None = None) -> bool:
     """reports/ made self-contained (the linked tables copied into ``donnees/``) when a report was rebuilt,
-    the dossier is `stale` or ``donnees/`` is missing, and the PDF dossier rebuilt when it is `stale` (default:
-    when a report was `built`) or missing, unless `no_pdf` (then a stale dossier is removed, never left behind:
-    the next build without `no_pdf` writes it). WeasyPrint and BeautifulSoup are imported only then: an
+    the dossier is `stale` or ``donnees/`` is missing, and the PDF dossier and synthesis rebuilt when it is
+    `stale` (default: when a report was `built`) or one is missing — only their changed parts are printed again
+    (:func:`helpers.render.dossier.build_pdfs`) —, unless `no_pdf` (then stale PDFs are removed, never left
+    behind: the next build without `no_pdf` writes them). WeasyPrint and BeautifulSoup are imported only then: an
     unchanged re-run does not pay for them. Returns True when the dossier was written. A :class:`CartoError`
     is reported on stderr, it does not fail the build."""
-    from helpers.render.dossier import DATA_DIR, DOSSIER, build_dossier, publish_data
+    from helpers.render.dossier import DATA_DIR, DOSSIER, SYNTHESIS, build_pdfs, publish_data
 
     stale = built if stale is None else stale
     try:
         if built or stale or not (reports_dir / DATA_DIR).is_dir():
             publish_data(reports_dir, processed_dir)
+        pdfs = [reports_dir / DOSSIER, reports_dir / SYNTHESIS]
         if no_pdf:
             if stale:
-                (reports_dir / DOSSIER).unlink(missing_ok=True)
-        elif stale or not (reports_dir / DOSSIER).is_file():
-            # WeasyPrint takes a while (about a minute on 2 cores): say so on the progress line, then erase it.
+                for pdf in pdfs:
+                    pdf.unlink(missing_ok=True)
+        elif stale or not all(pdf.is_file() for pdf in pdfs):
+            # Only the parts that changed are printed (all of them, on every core, when cold): say so meanwhile.
             print("\rrapports: écriture du dossier PDF (WeasyPrint)…", end="", file=sys.stderr, flush=True)
-            build_dossier(reports_dir)
+            build_pdfs(reports_dir)
             print("\r" + " " * 60 + "\r", end="", file=sys.stderr, flush=True)
             return True
     except CartoError as exc:
@@ -505,7 +508,7 @@ def _build(args: argparse.Namespace, root: Path, reports: list[catalog.Report], 
     processed = next((r.parameters["processed_dir"] for r in selected if r.parameters.get("processed_dir")),
                      PROCESSED_DIR)
     built = any(o.status is Status.BUILT for o in outcomes)
-    data_dir, dossier = (reports_dir / name for name in PUBLISHED)
+    data_dir, dossier, _ = (reports_dir / name for name in PUBLISHED)
     key = dossier_key(build)
     stale = not dossier_current(build, key)
     if built or not data_dir.is_dir() or (stale and (dossier.is_file() or not args.no_pdf)):

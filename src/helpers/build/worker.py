@@ -36,7 +36,7 @@ get_ipython().execution_count = 1
 
 class KernelKeeper:
     """The worker's kernel kept between the fan-out tasks of one notebook (the producer fiches): a fiche
-    then does not pay for starting a kernel and importing pandas, matplotlib and seaborn again. Each fiche
+    then does not pay for starting a kernel and importing pandas and matplotlib again. Each fiche
     gets an empty namespace and execution counts from 1 (:data:`RESET`), so its executed notebook and HTML
     are byte-identical to a fresh kernel's (``tests/build/test_batch_speed.py`` proves it). Any other task, and any
     failure, gets a fresh kernel. One per worker process (the worker runs one task at a time)."""

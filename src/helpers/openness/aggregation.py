@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from scipy.stats import binomtest, t
 
 from helpers.cartography.cleaning import CRITERIA
 from helpers.cartography.producers import one_row_per_producer
@@ -25,6 +24,10 @@ def wilson(successes: int, n: int, confidence: float = 0.95) -> tuple[float, flo
     and for shares near 0 or 1, which are common here."""
     if n == 0:
         return (np.nan, np.nan)
+    # Imported here: scipy.stats takes about 1.5 s to import, and the views (a producer fiche) import this
+    # module for its constants without computing any interval.
+    from scipy.stats import binomtest
+
     ci = binomtest(int(successes), int(n)).proportion_ci(confidence_level=confidence, method="wilson")
     return (float(ci.low), float(ci.high))
 
@@ -80,6 +83,8 @@ def mean_interval(scores: pd.Series, confidence: float = 0.95) -> tuple[float, f
     values = scores.dropna().to_numpy(dtype=float)
     if len(values) < 2:
         return (np.nan, np.nan)
+    from scipy.stats import t  # imported here: see wilson
+
     half = t.ppf(0.5 + confidence / 2, len(values) - 1) * values.std(ddof=1) / np.sqrt(len(values))
     return (max(0.0, values.mean() - half), min(100.0, values.mean() + half))
 

@@ -1,30 +1,94 @@
-"""A dossier that travels: ``reports/`` made self-contained, and ``reports/dossier.pdf``.
+"""A dossier that travels: ``reports/`` made self-contained, ``reports/dossier.pdf`` and ``reports/synthese.pdf``.
 
 :func:`publish_data` copies the processed tables the reports link to (``donnees/…``) and ``datapackage.json``
-into ``reports/donnees/``; :func:`build_dossier` prints the front page (``index.html``) and the core reports
-(01, 02, 04, 05; the producer fiches as an annex) into one tagged PDF/UA with WeasyPrint: table of contents,
-page numbers, print CSS from ``render/report.css`` (no table row or chart cut across pages), alt text of every
-chart, fonts embedded, nothing fetched from the network.
+into ``reports/donnees/``. :func:`build_dossier` prints the front page, the contents, the core reports (01, 02,
+04, 05) and the producer fiches in annex into one tagged PDF/UA; :func:`build_synthesis` prints the short
+synthesis (at most 6 pages) for a reader who will not open the dossier.
+
+**Incremental.** The dossier is made of parts (:func:`dossier_parts`: cover, each core report, the annex's
+opening page, each fiche, the build journal), each a whole HTML document printed on its own by WeasyPrint
+and kept in ``reports/.dossier/<digest>.pdf`` under the digest of its HTML, the style sheet and this module's
+rendering rules: a part whose digest is unchanged is never printed again, the missing ones are printed in
+parallel (one process per core). The parts are then assembled with pikepdf (qpdf): pages, the tagged
+structure (each part's structure elements under one Document element, the parent tree renumbered), named
+destinations (links across parts are written ``carto-dossier:ANCHOR`` in a part and become internal links),
+bookmarks (each part's, in reading order) and the XMP metadata. What needs the whole dossier is made last and
+is cheap: the contents (a part with its page numbers written as text) and the page numbers « Page N sur T »,
+drawn on every page from a one-line-per-page document and marked as a pagination artifact (PDF/UA).
+
+**Marked.** Every page of a part built on synthetic data carries, in its top margin, a running header saying
+which data are synthetic (the print rules of ``report.css``), not only the first page of the part.
+
+Nothing is fetched from the network (only ``file:`` and ``data:`` resources).
 """
 
 from __future__ import annotations
 
+import contextlib
+import csv
+import functools
+import hashlib
 import json
+import os
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from functools import partial
+from html import escape
+from importlib import resources
 from pathlib import Path
 
 from bs4 import BeautifulSoup
-from weasyprint import HTML
-from weasyprint.urls import URLFetcher
 
 from helpers.core.errors import CartoError
 from helpers.core.storage import write_bytes_atomic
-from helpers.render.export import page_html
-from helpers.render.html import DATA_DIR, esc
+
+# Neither helpers.render.html (pandas) nor helpers.render.export (nbconvert) is imported: the runner's
+# process imports this module to print the dossier, and the parts' digests must be known in a second or two.
+#: Folder of ``reports/`` holding the published tables (helpers.render.html.DATA_DIR: a test checks they agree).
+DATA_DIR = "donnees"
 
 #: The core reports of the dossier, in reading order (file stems under ``reports/``).
 CORE_REPORTS = ("01_clean_cartography", "02_openness", "04_consultation", "05_priorities")
 FICHES_DIR = "producteurs"
 DOSSIER = "dossier.pdf"
+SYNTHESIS = "synthese.pdf"
+#: Folder of ``reports/`` (hidden: not part of what is mailed) holding each part printed once, by digest.
+PARTS_DIR = ".dossier"
+ANNEX_TITLE = "Annexe — fiches gestionnaires"
+JOURNAL_TITLE = "Annexe — journal de construction"
+TITLE = "Dossier carto-santé — cartographie des bases de données publiques en santé"
+SYNTHESIS_TITLE = "Synthèse carto-santé — cartographie des bases de données publiques en santé"
+#: A link from one part to another is written with this scheme in the part, an internal link once assembled.
+LINK_SCHEME = "carto-dossier:"
+#: Changing how parts are printed (this module's markup, WeasyPrint's version) changes every part's digest.
+RENDERING = "parts-1"
+#: The running header of a part built on synthetic data, by the roles that are synthetic.
+MARKS = {
+    frozenset({"cartographie"}): "Données synthétiques — cartographie générée par le projet : chiffres à ne pas "
+                                 "citer",
+    frozenset({"réponses"}): "Données synthétiques — réponses à la consultation générées par le projet : "
+                             "chiffres à ne pas citer",
+    frozenset({"cartographie", "réponses"}): "Données synthétiques — cartographie et réponses générées par le "
+                                             "projet : chiffres à ne pas citer",
+}
+# Print rules of the dossier's parts only (report.css keeps those of any printed report): the page number is
+# drawn at assembly (pages are numbered across parts), the contents' numbers are written as text.
+PART_CSS = """
+@page { @bottom-right { content: none; } }
+.carto-toc a::after { content: leader(".") attr(data-page); }
+"""
+
+
+def esc(value: object) -> str:
+    """`value` as escaped HTML text."""
+    return escape(str(value))
+
+
+@functools.cache
+def stylesheet() -> str:
+    """The one style sheet (``helpers/render/report.css``), as helpers.render.export reads it."""
+    return resources.files("helpers.render").joinpath("report.css").read_text(encoding="utf-8")
 
 
 class DossierError(CartoError):
@@ -32,7 +96,7 @@ class DossierError(CartoError):
 
 
 def _soup(path: Path) -> BeautifulSoup:
-    return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+    return BeautifulSoup(path.read_text(encoding="utf-8"), "lxml")  # lxml: several times html.parser's speed
 
 
 def linked_data(reports_dir: Path) -> set[str]:
@@ -73,86 +137,630 @@ def publish_data(reports_dir: str | Path, processed_dir: str | Path) -> list[Pat
     return written
 
 
-def _part(path: Path, anchor: str, reports_dir: Path, page_break: bool = True) -> tuple[str, str]:
-    """(title, section markup) of one report: the content of its <main>, ids prefixed to stay unique, links
-    to other reports of the dossier turned into internal links."""
+# --- Parts ------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Part:
+    """One part of the dossier: `anchor` (the id of its section: target of links and of the contents), its
+    `level` in the contents (0, or 1 for a fiche under the annex), the `sources` it is made of (files under
+    ``reports/``), `extra` text its HTML also depends on (the other parts' anchors, the contents' page
+    numbers), and `make`, which returns ``(title, HTML document)`` — called only when the part must be
+    printed. `digest` names the printed PDF in ``reports/.dossier/``."""
+
+    anchor: str
+    level: int
+    sources: tuple[Path, ...]
+    extra: str
+    make: Callable[[], tuple[str, str]] = field(compare=False, repr=False)
+
+    @property
+    def digest(self) -> str:
+        """SHA-256 (hex) of everything the printed part depends on: the bytes of its sources, `extra`, the
+        style sheet, this module's source (the rules that turn a report into a part) and WeasyPrint's
+        version. Computed without parsing any HTML, so that an unchanged part costs a hash."""
+        digest = hashlib.sha256(f"{RENDERING}\0{_versions()}\0{self.anchor}\0{self.extra}\0".encode())
+        digest.update(stylesheet().encode() + b"\0" + _module_source())
+        for path in self.sources:
+            digest.update(b"\0" + path.read_bytes())
+        return digest.hexdigest()
+
+
+@functools.cache
+def _module_source() -> bytes:
+    return Path(__file__).read_bytes()
+
+
+@functools.cache
+def _versions() -> str:
+    # From the installed metadata: importing WeasyPrint for its version would cost a second.
+    from importlib import metadata
+
+    return " ".join(f"{name} {metadata.version(name)}" for name in ("weasyprint", "pydyf", "pikepdf"))
+
+
+def synthetic_roles(soup: BeautifulSoup) -> frozenset[str]:
+    """The synthetic roles (« cartographie », « réponses ») a page's « Données synthétiques » banners name:
+    the banner's ``data-synthetique`` attribute (space-separated roles), else its first words (« Réponses
+    synthétiques », « Données synthétiques — les réponses » are about the answers, any other banner about the
+    cartography)."""
+    roles: set[str] = set()
+    for banner in soup.select(".carto-banner"):
+        named = banner.get("data-synthetique")
+        if named:
+            roles |= set(named.split())
+        elif banner.get_text(" ", strip=True).lower().startswith(("réponses synthétiques",
+                                                                   "données synthétiques — les réponses")):
+            roles.add("réponses")
+        else:
+            roles.add("cartographie")
+    return frozenset(roles)
+
+
+def _main(path: Path) -> BeautifulSoup:
     main = _soup(path).find("main")
     if main is None:
         raise DossierError(path, "pas de contenu <main>, rapport illisible pour le dossier")
+    return main
+
+
+def _title(main, fallback: str) -> str:
+    heading = main.find("h1")
+    return heading.get_text(" ", strip=True).rstrip("¶").strip() if heading else fallback
+
+
+def _section(main, anchor: str, base: Path, anchors: set[str], marks: frozenset[str] = frozenset()) -> str:
+    """The content of `main` as the part's section: ids prefixed with `anchor` to stay unique in the dossier,
+    links to other reports of the dossier written ``carto-dossier:ANCHOR`` (an internal link once assembled),
+    links to a report the dossier does not hold left as text, the running synthetic mark when `marks`."""
     for tag in main.find_all(id=True):
         tag["id"] = f"{anchor}-{tag['id']}"
     for tag in main.find_all(attrs={"aria-labelledby": True}):
         tag["aria-labelledby"] = f"{anchor}-{tag['aria-labelledby']}"
-    heading = main.find("h1")
-    title = heading.get_text(" ", strip=True).rstrip("¶").strip() if heading else path.stem
-    base = path.parent.relative_to(reports_dir)
     for link in main.find_all("a", href=True):
         href = link["href"]
-        if href.startswith("#") or "://" in href:
+        if href.startswith("#"):
+            link["href"] = f"#{anchor}-{href[1:]}"
+            continue
+        if "://" in href or href.startswith(("data:", "mailto:")):
             continue
         resolved = (base / href).as_posix()
         if resolved.endswith(".html") and not resolved.startswith(".."):
-            link["href"] = "#r-" + resolved.removesuffix(".html").replace("/", "-")
+            target = "r-" + resolved.removesuffix(".html").replace("/", "-")
+            if target in anchors:
+                link["href"] = LINK_SCHEME + target
+            else:
+                link.unwrap()
+    mark = f' data-marque="{esc(MARKS[marks])}"' if marks else ""
     inner = "".join(str(c) for c in main.contents)
-    cls = ' class="carto-dossier-part"' if page_break else ""
-    return title, f'<section{cls} id="{anchor}">{inner}</section>'
+    return f'<section class="carto-dossier-part" id="{anchor}"{mark}>{inner}</section>'
 
 
-def _split_journal(front: str) -> tuple[str, str]:
-    """(the front page without its build journal, the journal's markup or "")."""
-    soup = BeautifulSoup(front, "html.parser")
-    journal = soup.find("section", class_="carto-journal")
-    if journal is None:
-        return front, ""
-    journal.extract()
-    return str(soup), str(journal)
+def _document(body: str, title: str = TITLE, part: bool = True) -> str:
+    """A whole HTML document for WeasyPrint: French, the one style sheet, and the print rules of a dossier's
+    part when `part` (no page number: they are drawn at assembly)."""
+    css = stylesheet() + (PART_CSS if part else "")
+    return (f'<!DOCTYPE html><html lang="fr"><head><meta charset="utf-8"><title>{esc(title)}</title>'
+            f"<style>{css}</style></head>"
+            f'<body class="carto-page"><main class="carto-main">{body}</main></body></html>')
 
 
-def dossier_html(reports_dir: str | Path) -> str:
-    """The dossier as one HTML document: front page, table of contents, core reports, fiches in annex.
+def _front(reports_dir: Path) -> tuple[BeautifulSoup, BeautifulSoup | None, BeautifulSoup | None]:
+    """The front page split for print: (the cover — title, data, banners, « Ce qu'il faut retenir » —, the
+    fiches table with its heading and text or None, the build journal or None). The report cards are left
+    out: the contents list the same reports."""
+    main = _main(reports_dir / "index.html")
+    content = main.select_one(".jp-RenderedHTML") or main
+    journal = content.find("section", class_="carto-journal")
+    if journal is not None:
+        journal.extract()
+    fiches = None
+    table = content.find("table", class_="carto")
+    if table is not None:
+        heading = table.find_previous_sibling("h2")
+        nodes = [heading, *heading.find_next_siblings()] if heading is not None else [table]
+        fiches = BeautifulSoup("", "html.parser").new_tag("div")
+        for node in nodes:
+            fiches.append(node.extract())
+        if heading is not None:
+            heading.decompose()  # the annex has its own title
+    for cards in content.find_all("ul", class_="carto-cards"):
+        heading = cards.find_previous_sibling("h2")
+        if heading is not None:
+            heading.decompose()
+        cards.decompose()
+    return main, fiches, journal
 
-    Raises :class:`DossierError` when ``index.html`` or a core report is missing from `reports_dir`.
-    """
+
+def _report_part(path: Path, anchor: str, base: Path, anchors: set[str]) -> tuple[str, str]:
+    main = _main(path)
+    return _title(main, path.stem), _document(_section(main, anchor, base, anchors, synthetic_roles(main)))
+
+
+def _cover_part(reports_dir: Path, anchors: set[str]) -> tuple[str, str]:
+    cover, _, _ = _front(reports_dir)
+    return _title(cover, "Accueil"), _document(_section(cover, "r-index", Path("."), anchors,
+                                                        synthetic_roles(cover)))
+
+
+def _annex_part(reports_dir: Path, anchors: set[str]) -> tuple[str, str]:
+    cover, fiches_table, _ = _front(reports_dir)
+    intro = BeautifulSoup("<main><h1>Annexe — fiches gestionnaires</h1><p>Une fiche par gestionnaire ayant au "
+                          "moins trois lignes dans la cartographie, par ordre alphabétique.</p></main>",
+                          "html.parser").main
+    if fiches_table is not None:
+        intro.append(fiches_table)
+    marks = synthetic_roles(cover) & {"cartographie"}  # the table counts open bases, from the cartography
+    return ANNEX_TITLE, _document(_section(intro, "annexe-fiches", Path("."), anchors, frozenset(marks)))
+
+
+def _journal_part(reports_dir: Path, anchors: set[str]) -> tuple[str, str]:
+    _, _, journal = _front(reports_dir)
+    body = BeautifulSoup("<main></main>", "html.parser").main
+    if journal is not None:
+        body.append(journal)
+        heading = journal.find("h2")
+        if heading is not None:
+            heading.name = "h1"
+            heading.string = JOURNAL_TITLE
+    return JOURNAL_TITLE, _document(_section(body, "annexe-journal", Path("."), anchors))
+
+
+def dossier_parts(reports_dir: str | Path) -> list[Part]:
+    """The dossier's parts in reading order, the contents excepted (made at assembly, :func:`contents_part`):
+    cover (``r-index``: the front page's title, data and headline sentences), core reports (``r-<stem>``), the
+    annex's opening page with the fiches table (``annexe-fiches``, when there are fiches), one per fiche
+    (``r-producteurs-<slug>``), the build journal (``annexe-journal``). Reads no HTML (see :class:`Part`).
+
+    Raises :class:`DossierError` when ``index.html`` or a core report is missing."""
     reports_dir = Path(reports_dir)
-    needed = [reports_dir / "index.html"] + [reports_dir / f"{n}.html" for n in CORE_REPORTS]
+    index = reports_dir / "index.html"
+    needed = [index] + [reports_dir / f"{n}.html" for n in CORE_REPORTS]
     absent = [p.name for p in needed if not p.is_file()]
     if absent:
         raise DossierError(reports_dir, f"rapport(s) absent(s), pas de dossier PDF : {', '.join(absent)}")
-    _, front = _part(needed[0], "r-index", reports_dir, page_break=False)
-    front, journal = _split_journal(front)
-    parts = [_part(p, f"r-{p.stem}", reports_dir) for p in needed[1:]]
     fiche_paths = sorted(p for p in (reports_dir / FICHES_DIR).glob("*.html") if not p.stem.endswith(".erreur"))
-    fiches = [_part(p, f"r-{FICHES_DIR}-{p.stem}", reports_dir) for p in fiche_paths]
-    toc = "".join(f'<li><a href="#r-{n}">{esc(t)}</a></li>' for n, (t, _) in zip(CORE_REPORTS, parts, strict=True))
-    annex = ""
-    if fiches:
-        toc += '<li><a href="#annexe-fiches">Annexe — fiches gestionnaires</a><ol>' + "".join(
-            f'<li><a href="#r-{FICHES_DIR}-{p.stem}">{esc(t)}</a></li>'
-            for p, (t, _) in zip(fiche_paths, fiches, strict=True)) + "</ol></li>"
-        annex = ('<section class="carto-dossier-part" id="annexe-fiches"><h1>Annexe — fiches gestionnaires</h1>'
-                 "<p>Une fiche par gestionnaire ayant au moins trois lignes dans la cartographie.</p></section>"
-                 + "".join(s for _, s in fiches))
-    if journal:
-        toc += '<li><a href="#annexe-journal">Annexe — journal de construction</a></li>'
-        journal = f'<section class="carto-dossier-part" id="annexe-journal">{journal}</section>'
-    # The contents come right after the front page; the build journal (statuses, digests) is an annex.
-    body = (f'{front}<nav class="carto-toc carto-dossier-part" aria-labelledby="toc-titre">'
-            f'<h2 id="toc-titre">Sommaire</h2><ol>{toc}</ol></nav>'
-            + "".join(s for _, s in parts) + annex + journal)
-    return page_html("Dossier carto-santé — cartographie des bases de données publiques en santé", body)
+    anchors = {f"r-{n}" for n in CORE_REPORTS} | {f"r-{FICHES_DIR}-{p.stem}" for p in fiche_paths} | {"r-index"}
+    extra = " ".join(sorted(anchors))
+    parts = [Part("r-index", 0, (index,), extra, partial(_cover_part, reports_dir, anchors))]
+    for path in needed[1:]:
+        parts.append(Part(f"r-{path.stem}", 0, (path,), extra,
+                          partial(_report_part, path, f"r-{path.stem}", Path("."), anchors)))
+    if fiche_paths:
+        parts.append(Part("annexe-fiches", 0, (index,), extra, partial(_annex_part, reports_dir, anchors)))
+    for path in fiche_paths:
+        anchor = f"r-{FICHES_DIR}-{path.stem}"
+        parts.append(Part(anchor, 1, (path,), extra, partial(_report_part, path, anchor, Path(FICHES_DIR), anchors)))
+    parts.append(Part("annexe-journal", 0, (index,), extra, partial(_journal_part, reports_dir, anchors)))
+    return parts
 
 
-def build_dossier(reports_dir: str | Path) -> Path:
+def contents_part(parts: list[Part], titles: dict[str, str], first_pages: dict[str, int]) -> Part:
+    """The contents (« Sommaire »): one line per part but the cover, its title (`titles`: anchor → title) and
+    the page it starts on (`first_pages`: anchor → page number, 1-based), fiches nested under the annex; each
+    line links to its part."""
+    items, nested = [], []
+    for part in parts[1:]:
+        line = (f'<li><a href="{LINK_SCHEME}{part.anchor}" data-page="{first_pages.get(part.anchor, "")}">'
+                f"{esc(titles[part.anchor])}</a>")
+        if part.level:
+            nested.append(line + "</li>")
+            continue
+        if nested:
+            items[-1] = items[-1].removesuffix("</li>") + f"<ol>{''.join(nested)}</ol></li>"
+            nested = []
+        items.append(line + "</li>")
+    if nested:
+        items[-1] = items[-1].removesuffix("</li>") + f"<ol>{''.join(nested)}</ol></li>"
+    body = (f'<nav class="carto-toc carto-dossier-part" id="sommaire" aria-labelledby="sommaire-titre">'
+            f'<h2 id="sommaire-titre">Sommaire</h2><ol>{"".join(items)}</ol></nav>')
+    document = _document(body)
+    return Part("sommaire", 0, (), document, lambda: ("Sommaire", document))
+
+
+def numbers_html(total: int) -> str:
+    """A document of `total` empty A4 pages with only « Page N sur T » in the bottom-right margin, in the
+    dossier's page rules: drawn over the assembled pages."""
+    page = '<div class="page"></div>'
+    return (f'<!DOCTYPE html><html lang="fr"><head><meta charset="utf-8"><title>{esc(TITLE)}</title><style>'
+            f"{stylesheet()} @page {{ @bottom-left {{ content: none; }} @top-center {{ content: none; }} }}"
+            "html { background: transparent; } .page + .page { break-before: page; }</style></head>"
+            f"<body>{page * total}</body></html>")
+
+
+# --- Printing ---------------------------------------------------------------------------------------------
+
+
+def _fetcher():
+    from weasyprint.urls import URLFetcher
+
+    return URLFetcher(allowed_protocols={"file", "data"})
+
+
+def print_html(document: str, base_url: str, tagged: bool = True) -> bytes:
+    """`document` printed by WeasyPrint: tagged PDF/UA-1 (structure tags, /Lang, alt text of the charts)
+    unless not `tagged`, fonts embedded, only ``file:`` and ``data:`` resources fetched. Returns the PDF."""
+    import logging
+
+    from weasyprint import HTML
+
+    # Its warnings (a screen-only CSS property it ignores) are not the reader's business on the terminal.
+    logging.getLogger("weasyprint").setLevel(logging.ERROR)
+    options = {"pdf_variant": "pdf/ua-1"} if tagged else {}
+    return HTML(string=document, base_url=base_url, url_fetcher=_fetcher()).write_pdf(
+        pdf_identifier=b"carto-sante-dossier", **options)
+
+
+def _print_part(document: str, base_url: str, target: str) -> int:
+    """Print one part into `target` (atomically); returns its number of pages (a worker process's task)."""
+    import io
+
+    import pikepdf
+
+    pdf = print_html(document, base_url)
+    write_bytes_atomic(Path(target), pdf)
+    with pikepdf.open(io.BytesIO(pdf)) as printed:
+        return len(printed.pages)
+
+
+@dataclass(frozen=True)
+class Printed:
+    """A printed part: its PDF in ``reports/.dossier/``, title and number of pages."""
+
+    path: Path
+    title: str
+    pages: int
+
+
+def print_parts(parts: list[Part], reports_dir: Path, jobs: int | None = None) -> dict[str, Printed]:
+    """Each part printed once per digest into ``reports_dir/.dossier/<digest>.pdf`` (with ``<digest>.json``:
+    title and page count): the parts already there are reused, the others made and printed, `jobs` at a time
+    (default: the number of CPUs; spawned processes, the biggest first). Returns anchor → :class:`Printed`."""
+    cache = reports_dir / PARTS_DIR
+    cache.mkdir(exist_ok=True)
+    digests = {p.anchor: p.digest for p in parts}
+    found: dict[str, Printed] = {}
+    for part in parts:
+        pdf, facts = cache / f"{digests[part.anchor]}.pdf", cache / f"{digests[part.anchor]}.json"
+        try:
+            recorded = json.loads(facts.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        if pdf.is_file():
+            found[part.anchor] = Printed(pdf, recorded["titre"], recorded["pages"])
+    missing = [(p, *p.make()) for p in parts if p.anchor not in found]
+    missing.sort(key=lambda item: -len(item[2]))
+    base = str(reports_dir) + "/"
+    targets = [str(cache / f"{digests[p.anchor]}.pdf") for p, _, _ in missing]
+    jobs = max(1, min(jobs or os.cpu_count() or 1, len(missing)))
+    if jobs == 1:
+        counts = [_print_part(document, base, target) for (_, _, document), target in zip(missing, targets,
+                                                                                           strict=True)]
+    else:
+        import multiprocessing
+
+        with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("spawn")) as pool:
+            counts = list(pool.map(_print_part, [d for _, _, d in missing], [base] * len(missing), targets))
+    for (part, title, _), target, count in zip(missing, targets, counts, strict=True):
+        write_bytes_atomic(Path(target).with_suffix(".json"),
+                           json.dumps({"titre": title, "pages": count}, ensure_ascii=False).encode())
+        found[part.anchor] = Printed(Path(target), title, count)
+    return found
+
+
+def prune_parts(reports_dir: Path, keep: set[Path]) -> None:
+    """Remove the printed parts of ``.dossier/`` (PDF and facts) that the current dossier and synthesis do
+    not use."""
+    stems = {p.with_suffix("") for p in keep}
+    for path in (reports_dir / PARTS_DIR).glob("*.*"):
+        if path.with_suffix("") not in stems:
+            path.unlink(missing_ok=True)
+
+
+# --- Assembly ---------------------------------------------------------------------------------------------
+
+
+def assemble(sources: list[Path], numbers: Path | None = None) -> bytes:
+    """The PDFs `sources` (tagged by WeasyPrint) as one tagged PDF, in order: every page, one structure tree
+    (each source's elements under one Document element; pages' /StructParents and annotations' /StructParent
+    renumbered with the parent tree), named destinations merged, links ``carto-dossier:NAME`` turned into
+    internal links to NAME, each source's bookmarks, the first source's /Lang and XMP metadata. `numbers`: a
+    PDF with as many pages, each drawn over the page of the same rank as a pagination artifact. Returns the
+    PDF's bytes (same inputs, same bytes)."""
+    import io
+
+    import pikepdf
+    from pikepdf import Array, Dictionary, Name, String
+
+    out = pikepdf.new()
+    root = out.make_indirect(Dictionary(Type=Name.StructTreeRoot))
+    document = out.make_indirect(Dictionary(Type=Name.StructElem, S=Name.Document, P=root, K=Array()))
+    root.K = Array([document])
+    nums, dests, outline = [], [], []
+    offset = 0
+    opened = [pikepdf.open(path) for path in sources]
+    try:
+        for number, src in enumerate(opened):
+            start = len(out.pages)
+            out.pages.extend(src.pages)
+            pages = {page.objgen: out.pages[start + i].obj for i, page in enumerate(src.pages)}
+            keys = 0
+            if "/StructTreeRoot" in src.Root:
+                tree = out.copy_foreign(src.Root.StructTreeRoot)
+                olds = set()
+                for kid in (tree.K if isinstance(tree.K, Array) else [tree.K]):
+                    if kid.get("/S") != Name.Document:
+                        kid.P = document
+                        document.K.append(kid)
+                        continue
+                    olds.add(kid.objgen)
+                    for element in kid.K:
+                        element.P = document
+                        document.K.append(element)
+                entries = list(tree.ParentTree.Nums)
+                for key, value in zip(entries[::2], entries[1::2], strict=True):
+                    nums.append((int(key) + offset, value))
+                    keys = max(keys, int(key) + 1)
+                    # Elements of the margin boxes (running titles) are in the parent tree, not in the tree:
+                    # their parent becomes the dossier's Document, so that no copy of a part's root remains.
+                    for element in (value if isinstance(value, Array) else [value]):
+                        if isinstance(element, Dictionary) and "/P" in element and element.P.objgen in olds:
+                            element.P = document
+            for page in out.pages[start:]:
+                if "/StructParents" in page.obj:
+                    page.obj.StructParents = int(page.obj.StructParents) + offset
+                for annot in page.obj.get("/Annots", []):
+                    if "/StructParent" in annot:
+                        annot.StructParent = int(annot.StructParent) + offset
+                    action = annot.get("/A")
+                    if action is not None and str(action.get("/URI", "")).startswith(LINK_SCHEME):
+                        target = str(action.URI).removeprefix(LINK_SCHEME)
+                        del annot["/A"]
+                        annot.Dest = String(target)
+                        annot.Contents = String(target)
+            offset += keys
+            names = src.Root.get("/Names", {}).get("/Dests")
+            if names is not None:
+                entries = list(_name_tree(names))
+                for name, dest in entries:
+                    dest = dest.D if isinstance(dest, Dictionary) else dest
+                    page = pages.get(dest[0].objgen) if len(dest) else None
+                    if page is not None:
+                        dests.append((str(name), Array([page, *list(dest)[1:]])))
+            with src.open_outline() as source_outline:
+                outline += [_outline_copy(item, src, pages) for item in source_outline.root]
+            if number == 0:
+                out.Root.Lang = String(str(src.Root.get("/Lang", "fr")))
+                out.Root.MarkInfo = Dictionary(Marked=True)
+                out.Root.ViewerPreferences = Dictionary(DisplayDocTitle=True)
+                if "/Metadata" in src.Root:
+                    out.Root.Metadata = out.copy_foreign(src.Root.Metadata)
+                if "/Info" in src.trailer:
+                    out.trailer.Info = out.copy_foreign(src.trailer.Info)
+        nums.sort(key=lambda kv: kv[0])
+        root.ParentTree = out.make_indirect(Dictionary(Nums=Array([x for kv in nums for x in kv])))
+        root.ParentTreeNextKey = offset
+        out.Root.StructTreeRoot = root
+        dests.sort(key=lambda kv: kv[0])
+        out.Root.Names = Dictionary(Dests=out.make_indirect(Dictionary(
+            Names=Array([x for name, dest in dests for x in (String(name), dest)]))))
+        with out.open_outline() as target:
+            target.root.extend(_outline_items(out, outline))
+        if numbers is not None:
+            _overlay(out, numbers)
+        buffer = io.BytesIO()
+        out.save(buffer, deterministic_id=True, min_version="1.7",
+                 object_stream_mode=pikepdf.ObjectStreamMode.generate)
+        return buffer.getvalue()
+    finally:
+        for src in opened:
+            src.close()
+        out.close()
+
+
+def _name_tree(node):
+    """(name, value) pairs of a PDF name tree (/Names leaves, /Kids recursed)."""
+    if "/Names" in node:
+        entries = list(node.Names)
+        yield from zip(entries[::2], entries[1::2], strict=True)
+    for kid in node.get("/Kids", []):
+        yield from _name_tree(kid)
+
+
+def _outline_copy(item, src, pages) -> dict:
+    """A source bookmark as data: title, page (the assembled page object), position, children."""
+    dest = item.destination
+    if dest is None and item.action is not None and "/D" in item.action:
+        dest = item.action.D
+    page, location = None, [0.0, 0.0]
+    if dest is not None and len(dest) >= 1:
+        page = pages.get(dest[0].objgen)
+        with contextlib.suppress(TypeError, ValueError):
+            location = [float(x) for x in list(dest)[2:4]]
+    return {"title": item.title, "page": page, "location": location,
+            "kids": [_outline_copy(kid, src, pages) for kid in item.children]}
+
+
+def _outline_items(out, outline: list[dict]) -> list:
+    from pikepdf import Array, Name, OutlineItem
+
+    items = []
+    for entry in outline:
+        if entry["page"] is None:
+            continue
+        left, top = (entry["location"] + [0.0, 0.0])[:2]
+        item = OutlineItem(entry["title"], Array([entry["page"], Name.XYZ, left, top, 0]))
+        item.children.extend(_outline_items(out, entry["kids"]))
+        items.append(item)
+    return items
+
+
+def _overlay(out, numbers: Path) -> None:
+    """Draw each page of `numbers` over the page of the same rank of `out`, as a form XObject wrapped in a
+    pagination artifact (not part of the structure tree, as PDF/UA wants for page numbers)."""
+    import pikepdf
+    from pikepdf import Dictionary, Name
+
+    with pikepdf.open(numbers) as stamp:
+        if len(stamp.pages) != len(out.pages):
+            raise DossierError(numbers, f"{len(stamp.pages)} numéros de page pour {len(out.pages)} pages")
+        for number, page in enumerate(out.pages):
+            form = out.copy_foreign(stamp.pages[number].as_form_xobject())
+            name = f"/CartoPage{number}"
+            if "/Resources" not in page.obj:
+                page.obj.Resources = Dictionary()
+            if "/XObject" not in page.obj.Resources:
+                page.obj.Resources.XObject = Dictionary()
+            page.obj.Resources.XObject[Name(name)] = form
+            # The page's own content may leave its graphics state changed: it is wrapped in q … Q first.
+            page.contents_add(out.make_stream(b"q\n"), prepend=True)
+            page.contents_add(out.make_stream(
+                f"\nQ q /Artifact <</Type /Pagination /Subtype /Footer>> BDC {name} Do EMC Q\n".encode()))
+
+
+# --- The two PDFs -----------------------------------------------------------------------------------------
+
+
+def build_dossier(reports_dir: str | Path, jobs: int | None = None) -> Path:
     """Write ``reports_dir/dossier.pdf`` (atomically) from the built reports; returns its path.
 
-    Tagged PDF/UA-1 (structure tags, /Lang fr, alt text of the charts), fonts embedded (WeasyPrint embeds
-    the subsets it uses), page numbers and table of contents from the print rules of ``report.css``.
-    Only ``file:`` and ``data:`` resources are fetched (offline). Raises :class:`DossierError` when a core
-    report is missing.
-    """
+    The parts (:func:`dossier_parts`) are printed only when their digest is new (:func:`print_parts`, `jobs`
+    processes), then the contents (page 2), then everything assembled (:func:`assemble`) with « Page N sur T »
+    on every page. Tagged PDF/UA-1, fonts embedded, offline. Raises :class:`DossierError` when a core report
+    is missing (nothing is written then)."""
     reports_dir = Path(reports_dir)
-    document = HTML(string=dossier_html(reports_dir), base_url=str(reports_dir) + "/",
-                    url_fetcher=URLFetcher(allowed_protocols={"file", "data"}))
-    pdf = document.write_pdf(pdf_variant="pdf/ua-1", pdf_identifier=b"carto-sante-dossier")
-    return write_bytes_atomic(reports_dir / DOSSIER, pdf)
+    return write_bytes_atomic(reports_dir / DOSSIER, _dossier_pdf(reports_dir, jobs)[0])
 
+
+def _dossier_pdf(reports_dir: Path, jobs: int | None) -> tuple[bytes, set[Path]]:
+    """The dossier's bytes and the files of ``.dossier/`` it was made from."""
+    parts = dossier_parts(reports_dir)
+    printed = print_parts(parts, reports_dir, jobs)
+    titles = {anchor: p.title for anchor, p in printed.items()}
+    contents_pages = 1
+    for _ in range(3):  # the contents' own length shifts the pages after it (one page in practice)
+        first, page = {}, 1
+        for number, part in enumerate(parts):
+            first[part.anchor] = page
+            page += printed[part.anchor].pages + (contents_pages if number == 0 else 0)
+        contents = contents_part(parts, titles, first)
+        printed |= print_parts([contents], reports_dir, 1)
+        if printed["sommaire"].pages == contents_pages:
+            break
+        contents_pages = printed["sommaire"].pages
+    order = [printed[p.anchor] for p in (parts[0], contents, *parts[1:])]
+    total = sum(p.pages for p in order)
+    numbers = reports_dir / PARTS_DIR / f"pages-{total}.pdf"
+    if not numbers.is_file():
+        write_bytes_atomic(numbers, print_html(numbers_html(total), str(reports_dir) + "/", tagged=False))
+    return assemble([p.path for p in order], numbers), {p.path for p in order} | {numbers}
+
+
+def synthesis_part(reports_dir: str | Path) -> Part:
+    """The synthesis as a part (sources: the front page, reports 02 and 05, the published ``ouverture.csv``).
+    Raises :class:`DossierError` when ``index.html``, 02 or 05 is missing."""
+    reports_dir = Path(reports_dir)
+    needed = [reports_dir / n for n in ("index.html", "02_openness.html", "05_priorities.html")]
+    absent = [p.name for p in needed if not p.is_file()]
+    if absent:
+        raise DossierError(reports_dir, f"rapport(s) absent(s), pas de synthèse PDF : {', '.join(absent)}")
+    table = reports_dir / DATA_DIR / "ouverture.csv"
+    sources = (*needed, table) if table.is_file() else tuple(needed)
+    return Part("synthese", 0, sources, "", lambda: ("Synthèse", synthesis_html(reports_dir)))
+
+
+def build_synthesis(reports_dir: str | Path) -> Path:
+    """Write ``reports_dir/synthese.pdf`` (atomically; tagged PDF/UA-1, page numbers, offline) from the built
+    reports, printed again only when its sources changed (:func:`synthesis_part`). Returns its path. Raises
+    :class:`DossierError` when a report it quotes is missing."""
+    reports_dir = Path(reports_dir)
+    printed = print_parts([synthesis_part(reports_dir)], reports_dir, 1)["synthese"]
+    return write_bytes_atomic(reports_dir / SYNTHESIS, printed.path.read_bytes())
+
+
+def pdfs_key(reports_dir: str | Path) -> str:
+    """SHA-256 (hex) of everything ``dossier.pdf`` and ``synthese.pdf`` are made from (each part's digest, in
+    order; no HTML parsed, no PDF printed): the same key, the same two files. For the runner's cache entry.
+    Raises :class:`DossierError` as :func:`dossier_parts`."""
+    parts = [*dossier_parts(reports_dir), synthesis_part(reports_dir)]
+    return hashlib.sha256("\n".join(p.digest for p in parts).encode()).hexdigest()
+
+
+def build_pdfs(reports_dir: str | Path, jobs: int | None = None) -> list[Path]:
+    """Write ``dossier.pdf`` and ``synthese.pdf`` (:func:`build_dossier`, :func:`build_synthesis`: each part
+    printed only when new, `jobs` processes), then remove from ``.dossier/`` the printed parts neither uses.
+    Returns both paths. Raises :class:`DossierError` (nothing written) when a core report is missing."""
+    reports_dir = Path(reports_dir)
+    synthesis = synthesis_part(reports_dir)
+    pdf, used = _dossier_pdf(reports_dir, jobs)
+    printed = print_parts([synthesis], reports_dir, 1)["synthese"]
+    targets = [write_bytes_atomic(reports_dir / DOSSIER, pdf),
+               write_bytes_atomic(reports_dir / SYNTHESIS, printed.path.read_bytes())]
+    prune_parts(reports_dir, used | {printed.path})
+    return targets
+
+
+# --- The synthesis ----------------------------------------------------------------------------------------
+
+
+def _open_bases(reports_dir: Path) -> list[tuple[str, str, str]]:
+    """(base, producer, level) of the open lines of ``donnees/ouverture.csv`` (published copy), sorted."""
+    path = reports_dir / DATA_DIR / "ouverture.csv"
+    if not path.is_file():
+        return []
+    levels = {"agrege": "données agrégées", "granulaire": "données granulaires"}
+    with path.open(encoding="utf-8", newline="") as handle:
+        rows = [(r["base"], r["gestionnaire"], levels.get(r["niveau"], r["niveau"]))
+                for r in csv.DictReader(handle) if r.get("ouvert") == "True"]
+    return sorted(set(rows), key=lambda r: (r[0].casefold(), r[2]))
+
+
+def _table_by_caption(main, start: str):
+    for table in main.find_all("table", class_="carto"):
+        caption = table.caption.get_text(" ", strip=True) if table.caption else ""
+        if caption.startswith(start):
+            return table
+    return None
+
+
+def synthesis_html(reports_dir: str | Path) -> str:
+    """The synthesis as one HTML document: the front page's title, data and headline sentences, the key
+    figures of report 02 and the names of the open bases, the opening paths, the shortlist of report 05; each
+    report's section marked as it is in the dossier when built on synthetic data.
+
+    Raises :class:`DossierError` when ``index.html``, 02 or 05 is missing."""
+    reports_dir = Path(reports_dir)
+    needed = [reports_dir / n for n in ("index.html", "02_openness.html", "05_priorities.html")]
+    absent = [p.name for p in needed if not p.is_file()]
+    if absent:
+        raise DossierError(reports_dir, f"rapport(s) absent(s), pas de synthèse PDF : {', '.join(absent)}")
+    cover, _, _ = _front(reports_dir)
+    front_marks = synthetic_roles(cover)
+    heading = cover.find("h1")
+    if heading is not None:
+        heading.insert(0, "Synthèse — ")
+    for link in cover.find_all("a"):
+        link.unwrap()
+    sections = [_section(cover, "s-accueil", Path("."), set(), front_marks)]
+    openness = _main(reports_dir / "02_openness.html")
+    kpis = openness.find("ul", class_="carto-kpis")
+    bases = _open_bases(reports_dir)
+    rows = "".join(f"<tr><td>{esc(b)}</td><td>{esc(p)}</td><td>{esc(level)}</td></tr>" for b, p, level in bases)
+    table = (f'<table class="carto"><caption>Les {len(bases)} lignes ouvertes (base, gestionnaire, niveau) : '
+             "quatre critères à leur valeur maximale</caption><thead><tr><th scope=\"col\">Base</th>"
+             '<th scope="col">Gestionnaire</th><th scope="col">Niveau</th></tr></thead>'
+             f"<tbody>{rows}</tbody></table>") if bases else "<p>Aucune base ouverte.</p>"
+    paths = _table_by_caption(openness, "Voies d'ouverture de la cartographie")
+    body = (f"<h1>{esc(_title(openness, '02_openness'))}</h1><h2>Chiffres clés</h2>{kpis or ''}"
+            f"<h2>Les bases ouvertes</h2>{table}"
+            + (f"<h2>Les voies d'ouverture</h2>{paths}" if paths is not None else ""))
+    main = BeautifulSoup(f"<main>{body}</main>", "html.parser").main
+    sections.append(_section(main, "s-02", Path("."), set(), synthetic_roles(openness)))
+    priorities = _main(reports_dir / "05_priorities.html")
+    shortlist = _table_by_caption(priorities, "Liste courte")
+    banner = priorities.find(class_="carto-banner")
+    body = (f"<h1>{esc(_title(priorities, '05_priorities'))}</h1>{banner or ''}<h2>La liste courte</h2>"
+            + (str(shortlist) if shortlist is not None else "<p>Pas de liste courte.</p>"))
+    main = BeautifulSoup(f"<main>{body}</main>", "html.parser").main
+    sections.append(_section(main, "s-05", Path("."), set(), synthetic_roles(priorities)))
+    return _document("".join(sections), SYNTHESIS_TITLE, part=False)

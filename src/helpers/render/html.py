@@ -51,6 +51,9 @@ def banner(run: Run) -> HTML:
     if not run.synthetic:
         return HTML("")
     cartography, answers = run.source_of(CARTOGRAPHY), run.source_of(ANSWERS)
+    # The synthetic roles, for the printed dossier's running header on every page (helpers.render.dossier).
+    roles = [role for role, source in (("cartographie", cartography), ("réponses", answers))
+             if source is not None and source.synthetic]
     notes = []
     if cartography is not None and cartography.synthetic:
         text = SYNTHETIC_TEXT
@@ -63,7 +66,7 @@ def banner(run: Run) -> HTML:
             notes.append("La cartographie est le fichier officiel : les bases sont réelles, les demandes non.")
     note = " ".join(n for n in notes if n)
     extra = f"<br>{esc(note)}" if note else ""
-    return HTML(f'<div class="carto-banner" role="alert">{text}{extra}</div>')
+    return HTML(f'<div class="carto-banner" role="alert" data-synthetique="{" ".join(roles)}">{text}{extra}</div>')
 
 
 def settings(changed: list[str]) -> HTML:
