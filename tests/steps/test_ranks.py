@@ -111,6 +111,12 @@ def test_the_atih_fiche_shows_report_02s_rank(run):
     assert place.loc["Données granulaires", "Classé selon"] == "score moyen"
     assert place.loc["Données agrégées", "Rang (intervalle à 95 %)"] == "non classé"
     assert fiche.sheet_settings(sheet) == []  # default weighting and threshold: nothing to name
+    # The per-base table counts what the cards count: one row per base and level, its least open line.
+    bases = fiche.sheet_bases(sheet)
+    assert len(bases) == 2 * 34
+    for level, (opened, assessed) in {"Données agrégées": (0, 3), "Données granulaires": (0, 32)}.items():
+        rows = bases[bases["Niveau"] == level]
+        assert ((rows["Ouverte"] == "oui").sum(), (rows["Ouverte"] != "non évalué").sum()) == (opened, assessed)
 
 
 def test_the_ars_fiche_card_and_reading(run):

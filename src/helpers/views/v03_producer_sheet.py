@@ -6,6 +6,7 @@ import pandas as pd
 
 from helpers.cartography.cleaning import CRITERIA, criterion_labels
 from helpers.core.formats import decimal, percent, percent_range, share_of
+from helpers.openness.aggregation import one_per_base
 from helpers.steps.base import changed_parameters
 from helpers.views.v02_openness import (
     LEVELS,
@@ -80,17 +81,18 @@ def sheet_rank_readings(sheet) -> list[str]:
 
 
 def sheet_bases(sheet) -> pd.DataFrame:
-    """Each base of the producer at each level, from the base's first line in the source: one row per
-    base × level; columns Base, Typologie (all its level-2 categories, « ; »-joined), Niveau, one per criterion
-    (value, or « sans objet » when access is closed), Ouverte (oui / non / non évalué), Score (0–100, integer),
-    Ce qu'il faudrait faire (or « vérifier : » the unknown criteria)."""
+    """Each base of the producer at each level, from the base's least open line there (as the aggregates, so
+    its « oui » count is the card's open count): one row per base × level; columns Base, Typologie (all its
+    level-2 categories, « ; »-joined), Niveau, one per criterion (value, or « sans objet » when access is
+    closed), Ouverte (oui / non / non évalué), Score (0–100, integer), Ce qu'il faudrait faire (or « vérifier : »
+    the unknown criteria)."""
     rows = []
-    scored = sheet.scored.set_index(["ligne_source", "niveau"])
+    scored = one_per_base(sheet.scored, []).set_index(["base_id", "niveau"])
     # One row per base and level: a base listed under several categories shows them all.
     categories = sheet.bases.groupby("base_id")["typologie_2"].agg(lambda s: " ; ".join(dict.fromkeys(s)))
     for base in sheet.bases.drop_duplicates("base_id").itertuples():
         for level, label in LEVELS.items():
-            key = (base.ligne_source, level)
+            key = (base.base_id, level)
             record = {"Base": base.base, "Typologie": categories[base.base_id], "Niveau": label}
             if key not in scored.index:
                 record.update({SHORT[c]: "" for c in CRITERIA} | {"Ouverte": "non évalué", "Score": "",
