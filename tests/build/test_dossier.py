@@ -184,8 +184,8 @@ def test_an_unchanged_part_is_never_printed_again_and_the_incremental_dossier_is
     assert pdfs_key(reports) != key
     printed = []
     real = dossier._print_part
-    monkeypatch.setattr(dossier, "_print_part", lambda document, base, target: printed.append(target) or
-                        real(document, base, target))
+    monkeypatch.setattr(dossier, "_print_part", lambda document, base, target, title: printed.append(target) or
+                        real(document, base, target, title))
     build_pdfs(reports, jobs=1)
     # Only report 05, then the synthesis that quotes it: the contents are the same (same pages), so are the others.
     assert len(printed) == 2 and Path(printed[0]).name not in before

@@ -391,16 +391,21 @@ def print_html(document: str, base_url: str, tagged: bool = True) -> bytes:
         pdf_identifier=b"carto-sante-dossier", **options)
 
 
-def _print_part(document: str, base_url: str, target: str) -> int:
-    """Print one part into `target` (atomically); returns its number of pages (a worker process's task)."""
+def _print_part(document: str, base_url: str, target: str, title: str) -> int:
+    """Print one part into `target`, then its facts (title, pages) beside it as ``.json``, each atomically: a
+    build killed meanwhile keeps the parts already printed, and a PDF without its facts is printed again.
+    Returns the number of pages (a worker process's task)."""
     import io
 
     import pikepdf
 
     pdf = print_html(document, base_url)
-    write_bytes_atomic(Path(target), pdf)
     with pikepdf.open(io.BytesIO(pdf)) as printed:
-        return len(printed.pages)
+        pages = len(printed.pages)
+    write_bytes_atomic(Path(target), pdf)
+    write_bytes_atomic(Path(target).with_suffix(".json"),
+                       json.dumps({"titre": title, "pages": pages}, ensure_ascii=False).encode())
+    return pages
 
 
 @dataclass(frozen=True)
@@ -433,17 +438,16 @@ def print_parts(parts: list[Part], reports_dir: Path, jobs: int | None = None) -
     base = str(reports_dir) + "/"
     targets = [str(cache / f"{digests[p.anchor]}.pdf") for p, _, _ in missing]
     jobs = max(1, min(jobs or os.cpu_count() or 1, len(missing)))
+    titles = [title for _, title, _ in missing]
     if jobs == 1:
-        counts = [_print_part(document, base, target) for (_, _, document), target in zip(missing, targets,
-                                                                                           strict=True)]
+        counts = [_print_part(document, base, target, title) for (_, title, document), target in
+                  zip(missing, targets, strict=True)]
     else:
         import multiprocessing
 
         with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("spawn")) as pool:
-            counts = list(pool.map(_print_part, [d for _, _, d in missing], [base] * len(missing), targets))
+            counts = list(pool.map(_print_part, [d for _, _, d in missing], [base] * len(missing), targets, titles))
     for (part, title, _), target, count in zip(missing, targets, counts, strict=True):
-        write_bytes_atomic(Path(target).with_suffix(".json"),
-                           json.dumps({"titre": title, "pages": count}, ensure_ascii=False).encode())
         found[part.anchor] = Printed(Path(target), title, count)
     return found
 
@@ -746,8 +750,10 @@ def synthesis_html(reports_dir: str | Path) -> str:
     kpis = openness.find("ul", class_="carto-kpis")
     bases = _open_bases(reports_dir)
     rows = "".join(f"<tr><td>{esc(b)}</td><td>{esc(p)}</td><td>{esc(level)}</td></tr>" for b, p, level in bases)
-    table = (f'<table class="carto"><caption>Les {len(bases)} lignes ouvertes (base, gestionnaire, niveau) : '
-             "quatre critères à leur valeur maximale</caption><thead><tr><th scope=\"col\">Base</th>"
+    count = len({b for b, _, _ in bases})
+    table = (f'<table class="carto"><caption>Les {count} bases ouvertes à au moins un niveau (quatre critères à '
+             f"leur valeur maximale) : une ligne par base et niveau ouvert, {len(bases)} en tout</caption>"
+             '<thead><tr><th scope="col">Base</th>'
              '<th scope="col">Gestionnaire</th><th scope="col">Niveau</th></tr></thead>'
              f"<tbody>{rows}</tbody></table>") if bases else "<p>Aucune base ouverte.</p>"
     paths = _table_by_caption(openness, "Voies d'ouverture de la cartographie")
