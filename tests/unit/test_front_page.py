@@ -74,7 +74,7 @@ def test_front_page_names_the_non_default_parameters_and_the_fiche_rule(tmp_path
     reports, processed = tmp_path / "reports", tmp_path / "processed"
     reports.mkdir(), processed.mkdir()
     # 3 producers (a co-managed line counts for each of its producers), 2 of them with a fiche.
-    owners = ["INVS", "INVS|ars", "ars", "HAS"]
+    owners = ['["INVS"]', '["INVS", "ars"]', '["ars"]', '["HAS"]']  # a list column, as load_table reads it
     pd.DataFrame({column: [str(i) for i in range(len(owners))] for column in schema()["bases"]["champs"]}) \
         .assign(gestionnaires=owners).to_csv(processed / "bases.csv", index=False)
     data = {"resume": "cartographie officielle", "roles_synthetiques": [],
