@@ -142,8 +142,8 @@ def test_takeaways_of_report_02_on_the_official_file(run):
     assert sentences[0].startswith("19 des 279 bases évaluées (6,8\u202f%) sont ouvertes à l'un des niveaux")
     # In bases like the sentence before it (it counted 208 of 318 line × level evaluations): 279 − 19 = 260.
     assert sentences[1] == ("Le verrou le plus fréquent est le critère « Conditions de réutilisation » : il manque à "
-                            "169 des 260 bases évaluées et ouvertes à aucun niveau (65\u202f%), à l'un de leurs "
-                            "niveaux au moins.")
+                            "169 des 260 bases évaluées qui ne sont ouvertes à aucun niveau (65\u202f%), à l'un "
+                            "de leurs niveaux au moins.")
     # DREES's interval spans the 4 ranks: no « DREES est 1ᵉʳ » to copy, the share instead.
     assert ("Données agrégées : DREES a la part de bases ouvertes la plus élevée des 4 gestionnaires classés (6 bases "
             "ouvertes sur 19, soit 32\u202f%), mais ne peut être départagé d'aucun d'entre eux : à 95\u202f%, son rang "

@@ -184,8 +184,8 @@ def takeaways(run: OpennessRun) -> list[str]:
                  f"évaluées à aucun niveau."]
     lock, lacking, closed = main_lock(run)
     sentences.append(f"Le verrou le plus fréquent est le critère « {lock} » : il manque à {lacking} des {closed} "
-                     f"bases évaluées et ouvertes à aucun niveau ({percent(lacking / closed)}), à l'un de leurs "
-                     f"niveaux au moins.")
+                     f"bases évaluées qui ne sont ouvertes à aucun niveau ({percent(lacking / closed)}), à l'un "
+                     f"de leurs niveaux au moins.")
     sentences += [s for s in (top_sentence(run, level) for level in LEVELS) if s]
     sentences += [s for s in ranking_rules(run) if "score moyen de leurs bases" in s][:1]
     wins = int(run.scored.loc[run.scored["gain_rapide"], "base_id"].nunique())
