@@ -660,14 +660,20 @@ def _dossier_pdf(reports_dir: Path, jobs: int | None) -> tuple[bytes, set[Path]]
     return assemble([p.path for p in order], numbers), {p.path for p in order} | {numbers}
 
 
-def synthesis_part(reports_dir: str | Path) -> Part:
-    """The synthesis as a part (sources: the front page, reports 02 and 05, the published ``ouverture.csv``).
-    Raises :class:`DossierError` when ``index.html``, 02 or 05 is missing."""
-    reports_dir = Path(reports_dir)
+def _synthesis_reports(reports_dir: Path) -> list[Path]:
+    """The pages the synthesis is read from (front page, 02, 05); :class:`DossierError` when one is missing."""
     needed = [reports_dir / n for n in ("index.html", "02_openness.html", "05_priorities.html")]
     absent = [p.name for p in needed if not p.is_file()]
     if absent:
         raise DossierError(reports_dir, f"rapport(s) absent(s), pas de synthèse PDF : {', '.join(absent)}")
+    return needed
+
+
+def synthesis_part(reports_dir: str | Path) -> Part:
+    """The synthesis as a part (sources: the front page, reports 02 and 05, the published ``ouverture.csv``).
+    Raises :class:`DossierError` when ``index.html``, 02 or 05 is missing."""
+    reports_dir = Path(reports_dir)
+    needed = _synthesis_reports(reports_dir)
     table = reports_dir / DATA_DIR / "ouverture.csv"
     sources = (*needed, table) if table.is_file() else tuple(needed)
     return Part("synthese", 0, sources, "", lambda: ("Synthèse", synthesis_html(reports_dir)))
@@ -734,10 +740,7 @@ def synthesis_html(reports_dir: str | Path) -> str:
 
     Raises :class:`DossierError` when ``index.html``, 02 or 05 is missing."""
     reports_dir = Path(reports_dir)
-    needed = [reports_dir / n for n in ("index.html", "02_openness.html", "05_priorities.html")]
-    absent = [p.name for p in needed if not p.is_file()]
-    if absent:
-        raise DossierError(reports_dir, f"rapport(s) absent(s), pas de synthèse PDF : {', '.join(absent)}")
+    _synthesis_reports(reports_dir)
     cover, _, _ = _front(reports_dir)
     front_marks = synthetic_roles(cover)
     heading = cover.find("h1")
