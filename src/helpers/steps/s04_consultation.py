@@ -165,8 +165,8 @@ def analyse_consultation(answers_path: str | Path | None = None, questionnaire_p
     processed_dir : str or Path
         Notebook 01's output folder, where the tables are written.
     n_themes : int or None
-        Number of NMF themes of every free-text question; None takes ``textes.themes`` of ``consultation.yml``
-        (null there: chosen from the data per question, helpers.consultation.themes).
+        Number of NMF themes of every free-text question; 0 or None takes ``textes.themes`` of
+        ``consultation.yml`` (0 there: chosen from the data per question, helpers.consultation.themes).
 
     Returns
     -------
@@ -211,7 +211,7 @@ def analyse_consultation(answers_path: str | Path | None = None, questionnaire_p
         accepted = demand.accepted_pairs(mentions, matches)
         requests = demand.requests_per_base(accepted, bases, analysed)
         matching = demand.matching_table(mentions, matches, bases)
-        n_themes = n_themes or data_file("consultation.yml")["textes"]["themes"]
+        n_themes = n_themes or data_file("consultation.yml")["textes"]["themes"] or None  # 0: from the data
         all_lemmas = lemmas.result() if lemmas else pd.Series(dtype=object)
         texts = analyse_texts(documents, n_themes, all_lemmas.iloc[: len(documents)].reset_index(drop=True),
                               {q.id: q.theme_range for q in spec.of_kind("free_text") if q.theme_range})
