@@ -81,3 +81,22 @@ def test_halves_are_rounded_up_as_readers_expect():
 
     assert percent(1 / 8) == "13\u202f%" and percent(5 / 8) == "63\u202f%"  # not 12 and 62 (half to even)
     assert decimal(62.5, 0) == "63" and decimal(0.125, 2) == "0,13"
+
+
+@pytest.mark.parametrize(("epoch", "shown"), [("1399334400", "6 mai 2014 à 00:00 UTC"),
+                                             ("0", "1 janvier 1970 à 00:00 UTC")])
+def test_source_date_epoch_fixes_the_build_date(monkeypatch, epoch, shown):
+    from helpers.core import config
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", epoch)
+    assert formats.timestamp(config.build_time()) == shown
+
+
+@pytest.mark.parametrize("epoch", ["demain", "1.5", "9" * 30])
+def test_an_unreadable_source_date_epoch_is_an_error_naming_it(monkeypatch, epoch):
+    from helpers.core import config
+    from helpers.core.errors import CartoError
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", epoch)
+    with pytest.raises(CartoError, match="SOURCE_DATE_EPOCH"):
+        config.build_time()

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 import ast
-import datetime as dt
 import errno
 import multiprocessing
 import os
@@ -29,7 +28,7 @@ from tqdm import tqdm
 from helpers.build import cache, catalog, lock
 from helpers.build.tasks import Context, Outcome, Status, Task, remove_error_files, summary
 from helpers.core import formats
-from helpers.core.config import PROCESSED_DIR, RAW_DIR, data_file, project_root, resolve_path
+from helpers.core.config import PROCESSED_DIR, RAW_DIR, build_time, data_file, project_root, resolve_path
 from helpers.core.errors import CartoError
 from helpers.core.parameters import changed
 from helpers.core.storage import sha256_file, write_bytes_atomic
@@ -98,7 +97,7 @@ class Build:
         listed = Counter(p for entry in self.record.values() if isinstance(entry, dict)
                          for p in entry.get("sorties", {}))
         self.shared_at_start = cache.digests([Path(p) for p, n in listed.items() if n > 1])
-        generated = formats.timestamp(dt.datetime.now(dt.UTC))
+        generated = formats.timestamp(build_time())
         self.context = Context(root, reports_dir, timeout, static_provenance(), generated)
         self.outcomes: list[Outcome] = []
 

@@ -7,6 +7,7 @@ Everything else asks this module; nothing else reads ``os.environ`` or opens ``h
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import os
 import secrets
 import tempfile
@@ -17,6 +18,8 @@ from pathlib import Path
 
 import yaml
 
+from helpers.core.errors import CartoError
+
 #: Environment variables the project reads (all optional).
 ENV_ROOT = "CARTO_SANTE_ROOT"  # a project copy to work in (tests, benchmarks)
 ENV_OFFLINE = "CARTO_SANTE_OFFLINE"  # "1": never try to download the official file
@@ -24,6 +27,7 @@ ENV_URL = "CARTO_SANTE_URL"  # another address for the official file (tests: a l
 ENV_XLSX_MAX_ROWS = "CARTO_SANTE_XLSX_MAX_ROWS"  # rows per XLSX sheet (tests: a small limit)
 ENV_MAX_INFLATED_MB = "CARTO_SANTE_MAX_INFLATED_MB"  # inflated size bound of a spreadsheet package (entrees.yml)
 ENV_RUN_RECORD = "CARTO_SANTE_RUN_RECORD"  # set by the report runner: where a step writes its run record
+ENV_BUILD_TIME = "SOURCE_DATE_EPOCH"  # reproducible-builds convention: the build date shown, seconds since 1970
 ENV_SECRET = "CARTO_SANTE_SECRET"  # the key of the respondents' pseudonyms (else SECRET_FILE, made on first use)
 #: The project's pseudonym key, under the project root: made once, never committed (.gitignore), never published.
 SECRET_FILE = ".carto-sante-secret"
@@ -37,6 +41,20 @@ def env(name: str, default: str = "") -> str:
 def offline() -> bool:
     """True when ``CARTO_SANTE_OFFLINE`` asks not to download anything."""
     return env(ENV_OFFLINE).lower() in {"1", "true", "yes"}
+
+
+def build_time() -> dt.datetime:
+    """The moment the reports say they were built: now (UTC), or ``SOURCE_DATE_EPOCH`` when set (seconds since
+    1970, the reproducible-builds convention: two builds of the same inputs then give the same bytes).
+
+    Raises :class:`~helpers.core.errors.CartoError` when the variable is not a whole number of seconds."""
+    epoch = env(ENV_BUILD_TIME)
+    if not epoch:
+        return dt.datetime.now(dt.UTC)
+    try:
+        return dt.datetime.fromtimestamp(int(epoch), dt.UTC)
+    except (ValueError, OverflowError, OSError) as exc:
+        raise CartoError(None, f"{ENV_BUILD_TIME} « {epoch} » : un nombre entier de secondes est attendu") from exc
 
 
 def project_root() -> Path:
