@@ -35,16 +35,6 @@ EXAMPLES = 5
 SEED = 2014
 
 
-class _Ready:
-    """Lemmas already computed, handed to analyse_texts as a started lemmatisation."""
-
-    def __init__(self, lemmas):
-        self.lemmas = lemmas
-
-    def result(self):
-        return self.lemmas
-
-
 def split(sizes) -> tuple[list, list]:
     """(tuning, held-out) question ids: ranked by number of answers (then id), every second one held out."""
     ranked = sorted(sizes.index, key=lambda q: (-sizes[q], q))
@@ -107,7 +97,7 @@ def main() -> int:
     by_text = dict(zip(gold["answer"], lemmas.fillna(""), strict=True))
     documents = pd.DataFrame({"numero": gold.index, "profil": "", "campagne": "", "question": gold["question_id"],
                               "texte": gold["answer"]})
-    analysis = analyse_texts(documents, None, _Ready(lemmas))
+    analysis = analyse_texts(documents, None, lemmas)
     tuning, held = split(gold["question_id"].value_counts())
     rows = []
     for question in tuning + held:

@@ -29,7 +29,7 @@ from sklearn.decomposition import NMF, non_negative_factorization
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.preprocessing import normalize
 
-from helpers.consultation.lemmas import Lemmatisation, plural_stem
+from helpers.consultation.lemmas import lemmatise, plural_stem
 from helpers.consultation.lemmas import words as text_words
 from helpers.consultation.redaction import truncate
 from helpers.core.config import data_file
@@ -384,23 +384,23 @@ def _question_themes(docs: pd.DataFrame, rows: np.ndarray, matrix, vocabulary: n
 
 
 def analyse_texts(documents: pd.DataFrame, n_themes: int | None = None,
-                  lemmas: Lemmatisation | pd.Series | None = None,
+                  lemmas: pd.Series | None = None,
                   ranges: dict[str, tuple[int, int]] | None = None) -> TextAnalysis:
     """The themes of each free-text question and the distinctive terms of each category.
 
     `documents`: numero, profil, campagne, texte (publishable) and question (the spec's question id; absent:
     one question, "") — one row per text; `n_themes`: a fixed number of themes for every question, or None
     to let the data choose within each question's range (`ranges`: question -> (min, max); default
-    :func:`default_range`); `lemmas`: the lemmatisation of ``documents["texte"]`` if the caller started it
-    earlier, or its result (a Series in the order of the documents); else it is done here. Same inputs, same
-    themes (fixed seeds)."""
+    :func:`default_range`); `lemmas`: the lemmatisation of ``documents["texte"]`` if the caller has it (a
+    Series in the order of the documents, helpers.consultation.lemmas.lemmatise); else it is done here. Same
+    inputs, same themes (fixed seeds)."""
     rules = data_file("consultation.yml")["textes"]
     docs = documents.reset_index(drop=True).copy()
     if "question" not in docs:
         docs["question"] = ""
     if len(docs):
-        if not isinstance(lemmas, pd.Series):
-            lemmas = (lemmas or Lemmatisation(documents["texte"])).result()
+        if lemmas is None:
+            lemmas = lemmatise(documents["texte"])
         docs["lemmes"] = lemmas.to_numpy()
     else:
         docs["lemmes"] = pd.Series(dtype=str)
