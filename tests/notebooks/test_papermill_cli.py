@@ -11,6 +11,12 @@ import sys
 import pytest
 from conftest import copy_project
 
+# Not the project's: papermill (clientwrap.py) waits for the reply to its last kernel_info_request, then shuts the
+# kernel down, and jupyter_client interrupts a kernel (SIGINT) before every shutdown (jupyter_client#620); when
+# the signal lands after the reply but before ipykernel leaves its handler, ipykernel logs this line. Seen about
+# one run in five on a loaded machine, with any notebook. It is the only line tolerated.
+UPSTREAM_RACE = "[IPKernelApp] ERROR | KeyboardInterrupt caught in kernel."
+
 
 @pytest.mark.parametrize("names", [("01_clean_cartography", "04_consultation")], ids=["01-puis-04"])
 def test_a_direct_papermill_run_prints_no_error_nor_traceback(tmp_path, names):
@@ -21,5 +27,6 @@ def test_a_direct_papermill_run_prints_no_error_nor_traceback(tmp_path, names):
                               cwd=root / "notebooks", env=env, capture_output=True, text=True, timeout=900)
         printed = done.stdout + done.stderr
         assert done.returncode == 0, printed
+        printed = printed.replace(UPSTREAM_RACE, "")
         assert "ERROR" not in printed and "Traceback" not in printed, printed
     assert (root / "data" / "processed" / "consultation.xlsx").is_file()
