@@ -10,9 +10,7 @@ Builds the cartography tables (the official file when found beside the project, 
 cartography), generates the export (timed apart), then runs the whole analysis end to end: reading,
 exclusions, campaigns, matching, free text, outputs. Prints the elapsed seconds and the peak resident
 memory of the process (the cartography and the export are prepared in a child process, so neither the
-generator nor its check counts); the background process of the analysis (spaCy, the per-answer sheet) is
-counted with it: its CPU seconds added, its peak memory added to this process's (a bound on the memory both
-held at once). Targets on a 2-core machine (issue 12): 100k ≤ 40 s; 1M ≤ 10 min and
+generator nor its check counts). Targets on a 2-core machine (issue 12): 100k ≤ 40 s; 1M ≤ 10 min and
 ≤ 6 GB; cost per answer at 1M ≤ 1.2 × the cost at 100k.
 """
 
@@ -98,11 +96,7 @@ def main() -> int:
         run = analyse_consultation(export, Path(tmp) / "export" / "questionnaire_synthetique.yml",
                                    Path(tmp) / "processed")
         elapsed, cpu = time.perf_counter() - start, cpu_seconds() - cpu
-        # The spaCy model, the lemmatisation and the per-answer sheet ran in the background process: counted too.
-        from helpers.core import background
-
-        aside_cpu, aside_peak = background.usage()
-        total_cpu, total_peak = cpu + aside_cpu, peak_rss_mb() + aside_peak
+        total_cpu, total_peak = cpu, peak_rss_mb()
         print(f"cartographie           : {source} ({n_bases} bases)")
         campaign = int((run.screened["campagne"] != "").sum())
         print(f"réponses               : {len(run.screened)} reçues, {len(run.analysed)} analysées, "
@@ -111,10 +105,8 @@ def main() -> int:
         print(f"mentions distinctes    : {len(run.matching)}, thèmes : {len(run.texts.themes)}")
         print(f"génération de l'export : {float(generated):.1f} s ({export.stat().st_size / 1e6:.0f} Mo), "
               "dans un processus à part")
-        print(f"analyse de bout en bout: {elapsed:.1f} s (temps processeur : {total_cpu:.1f} s, dont {aside_cpu:.1f} s "
-              "dans le processus auxiliaire)")
-        print(f"mémoire résidente max. : {total_peak:.0f} Mo (somme des pics : {peak_rss_mb():.0f} Mo ici, "
-              f"{aside_peak:.0f} Mo dans le processus auxiliaire)")
+        print(f"analyse de bout en bout: {elapsed:.1f} s (temps processeur : {total_cpu:.1f} s)")
+        print(f"mémoire résidente max. : {total_peak:.0f} Mo")
         print(f"RESULT {args.n} {elapsed:.2f} {total_peak:.0f} {float(duplicated):.1f} {total_cpu:.2f}")
         print(f"processeurs            : {os.cpu_count()}, charge : {os.getloadavg()[0]:.2f}")
     return 0
@@ -133,7 +125,7 @@ def series(sizes: list[int], cartography: Path | None) -> int:
         results.append((int(size), float(seconds), float(peak), float(duplicated), float(cpu)))
         print(done.stdout.replace(line + "\n", ""), flush=True)
     base, base_cpu = results[0][1] / results[0][0], results[0][4] / results[0][0]
-    print("| Réponses | Temps | Temps processeur | Mémoire max. (2 processus) | Doublons exacts |",
+    print("| Réponses | Temps | Temps processeur | Mémoire max. | Doublons exacts |",
           f"Coût par réponse / coût à {sizes[0]:,} (temps ; processeur) |")
     print("|---|---|---|---|---|---|")
     for size, seconds, peak, duplicated, cpu in results:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import yaml
 from conversions import to_csv, to_xlsx
 
 from helpers.cartography.synthetic import generate_cartography_ods
+from helpers.consultation.lemmas import words
 from helpers.core.storage import sha256_file
 from helpers.steps.s01_clean import clean_cartography
 from helpers.steps.s02_openness import score_openness
@@ -51,3 +53,17 @@ def write_xlsx(path: Path, rows: list[list[str]], sheet: str = "Réponses") -> P
 
 def fingerprints(directory: Path) -> dict[str, str]:
     return {p.name: sha256_file(p) for p in sorted(directory.iterdir()) if p.is_file()}
+
+
+PRONOUNS_ARTICLES = {"le", "la", "les", "l", "un", "une", "des", "du", "de", "d", "on", "il", "ils", "elle", "elles",
+                     "je", "nous", "vous", "ce", "cela", "ça", "qui", "que", "en", "y", "au", "aux", "et", "ou"}
+
+
+def readable_title(title: str) -> bool:
+    """Whether a theme title reads as French: each « · » part has words, is no lone number, and neither starts
+    nor ends on a pronoun or an article."""
+    for part in title.split(" · "):
+        ws = words(part)
+        if not ws or re.fullmatch(r"[\d\s.,]+", part) or ws[0] in PRONOUNS_ARTICLES or ws[-1] in PRONOUNS_ARTICLES:
+            return False
+    return True

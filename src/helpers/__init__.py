@@ -3,7 +3,7 @@
 The package is organised by concern, one subpackage each (the README's « Layout » section says more):
 
 - ``core``: configuration (paths, the one data-file loader, environment), errors, atomic storage, text,
-  processed tables (CSV, XLSX, Parquet, datapackage.json), the background process (second core).
+  processed tables (CSV, XLSX, Parquet, datapackage.json).
 - ``cartography``: the 2014 file — sources, reading, cleaning, producers, synthetic sample.
 - ``openness``: scoring of each line and level, aggregation by producer and category, ranks.
 - ``consultation``: consultation exports — questionnaire spec, answers, screening, redaction, aliases,

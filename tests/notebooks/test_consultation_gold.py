@@ -11,9 +11,11 @@ from pathlib import Path
 import papermill
 import pytest
 from consultation_gold import GOLD, write_gold_export
+from consultation_helpers import readable_title
 from playwright.sync_api import sync_playwright
 
 from helpers.core.tables import load_table
+from helpers.core.text import strip_accents
 from helpers.render.export import export_html
 from helpers.steps.s01_clean import clean_cartography
 
@@ -48,6 +50,11 @@ def test_report_04_on_real_answers_shows_each_question_its_themes_and_codes(gold
         assert question.question[:40].replace("'", "&#x27;") in html or question.question[:40] in html
     for row in themes.itertuples():
         assert f"{row.theme} — " in html and row.libelle.split(" · ")[0] in html
+    # Real answers' titles read as French: no pronoun or article at an edge, no lone number, no two titles of a
+    # question that differ only by accents or case.
+    assert all(readable_title(t) for t in themes["libelle"]), themes["libelle"].tolist()
+    keys = themes.assign(cle=themes["libelle"].map(lambda t: strip_accents(t).lower()))
+    assert not keys.duplicated(["question", "cle"]).any()
     assert html.count("IC 95 %") >= len(themes)
     quotes = html.count('class="carto-quote"')
     assert 2 * len(themes) - 3 <= quotes <= 2 * len(themes)  # two quotes a theme (a tiny theme may have one)

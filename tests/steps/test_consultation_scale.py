@@ -18,7 +18,6 @@ from helpers.consultation.answers import read_answers
 from helpers.consultation.questionnaire import load_questionnaire
 from helpers.consultation.synthetic import write_synthetic_consultation
 from helpers.consultation.themes import analyse_texts
-from helpers.core import background
 from helpers.core.config import data_file
 from helpers.core.sniff import header_fields
 from helpers.core.tables import load_table
@@ -102,26 +101,6 @@ def test_flow_and_tallies_are_the_same_in_blocks_and_whole(export, processed, tm
     for name in ("consultation_reponses", "consultation_demandes", "consultation_choix", "consultation_themes"):
         assert (tmp_path / f"p{TINY_BLOCK}" / f"{name}.csv").read_bytes() == \
             (tmp_path / "p0" / f"{name}.csv").read_bytes()
-
-
-def test_the_background_process_changes_no_byte_of_the_outputs(export, processed, tmp_path, monkeypatch):
-    # spaCy, the lemmatisation and the per-answer sheet run beside the analysis (helpers.core.background);
-    # run all in one process instead (as for a script without main guard), every output is the same.
-    path, spec_path = export
-    outputs = {}
-    for where in ("background", "here"):
-        if where == "here":
-            monkeypatch.setattr(background, "main_is_guarded", lambda: False)
-        work = shutil.copytree(processed, tmp_path / where)
-        generation = background.generation()
-        run = analyse_consultation(path, spec_path, work)
-        if where == "here":
-            assert background.generation() == generation  # nothing went to another process
-        else:
-            assert background.generation() >= 1
-        outputs[where] = {p.name: p.read_bytes() for p in run.written}
-    assert outputs["background"] == outputs["here"]
-    assert {"consultation.xlsx", "consultation_reponses.csv", "consultation_themes.csv"} <= set(outputs["here"])
 
 
 def test_theme_model_fitted_on_a_sample_assigns_every_text(export, processed, monkeypatch):

@@ -3,16 +3,11 @@ TF-IDF distinctive terms by category, NMF themes that are reproducible, with dis
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-
 import pandas as pd
 from rapidfuzz import fuzz
 
 from helpers.consultation.lemmas import lemmas_of, lemmatise, words
 from helpers.consultation.themes import analyse_texts
-from helpers.core import background
 
 
 def test_words_drop_urls_masks_and_digits_and_keep_the_negation_of_n():
@@ -72,46 +67,11 @@ def test_too_few_texts_give_no_theme_and_say_why():
 
 TEXTS = ["Les données ne sont pas ouvertes aux chercheurs.", "Les délais d'accès sont trop longs.",
          "Les données ne sont pas ouvertes aux chercheurs."]
-SCRIPT = """import pandas as pd
-from helpers.consultation.lemmas import lemmatise
-from helpers.core import background
-{guard}lemmas = lemmatise(pd.Series({texts!r})).tolist()
-{guard}print(background.main_is_guarded(), background.generation(), lemmas)
-"""
 
 
-def test_lemmas_come_from_the_background_process_and_equal_those_computed_here():
+def test_lemmas_keep_the_index_and_equal_those_of_the_distinct_texts():
     texts = pd.Series(TEXTS, index=[7, 3, 5])
-    background.submit(int).result()  # the background process is running
-    started = background.generation()
-    assert background.main_is_guarded() and started >= 1
-    away = lemmatise(texts)
-    assert background.generation() == started
-    assert away.index.tolist() == [7, 3, 5]
-    assert away.tolist() == list(map(dict(zip(TEXTS[:2], lemmas_of(TEXTS[:2]), strict=True)).get, TEXTS))
+    lemmas = lemmatise(texts)
+    assert lemmas.index.tolist() == [7, 3, 5]
+    assert lemmas.tolist() == list(map(dict(zip(TEXTS[:2], lemmas_of(TEXTS[:2]), strict=True)).get, TEXTS))
     assert lemmatise(pd.Series([None, TEXTS[1]])).isna().tolist() == [True, False]  # missing stays missing
-
-
-def test_lemmas_survive_the_death_of_the_background_process():
-    expected = lemmatise(pd.Series(TEXTS)).tolist()
-    background.submit(os._exit, 1)  # dies (as if killed) before the lemmatisation is sent
-    assert lemmatise(pd.Series(TEXTS)).tolist() == expected
-
-
-def test_a_script_without_main_guard_lemmatises_in_its_own_process(tmp_path):
-    # A spawned process re-imports the main script: an unguarded one must not run twice (it would start its
-    # work again in the background process). Its tasks then run in-process: same lemmas, no second process.
-    results = {}
-    for guard in ("", "    "):
-        script = tmp_path / f"analyse{len(guard)}.py"
-        text = SCRIPT.format(guard=guard, texts=TEXTS)
-        if guard:
-            text = text.replace("\n    lemmas =", '\nif __name__ == "__main__":\n    lemmas =', 1)
-        script.write_text(text, encoding="utf-8")
-        done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, check=True,
-                              cwd=tmp_path, timeout=300)
-        results[bool(guard)] = done.stdout.strip()
-        assert "Traceback" not in done.stderr, done.stderr
-    expected = repr(lemmatise(pd.Series(TEXTS)).tolist())
-    assert results[False] == f"False 0 {expected}"
-    assert results[True] == f"True 1 {expected}"

@@ -4,12 +4,12 @@ titles that read as French, codes with confidence, unfitted answers and Wilson i
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 
 import numpy as np
 import pandas as pd
 import pytest
+from consultation_helpers import readable_title
 from scipy import sparse
 
 from helpers.consultation.codes import code_questions
@@ -95,6 +95,17 @@ def test_themes_are_computed_per_question_never_pooled():
     assert set(analysis.memberships["question"]) == {"q1", "q2"}
 
 
+def test_a_question_s_themes_do_not_depend_on_the_other_questions_texts():
+    # Each question's terms are weighed among its own answers: a word every answer of the other question uses
+    # (« impôts » in a tax question) changes nothing here.
+    one = _documents(question="q1")
+    other = pd.DataFrame({"numero": range(500, 560), "profil": "Citoyen", "campagne": "", "question": "q2",
+                          "texte": [f"Les impôts locaux {i} et les impôts sur le revenu" for i in range(60)]})
+    alone, together = analyse_texts(one), analyse_texts(pd.concat([one, other], ignore_index=True))
+    pd.testing.assert_frame_equal(alone.themes, together.themes[together.themes["question"] == "q1"])
+    assert alone.documents["theme"].tolist() == together.documents["theme"].iloc[:len(one)].tolist()
+
+
 def test_the_number_of_themes_comes_from_the_data_and_never_mixes_the_planted_themes():
     docs = _documents()
     analysis = analyse_texts(docs)  # no number given: chosen by the data within the default range
@@ -114,6 +125,7 @@ def test_a_range_from_the_spec_bounds_the_number_of_themes():
 
 def test_themefinder_rules_minimum_size_no_duplicates_bounded_overlap():
     assert min_theme_size(100) == 5 and min_theme_size(20_000) == 20  # max(5 answers, 0.1 %)
+    assert min_theme_size(49) == 3 and min_theme_size(50) == 5  # a small question: 3, not a tenth of it or more
     analysis = analyse_texts(_documents(), n_themes=20)  # more candidates than the texts support
     assert (analysis.themes["n_textes"] >= 5).all() and len(analysis.themes) <= 12
     # By hand: themes 0 and 1 are near-duplicates (cosine ≥ 0.5), theme 3 covers 2 texts (< 5).
@@ -146,22 +158,10 @@ def test_per_answer_memberships_name_answers_and_themes_never_texts():
 
 # --- Titles that read as French ---------------------------------------------------------------------------------
 
-PRONOUNS_ARTICLES = {"le", "la", "les", "l", "un", "une", "des", "du", "de", "d", "on", "il", "ils", "elle", "elles",
-                     "je", "nous", "vous", "ce", "cela", "ça", "qui", "que", "en", "y", "au", "aux", "et", "ou"}
-
-
-def _readable(title: str) -> bool:
-    for part in title.split(" · "):
-        ws = words(part)
-        if not ws or re.fullmatch(r"[\d\s.,]+", part) or ws[0] in PRONOUNS_ARTICLES or ws[-1] in PRONOUNS_ARTICLES:
-            return False
-    return True
-
-
 def test_titles_are_french_phrases_never_a_pronoun_an_article_a_number_or_an_accent_doublet():
     analysis = analyse_texts(_documents())
     titles = analysis.themes["libelle"].tolist()
-    assert all(_readable(t) for t in titles), titles
+    assert all(readable_title(t) for t in titles), titles
     for row in analysis.themes.itertuples():  # the answers' own words, in one of the theme's texts
         texts = " ".join(analysis.documents.loc[analysis.documents["theme"] == row.theme, "texte"]).lower()
         assert all(part.lower().replace("'", " ") in texts.replace("'", " ") for part in row.libelle.split(" · "))
@@ -172,9 +172,25 @@ def test_titles_are_french_phrases_never_a_pronoun_an_article_a_number_or_an_acc
                "santé éducation", "on veut santé éducation"],
               ["La sante education compte", "sante education", "SANTE EDUCATION 12", "il faut sante education"]]
     first, second = phrase_titles(themes)
-    assert _readable(first) and _readable(second)
+    assert readable_title(first) and readable_title(second)
     assert strip_accents(first).lower() != strip_accents(second).lower()  # never the same title twice
     assert "Santé éducation" in (first, second)  # spelt with its accents, whichever way most wrote it
+
+
+def test_titles_never_start_or_end_on_a_preposition_an_adverb_nor_stand_on_a_locution_noun():
+    # Real answers gave « Lutte contre », « Déjà », « Abord modifier le rapport » (of « d'abord »), « Sorte ».
+    themes = [["Lutte contre la fraude !", "La lutte contre... la fraude fiscale", "D'abord, la lutte contre",
+               "Déja, lutte contre", "déjà la lutte contre jusqu'au bout"],
+              ["Mise en place d'un revenu universel", "la mise en place du revenu universel", "en quelque sorte",
+               "une sorte de revenu universel", "Sorte de mise"]]
+    rules = data_file("consultation.yml")["textes"]["titre"]
+    edges, alone = ({strip_accents(w) for w in rules[k]} for k in ("bords", "jamais_seuls"))
+    for title in phrase_titles(themes):
+        assert readable_title(title), title
+        for part in title.split(" · "):
+            ws = [strip_accents(w) for w in words(part)]
+            assert ws[0] not in edges and ws[-1] not in edges, title
+            assert len(ws) > 1 or ws[0] not in alone, title
 
 
 # --- The analyst's codebook -------------------------------------------------------------------------------------

@@ -1,17 +1,13 @@
-"""Processed-table outputs: the streaming XLSX writer (here or in the background process), its sheet limit set
-through configuration, Parquet."""
+"""Processed-table outputs: the streaming XLSX writer, its sheet limit set through configuration, Parquet."""
 
 from __future__ import annotations
-
-import os
 
 import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
-from helpers.core import background
 from helpers.core.config import ENV_XLSX_MAX_ROWS, xlsx_max_rows
-from helpers.core.tables import NOTE_SHEET, StreamedWorkbook, xlsx_bytes
+from helpers.core.tables import NOTE_SHEET, xlsx_bytes
 
 FRAME = pd.DataFrame({"numero": [1, 2, 3], "texte": ["=1+1", "", "ok"], "part": [0.5, float("nan"), 1.0],
                       "valide": [True, False, True]})
@@ -65,45 +61,3 @@ def test_a_failure_while_writing_leaves_every_previous_output(tmp_path):
         raise RuntimeError("échec pendant l'écriture de b")
     assert (first.read_text(), second.read_text()) == ("ancien a", "ancien b")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a.csv", "b.csv"]  # no staged file left
-
-
-def _tables() -> dict[str, pd.DataFrame]:
-    big = pd.concat([FRAME, FRAME.head(1)], ignore_index=True)
-    return {"petite": FRAME, "grande": big, "autre": FRAME.assign(texte="x")}
-
-
-def test_a_workbook_streamed_in_the_background_has_the_bytes_of_one_written_here(tmp_path, monkeypatch):
-    # The first sheet is sent ahead, the rest at the end; the « grande » table is over the limit (note sheet).
-    monkeypatch.setenv(ENV_XLSX_MAX_ROWS, "4")
-    tables = _tables()
-    background.reset()  # the workbook is the first task of a new background process
-    with StreamedWorkbook(tmp_path) as book:
-        book.add("petite", tables["petite"])
-        path = book.finish(tables)
-        streamed = path.read_bytes()
-        assert not book.broken and background.generation() == book.generation >= 1  # written over there
-    assert streamed == xlsx_bytes(tables)
-    assert _workbook(tmp_path, streamed).sheetnames == ["petite", "autre", NOTE_SHEET]
-    assert list(tmp_path.iterdir()) == [tmp_path / "t.xlsx"]  # the staged file went with the block
-
-
-def test_an_abandoned_streamed_workbook_leaves_no_file(tmp_path):
-    with pytest.raises(RuntimeError), StreamedWorkbook(tmp_path) as book:
-        book.add("petite", FRAME)
-        raise RuntimeError("échec de l'analyse après la première feuille")
-    assert list(tmp_path.iterdir()) == []
-
-
-def test_sheets_sent_out_of_order_are_a_programming_error(tmp_path):
-    with StreamedWorkbook(tmp_path) as book, pytest.raises(ValueError, match="pas le début"):
-        book.add("autre", FRAME)
-        book.finish(_tables())
-
-
-def test_a_streamed_workbook_survives_the_death_of_the_background_process(tmp_path):
-    tables = _tables()
-    with StreamedWorkbook(tmp_path) as book:
-        book.add("petite", tables["petite"])
-        background.submit(os._exit, 1)  # the background process dies (as if killed) with the workbook open
-        assert book.finish(tables).read_bytes() == xlsx_bytes(tables)  # written here instead, same bytes
-    assert background.submit(sum, [1, 2]).result() == 3  # and the next task gets a new process

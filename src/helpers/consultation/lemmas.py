@@ -5,10 +5,6 @@ the most frequent distinct texts (`contexte_max`) are lemmatised in context, whi
 most frequent lemma there; words never seen in them are lemmatised alone. 100,000 answers cost their
 vocabulary, not their length. Stop words (data/consultation.yml) are removed after lemmatisation,
 except negations and "ouvert*": "pas ouvert" must not read as "ouvert".
-
-The model lives in the background process (:mod:`helpers.core.background`, :func:`start_model`): its loading (a
-few seconds of regular expressions) and the lemmatisation run on the second core while the caller screens and
-matches the answers (:class:`Lemmatisation`). The lemmas are those of the same function run in-process.
 """
 
 from __future__ import annotations
@@ -16,14 +12,11 @@ from __future__ import annotations
 import re
 import sys
 from collections import Counter, defaultdict
-from concurrent.futures import Future
-from concurrent.futures.process import BrokenProcessPool
 from functools import cache
 
 import numpy as np
 import pandas as pd
 
-from helpers.core import background
 from helpers.core.config import data_file
 from helpers.core.text import strip_accents
 
@@ -128,53 +121,20 @@ def _is_kept(word: str, kept: list[str]) -> bool:
     return any(word.startswith(k[:-1]) if k.endswith("*") else word == k for k in kept)
 
 
-def start_model() -> None:
-    """Let the background process (:mod:`helpers.core.background`) load the French model now; returns at once.
-    Called early (notebook 04 does it before reading the export), the model is ready when the texts are. The
-    model stays loaded there, once per process, as it would in-process."""
-    background.submit(load_model)
-
-
-def load_model() -> None:
-    """Load the French model (:func:`french_model`) in this process; returns nothing (the model stays here)."""
-    french_model()
-
-
-class Lemmatisation:
-    """The lemmas of `texts` (a Series of str), computed from now on in the background process while the
-    caller goes on; :meth:`result` waits for them. Distinct texts are ranked here (most frequent first, then
-    alphabetical), so the lemmas do not depend on the order of the answers."""
-
-    def __init__(self, texts: pd.Series) -> None:
-        self.index = texts.index
-        self.codes, distinct = pd.factorize(texts)
-        ranked = pd.DataFrame({"texte": np.asarray(distinct, dtype=object),
-                               "n": np.bincount(self.codes[self.codes >= 0], minlength=len(distinct))})
-        # Most frequent first, then alphabetical (code points): sorted by pandas, not one lookup per text.
-        self.rank = ranked.sort_values(["n", "texte"], ascending=[False, True], kind="stable").index.to_numpy()
-        self.order = ranked["texte"].to_numpy()[self.rank].tolist()
-        self.future: Future | None = background.submit(lemmas_of, self.order)
-
-    def result(self) -> pd.Series:
-        """Each text as its significant lemmas separated by spaces (same index as `texts`). Should the background
-        process have died (killed, out of memory), the same function runs here instead: same lemmas. Call it
-        once: the lemmas are handed over, not kept."""
-        try:
-            lemmas = self.future.result()
-        except BrokenProcessPool:
-            background.reset()
-            lemmas = lemmas_of(self.order)
-        self.future = self.order = None  # a national consultation's texts are not held twice
-        by_distinct = np.empty(len(lemmas), dtype=object)
-        by_distinct[self.rank] = lemmas
-        values = by_distinct[self.codes]
-        values[self.codes < 0] = np.nan  # a missing text stays missing (factorize codes it -1)
-        return pd.Series(values, index=self.index, dtype=object)
-
-
 def lemmatise(texts: pd.Series) -> pd.Series:
-    """Each text as its significant lemmas separated by spaces (same index): :class:`Lemmatisation`, waited for."""
-    return Lemmatisation(texts).result()
+    """Each text of `texts` (a Series of str) as its significant lemmas separated by spaces (same index; a missing
+    text stays missing). Distinct texts are ranked first (most frequent, then alphabetical), so the lemmas do
+    not depend on the order of the answers."""
+    codes, distinct = pd.factorize(texts)
+    ranked = pd.DataFrame({"texte": np.asarray(distinct, dtype=object),
+                           "n": np.bincount(codes[codes >= 0], minlength=len(distinct))})
+    # Most frequent first, then alphabetical (code points): sorted by pandas, not one lookup per text.
+    rank = ranked.sort_values(["n", "texte"], ascending=[False, True], kind="stable").index.to_numpy()
+    by_distinct = np.empty(len(distinct), dtype=object)
+    by_distinct[rank] = lemmas_of(ranked["texte"].to_numpy()[rank].tolist())
+    values = by_distinct[codes]
+    values[codes < 0] = np.nan  # factorize codes a missing text -1
+    return pd.Series(values, index=texts.index, dtype=object)
 
 
 def lemmas_of(order: list[str]) -> list[str]:

@@ -2,13 +2,15 @@
 
 Documents are the free texts of the analysed answers, one per answer and question, a campaign counting once.
 Terms are lemmas and pairs of lemmas (helpers.consultation.lemmas: case, accents, elision and plurals unified).
-One TF-IDF vocabulary serves every question; themes are computed for each free-text question apart. They are
+Themes are computed for each free-text question apart, on a TF-IDF of that question's own answers (a word all
+of them use is no theme); the distinctive terms of each category, on one TF-IDF of every text. They are
 candidates for a human reading, not findings: NMF with a fixed seed and a deterministic start (nndsvda).
 
 How many themes (:func:`theme_count`): as many candidates as the smallest theme size allows, within the
 question's range (``themes: [min, max]`` in the spec, else ``textes.themes_min``/``themes_max``); then the
 theme-set rules of the UK's ThemeFinder (i-dot-ai/themefinder, its « theme condensation » and « theme
-refinement » steps) decide how many stay: a theme covers at least max(5 answers, 0.1 % of them); two themes
+refinement » steps) decide how many stay: a theme covers at least max(5 answers, 0.1 % of them) (3 in a
+question of fewer than 50 answers, where 5 would leave two themes at most); two themes
 whose term profiles are near-duplicates, or whose answer sets overlap too much, are merged. Each theme has a
 French title (:func:`phrase_titles`: the phrase of its answers that best marks it), its top terms, its size
 with a Wilson interval and the answers that weigh most on it (texts that differ by more than a word or two,
@@ -29,7 +31,7 @@ from sklearn.decomposition import NMF, non_negative_factorization
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.preprocessing import normalize
 
-from helpers.consultation.lemmas import Lemmatisation, plural_stem
+from helpers.consultation.lemmas import lemmatise, plural_stem
 from helpers.consultation.lemmas import words as text_words
 from helpers.consultation.redaction import truncate
 from helpers.core.config import data_file
@@ -170,8 +172,11 @@ def wilson_interval(successes: int, n: int) -> tuple[float, float]:
 
 def min_theme_size(n: int) -> int:
     """Answers a theme must cover among `n` (ThemeFinder's rule): max(``textes.theme_min_reponses``,
-    ``textes.theme_min_part`` × n), i.e. max(5, 0.1 %)."""
+    ``textes.theme_min_part`` × n), i.e. max(5, 0.1 %); ``textes.theme_min_petite`` (3) below
+    ``textes.petite_question`` (50) answers, where 5 would leave a handful of answers two themes at most."""
     rules = data_file("consultation.yml")["textes"]
+    if n < rules["petite_question"]:
+        return int(rules["theme_min_petite"])
     return max(int(rules["theme_min_reponses"]), int(np.ceil(rules["theme_min_part"] * n)))
 
 
@@ -230,16 +235,17 @@ def condense(matrix, components: np.ndarray, weights: np.ndarray, min_size: int)
 def _phrases(text: str, stop: set[str], lone: set[str]) -> set[str]:
     """Word sequences (1–4 words) of a text that can title a theme: first and last word not a stop word (no
     article, pronoun or preposition at an edge), no digit (words() has none), a lone word of four letters at
-    least and not a negation."""
+    least and not a negation. `stop` and `lone` are compared without accents: « déja » is « déjà »."""
     out = set()
     for segment in BREAKS.split(text):  # a phrase never spans punctuation or a number
         ws = text_words(segment)
+        keys = [strip_accents(w) for w in ws]
         for n in (1, 2, 3, 4):
             for i in range(len(ws) - n + 1):
-                gram = ws[i:i + n]
-                if gram[0] in stop or gram[-1] in stop or (n == 1 and (len(gram[0]) < 4 or gram[0] in lone)):
+                first, last = keys[i], keys[i + n - 1]
+                if first in stop or last in stop or (n == 1 and (len(first) < 4 or first in lone)):
                     continue
-                out.add(" ".join(gram))
+                out.add(" ".join(ws[i:i + n]))
     return out
 
 
@@ -251,8 +257,10 @@ def phrase_titles(texts: list[list[str]], others: list[str] | None = None) -> li
     Accents and case never make two phrases: « santé éducation » and « santé education » are one, and no two
     themes of a question get the same title. `others`: texts without a theme, counted against every theme."""
     rules = data_file("consultation.yml")["textes"]
-    stop = set(rules["mots_vides"]) | set(rules["titre"]["attendent_un_mot"]) | {"pas", "ne", "plus"}
-    lone = set(rules["conserves"]) - {"aucun", "aucune", "rien", "jamais"}
+    stop = set(rules["mots_vides"]) | set(rules["titre"]["attendent_un_mot"]) | set(rules["titre"]["bords"]) | {
+        "pas", "ne", "plus"}
+    lone = set(rules["conserves"]) - {"aucun", "aucune", "rien", "jamais"} | set(rules["titre"]["jamais_seuls"])
+    stop, lone = {strip_accents(w) for w in stop}, {strip_accents(w) for w in lone}
     limit = rules["titre"]["textes_max"]
     spelled: dict[str, Counter] = defaultdict(Counter)
     df: list[Counter] = []
@@ -324,12 +332,11 @@ def default_range() -> tuple[int, int]:
     return int(rules["themes_min"]), int(rules["themes_max"])
 
 
-def _question_themes(docs: pd.DataFrame, rows: np.ndarray, matrix, vocabulary: np.ndarray, question: str,
+def _question_themes(docs: pd.DataFrame, rows: np.ndarray, sub, vocabulary: np.ndarray, question: str,
                      n_themes: int | None, bounds: tuple[int, int]) -> tuple[list, list, list, str]:
-    """Themes of one question's texts (`rows` of `docs` and of `matrix`): (themes, quotes, memberships, note);
-    fills ``docs["theme"]`` for those rows."""
+    """Themes of one question's texts (`rows` of `docs`; `sub`: their TF-IDF rows over `vocabulary`):
+    (themes, quotes, memberships, note); fills ``docs["theme"]`` for those rows."""
     rules = data_file("consultation.yml")["textes"]
-    sub = matrix[rows]
     usable = np.asarray(sub.getnnz(axis=1) > 0)
     n_usable = int(usable.sum())
     if n_usable < max(2 * (n_themes or bounds[0]), rules["min_df"], 2):
@@ -384,23 +391,23 @@ def _question_themes(docs: pd.DataFrame, rows: np.ndarray, matrix, vocabulary: n
 
 
 def analyse_texts(documents: pd.DataFrame, n_themes: int | None = None,
-                  lemmas: Lemmatisation | pd.Series | None = None,
+                  lemmas: pd.Series | None = None,
                   ranges: dict[str, tuple[int, int]] | None = None) -> TextAnalysis:
     """The themes of each free-text question and the distinctive terms of each category.
 
     `documents`: numero, profil, campagne, texte (publishable) and question (the spec's question id; absent:
     one question, "") — one row per text; `n_themes`: a fixed number of themes for every question, or None
     to let the data choose within each question's range (`ranges`: question -> (min, max); default
-    :func:`default_range`); `lemmas`: the lemmatisation of ``documents["texte"]`` if the caller started it
-    earlier, or its result (a Series in the order of the documents); else it is done here. Same inputs, same
-    themes (fixed seeds)."""
+    :func:`default_range`); `lemmas`: the lemmatisation of ``documents["texte"]`` if the caller has it (a
+    Series in the order of the documents, helpers.consultation.lemmas.lemmatise); else it is done here. Same
+    inputs, same themes (fixed seeds)."""
     rules = data_file("consultation.yml")["textes"]
     docs = documents.reset_index(drop=True).copy()
     if "question" not in docs:
         docs["question"] = ""
     if len(docs):
-        if not isinstance(lemmas, pd.Series):
-            lemmas = (lemmas or Lemmatisation(documents["texte"])).result()
+        if lemmas is None:
+            lemmas = lemmatise(documents["texte"])
         docs["lemmes"] = lemmas.to_numpy()
     else:
         docs["lemmes"] = pd.Series(dtype=str)
@@ -424,7 +431,14 @@ def analyse_texts(documents: pd.DataFrame, n_themes: int | None = None,
     for question in questions:
         rows = np.flatnonzero((docs["question"] == question).to_numpy())
         bounds = (ranges or {}).get(question) or default_range()
-        found = _question_themes(docs, rows, matrix, vocabulary, question, n_themes, bounds)
+        own = (matrix[rows], vocabulary)
+        if len(questions) > 1:  # a question's terms weighed among its own answers (idf, min_df, max_df)
+            try:
+                own = _vectorise(docs["lemmes"].iloc[rows], sample_rows(len(rows)))
+            except ValueError:
+                result.notes[question] = "aucun terme n'apparaît dans assez de textes pour dégager des thèmes"
+                continue
+        found = _question_themes(docs, rows, *own, question, n_themes, bounds)
         themes += found[0]
         quotes += found[1]
         memberships += found[2]

@@ -16,7 +16,6 @@ import math
 import os
 import re
 import tempfile
-from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -24,7 +23,6 @@ import numpy as np
 import pandas as pd
 import xlsxwriter
 
-from helpers.core import background
 from helpers.core.config import data_file, xlsx_max_rows
 from helpers.core.errors import SourceError
 from helpers.core.storage import atomic_paths, write_bytes_atomic
@@ -155,168 +153,33 @@ def write_xlsx(tables: dict[str, pd.DataFrame], target: Path, max_rows: int | No
     Excel limit of 1,048,576 rows header included) is left out, never truncated: a « note » sheet says
     so and names its CSV. Same tables → same bytes (fixed creation date and archive timestamps).
     """
-    book = _Workbook(target, max_rows)
-    try:
-        for name, frame in tables.items():
-            book.add(name, frame)
-        book.close()
-    finally:
-        book.discard()
-    return target
-
-
-class _Workbook:
-    """The workbook of :func:`write_xlsx`, open, written one sheet at a time (also in the background process,
-    for :class:`StreamedWorkbook`: same code, same bytes)."""
-
-    def __init__(self, target: Path, max_rows: int | None) -> None:
-        self.limit = max_rows or xlsx_max_rows()
-        self.tmp = tempfile.TemporaryDirectory(prefix="xlsx-")
-        options = {"constant_memory": True, "tmpdir": self.tmp.name, "strings_to_formulas": False,
+    limit = max_rows or xlsx_max_rows()
+    left_out: list[tuple[str, int]] = []
+    with tempfile.TemporaryDirectory(prefix="xlsx-") as tmp:
+        options = {"constant_memory": True, "tmpdir": tmp, "strings_to_formulas": False,
                    "strings_to_urls": False, "strings_to_numbers": False, "nan_inf_to_errors": True}
-        self.book = xlsxwriter.Workbook(str(target), options)
-        created = dt.datetime.fromisoformat(data_file("sorties.yml")["xlsx"]["date_fixe"])
-        self.book.set_properties({"created": created})
-        self.bold = self.book.add_format({"bold": True})
-        self.left_out: list[tuple[str, int]] = []
-
-    def add(self, name: str, frame: pd.DataFrame) -> None:
-        if self.begin(name, list(frame.columns), len(frame)):
-            self.rows(_published(frame))
-
-    def begin(self, name: str, columns: list[str], rows: int) -> bool:
-        """Start the sheet of a table of `rows` rows (its header); False when it is too long for a sheet: then
-        it is only named in the note."""
-        if rows + 1 > self.limit:
-            self.left_out.append((name, rows))
-            return False
-        self.sheet, self.next_row = self.book.add_worksheet(name[:31]), 1
-        for col, column in enumerate(columns):
-            self.sheet.write_string(0, col, str(column), self.bold)
-        self.sheet.freeze_panes(1, 0)
-        return True
-
-    def rows(self, frame: pd.DataFrame) -> None:
-        """The next rows of the current sheet (constant-memory mode writes each row once, in order)."""
-        _write_rows(self.sheet, frame, self.next_row)
-        self.next_row += len(frame)
-
-    def close(self) -> None:
-        if self.left_out:
-            note = self.book.add_worksheet(NOTE_SHEET)
-            note.write_string(0, 0, "Tables absentes de ce classeur", self.bold)
-            for row, (name, count) in enumerate(self.left_out, start=1):
+        book = xlsxwriter.Workbook(str(target), options)
+        book.set_properties({"created": dt.datetime.fromisoformat(data_file("sorties.yml")["xlsx"]["date_fixe"])})
+        bold = book.add_format({"bold": True})
+        for name, frame in tables.items():
+            if len(frame) + 1 > limit:
+                left_out.append((name, len(frame)))
+                continue
+            sheet = book.add_worksheet(name[:31])
+            for col, column in enumerate(frame.columns):
+                sheet.write_string(0, col, str(column), bold)
+            sheet.freeze_panes(1, 0)
+            _write_rows(sheet, _published(frame), 1)
+        if left_out:
+            note = book.add_worksheet(NOTE_SHEET)
+            note.write_string(0, 0, "Tables absentes de ce classeur", bold)
+            for row, (name, count) in enumerate(left_out, start=1):
                 note.write_string(row, 0, (
                     f"La table « {name} » compte {count} lignes, plus qu'une feuille XLSX ne peut en contenir "
-                    f"({self.limit - 1} lignes de données) : elle n'est pas dans ce classeur. Elle est complète "
+                    f"({limit - 1} lignes de données) : elle n'est pas dans ce classeur. Elle est complète "
                     f"dans {name}.csv."))
-        self.book.close()
-
-    def discard(self) -> None:
-        self.tmp.cleanup()
-
-
-_streamed: dict[str, _Workbook] = {}  # in the background process: the workbooks being written, by file
-STREAMED_ROWS = 50_000  # rows sent to the background process at a time
-
-
-def _open_streamed(path: str, max_rows: int) -> None:
-    _streamed[path] = _Workbook(Path(path), max_rows)
-
-
-def _begin_streamed(path: str, name: str, columns: list[str], rows: int) -> None:
-    _streamed[path].begin(name, columns, rows)
-
-
-def _rows_streamed(path: str, frame: pd.DataFrame) -> None:
-    _streamed[path].rows(frame)
-
-
-def _close_streamed(path: str, close: bool) -> None:
-    book = _streamed.pop(path, None)
-    if book is not None:
-        try:
-            if close:
-                book.close()
-        finally:
-            book.discard()
-
-
-class StreamedWorkbook:
-    """:func:`write_xlsx` done in the background process (:mod:`helpers.core.background`) while the tables that
-    follow are still being computed: :meth:`add` sends each table as soon as it is final (in the workbook's
-    order), :func:`write_processed` (``workbook=``) sends the rest and moves the finished file into place with
-    the other outputs. Same bytes as :func:`write_xlsx` of the same tables. A context manager: leaving the
-    block without having finished (an error) abandons the workbook and leaves no file.
-
-    `directory` is where the workbook will go (the file is made beside it, then moved); `max_rows` as for
-    :func:`write_xlsx`. Whatever the writing raises (``OSError``…) is raised again by :meth:`finish`."""
-
-    def __init__(self, directory: str | Path, max_rows: int | None = None) -> None:
-        directory = Path(directory)
-        directory.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".classeur.", suffix=".xlsx.tmp", dir=directory)
-        os.close(fd)
-        self.path, self.limit, self.names = Path(tmp), max_rows or xlsx_max_rows(), []
-        self.futures, self.done, self.broken, self.generation = [], False, False, None
-        self._submit(_open_streamed, str(self.path), self.limit)
-
-    def _submit(self, function, *args) -> None:
-        # The workbook lives in one background process, the one that opened it (maybe started for it): if that
-        # process died (killed, out of memory), the sheets are all written here at the end instead (broken),
-        # never half in one process, half in another.
-        if self.broken:
-            return
-        try:
-            self.futures.append(background.submit(function, *args))
-        except BrokenProcessPool:
-            self.broken = True
-        if self.generation is None:
-            self.generation = background.generation()
-        elif background.generation() != self.generation:
-            self.broken = True
-
-    def add(self, name: str, frame: pd.DataFrame) -> None:
-        """Send `frame` as the next sheet `name`, :data:`STREAMED_ROWS` rows at a time, so that neither process
-        holds a second copy of a large table (one too long for a sheet is only named, for the note)."""
-        self._submit(_begin_streamed, str(self.path), name, list(frame.columns), len(frame))
-        if len(frame) + 1 <= self.limit:
-            flat = _published(frame)
-            for start in range(0, len(flat), STREAMED_ROWS):
-                self._submit(_rows_streamed, str(self.path), flat.iloc[start:start + STREAMED_ROWS])
-        self.names.append(name)
-
-    def finish(self, tables: dict[str, pd.DataFrame]) -> Path:
-        """Send the tables of `tables` not added yet, close the workbook and wait for it; returns its file.
-        Should the background process have died, the whole workbook is written here (:func:`write_xlsx`, same
-        bytes). Raises ``ValueError`` when the tables added are not the first of `tables`, in order (a
-        programming error: the sheets would not be in the order of the other outputs)."""
-        if list(tables)[: len(self.names)] != self.names:
-            raise ValueError(f"feuilles envoyées {self.names} : pas le début de {list(tables)}")
-        for name in list(tables)[len(self.names):]:
-            self.add(name, tables[name])
-        self._submit(_close_streamed, str(self.path), True)
-        try:
-            for future in self.futures:
-                future.result()
-        except BrokenProcessPool:
-            self.broken = True
-        if self.broken:
-            background.reset()
-            write_xlsx(tables, self.path, self.limit)
-        self.done = True
-        return self.path
-
-    def __enter__(self) -> StreamedWorkbook:
-        return self
-
-    def __exit__(self, *exc) -> None:
-        if not self.done and not self.broken:
-            try:  # waits for the sheets in progress, so that nothing writes the file after it is removed
-                background.submit(_close_streamed, str(self.path), False).result()
-            except BrokenProcessPool:
-                background.reset()
-        self.path.unlink(missing_ok=True)
+        book.close()
+    return target
 
 
 def _write_rows(sheet, frame: pd.DataFrame, first: int) -> None:
@@ -397,11 +260,10 @@ def _merged_package(processed_dir: Path, tables: dict[str, pd.DataFrame], source
 
 
 def write_processed(processed_dir: str | Path, tables: dict[str, pd.DataFrame], *,
-                    workbook_name: str, source: dict, workbook: StreamedWorkbook | None = None) -> list[Path]:
+                    workbook_name: str, source: dict) -> list[Path]:
     """Write `tables` (name → frame, names declared in schema.yml) into `processed_dir`: one CSV each,
     a Parquet file for the tables whose schema says ``parquet: true``, the workbook `workbook_name`
-    (see :func:`write_xlsx`; finished from `workbook` when its first sheets were sent ahead, see
-    :class:`StreamedWorkbook`) and the merged ``datapackage.json`` (`source`: the official source's
+    (see :func:`write_xlsx`) and the merged ``datapackage.json`` (`source`: the official source's
     licence and attribution). Everything is rendered first, then each file replaced atomically.
     CSV and XLSX text cells are neutralised (:func:`neutralise`), lists written as JSON arrays; the Parquet
     file keeps the texts exact (typed, never opened as a spreadsheet). Returns the written paths."""
@@ -409,7 +271,7 @@ def write_processed(processed_dir: str | Path, tables: dict[str, pd.DataFrame], 
     csvs = {processed_dir / f"{name}.csv": frame for name, frame in tables.items()}
     parquets = {processed_dir / f"{name}.parquet": frame for name, frame in tables.items()
                 if schema().get(name, {}).get("parquet")}
-    workbook, streamed = processed_dir / workbook_name, workbook
+    workbook = processed_dir / workbook_name
     # Streamed to staged files (a national-size export never sits in memory as bytes), then all replaced.
     with atomic_paths([*csvs, *parquets, workbook]) as staged:
         for target, frame in csvs.items():
@@ -417,10 +279,7 @@ def write_processed(processed_dir: str | Path, tables: dict[str, pd.DataFrame], 
             published.to_csv(staged[target], index=False, lineterminator=_line_end(published), encoding="utf-8")
         for target, frame in parquets.items():
             _flatten(frame).to_parquet(staged[target], engine="pyarrow", compression="zstd", index=False)
-        if streamed is None:
-            write_xlsx(tables, staged[workbook])
-        else:
-            os.replace(streamed.finish(tables), staged[workbook])
+        write_xlsx(tables, staged[workbook])
     written = [*csvs, *parquets, workbook]
     with _locked(processed_dir):  # steps run in parallel (02 and 04) must not lose each other's resources
         descriptor = _merged_package(processed_dir, tables, source)

@@ -2,9 +2,7 @@
 
 With no export given, a synthetic one (and its spec) is generated into processed_dir from the
 cartography there. Everything is computed before anything is written: a bad spec or export raises the
-project's own exception and leaves the processed data as they were. The spaCy model, the lemmatisation and the
-per-answer sheet of the workbook are done in the background process (helpers.core.background), on the second
-core, while this one screens, matches and models the answers.
+project's own exception and leaves the processed data as they were.
 """
 
 from __future__ import annotations
@@ -21,7 +19,7 @@ from helpers.consultation.aliases import alias_table
 from helpers.consultation.answers import Answers, off_list_of, read_answers
 from helpers.consultation.codes import ANSWER_COLUMNS as CODE_ANSWER_COLUMNS
 from helpers.consultation.codes import Coding, code_questions
-from helpers.consultation.lemmas import Lemmatisation, start_model
+from helpers.consultation.lemmas import lemmatise
 from helpers.consultation.matching import RESULT_COLUMNS, known_names, match_keys, mentions_table
 from helpers.consultation.questionnaire import Questionnaire, load_questionnaire
 from helpers.consultation.redaction import pseudonymise_ids, publishable_series, without_personal_data_series
@@ -31,7 +29,7 @@ from helpers.consultation.themes import TextAnalysis, analyse_texts
 from helpers.core.config import data_file, resolve_path
 from helpers.core.errors import QuestionnaireError
 from helpers.core.storage import write_bytes_atomic
-from helpers.core.tables import StreamedWorkbook, load_table, schema, write_processed
+from helpers.core.tables import load_table, schema, write_processed
 from helpers.steps.base import ANSWERS, Run, SourceRecord, finish
 from helpers.steps.s01_clean import read_provenance
 
@@ -188,58 +186,51 @@ def analyse_consultation(answers_path: str | Path | None = None, questionnaire_p
     bases = load_table(processed, "bases")
     answers_file, spec_file, synthetic = _inputs(answers_path, questionnaire_path, processed, bases)
     spec = load_questionnaire(spec_file)  # validated before the export is read
-    if spec.of_kind("free_text"):
-        start_model()  # spaCy loads in the background process while the export is read and screened
-    with StreamedWorkbook(processed) as workbook:
-        answers = read_answers(answers_file, spec)
-        frame = answers.frame.copy(deep=False)  # copy-on-write: columns are shared until changed
-        frame["profil"] = tallies.unify_spellings(publishable_series(frame["profil"], 100))
-        typed_profiles = pd.Series(frame["profil"].to_numpy(), index=frame["numero"].to_numpy())
-        frame["profil"], off_profiles = tallies.categories(frame["profil"], spec.respondent_options)
-        screened = screen(frame, spec)
-        analysed = screened[screened["statut"] == ANALYSED]
-        documents = _documents(analysed, spec)
-        codebooks = {q.id: q.codes for q in spec.of_kind("free_text") if q.codes}
-        # The codes' examples and keywords are lemmatised with the texts (same lemmas), in the background process.
-        extra = list(dict.fromkeys(t for codes in codebooks.values() for c in codes for t in c.examples + c.keywords))
-        lemmas = (Lemmatisation(pd.concat([documents["texte"], pd.Series(extra, dtype=object)], ignore_index=True))
-                  if len(documents) else None)
-        # The per-answer table is final now: its sheet (the longest to write) is written in the background meanwhile.
-        published = _final("consultation_reponses", _published(screened, spec))
-        workbook.add("consultation_reponses", published)
-        mentions, matches = _mentions(analysed, spec, bases)
-        accepted = demand.accepted_pairs(mentions, matches)
-        requests = demand.requests_per_base(accepted, bases, analysed)
-        matching = demand.matching_table(mentions, matches, bases)
-        n_themes = n_themes or data_file("consultation.yml")["textes"]["themes"] or None  # 0: from the data
-        all_lemmas = lemmas.result() if lemmas else pd.Series(dtype=object)
-        texts = analyse_texts(documents, n_themes, all_lemmas.iloc[: len(documents)].reset_index(drop=True),
-                              {q.id: q.theme_range for q in spec.of_kind("free_text") if q.theme_range})
-        coding = code_questions(texts.documents, codebooks,
-                                dict(zip(extra, all_lemmas.iloc[len(documents):].fillna(""), strict=True))
-                                ) if codebooks and len(documents) else None
-        campaign_table = _campaigns(screened, spec)
-        run = ConsultationRun(
-            answers, spec, synthetic, provenance, screened, analysed, mentions, matching, requests,
-            demand.requests_per_producer(accepted, bases), demand.review_list(matching, mentions, bases),
-            tallies.profiles(analysed), tallies.all_choices(analysed, list(spec.questions)), campaign_table, texts,
-            n_themes, processed, demand.profile_columns(sorted(analysed["profil"].unique())),
-            off_list=_off_list(answers, off_profiles, typed_profiles, analysed), coding=coding,
-            sources=[SourceRecord.cartography(provenance),
-                     SourceRecord(ANSWERS, answers.path.name, answers.sha256, synthetic=synthetic,
-                                  origin="échantillon généré" if synthetic else "export fourni")])
-        tables = {"consultation_reponses": published, "consultation_demandes": requests,
-                  "consultation_par_gestionnaire": run.producers, "consultation_rapprochements": matching,
-                  "consultation_non_rapprochees": run.review, "consultation_choix": run.choices,
-                  "consultation_campagnes": campaign_table, "consultation_themes": texts.themes,
-                  "consultation_termes": texts.terms,
-                  "consultation_themes_reponses": per_answer(texts.memberships, analysed),
-                  "consultation_codes_reponses": per_answer(coding.answers if coding else
-                                                            pd.DataFrame(columns=CODE_ANSWER_COLUMNS), analysed)}
-        tables = {name: frame if frame is published else _final(name, frame) for name, frame in tables.items()}
-        run.written = write_processed(processed, tables, workbook_name=WORKBOOK_04, source=official(),
-                                      workbook=workbook)
-        run.written.append(write_bytes_atomic(processed / PROVENANCE_04, _provenance(run).encode()))
+    answers = read_answers(answers_file, spec)
+    frame = answers.frame.copy(deep=False)  # copy-on-write: columns are shared until changed
+    frame["profil"] = tallies.unify_spellings(publishable_series(frame["profil"], 100))
+    typed_profiles = pd.Series(frame["profil"].to_numpy(), index=frame["numero"].to_numpy())
+    frame["profil"], off_profiles = tallies.categories(frame["profil"], spec.respondent_options)
+    screened = screen(frame, spec)
+    analysed = screened[screened["statut"] == ANALYSED]
+    documents = _documents(analysed, spec)
+    codebooks = {q.id: q.codes for q in spec.of_kind("free_text") if q.codes}
+    # The codes' examples and keywords are lemmatised with the texts (same lemmas).
+    extra = list(dict.fromkeys(t for codes in codebooks.values() for c in codes for t in c.examples + c.keywords))
+    all_lemmas = (lemmatise(pd.concat([documents["texte"], pd.Series(extra, dtype=object)], ignore_index=True))
+                  if len(documents) else pd.Series(dtype=object))
+    published = _final("consultation_reponses", _published(screened, spec))
+    mentions, matches = _mentions(analysed, spec, bases)
+    accepted = demand.accepted_pairs(mentions, matches)
+    requests = demand.requests_per_base(accepted, bases, analysed)
+    matching = demand.matching_table(mentions, matches, bases)
+    n_themes = n_themes or data_file("consultation.yml")["textes"]["themes"] or None  # 0: from the data
+    texts = analyse_texts(documents, n_themes, all_lemmas.iloc[: len(documents)].reset_index(drop=True),
+                          {q.id: q.theme_range for q in spec.of_kind("free_text") if q.theme_range})
+    coding = code_questions(texts.documents, codebooks,
+                            dict(zip(extra, all_lemmas.iloc[len(documents):].fillna(""), strict=True))
+                            ) if codebooks and len(documents) else None
+    campaign_table = _campaigns(screened, spec)
+    run = ConsultationRun(
+        answers, spec, synthetic, provenance, screened, analysed, mentions, matching, requests,
+        demand.requests_per_producer(accepted, bases), demand.review_list(matching, mentions, bases),
+        tallies.profiles(analysed), tallies.all_choices(analysed, list(spec.questions)), campaign_table, texts,
+        n_themes, processed, demand.profile_columns(sorted(analysed["profil"].unique())),
+        off_list=_off_list(answers, off_profiles, typed_profiles, analysed), coding=coding,
+        sources=[SourceRecord.cartography(provenance),
+                 SourceRecord(ANSWERS, answers.path.name, answers.sha256, synthetic=synthetic,
+                              origin="échantillon généré" if synthetic else "export fourni")])
+    tables = {"consultation_reponses": published, "consultation_demandes": requests,
+              "consultation_par_gestionnaire": run.producers, "consultation_rapprochements": matching,
+              "consultation_non_rapprochees": run.review, "consultation_choix": run.choices,
+              "consultation_campagnes": campaign_table, "consultation_themes": texts.themes,
+              "consultation_termes": texts.terms,
+              "consultation_themes_reponses": per_answer(texts.memberships, analysed),
+              "consultation_codes_reponses": per_answer(coding.answers if coding else
+                                                        pd.DataFrame(columns=CODE_ANSWER_COLUMNS), analysed)}
+    tables = {name: frame if frame is published else _final(name, frame) for name, frame in tables.items()}
+    run.written = write_processed(processed, tables, workbook_name=WORKBOOK_04, source=official())
+    run.written.append(write_bytes_atomic(processed / PROVENANCE_04, _provenance(run).encode()))
     return finish(run)
 
 

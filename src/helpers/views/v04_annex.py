@@ -89,8 +89,11 @@ def theme_method(run: ConsultationRun) -> str:
         count = (f"factorisation NMF, graine fixe, question par question ; nombre de thèmes tiré des données : autant "
                  f"de candidats que la taille minimale d'un thème le permet (entre {text['themes_min']} et "
                  f"{text['themes_max']}, ou la plage du questionnaire)")
+    small = (run.texts.documents["question"].value_counts() < text["petite_question"]).any()
+    small = (f" ({text['theme_min_petite']} textes dans une question de moins de {text['petite_question']} "
+             "réponses)") if small else ""
     return (f"Thèmes : {count}, puis les règles de ThemeFinder : un thème couvre au moins "
-            f"{text['theme_min_reponses']} textes et {percent(text['theme_min_part'], 1)} de la question ; deux "
+            f"{text['theme_min_reponses']} textes et {percent(text['theme_min_part'], 1)} de la question{small} ; deux "
             f"thèmes aux profils de termes presque identiques (cosinus ≥ {decimal(text['doublon'])}) ou aux ensembles "
             f"de réponses trop recouvrants (Jaccard ≥ {decimal(text['recouvrement_max'])}) sont fusionnés. Titre : "
             "l'expression des réponses qui marque le mieux le thème. Ce sont des pistes de lecture, pas des "
