@@ -19,6 +19,8 @@ from pathlib import Path
 import yaml
 
 from helpers.core.errors import CartoError
+from helpers.core.models import validated
+from helpers.core.settings import SETTINGS, SettingsError
 
 #: Environment variables the project reads (all optional).
 ENV_ROOT = "CARTO_SANTE_ROOT"  # a project copy to work in (tests, benchmarks)
@@ -110,12 +112,17 @@ def data_text(name: str) -> str:
 
 @cache
 def data_file(name: str) -> dict:
-    """One YAML data file of ``helpers/data/`` (vocabularies, weights), parsed once.
+    """One YAML data file of ``helpers/data/`` (vocabularies, weights), parsed and checked against its model
+    (:data:`helpers.core.settings.SETTINGS`) once.
 
-    Returns the parsed mapping; raises ``FileNotFoundError`` for a name the package does not ship.
+    Returns the parsed mapping; raises ``FileNotFoundError`` for a name the package does not ship,
+    :class:`helpers.core.settings.SettingsError` naming the file when it does not fit its model.
     Callers must not mutate the result (it is shared).
     """
-    return yaml.safe_load(data_text(name))
+    data = yaml.safe_load(data_text(name))
+    if name in SETTINGS:
+        validated(SETTINGS[name], data, data_path(name), SettingsError)
+    return data
 
 
 def xlsx_max_rows() -> int:

@@ -25,9 +25,10 @@ TYPES = {"string_type": "un texte non vide", "string_too_short": "un texte non v
 
 
 class Model(BaseModel):
-    """A YAML table: unknown keys refused (listing the known ones), values immutable."""
+    """A YAML table: unknown keys refused (listing the known ones), values of the declared type (no
+    conversion: ``"5"`` is not an integer), immutable."""
 
-    model_config = ConfigDict(frozen=True, populate_by_name=True)
+    model_config = ConfigDict(frozen=True, strict=True)
 
     @model_validator(mode="before")
     @classmethod
@@ -64,6 +65,9 @@ def message(error: ValidationError, prefix: str = "", top: str = "") -> str:
         loc, problem = loc[:-1], f"clé « {loc[-1]} » manquante"
     elif kind in ("value_error", "assertion_error"):
         problem = str(first["ctx"]["error"])
+    elif kind == "literal_error":  # a value outside a closed list
+        expected = first["ctx"]["expected"].replace(" or ", " ou ")
+        problem = f"doit être l'une des valeurs {expected} (reçu {first['input']!r})"
     elif kind in TYPES:
         problem = f"doit être {TYPES[kind]} (reçu {first['input']!r})"
     else:

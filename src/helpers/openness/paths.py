@@ -20,7 +20,6 @@ from helpers.openness.scoring import STATUS_EMPTY, STATUS_TOP, STATUS_UNKNOWN
 
 RULES_FILE = "voies_ouverture.yml"
 COLUMNS = ["voie_ouverture", "decideur", "donnees_individuelles", "precaution", "motif_acces"]
-_CONDITIONS = {*CRITERIA, "voie", "manque_un_de", "inconnu"}
 
 
 def spec() -> dict:
@@ -40,18 +39,6 @@ def _fold(text: object) -> str:
 def _pattern(words: tuple[str, ...]) -> re.Pattern:
     """Any of `words`, compared without case or accents, at the start of a word."""
     return re.compile(r"(?<!\w)(?:" + "|".join(re.escape(_fold(w)) for w in words) + ")")
-
-
-def check_rules() -> None:
-    """Raise CartoError (naming the YAML file) if a rule names an unknown path, condition or criterion."""
-    table = spec()
-    for i, rule in enumerate(table["regles"], start=1):
-        unknown = set(rule) - _CONDITIONS
-        if rule.get("voie") not in table["voies"]:
-            valid = ", ".join(table["voies"])
-            raise _error(f"règle {i} : voie inconnue « {rule.get('voie')} » ; voies valides : {valid}")
-        if unknown or not set(rule.get("manque_un_de", [])) <= set(CRITERIA):
-            raise _error(f"règle {i} : condition inconnue {sorted(unknown) or rule['manque_un_de']}")
 
 
 def _value(line: pd.Series, criterion: str) -> str:
@@ -107,9 +94,8 @@ def assign_paths(scored: pd.DataFrame) -> pd.DataFrame:
     is open), ``decideur`` (who must decide, "" when open), ``donnees_individuelles`` (bool, open lines
     included), ``precaution`` (the privacy caveat, "" without the flag) and ``motif_acces`` (reason of a
     restricted or closed access read from its comment, "" otherwise). Raises CartoError when the rules
-    table is malformed or leaves a non-open line without a path.
+    table leaves a non-open line without a path (a malformed table is refused when read: core.settings).
     """
-    check_rules()
     table = spec()
     privacy = individual_data(scored)
     caveats = table["donnees_individuelles"]
