@@ -26,39 +26,49 @@ class SettingsError(CartoError):
 # --- accueil.yml, affichage.yml, classement.yml, entrees.yml, sorties.yml, sources.yml -----------------------
 
 class FrontPage(Model):
+    """accueil.yml: the front page's title, each report's question, the reports quoted."""
+
     titre: Text
     questions: dict[str, Text]
     a_retenir: list[str]
 
 
 class Display(Model):
+    """affichage.yml: rows shown before a long table folds."""
+
     lignes_max: int
 
 
 class Ranking(Model):
+    """classement.yml: thresholds of the ranking's reading."""
+
     part_sans_ouverture_max: float
     part_indistincts_plupart: float
     part_rangs_indistincts: float
 
 
-class Archives(Model):
+class _Archives(Model):
     decompresse_max_mo: float
 
 
 class Inputs(Model):
-    archives: Archives
+    """entrees.yml: bounds checked before an input is read."""
+
+    archives: _Archives
 
 
-class Xlsx(Model):
+class _Xlsx(Model):
     lignes_max: int
     date_fixe: Text
 
 
 class Outputs(Model):
-    xlsx: Xlsx
+    """sorties.yml: XLSX row limit and fixed creation date."""
+
+    xlsx: _Xlsx
 
 
-class Source(Model):
+class _Source(Model):
     fichier: Text
     url: Text
     sha256: Text
@@ -70,59 +80,63 @@ class Source(Model):
 
 
 class Sources(Model):
-    cartographie: Source
+    """sources.yml: the official file (address, checksum, licence)."""
+
+    cartographie: _Source
 
 
 # --- parametres.yml, ponderations.yml, priorites.yml ------------------------------------------------------
 
-class ParameterName(Model):
+class _ParameterName(Model):
     libelle: Text
     valeurs: str | None = None
     sujet: bool = False
 
 
-class Parameters(RootModel[dict[str, ParameterName]]):
-    pass
+class Parameters(RootModel[dict[str, _ParameterName]]):
+    """parametres.yml: French name of each notebook parameter."""
 
 
-class Points(Model):
+class _Points(Model):
     acces: float
     cout: float
     format: float
     reutilisation: float
 
 
-class Weighting(Model):
+class _Weighting(Model):
     libelle: Text
     source: Text
-    points: Points
+    points: _Points
 
 
-class Weightings(RootModel[dict[str, Weighting]]):
-    pass
+class Weightings(RootModel[dict[str, _Weighting]]):
+    """ponderations.yml: the score's weightings, points per criterion."""
 
 
-class Demand(Model):
+class _Demand(Model):
     quantile_forte: float
     min_forte: int
 
 
-class Openness(Model):
+class _Openness(Model):
     score_partiel: float
 
 
-class PriorityClass(Model):
+class _PriorityClass(Model):
     libelle: Text
     demande: list[Literal["forte", "moyenne", "aucune"]]
     ouverture: list[Literal["ouverte", "partielle", "fermee", "non_evaluee"]]
 
 
 class Priorities(Model):
-    demande: Demand
-    ouverture: Openness
+    """priorites.yml: demand and openness thresholds, priority classes."""
+
+    demande: _Demand
+    ouverture: _Openness
     libelles_demande: dict[str, Text]
     libelles_ouverture: dict[str, Text]
-    classes: list[PriorityClass]
+    classes: list[_PriorityClass]
     liste_courte: int
 
 
@@ -136,7 +150,7 @@ def _field(spec: list) -> list:
     return spec
 
 
-class Table(Model):
+class _Table(Model):
     titre: Text
     parquet: bool = False
     cle_primaire: list[str]
@@ -149,13 +163,13 @@ class Table(Model):
         return {name: _field(spec) for name, spec in fields.items()}
 
 
-class TableSchema(RootModel[dict[str, Table]]):
-    pass
+class TableSchema(RootModel[dict[str, _Table]]):
+    """schema.yml: the processed tables, their keys and columns ([type, description, (values)])."""
 
 
 # --- vocabulaire.yml, voies_ouverture.yml ---------------------------------------------------------------------
 
-class Sheets(Model):
+class _Sheets(Model):
     donnees: Text
     criteres: Text
     acronymes: Text
@@ -163,20 +177,20 @@ class Sheets(Model):
     typologies: Text
 
 
-class Column(Model):
+class _Column(Model):
     cle: Text
     entete: Text
     requise: bool = False
 
 
-class Group(Model):
+class _Group(Model):
     groupe: Text
     niveau: bool = False
     libelle: Text
-    colonnes: list[Column]
+    colonnes: list[_Column]
 
 
-class CriterionSpec(Model):
+class _CriterionSpec(Model):
     court: Text
     libelle: Text
     modalites: list[Text]
@@ -186,22 +200,24 @@ class CriterionSpec(Model):
 
 
 class Vocabulary(Model):
-    feuilles: Sheets
-    structure: list[Group]
+    """vocabulaire.yml: sheets, column structure, levels, criteria and their modalities, cleaning rules."""
+
+    feuilles: _Sheets
+    structure: list[_Group]
     niveaux: dict[Level, Text]
-    criteres: dict[Criterion, CriterionSpec]
+    criteres: dict[Criterion, _CriterionSpec]
     regles: dict[str, Text]
     regles_libelles: dict[str, Text]
 
 
-class Route(Model):
+class _Route(Model):
     libelle: Text
     decision: Text
     decideur: Text
     decideur_donnees_individuelles: Text | None = None
 
 
-class RouteRule(Model):
+class _RouteRule(Model):
     voie: str
     acces: list[str] | None = None
     cout: list[str] | None = None
@@ -211,7 +227,7 @@ class RouteRule(Model):
     inconnu: bool | None = None
 
 
-class Privacy(Model):
+class _Privacy(Model):
     niveaux: list[Level]
     colonnes: list[str]
     mots: list[Text]
@@ -219,16 +235,18 @@ class Privacy(Model):
     precaution_autres: Text
 
 
-class AccessReason(Model):
+class _AccessReason(Model):
     motif: Text
     mots: list[Text]
 
 
 class Routes(Model):
-    voies: dict[str, Route]
-    regles: list[RouteRule]
-    donnees_individuelles: Privacy
-    motifs_acces: list[AccessReason]
+    """voies_ouverture.yml: opening routes, their rules (each naming a known route), privacy words, access reasons."""
+
+    voies: dict[str, _Route]
+    regles: list[_RouteRule]
+    donnees_individuelles: _Privacy
+    motifs_acces: list[_AccessReason]
 
     @model_validator(mode="after")
     def _known_routes(self) -> Routes:
@@ -240,38 +258,38 @@ class Routes(Model):
 
 # --- consultation.yml ------------------------------------------------------------------------------------------
 
-class Reading(Model):
+class _Reading(Model):
     bloc_octets: int
 
 
-class Report(Model):
+class _Report(Model):
     lignes_max: int
 
 
-class OffList(Model):
+class _OffList(Model):
     libelle: Text
     categorie_min: int
     reponses_min: int
 
 
-class Booleans(Model):
+class _Booleans(Model):
     vrai: list[str]
     faux: list[str]
 
 
-class Exclusions(Model):
+class _Exclusions(Model):
     vide: Text
     resoumission: Text
     doublon: Text
 
 
-class Campaigns(Model):
+class _Campaigns(Model):
     taille_min: int
     part_min: float
     longueur_min: int
 
 
-class Matching(Model):
+class _Matching(Model):
     accepte: float
     a_verifier: float
     marge: float
@@ -282,33 +300,33 @@ class Matching(Model):
     sigles_exclus: list[str]
 
 
-class Masks(Model):
+class _Masks(Model):
     courriel: Text
     telephone: Text
     numero: Text
 
 
-class Publication(Model):
+class _Publication(Model):
     longueur_max: int
     citation_max: int
     mention_max: int
-    masques: Masks
+    masques: _Masks
 
 
-class Quality(Model):
+class _Quality(Model):
     date: Text
     corpus: Text
     resume: Text
 
 
-class Title(Model):
+class _Title(Model):
     termes: int
     textes_max: int
     attendent_un_mot: list[str]
     fins_de_negation: list[str]
 
 
-class Texts(Model):
+class _Texts(Model):
     themes: int
     themes_min: int
     themes_max: int
@@ -316,11 +334,11 @@ class Texts(Model):
     theme_min_part: float
     doublon: float
     recouvrement_max: float
-    qualite: Quality
+    qualite: _Quality
     regles_max: int
     appartenance: float
     termes_par_theme: int
-    titre: Title
+    titre: _Title
     citations_par_theme: int
     termes_distinctifs: int
     profil_min: int
@@ -334,7 +352,7 @@ class Texts(Model):
     mots_vides: list[str]
 
 
-class Codebook(Model):
+class _Codebook(Model):
     seuil: float
     second: float
     mot_cle: float
@@ -342,30 +360,32 @@ class Codebook(Model):
 
 
 class Consultation(Model):
-    lecture: Reading
-    rapport: Report
+    """consultation.yml: rules, thresholds and word lists of the consultation's analysis."""
+
+    lecture: _Reading
+    rapport: _Report
     profil_absent: Text
     fuseau: Text
-    hors_liste: OffList
+    hors_liste: _OffList
     non_coche: list[str]
-    booleens: Booleans
+    booleens: _Booleans
     second_entete: list[str]
-    exclusion: Exclusions
-    campagnes: Campaigns
-    rapprochement: Matching
-    publication: Publication
-    textes: Texts
-    codes: Codebook
+    exclusion: _Exclusions
+    campagnes: _Campaigns
+    rapprochement: _Matching
+    publication: _Publication
+    textes: _Texts
+    codes: _Codebook
 
 
 # --- synthetique.yml, consultation_synthetique.yml ---------------------------------------------------------------
 
-class SyntheticSheets(Model):
+class _SyntheticSheets(Model):
     format: Text
     typologie: Text
 
 
-class Producer(Model):
+class _Producer(Model):
     sigle: Text | None = None
     nom: Text
     poids: int
@@ -373,60 +393,62 @@ class Producer(Model):
     graphies: list[str] = []
 
 
-class BaseWords(Model):
+class _BaseWords(Model):
     prefixes: list[str]
     sujets: list[str]
     origines: list[str]
     couvertures: list[str]
 
 
-class LevelWords(Model):
+class _LevelWords(Model):
     donnees: list[str]
     portails: list[str]
 
 
-class SyntheticLevels(Model):
-    agrege: LevelWords
-    granulaire: LevelWords
+class _SyntheticLevels(Model):
+    agrege: _LevelWords
+    granulaire: _LevelWords
     commentaires_acces: list[str]
     commentaires_format: list[str]
     commentaire_ferme: Text
 
 
-class Profile(Model):
+class _Profile(Model):
     non_evalue: float
     acces: dict[str, float]
 
 
-class Variants(Model):
+class _Variants(Model):
     taux: float
     valeurs: dict[str, list[str]]
 
 
-class Hazard(Model):
+class _Hazard(Model):
     niveau: Level
     critere: Criterion
     valeur: str
 
 
 class SyntheticCartography(Model):
-    feuilles: SyntheticSheets
+    """synthetique.yml: invented content of the synthetic cartography."""
+
+    feuilles: _SyntheticSheets
     groupes: dict[int, Text]
     entetes: list[str]
     metadonnees: list[list[str]]
     typologies: dict[str, list[str]]
-    producteurs: list[Producer]
-    bases: BaseWords
-    niveaux: SyntheticLevels
-    profils: dict[Level, Profile]
+    producteurs: list[_Producer]
+    bases: _BaseWords
+    niveaux: _SyntheticLevels
+    profils: dict[Level, _Profile]
     selon_acces: dict[str, dict[Criterion, dict[str, float]]]
-    variantes: Variants
-    aleas: list[Hazard]
+    variantes: _Variants
+    aleas: list[_Hazard]
     exemples_criteres: dict[str, Text]
 
 
 class SyntheticConsultation(Model):
-    """The invented answers' content: its many word tables are typed by their shape only."""
+    """consultation_synthetique.yml: invented content of the synthetic answers (word tables typed by shape)."""
 
     periode: dict[Literal["debut", "fin"], Text]
     profils: dict[str, float]
