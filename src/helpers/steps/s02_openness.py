@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 
 from helpers.cartography.sources import official
-from helpers.core.config import resolve_path
+from helpers.core.config import PROCESSED_DIR, resolve_path
 from helpers.core.tables import load_table, schema, write_processed
 from helpers.steps.base import Run, SourceRecord, finish
 from helpers.steps.s01_clean import read_provenance
@@ -34,7 +34,7 @@ class OpennessRun(Run):
     processed_dir: Path
 
 
-def score_openness(processed_dir: str | Path = "data/processed", min_bases_ranked: int = 5,
+def score_openness(processed_dir: str | Path = PROCESSED_DIR, min_bases_ranked: int = 5,
                    weighting: str = "equal") -> OpennessRun:
     """Notebook 02: score every assessed line and level, aggregate by producer and category, write.
 
