@@ -380,11 +380,6 @@ class Consultation(Model):
 
 # --- synthetique.yml, consultation_synthetique.yml ---------------------------------------------------------------
 
-class _SyntheticSheets(Model):
-    format: Text
-    typologie: Text
-
-
 class _Producer(Model):
     sigle: Text | None = None
     nom: Text
@@ -393,57 +388,21 @@ class _Producer(Model):
     graphies: list[str] = []
 
 
-class _BaseWords(Model):
-    prefixes: list[str]
-    sujets: list[str]
-    origines: list[str]
-    couvertures: list[str]
-
-
-class _LevelWords(Model):
-    donnees: list[str]
-    portails: list[str]
-
-
-class _SyntheticLevels(Model):
-    agrege: _LevelWords
-    granulaire: _LevelWords
-    commentaires_acces: list[str]
-    commentaires_format: list[str]
-    commentaire_ferme: Text
-
-
-class _Profile(Model):
-    non_evalue: float
-    acces: dict[str, float]
-
-
-class _Variants(Model):
-    taux: float
-    valeurs: dict[str, list[str]]
-
-
-class _Hazard(Model):
-    niveau: Level
-    critere: Criterion
-    valeur: str
-
-
 class SyntheticCartography(Model):
-    """synthetique.yml: invented content of the synthetic cartography."""
+    """synthetique.yml: invented content of the synthetic cartography (word tables typed by shape)."""
 
-    feuilles: _SyntheticSheets
+    feuilles: dict[Literal["format", "typologie"], Text]
     groupes: dict[int, Text]
     entetes: list[str]
     metadonnees: list[list[str]]
     typologies: dict[str, list[str]]
     producteurs: list[_Producer]
-    bases: _BaseWords
-    niveaux: _SyntheticLevels
-    profils: dict[Level, _Profile]
+    bases: dict[Literal["prefixes", "sujets", "origines", "couvertures"], list[str]]
+    niveaux: dict[str, object]
+    profils: dict[Level, dict[str, object]]
     selon_acces: dict[str, dict[Criterion, dict[str, float]]]
-    variantes: _Variants
-    aleas: list[_Hazard]
+    variantes: dict[str, object]
+    aleas: list[dict[Literal["niveau", "critere", "valeur"], str]]
     exemples_criteres: dict[str, Text]
 
 
