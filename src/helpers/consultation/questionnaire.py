@@ -27,7 +27,7 @@ import codecs
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
@@ -45,7 +45,7 @@ KINDS = {
     "free_text": "texte libre",
 }
 SEPARATORS = {",": ",", ";": ";", "\t": "\t", "tab": "\t", "tabulation": "\t"}
-DATE_FORMATS = {"day_first": "jour/mois", "month_first": "mois/jour"}
+DateFormat = Literal["day_first", "month_first"]  # the order of a date nothing else settles
 UTC_HEADER = re.compile(r"\(\s*(?:UTC|GMT)\s*\)", re.IGNORECASE)  # « Submit Date (UTC) »: its dates are UTC
 QUESTION_ID = re.compile(r"^[a-z][a-z0-9_]{0,30}$")
 MAX_HEADER_ROWS = 3
@@ -175,12 +175,6 @@ def _header_rows(value: object) -> int:
     return value
 
 
-def _date_format(value: object) -> str:
-    if value not in DATE_FORMATS:
-        raise ValueError(f"valeur inconnue « {value} » ; valeurs possibles : {', '.join(DATE_FORMATS)}")
-    return value
-
-
 def _zone(value: str) -> str:
     try:
         ZoneInfo(value)
@@ -257,7 +251,7 @@ class ColumnsSpec(Model):
     id: Text | None = None
     respondent_type: Text
     date: Text | None = None
-    date_format: Annotated[object, AfterValidator(_date_format)] = None
+    date_format: DateFormat | None = None
     date_timezone: Annotated[Text, AfterValidator(_zone)] | None = None
 
 
@@ -334,7 +328,7 @@ class Preset(Model):
 
     format: FormatSpec = FormatSpec()
     choice_separator: str | None = None  # as written: Kobo joins option codes with one space
-    date_format: Annotated[object, AfterValidator(_date_format)] = None
+    date_format: DateFormat | None = None
     date_timezone: Annotated[Text | dict[str, Text], AfterValidator(_zones)] | None = None
     exclude: list[PresetExclusion] = []
     nom: Text
