@@ -40,7 +40,7 @@ def test_every_data_file_has_a_model_and_fits_it():
      "classes[1].demande[2] doit être l'une des valeurs 'forte', 'moyenne' ou 'aucune' (reçu 'fort')"),
     ("voies_ouverture.yml", lambda d: d["regles"][0].update(voie="publier"), "règle 1 : voie inconnue « publier »"),
     ("voies_ouverture.yml", lambda d: d["regles"][0].update(manque_un_de=["prix"]), "regles[1].manque_un_de[1]"),
-    ("schema.yml", lambda d: d["bases"]["champs"].update(base=["texte", "Nom"]), "bases.champs doit être [type"),
+    ("schema.yml", lambda d: d["bases"]["champs"].update(base=["texte", "Nom"]), "bases.champs.base doit être [type"),
     ("sorties.yml", lambda d: d.update(xslx={}), "clé(s) inconnue(s) xslx ; clés possibles : xlsx"),
     ("vocabulaire.yml", lambda d: d["criteres"]["acces"]["codes"].update({"Accès à tous": True}),
      "criteres.acces.codes.Accès à tous doit être un entier (reçu True)"),

@@ -8,9 +8,9 @@ wrong type, is a :class:`SettingsError` naming the file, never a ``KeyError`` de
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import RootModel, field_validator, model_validator
+from pydantic import AfterValidator, RootModel, model_validator
 
 from helpers.core.errors import CartoError
 from helpers.core.models import Model, Text
@@ -150,17 +150,15 @@ def _field(spec: list) -> list:
     return spec
 
 
+_Field = Annotated[list, AfterValidator(_field)]
+
+
 class _Table(Model):
     titre: Text
     parquet: bool = False
     cle_primaire: list[str]
-    champs: dict[str, list]
-    champs_variables: dict[str, list] = {}
-
-    @field_validator("champs", "champs_variables")
-    @classmethod
-    def _fields(cls, fields: dict[str, list]) -> dict[str, list]:
-        return {name: _field(spec) for name, spec in fields.items()}
+    champs: dict[str, _Field]
+    champs_variables: dict[str, _Field] = {}
 
 
 class TableSchema(RootModel[dict[str, _Table]]):
