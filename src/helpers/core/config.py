@@ -69,9 +69,9 @@ def project_root() -> Path:
 
 
 @dataclass(frozen=True)
-class Paths:
+class Folders:
     """The project's folders, absolute: ``root``, ``raw`` (data/raw), ``processed`` (data/processed),
-    ``reports`` (reports) and ``notebooks``. Built by :func:`paths`."""
+    ``reports`` (reports) and ``notebooks``. Built by :func:`folders`."""
 
     root: Path
     raw: Path
@@ -80,10 +80,10 @@ class Paths:
     notebooks: Path
 
 
-def paths() -> Paths:
+def folders() -> Folders:
     """The project's folders under :func:`project_root` (re-read each call: the root may be overridden)."""
     root = project_root()
-    return Paths(root, root / "data" / "raw", root / "data" / "processed", root / "reports", root / "notebooks")
+    return Folders(root, root / "data" / "raw", root / "data" / "processed", root / "reports", root / "notebooks")
 
 
 #: Notebook parameter defaults, relative to the project root (notebooks use these literal values).

@@ -60,7 +60,7 @@ def score_openness(processed_dir: str | Path = PROCESSED_DIR, min_bases_ranked: 
         Unknown `weighting`, before any work (``scoring.weights``).
     SourceError
         A processed table or ``provenance.json`` is absent or lacks declared columns."""
-    from helpers.openness import aggregation, paths, scoring
+    from helpers.openness import aggregation, routes, scoring
 
     scoring.weights(weighting)  # unknown weighting: fail before any work
     processed = resolve_path(processed_dir)
@@ -70,7 +70,7 @@ def score_openness(processed_dir: str | Path = PROCESSED_DIR, min_bases_ranked: 
     merged = evaluations.merge(bases[["ligne_source", *BASE_COLUMNS]], on="ligne_source", how="left")
     scored = scoring.score_lines(merged)
     scored["score"] = scored[f"score_{weighting}"]
-    scored = scored.join(paths.assign_paths(scored))  # opening path, decider, privacy flag (issue 13)
+    scored = scored.join(routes.assign_routes(scored))  # opening path, decider, privacy flag (issue 13)
     producers = aggregation.by_producer(scored, min_bases_ranked, weighting)
     categories = aggregation.by_category(scored, min_bases_ranked, weighting)
     for table in (producers, categories):  # a CSV read alone says what its scores and ranks depend on

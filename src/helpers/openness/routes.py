@@ -58,7 +58,7 @@ def _matches(rule: dict, line: pd.Series) -> bool:
     return "inconnu" not in rule or rule["inconnu"] == unknown
 
 
-def path_of(line: pd.Series) -> str:
+def route_of(line: pd.Series) -> str:
     """The path code of one non-open scored line (first matching rule of ``voies_ouverture.yml``).
 
     `line`: a row of :func:`~helpers.openness.scoring.score_lines` output (the four criteria, their
@@ -86,7 +86,7 @@ def access_reason(comment: object) -> str:
     return " ; ".join(r["motif"] for r in spec()["motifs_acces"] if _pattern(tuple(r["mots"])).search(text))
 
 
-def assign_paths(scored: pd.DataFrame) -> pd.DataFrame:
+def assign_routes(scored: pd.DataFrame) -> pd.DataFrame:
     """Opening path of every scored line and level (``scoring.score_lines`` output, with the evaluation's
     text columns ``commentaire_acces`` and ``donnees``).
 
@@ -102,7 +102,7 @@ def assign_paths(scored: pd.DataFrame) -> pd.DataFrame:
     out = pd.DataFrame(index=scored.index, columns=COLUMNS, dtype=object)
     for i, line in scored.iterrows():
         flagged = bool(privacy[i])
-        path = "" if line["ouvert"] else path_of(line)
+        path = "" if line["ouvert"] else route_of(line)
         spec_path = table["voies"].get(path, {})
         decider = spec_path.get("decideur_donnees_individuelles" if flagged else "decideur",
                                 spec_path.get("decideur", ""))
