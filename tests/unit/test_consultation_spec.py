@@ -81,6 +81,14 @@ def test_a_valid_spec_is_read_with_its_defaults(tmp_path):
         load_questionnaire(tmp_path / "absent.yml")
 
 
+def test_a_key_left_empty_is_the_key_absent(tmp_path):
+    path = tmp_path / "q.yml"
+    path.write_text('format:\n  # encoding: cp1252\nexclude:\ncolumns: {respondent_type: "Vous êtes"}\n'
+                    'questions:\n  - {id: q, column: Q, kind: free_text}\n', encoding="utf-8")
+    spec = load_questionnaire(path)
+    assert (spec.encoding, spec.separator, spec.exclusions) == (None, None, ())
+
+
 FORMATS = {
     "utf-8 ,": lambda p: write_csv(p / "r.csv", ROWS),
     "utf-8-sig ;": lambda p: write_csv(p / "r.csv", ROWS, "utf-8-sig", ";"),

@@ -31,7 +31,7 @@ from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
-from pydantic import AfterValidator, model_validator
+from pydantic import AfterValidator, ValidationInfo, field_validator, model_validator
 
 from helpers.core.config import data_file
 from helpers.core.errors import QuestionnaireError
@@ -357,6 +357,12 @@ class Spec(Model):
     questions: Annotated[list[QuestionSpec], _non_empty("")]
     exclude: list[ExclusionSpec] = []
     respondent_options: Annotated[list[Text], _non_empty(" de catégories")] | None = None
+
+    @field_validator("format", "exclude", mode="before")
+    @classmethod
+    def _empty(cls, value: object, info: ValidationInfo) -> object:
+        """A key left empty (``format:`` whose lines are commented out) is the key absent."""
+        return ({} if info.field_name == "format" else []) if value is None else value
 
 
 def boolean_words(value: bool) -> tuple[str, ...]:
