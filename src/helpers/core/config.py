@@ -68,6 +68,12 @@ def project_root() -> Path:
     return Path(override).resolve() if override else Path(__file__).resolve().parents[3]
 
 
+#: The raw and processed folders, relative to the project root: the steps' defaults, and the notebooks' parameter
+#: defaults (a notebook writes these literal values; a test checks they agree).
+PROCESSED_DIR = "data/processed"
+RAW_DIR = "data/raw"
+
+
 @dataclass(frozen=True)
 class Folders:
     """The project's folders, absolute: ``root``, ``raw`` (data/raw), ``processed`` (data/processed),
@@ -83,12 +89,7 @@ class Folders:
 def folders() -> Folders:
     """The project's folders under :func:`project_root` (re-read each call: the root may be overridden)."""
     root = project_root()
-    return Folders(root, root / "data" / "raw", root / "data" / "processed", root / "reports", root / "notebooks")
-
-
-#: Notebook parameter defaults, relative to the project root (notebooks use these literal values).
-PROCESSED_DIR = "data/processed"
-RAW_DIR = "data/raw"
+    return Folders(root, root / RAW_DIR, root / PROCESSED_DIR, root / "reports", root / "notebooks")
 
 
 def resolve_path(path: str | Path) -> Path:
