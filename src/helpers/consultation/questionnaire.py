@@ -31,7 +31,7 @@ from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
-from pydantic import AfterValidator, ValidationInfo, field_validator, model_validator
+from pydantic import AfterValidator, BeforeValidator, ValidationInfo, field_validator, model_validator
 
 from helpers.core.config import data_file
 from helpers.core.errors import QuestionnaireError
@@ -175,7 +175,9 @@ def _header_rows(value: object) -> int:
     return value
 
 
-def _zone(value: str) -> str:
+def _zone(value: object) -> str:
+    if not isinstance(value, str):
+        raise ValueError(f"doit être un fuseau horaire (ex. Europe/Paris) (reçu {value!r})")
     try:
         ZoneInfo(value)
     except (ZoneInfoNotFoundError, ValueError):
@@ -315,7 +317,7 @@ class ExclusionSpec(Model):
 class PresetExclusion(ExclusionSpec):
     """A preset's exclusion: `column` may list every naming of the column, `keep` the values to keep."""
 
-    column: Text | list[Text]
+    column: Annotated[list[Text], BeforeValidator(lambda c: [c] if isinstance(c, str) else c)]
     keep: Annotated[object, AfterValidator(_keys)] = None
 
 
@@ -329,7 +331,7 @@ class Preset(Model):
     format: FormatSpec = FormatSpec()
     choice_separator: str | None = None  # as written: Kobo joins option codes with one space
     date_format: DateFormat | None = None
-    date_timezone: Annotated[Text | dict[str, Text], AfterValidator(_zones)] | None = None
+    date_timezone: Annotated[object, AfterValidator(_zones)] = None  # one zone, or column -> zone
     exclude: list[PresetExclusion] = []
     nom: Text
 
