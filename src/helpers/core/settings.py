@@ -322,6 +322,8 @@ class _Title(Model):
     textes_max: int
     attendent_un_mot: list[str]
     fins_de_negation: list[str]
+    bords: list[str]
+    jamais_seuls: list[str]
 
 
 class _Texts(Model):
@@ -330,6 +332,8 @@ class _Texts(Model):
     themes_max: int
     theme_min_reponses: int
     theme_min_part: float
+    petite_question: int
+    theme_min_petite: int
     doublon: float
     recouvrement_max: float
     qualite: _Quality
