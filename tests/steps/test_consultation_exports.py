@@ -220,7 +220,9 @@ def test_case4_spec_errors_for_the_new_keys(tmp_path):
     for spec, message in [({"platform": "qualtrics"}, "plateforme inconnue « qualtrics »"),
                           ({"exclude": [{"column": "x", "values": ["a"]}]},
                            "exclude\\[1\\] : clé « reason » manquante"),
-                          ({"columns": {"respondent_type": "V", "date_format": "ymd"}}, "columns.date_format « ymd »"),
+                          ({"columns": {"respondent_type": "V", "date_format": "ymd"}},
+                           "columns.date_format doit être l'une des valeurs 'day_first' ou 'month_first' "
+                           "\\(reçu 'ymd'\\)"),
                           ({"respondent_options": "Citoyen"}, "respondent_options")]:
         base = {"columns": {"respondent_type": "V"}, "questions": [{"id": "q", "column": "Q", "kind": "free_text"}]}
         with pytest.raises(QuestionnaireError, match=message):

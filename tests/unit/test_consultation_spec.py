@@ -38,10 +38,11 @@ SPEC_ERRORS = {
     "pas une table": ("- a\n- b\n", "doit être une table YAML"),
     "clé inconnue": ({**SPEC, "colonnes": {}}, "clé(s) inconnue(s) colonnes"),
     "columns absent": ({"questions": SPEC["questions"]}, "« columns » manquant"),
-    "respondent_type absent": ({**SPEC, "columns": {"id": "Identifiant"}}, "columns.respondent_type manquant"),
+    "respondent_type absent": ({**SPEC, "columns": {"id": "Identifiant"}},
+                               "columns : clé « respondent_type » manquante"),
     "rôle de colonne inconnu": ({**SPEC, "columns": {**SPEC["columns"], "email": "Courriel"}},
                                 "clé(s) inconnue(s) email"),
-    "questions vide": ({**SPEC, "questions": []}, "« questions » doit être une liste non vide"),
+    "questions vide": ({**SPEC, "questions": []}, "questions doit être une liste non vide"),
     "question sans kind": (_question(id="q", column="Q"), "clé « kind » manquante"),
     "type inconnu": (_question(id="q", column="Q", kind="rating"), "type de question inconnu « rating »"),
     "identifiant invalide": (_question(id="Mes données", column="Q", kind="free_text"),
@@ -78,6 +79,14 @@ def test_a_valid_spec_is_read_with_its_defaults(tmp_path):
     assert spec.columns()[:3] == ["Identifiant", "Vous êtes", "Date"]
     with pytest.raises(QuestionnaireError, match="questionnaire introuvable"):
         load_questionnaire(tmp_path / "absent.yml")
+
+
+def test_a_key_left_empty_is_the_key_absent(tmp_path):
+    path = tmp_path / "q.yml"
+    path.write_text('format:\n  # encoding: cp1252\nexclude:\ncolumns: {respondent_type: "Vous êtes"}\n'
+                    'questions:\n  - {id: q, column: Q, kind: free_text}\n', encoding="utf-8")
+    spec = load_questionnaire(path)
+    assert (spec.encoding, spec.separator, spec.exclusions) == (None, None, ())
 
 
 FORMATS = {

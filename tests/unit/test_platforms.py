@@ -366,7 +366,7 @@ def test_kobo_submission_time_is_utc_but_end_keeps_its_offset(tmp_path):
 def test_an_unknown_time_zone_is_a_spec_error(tmp_path):
     path = write_spec(tmp_path / "q.yml", {"columns": {"respondent_type": "V", "date": "D", "date_timezone": "Paris"},
                                            "questions": [{"id": "q", "column": "Q", "kind": "free_text"}]})
-    with pytest.raises(QuestionnaireError, match="columns.date_timezone « Paris » : fuseau horaire inconnu"):
+    with pytest.raises(QuestionnaireError, match="columns.date_timezone : fuseau horaire inconnu « Paris »"):
         load_questionnaire(path)
 
 

@@ -8,7 +8,7 @@ import pytest
 from consultation_helpers import processed_cartography
 
 from helpers.core.tables import load_table
-from helpers.openness import paths, scoring
+from helpers.openness import routes, scoring
 from helpers.steps.s04_consultation import analyse_consultation
 from helpers.steps.s05_priorities import demand_levels, openness_per_base, prioritise, priority_class, rules
 
@@ -22,7 +22,7 @@ def _scored(*lines):
              "format": c[2], "reutilisation": c[3], "gestionnaires": ("P",), "gestionnaire": "P", "base": base,
              "typologie_1": "T", "typologie_2": "t"} for line, base, level, c in lines]
     scored = scoring.score_lines(pd.DataFrame(rows).assign(commentaire_acces="", donnees=""))
-    return scored.join(paths.assign_paths(scored))
+    return scored.join(routes.assign_routes(scored))
 
 
 def test_openness_per_base_keeps_the_least_open_line_and_says_what_to_do():
@@ -102,12 +102,12 @@ def test_tables_that_partition_the_bases_show_their_total(run):
     """Issue 18 §3: the « voies » table summed to 265 with no total; the classes table likewise."""
     from helpers.views import v05_priorities as view
 
-    paths = view.cheapest_counts(run)
-    assert paths.iloc[-1]["Voie d'ouverture"] == "Total (bases évaluées non ouvertes à un niveau au moins)"
-    assert paths.iloc[-1]["Bases"] == paths["Bases"].iloc[:-1].sum() > 0
+    routes = view.cheapest_counts(run)
+    assert routes.iloc[-1]["Voie d'ouverture"] == "Total (bases évaluées non ouvertes à un niveau au moins)"
+    assert routes.iloc[-1]["Bases"] == routes["Bases"].iloc[:-1].sum() > 0
     not_open_somewhere = run.priorities[[f"voie_{level}" for level in ("agrege", "granulaire")]].fillna("") \
         .ne("").any(axis=1).sum()
-    assert paths.iloc[-1]["Bases"] == not_open_somewhere
+    assert routes.iloc[-1]["Bases"] == not_open_somewhere
     classes = view.classes(run)
     assert classes.iloc[-1]["Classe"] == "Total (bases de la cartographie)"
     assert classes.iloc[-1]["Bases"] == classes["Bases"].iloc[:-1].sum() == len(run.priorities)

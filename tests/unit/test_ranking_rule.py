@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from helpers.core.config import data_file, paths
+from helpers.core.config import data_file, folders
 from helpers.core.parameters import Parameter, changed, notebook_parameters
 from helpers.openness.aggregation import BY_SCORE, BY_SHARE, rank, ranking_rule
 from helpers.openness.scoring import weightings
@@ -65,8 +65,8 @@ def test_changed_parameters_in_words():
     assert changed({"x": Parameter("x", 1, "")}, {"x": 2}) == ["x : 2 (défaut : 1)"]  # a test notebook's own
 
 
-@pytest.mark.parametrize("notebook", sorted(p.name for p in paths().notebooks.glob("*.ipynb")))
+@pytest.mark.parametrize("notebook", sorted(p.name for p in folders().notebooks.glob("*.ipynb")))
 def test_every_notebook_parameter_has_a_french_name(notebook):
     names = data_file("parametres.yml")
-    for name in notebook_parameters(paths().notebooks / notebook):
+    for name in notebook_parameters(folders().notebooks / notebook):
         assert "libelle" in names.get(name, {}), f"{notebook} : {name} absent de parametres.yml"

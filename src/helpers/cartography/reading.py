@@ -19,8 +19,9 @@ import re
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from xml.etree import ElementTree
 
+import openpyxl
+from openpyxl.utils.exceptions import InvalidFileException
 from python_calamine import CalamineError, CalamineWorkbook
 
 from helpers.core.archives import check_inflated_size
@@ -95,52 +96,33 @@ def cell_text(value: object) -> str:
 ERROR_VALUE = re.compile(r"^(?:#(?:NAME\?|NOM\?|REF!|N/A|VALUE!|VALEUR!|DIV/0!|NUM!|NOMBRE!|NULL!|NUL!|SPILL!|CALC!)"
                          r"|Err:\d{3})$")
 FORMULA_WITHOUT_VALUE, ERROR_RULE = "formule_sans_valeur", "valeur_erreur"
-_NS = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
-       "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
-       "rel": "http://schemas.openxmlformats.org/package/2006/relationships"}
-
-
-def _cell_position(reference: str) -> tuple[int, int]:
-    """"J147" -> (147, 9): row number (1-based) and column index (0-based)."""
-    letters = "".join(c for c in reference if c.isalpha())
-    column = 0
-    for letter in letters.upper():
-        column = column * 26 + ord(letter) - 64
-    return int(reference[len(letters):]), column - 1
-
-
 def xlsx_unreadable(path: Path, sheet: str) -> dict[tuple[int, int], tuple[str, str]]:
-    """Cells of one XLSX sheet without a usable value, read from the sheet's XML (calamine returns them
-    empty): formulas saved without a computed value (« =FORMULE ») and error values (t="e").
+    """Cells of one XLSX sheet without a usable value (calamine returns them empty), read by openpyxl twice
+    (formulas, then the values saved with them): formulas saved without a computed value (« =FORMULE ») and
+    error values.
 
     Returns {(row number, column index): (text, rule)}; {} for a file that is not an XLSX package.
     """
     try:
-        with zipfile.ZipFile(path) as package:
-            book = ElementTree.fromstring(package.read("xl/workbook.xml"))
-            rels = ElementTree.fromstring(package.read("xl/_rels/workbook.xml.rels"))
-            targets = {r.get("Id"): r.get("Target") for r in rels.findall("rel:Relationship", _NS)}
-            rid = next((s.get(f"{{{_NS['r']}}}id") for s in book.iterfind("m:sheets/m:sheet", _NS)
-                        if s.get("name") == sheet), None)
-            if rid is None or rid not in targets:
-                return {}
-            target = targets[rid].lstrip("/")
-            member = target if target.startswith("xl/") else f"xl/{target}"
-            out = {}
-            with package.open(member) as xml:
-                for _, cell in ElementTree.iterparse(xml):
-                    if cell.tag != f"{{{_NS['m']}}}c":
-                        continue
-                    formula, value = cell.find("m:f", _NS), cell.find("m:v", _NS)
-                    text = value.text if value is not None else None
-                    if cell.get("t") == "e":
-                        out[_cell_position(cell.get("r"))] = (text or "#ERREUR", ERROR_RULE)
-                    elif formula is not None and formula.text and not text:
-                        out[_cell_position(cell.get("r"))] = (f"={formula.text}", FORMULA_WITHOUT_VALUE)
-                    cell.clear()
-            return out
-    except (zipfile.BadZipFile, KeyError, ElementTree.ParseError):
+        books = [openpyxl.load_workbook(path, read_only=True, data_only=only) for only in (False, True)]
+    except (zipfile.BadZipFile, KeyError, InvalidFileException, OSError):
         return {}
+    try:
+        if sheet not in books[0].sheetnames:
+            return {}
+        out = {}
+        for formulas, values in zip(*(book[sheet].iter_rows() for book in books), strict=True):
+            for formula, value in zip(formulas, values, strict=True):
+                text = getattr(formula.value, "text", formula.value)  # an array formula holds its text
+                if value.data_type == "e":
+                    out[(formula.row, formula.column - 1)] = (value.value or "#ERREUR", ERROR_RULE)
+                elif formula.data_type == "f" and text and value.value in (None, ""):
+                    out[(formula.row, formula.column - 1)] = (text if text.startswith("=") else f"={text}",
+                                                              FORMULA_WITHOUT_VALUE)
+        return out
+    finally:
+        for book in books:
+            book.close()
 
 
 def _unreadable(path: Path, table: list[list[str]], data_sheet: str | None,

@@ -9,7 +9,7 @@ import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
-from helpers.core.config import ENV_URL, data_file, env, offline
+from helpers.core.config import ENV_URL, PROCESSED_DIR, RAW_DIR, data_file, env, offline
 from helpers.core.errors import SourceError
 from helpers.core.storage import atomic_path, sha256_file
 
@@ -94,8 +94,8 @@ def download(url: str, target: str | Path, sha256: str, timeout: float) -> Path:
 
 def resolve_cartography(
     cartography_path: str | Path | None = None,
-    raw_dir: str | Path = "data/raw",
-    synthetic_dir: str | Path = "data/processed",
+    raw_dir: str | Path = RAW_DIR,
+    synthetic_dir: str | Path = PROCESSED_DIR,
     *,
     url: str | None = None,
     timeout: float | None = None,
@@ -142,4 +142,3 @@ def resolve_cartography(
 
     path = generate_cartography_ods(Path(synthetic_dir) / SYNTHETIC_NAME)
     return Source(path, "échantillon synthétique généré", sha256_file(path), synthetic=True, note=note)
-

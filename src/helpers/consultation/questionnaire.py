@@ -27,12 +27,15 @@ import codecs
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
+from pydantic import AfterValidator, BeforeValidator, ValidationInfo, field_validator, model_validator
 
 from helpers.core.config import data_file
 from helpers.core.errors import QuestionnaireError
+from helpers.core.models import Model, Text, validated
 from helpers.core.text import comparison_key
 
 KINDS = {
@@ -42,15 +45,7 @@ KINDS = {
     "free_text": "texte libre",
 }
 SEPARATORS = {",": ",", ";": ";", "\t": "\t", "tab": "\t", "tabulation": "\t"}
-TOP_KEYS = {"platform", "format", "columns", "questions", "exclude", "respondent_options"}
-FORMAT_KEYS = {"encoding", "separator", "sheet", "header_rows"}
-COLUMN_ROLES = {"id", "respondent_type", "date"}
-COLUMN_SETTINGS = {"date_format", "date_timezone"}
-DATE_FORMATS = {"day_first": "jour/mois", "month_first": "mois/jour"}
-QUESTION_KEYS = {"id", "column", "columns", "label", "kind", "separator", "options", "other", "codes", "themes"}
-CODE_KEYS = {"label", "examples", "keywords"}
-EXCLUDE_KEYS = {"column", "values", "reason"}
-PRESET_EXCLUDE_KEYS = EXCLUDE_KEYS | {"keep"}  # a preset also lists the values it knows to keep
+DateFormat = Literal["day_first", "month_first"]  # the order of a date nothing else settles
 UTC_HEADER = re.compile(r"\(\s*(?:UTC|GMT)\s*\)", re.IGNORECASE)  # « Submit Date (UTC) »: its dates are UTC
 QUESTION_ID = re.compile(r"^[a-z][a-z0-9_]{0,30}$")
 MAX_HEADER_ROWS = 3
@@ -159,151 +154,217 @@ class Questionnaire:
         return [q for q in self.questions if q.kind in kinds]
 
 
-def _text(value: object, where: str, path: Path) -> str:
-    if not isinstance(value, str) or not value.strip():
-        raise QuestionnaireError(path, f"{where} doit être un texte non vide (reçu {value!r})")
+
+def _separator(value: object) -> str:
+    if value not in SEPARATORS:
+        raise ValueError(f"séparateur « {value} » non pris en charge ; séparateurs possibles : « , », « ; », tab")
+    return SEPARATORS[value]
+
+
+def _encoding(value: str) -> str:
+    try:
+        codecs.lookup(value)
+    except LookupError:
+        raise ValueError(f"encodage inconnu « {value} » (ex. utf-8, utf-8-sig, cp1252)") from None
     return value
 
 
-def _unknown(keys: object, allowed: set[str], where: str, path: Path) -> None:
-    extra = sorted(str(k) for k in keys if k not in allowed)
-    if extra:
-        raise QuestionnaireError(path, f"{where} : clé(s) inconnue(s) {', '.join(extra)} ; clés possibles : "
-                                       f"{', '.join(sorted(allowed))}")
-
-
-def _table(value: object, where: str, path: Path) -> dict:
-    if value is None:
-        return {}
-    if not isinstance(value, dict):
-        raise QuestionnaireError(path, f"« {where} » doit être une table")
+def _header_rows(value: object) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_HEADER_ROWS:
+        raise ValueError(f"doit être un entier de 1 à {MAX_HEADER_ROWS} (reçu {value!r})")
     return value
 
 
-def _format(fmt: dict, path: Path) -> dict:
-    _unknown(fmt, FORMAT_KEYS, "format", path)
-    out = {"encoding": None, "separator": None, "sheet": None, "header_rows": None}
-    if fmt.get("encoding") is not None:
-        encoding = _text(fmt["encoding"], "format.encoding", path)
-        try:
-            codecs.lookup(encoding)
-        except LookupError:
-            raise QuestionnaireError(path, f"encodage inconnu « {encoding} » (ex. utf-8, utf-8-sig, cp1252)") from None
-        out["encoding"] = encoding
-    if fmt.get("separator") is not None:
-        if fmt["separator"] not in SEPARATORS:
-            raise QuestionnaireError(path, f"séparateur « {fmt['separator']} » non pris en charge ; "
-                                           "séparateurs possibles : « , », « ; », tab")
-        out["separator"] = SEPARATORS[fmt["separator"]]
-    if fmt.get("sheet") is not None:
-        out["sheet"] = _text(fmt["sheet"], "format.sheet", path)
-    if fmt.get("header_rows") is not None:
-        rows = fmt["header_rows"]
-        if isinstance(rows, bool) or not isinstance(rows, int) or not 1 <= rows <= MAX_HEADER_ROWS:
-            raise QuestionnaireError(path, f"format.header_rows doit être un entier de 1 à {MAX_HEADER_ROWS} "
-                                           f"(reçu {rows!r})")
-        out["header_rows"] = rows
-    return out
+def _zone(value: object) -> str:
+    if not isinstance(value, str):
+        raise ValueError(f"doit être un fuseau horaire (ex. Europe/Paris) (reçu {value!r})")
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(f"fuseau horaire inconnu « {value} » (ex. Europe/Paris, UTC, America/Martinique)") from None
+    return value
 
 
-def _options(value: object, where: str, path: Path) -> tuple[tuple[str, str], ...]:
+def _non_empty(what: str):
+    def check(value: list) -> list:
+        if not value:
+            raise ValueError(f"doit être une liste non vide{what}")
+        return value
+    return AfterValidator(check)
+
+
+def _keys(values: object) -> tuple[str, ...]:
+    """Comparison keys of an exclusion's values (true/false: every boolean word)."""
+    if not isinstance(values, list) or not values or not all(isinstance(v, str | int) for v in values):
+        raise ValueError("doit être une liste non vide de valeurs (\"\" : vide ; true, false : tout mot booléen)")
+    keys = [k for v in values for k in (boolean_words(v) if isinstance(v, bool) else (comparison_key(str(v)),))]
+    return tuple(dict.fromkeys(keys))
+
+
+def _options(value: object) -> tuple[tuple[str, str], ...]:
     """A list of labels, or a mapping code -> label, as (what a cell holds, label) pairs."""
-    if isinstance(value, list) and value:
-        return tuple((_text(v, where, path).strip(),) * 2 for v in value)
-    if isinstance(value, dict) and value:
-        return tuple((_text(str(k), where, path).strip(), _text(v, where, path).strip()) for k, v in value.items())
-    raise QuestionnaireError(path, f"{where} doit être une liste de libellés ou une table code : libellé non vide")
+    pairs = (((v, v) for v in value) if isinstance(value, list) else
+             ((str(k), v) for k, v in value.items()) if isinstance(value, dict) else ())
+    pairs = [(k, v) for k, v in pairs if isinstance(k, str) and isinstance(v, str)]
+    if not pairs or len(pairs) != len(value) or not all(k.strip() and v.strip() for k, v in pairs):
+        raise ValueError("doit être une liste de libellés ou une table code : libellé non vide")
+    return tuple((k.strip(), v.strip()) for k, v in pairs)
 
 
-def _codes(value: object, where: str, path: Path) -> tuple[Code, ...]:
-    """A codebook: a non-empty list of {label, examples: [texts], keywords: [texts]}, no label twice."""
-    if not isinstance(value, list) or not value:
-        raise QuestionnaireError(path, f"{where} doit être une liste non vide de codes (label, examples, keywords)")
-    codes = []
-    for i, item in enumerate(value, start=1):
-        here = f"{where}[{i}]"
-        if not isinstance(item, dict):
-            raise QuestionnaireError(path, f"{here} doit être une table (label, examples, keywords)")
-        _unknown(item, CODE_KEYS, here, path)
-        label = _text(item.get("label"), f"{here}.label", path).strip()
-        lists = {}
-        for key in ("examples", "keywords"):
-            items = item.get(key, [] if key == "keywords" else None)
-            if not isinstance(items, list) or (key == "examples" and not items):
-                raise QuestionnaireError(path, f"{here} ({label}) : « {key} » doit être une liste"
-                                               f"{' non vide de réponses types' if key == 'examples' else ''}")
-            lists[key] = tuple(_text(t, f"{here}.{key}", path).strip() for t in items)
-        codes.append(Code(label, lists["examples"], lists["keywords"]))
-    labels = [comparison_key(c.label) for c in codes]
-    twice = sorted({c.label for c, key in zip(codes, labels, strict=True) if labels.count(key) > 1})
-    if twice:
-        raise QuestionnaireError(path, f"{where} : code nommé deux fois : {', '.join(twice)}")
-    return tuple(codes)
-
-
-def _theme_range(value: object, where: str, path: Path) -> tuple[int, int]:
+def _theme_range(value: object) -> tuple[int, int]:
     if (not isinstance(value, list) or len(value) != 2
             or not all(isinstance(v, int) and not isinstance(v, bool) for v in value) or not 1 <= value[0] <= value[1]):
-        raise QuestionnaireError(path, f"{where} doit être [min, max], deux entiers avec 1 ≤ min ≤ max "
-                                       f"(reçu {value!r})")
+        raise ValueError(f"doit être [min, max], deux entiers avec 1 ≤ min ≤ max (reçu {value!r})")
     return value[0], value[1]
 
 
-def _question(item: object, index: int, path: Path, defaults: dict) -> list[Question]:
-    where = f"questions[{index + 1}]"
-    if not isinstance(item, dict):
-        raise QuestionnaireError(path, f"{where} doit être une table (id, column, kind)")
-    _unknown(item, QUESTION_KEYS, where, path)
-    for key in ("id", "kind"):
-        if key not in item:
-            raise QuestionnaireError(path, f"{where} : clé « {key} » manquante")
-    if ("column" in item) == ("columns" in item):
-        raise QuestionnaireError(path, f"{where} : donnez « column » (une colonne) ou « columns » (une colonne "
-                                       "par option), l'un des deux")
-    qid = _text(item["id"], f"{where}.id", path)
-    if not QUESTION_ID.match(qid):
-        raise QuestionnaireError(path, f"{where} : identifiant « {qid} » invalide (minuscules, chiffres et _, "
-                                       "commençant par une lettre, 31 caractères au plus)")
-    kind = item["kind"]
-    if kind not in KINDS:
-        raise QuestionnaireError(path, f"{where} ({qid}) : type de question inconnu « {kind} » ; types possibles : "
-                                       f"{', '.join(KINDS)}")
-    if "columns" in item:
-        if kind != "multiple_choice" or not isinstance(item["columns"], list) or not item["columns"]:
-            raise QuestionnaireError(path, f"{where} ({qid}) : « columns » (une colonne par option) est une liste "
-                                           "non vide, pour une question multiple_choice")
-        columns = tuple(_text(c, f"{where}.columns", path).strip() for c in item["columns"])
-    else:
-        columns = (_text(item["column"], f"{where}.column", path).strip(),)
-    label = _text(item["label"], f"{where}.label", path).strip() if "label" in item else columns[0]
-    separator = item.get("separator")
-    if separator is not None:
-        # Any non-empty separator: Kobo joins option codes with a single space.
-        if not isinstance(separator, str) or separator == "":
-            raise QuestionnaireError(path, f"{where}.separator doit être un texte non vide (reçu {separator!r})")
-        separator = separator.strip() or separator
-    elif kind == "multiple_choice" or (kind == "datasets" and "options" in item):
-        separator = defaults.get("choice_separator")  # a checkbox list of base names is joined as choices are
-    options, other = (), None
-    if "options" in item and kind not in ("multiple_choice", "single_choice", "datasets"):
-        raise QuestionnaireError(path, f"{where} ({qid}) : « options » ne vaut que pour une question à choix ou "
-                                       "de bases (datasets)")
-    if "other" in item and kind not in ("multiple_choice", "single_choice"):
-        raise QuestionnaireError(path, f"{where} ({qid}) : « other » ne vaut que pour une question à choix (le "
-                                       "texte tapé avec « Autre » d'une question de bases est une mention)")
-    if ("codes" in item or "themes" in item) and kind != "free_text":
-        raise QuestionnaireError(path, f"{where} ({qid}) : « codes » et « themes » ne valent que pour une "
-                                       "question free_text")
-    codes = _codes(item["codes"], f"{where}.codes", path) if "codes" in item else ()
-    theme_range = _theme_range(item["themes"], f"{where}.themes", path) if "themes" in item else None
-    if "options" in item:
-        options = _options(item["options"], f"{where}.options", path)
-    if "other" in item:
-        other = _text(item["other"], f"{where}.other", path).strip()
-    question = Question(qid, label, kind, separator, columns, options, other, codes=codes, theme_range=theme_range)
-    if other is None:
-        return [question]
-    return [question, Question(qid + OTHER_SUFFIX, f"{label} — {other} (précisez)", "free_text", derived_from=qid)]
+def _question_id(value: str) -> str:
+    if not QUESTION_ID.match(value):
+        raise ValueError(f"identifiant « {value} » invalide (minuscules, chiffres et _, commençant par une lettre, "
+                         "31 caractères au plus)")
+    return value
+
+
+def _kind(value: str) -> str:
+    if value not in KINDS:
+        raise ValueError(f"type de question inconnu « {value} » ; types possibles : {', '.join(KINDS)}")
+    return value
+
+
+def _choice_separator(value: object) -> str:
+    # Any non-empty separator: Kobo joins option codes with a single space.
+    if not isinstance(value, str) or value == "":
+        raise ValueError(f"doit être un texte non vide (reçu {value!r})")
+    return value.strip() or value
+
+
+class FormatSpec(Model):
+    """``format``: how the export is written (every key optional)."""
+
+    encoding: Annotated[Text, AfterValidator(_encoding)] | None = None
+    separator: Annotated[object, AfterValidator(_separator)] = None
+    sheet: Text | None = None
+    header_rows: Annotated[object, AfterValidator(_header_rows)] = None
+
+
+class ColumnsSpec(Model):
+    """``columns``: the export headers of the respondent's category (required), id and date."""
+
+    id: Text | None = None
+    respondent_type: Text
+    date: Text | None = None
+    date_format: DateFormat | None = None
+    date_timezone: Annotated[Text, AfterValidator(_zone)] | None = None
+
+
+class CodeSpec(Model):
+    """One code of a codebook."""
+
+    label: Text
+    examples: Annotated[list[Text], _non_empty(" de réponses types")]
+    keywords: list[Text] = []
+
+
+def _codebook(codes: list[CodeSpec]) -> list[CodeSpec]:
+    labels = [comparison_key(c.label) for c in codes]
+    twice = sorted({c.label for c, key in zip(codes, labels, strict=True) if labels.count(key) > 1})
+    if twice:
+        raise ValueError(f"code nommé deux fois : {', '.join(twice)}")
+    return codes
+
+
+class QuestionSpec(Model):
+    """One item of ``questions``."""
+
+    id: Annotated[str, AfterValidator(_question_id)]
+    kind: Annotated[str, AfterValidator(_kind)]
+    column: Text | None = None
+    columns: list[Text] | None = None
+    label: Text | None = None
+    separator: Annotated[object, AfterValidator(_choice_separator)] = None
+    options: Annotated[object, AfterValidator(_options)] = None
+    other: Text | None = None
+    codes: Annotated[list[CodeSpec], _non_empty(" de codes (label, examples, keywords)"),
+                     AfterValidator(_codebook)] | None = None
+    themes: Annotated[object, AfterValidator(_theme_range)] = None
+
+    @model_validator(mode="after")
+    def _fits_kind(self) -> QuestionSpec:
+        given, kind = self.model_fields_set, self.kind
+        if ("column" in given) == ("columns" in given):
+            raise ValueError("donnez « column » (une colonne) ou « columns » (une colonne par option), l'un des deux")
+        if "columns" in given and (kind != "multiple_choice" or not self.columns):
+            raise ValueError("« columns » (une colonne par option) est une liste non vide, pour une question "
+                             "multiple_choice")
+        if "options" in given and kind not in ("multiple_choice", "single_choice", "datasets"):
+            raise ValueError("« options » ne vaut que pour une question à choix ou de bases (datasets)")
+        if "other" in given and kind not in ("multiple_choice", "single_choice"):
+            raise ValueError("« other » ne vaut que pour une question à choix (le texte tapé avec « Autre » d'une "
+                             "question de bases est une mention)")
+        if {"codes", "themes"} & given and kind != "free_text":
+            raise ValueError("« codes » et « themes » ne valent que pour une question free_text")
+        return self
+
+
+class ExclusionSpec(Model):
+    """One item of ``exclude``: rows whose `column` holds one of `values` are dropped with `reason`."""
+
+    column: Text
+    values: Annotated[object, AfterValidator(_keys)]
+    reason: Text
+
+
+class PresetExclusion(ExclusionSpec):
+    """A preset's exclusion: `column` may list every naming of the column, `keep` the values to keep."""
+
+    column: Annotated[list[Text], BeforeValidator(lambda c: [c] if isinstance(c, str) else c)]
+    keep: Annotated[object, AfterValidator(_keys)] = None
+
+
+def _zones(value: object) -> object:
+    return {k: _zone(v) for k, v in value.items()} if isinstance(value, dict) else _zone(value)
+
+
+class Preset(Model):
+    """One platform preset of ``plateformes.yml``."""
+
+    format: FormatSpec = FormatSpec()
+    choice_separator: str | None = None  # as written: Kobo joins option codes with one space
+    date_format: DateFormat | None = None
+    date_timezone: Annotated[object, AfterValidator(_zones)] = None  # one zone, or column -> zone
+    exclude: list[PresetExclusion] = []
+    nom: Text
+
+
+class Platforms(Model):
+    """``plateformes.yml``: the presets, and the marker columns of platforms without one."""
+
+    plateformes: dict[str, Preset]
+    autres_marqueurs: list[PresetExclusion] = []
+
+
+def _platform(value: str) -> str:
+    presets = data_file("plateformes.yml")["plateformes"]
+    if value not in presets:
+        raise ValueError(f"plateforme inconnue « {value} » ; plateformes possibles : {', '.join(presets)}")
+    return value
+
+
+class Spec(Model):
+    """A questionnaire spec as written (see the module docstring)."""
+
+    platform: Annotated[str, AfterValidator(_platform)] | None = None
+    format: FormatSpec = FormatSpec()
+    columns: ColumnsSpec
+    questions: Annotated[list[QuestionSpec], _non_empty("")]
+    exclude: list[ExclusionSpec] = []
+    respondent_options: Annotated[list[Text], _non_empty(" de catégories")] | None = None
+
+    @field_validator("format", "exclude", mode="before")
+    @classmethod
+    def _empty(cls, value: object, info: ValidationInfo) -> object:
+        """A key left empty (``format:`` whose lines are commented out) is the key absent."""
+        return ({} if info.field_name == "format" else []) if value is None else value
 
 
 def boolean_words(value: bool) -> tuple[str, ...]:
@@ -312,91 +373,60 @@ def boolean_words(value: bool) -> tuple[str, ...]:
     return tuple(comparison_key(str(w)) for w in words)
 
 
-def _keys(values: object, where: str, path: Path) -> tuple[str, ...]:
-    if not isinstance(values, list) or not values or not all(isinstance(v, str | int) for v in values):
-        raise QuestionnaireError(path, f"{where} doit être une liste non vide de valeurs (\"\" : vide ; true, "
-                                       "false : tout mot booléen)")
-    keys = [k for v in values for k in (boolean_words(v) if isinstance(v, bool) else (comparison_key(str(v)),))]
-    return tuple(dict.fromkeys(keys))
+def _exclusions(items: list[ExclusionSpec], platform: str | None = None) -> tuple[Exclusion, ...]:
+    """Exclusions of a spec, or of a preset (`platform` its key, "" for ``autres_marqueurs``: optional, with
+    `keep`, one per naming of the column)."""
+    return tuple(Exclusion(column, e.values, e.reason, platform is not None, getattr(e, "keep", None),
+                           platform or None)
+                 for e in items for column in ([e.column] if isinstance(e.column, str) else e.column))
 
 
-def _exclusions(items: object, path: Path, preset: str | None = None,
-                where_prefix: str = "exclude") -> tuple[Exclusion, ...]:
-    """The spec's `exclude` list (or a preset's, `preset` naming it: then optional, with `keep`, and `column`
-    may list every naming of the column in that platform's exports)."""
-    if items is None:
-        return ()
-    if not isinstance(items, list):
-        raise QuestionnaireError(path, f"« {where_prefix} » doit être une liste de tables (column, values, reason)")
-    out = []
-    for i, item in enumerate(items, start=1):
-        where = f"{where_prefix}[{i}]"
-        if not isinstance(item, dict):
-            raise QuestionnaireError(path, f"{where} doit être une table (column, values, reason)")
-        _unknown(item, PRESET_EXCLUDE_KEYS if preset is not None else EXCLUDE_KEYS, where, path)
-        for key in sorted(EXCLUDE_KEYS):
-            if key not in item:
-                raise QuestionnaireError(path, f"{where} : clé « {key} » manquante")
-        values = _keys(item["values"], f"{where}.values", path)
-        keep = _keys(item["keep"], f"{where}.keep", path) if item.get("keep") is not None else None
-        namings = item["column"] if preset is not None and isinstance(item["column"], list) else [item["column"]]
-        reason = _text(item["reason"], f"{where}.reason", path)
-        out += [Exclusion(_text(c, f"{where}.column", path).strip(), values, reason, preset is not None, keep,
-                          preset or None) for c in namings]
-    return tuple(out)
+def _platforms(path: Path) -> Platforms:
+    """``plateformes.yml`` validated; a typo there is an error naming the spec `path` being read."""
+    return validated(Platforms, data_file("plateformes.yml"), path, QuestionnaireError, "plateformes.yml")
 
 
 def known_markers(path: Path) -> list[Exclusion]:
     """Every column a known platform uses to mark deleted, test or incomplete rows: the exclusions of every
     preset of ``plateformes.yml`` (each naming of the column), then its ``autres_marqueurs`` (platforms without
     a preset: `platform` None). `path` is the spec, named if plateformes.yml is ill-formed."""
-    data = data_file("plateformes.yml")
-    out = [e for name, preset in data["plateformes"].items()
-           for e in _exclusions(preset.get("exclude"), path, name, f"plateformes.yml {name}.exclude")]
-    return out + list(_exclusions(data.get("autres_marqueurs"), path, "", "plateformes.yml autres_marqueurs"))
+    data = _platforms(path)
+    out = [e for name, preset in data.plateformes.items() for e in _exclusions(preset.exclude, name)]
+    return out + list(_exclusions(data.autres_marqueurs, ""))
 
 
-#: What a platform preset (data/plateformes.yml) may set.
-PRESET_KEYS = {"nom", "format", "choice_separator", "date_format", "date_timezone", "exclude"}
+def _question(item: QuestionSpec, preset: Preset) -> list[Question]:
+    columns = tuple(item.columns or (item.column,))
+    label = item.label or columns[0]
+    separator = item.separator
+    if separator is None and (item.kind == "multiple_choice" or (item.kind == "datasets" and item.options)):
+        separator = preset.choice_separator  # a checkbox list of base names is joined as choices are
+    question = Question(item.id, label, item.kind, separator, columns, item.options or (), item.other,
+                        codes=tuple(Code(c.label, tuple(c.examples), tuple(c.keywords)) for c in item.codes or ()),
+                        theme_range=item.themes)
+    if item.other is None:
+        return [question]
+    return [question, Question(item.id + OTHER_SUFFIX, f"{label} — {item.other} (précisez)", "free_text",
+                               derived_from=item.id)]
 
 
-def _preset(spec: dict, path: Path) -> dict:
-    """The platform preset named by the spec (data/plateformes.yml), or {}."""
-    platform = spec.get("platform")
-    if platform is None:
-        return {}
-    presets = data_file("plateformes.yml")["plateformes"]
-    if platform not in presets:
-        raise QuestionnaireError(path, f"plateforme inconnue « {platform} » ; plateformes possibles : "
-                                       f"{', '.join(presets)}")
-    # A typo in the presets file would be silently ignored: its keys are checked like a spec's.
-    _unknown(presets[platform], PRESET_KEYS, f"préréglage « {platform} » de plateformes.yml", path)
-    return presets[platform]
-
-
-def _zone(value: object, where: str, path: Path) -> str:
-    zone = _text(value, where, path).strip()
-    try:
-        ZoneInfo(zone)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise QuestionnaireError(path, f"{where} « {zone} » : fuseau horaire inconnu (ex. Europe/Paris, UTC, "
-                                       "America/Martinique)") from None
-    return zone
-
-
-def _timezone(columns: dict, preset: dict, date_column: str | None, path: Path) -> tuple[str, str]:
+def _timezone(columns: ColumnsSpec, preset: Preset) -> tuple[str, str]:
     """(zone of the dates written without an offset, who set it): columns.date_timezone, else a date header that
     says « (UTC) », else the preset (one zone, or column -> zone), else ``fuseau`` of consultation.yml."""
-    if columns.get("date_timezone") is not None:
-        return _zone(columns["date_timezone"], "columns.date_timezone", path), "questionnaire"
-    if date_column and UTC_HEADER.search(date_column):
+    if columns.date_timezone is not None:
+        return columns.date_timezone, "questionnaire"
+    if columns.date and UTC_HEADER.search(columns.date):
         return "UTC", "en-tête"
-    zone = preset.get("date_timezone")
+    zone = preset.date_timezone
     if isinstance(zone, dict):
-        zone = {comparison_key(k): v for k, v in zone.items()}.get(comparison_key(date_column or ""))
-    if zone is not None and date_column:
-        return _zone(zone, "date_timezone du préréglage", path), "préréglage"
+        zone = {comparison_key(k): v for k, v in zone.items()}.get(comparison_key(columns.date or ""))
+    if zone is not None and columns.date:
+        return zone, "préréglage"
     return data_file("consultation.yml")["fuseau"], "défaut"
+
+
+def _twice(values: list[str]) -> str:
+    return ", ".join(sorted({v for v in values if values.count(v) > 1}))
 
 
 def load_questionnaire(path: str | Path) -> Questionnaire:
@@ -418,50 +448,27 @@ def load_questionnaire(path: str | Path) -> Questionnaire:
     if not path.is_file():
         raise QuestionnaireError(path, "questionnaire introuvable")
     try:
-        spec = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
         raise QuestionnaireError(path, f"YAML illisible : {exc}") from exc
-    if not isinstance(spec, dict):
+    if not isinstance(raw, dict):
         raise QuestionnaireError(path, "le questionnaire doit être une table YAML (format, columns, questions)")
-    _unknown(spec, TOP_KEYS, "questionnaire", path)
-    preset = _preset(spec, path)
+    spec = validated(Spec, raw, path, QuestionnaireError, top="questionnaire")
+    preset = _platforms(path).plateformes[spec.platform] if spec.platform else Preset(nom="aucun")
     # What the platform writes, not what a file re-saved by a spreadsheet holds: encoding and separator detected.
-    preset_format = {k: v for k, v in preset.get("format", {}).items() if k not in ("encoding", "separator")}
-    preset_separator = _format({"separator": preset.get("format", {}).get("separator")}, path)["separator"]
-    fmt = _format({**preset_format, **_table(spec.get("format"), "format", path)}, path)
-    columns = spec.get("columns")
-    if not isinstance(columns, dict):
-        raise QuestionnaireError(path, "« columns » manquant ou invalide (respondent_type obligatoire)")
-    _unknown(columns, COLUMN_ROLES | COLUMN_SETTINGS, "columns", path)
-    if "respondent_type" not in columns:
-        raise QuestionnaireError(path, "columns.respondent_type manquant : la colonne de la catégorie de répondant")
-    roles = {role: _text(columns[role], f"columns.{role}", path).strip() if columns.get(role) is not None else None
-             for role in COLUMN_ROLES}
-    date_format = columns.get("date_format", preset.get("date_format"))
-    if date_format is not None and date_format not in DATE_FORMATS:
-        raise QuestionnaireError(path, f"columns.date_format « {date_format} » inconnu ; valeurs possibles : "
-                                       f"{', '.join(DATE_FORMATS)}")
-    items = spec.get("questions")
-    if not isinstance(items, list) or not items:
-        raise QuestionnaireError(path, "« questions » doit être une liste non vide")
-    questions = tuple(q for i, item in enumerate(items) for q in _question(item, i, path, preset))
-    ids = [q.id for q in questions]
-    if len(set(ids)) < len(ids):
-        raise QuestionnaireError(path, f"identifiants de questions en double : "
-                                       f"{', '.join(sorted({i for i in ids if ids.count(i) > 1}))}")
-    named = [c for c in (*roles.values(), *(c for q in questions for c in q.columns)) if c]
-    if len(set(named)) < len(named):
-        raise QuestionnaireError(path, f"colonne nommée deux fois : "
-                                       f"{', '.join(sorted({c for c in named if named.count(c) > 1}))}")
-    respondent_options = spec.get("respondent_options")
-    if respondent_options is not None:
-        if not isinstance(respondent_options, list) or not respondent_options:
-            raise QuestionnaireError(path, "« respondent_options » doit être une liste non vide de catégories")
-        respondent_options = tuple(_text(o, "respondent_options", path).strip() for o in respondent_options)
-    platform = spec.get("platform")
-    exclusions = _exclusions(preset.get("exclude"), path, platform) + _exclusions(spec.get("exclude"), path)
-    zone, zone_source = _timezone(columns, preset, roles["date"], path)
-    return Questionnaire(path, questions, roles["respondent_type"], roles["id"], roles["date"], **fmt,
+    fmt = {key: getattr(spec.format, key) if key in spec.format.model_fields_set else
+           None if key in ("encoding", "separator") else getattr(preset.format, key)
+           for key in ("encoding", "separator", "sheet", "header_rows")}
+    questions = tuple(q for item in spec.questions for q in _question(item, preset))
+    if _twice(ids := [q.id for q in questions]):
+        raise QuestionnaireError(path, f"identifiants de questions en double : {_twice(ids)}")
+    roles = (spec.columns.id, spec.columns.respondent_type, spec.columns.date)
+    if _twice(named := [c for c in (*roles, *(c for q in questions for c in q.columns)) if c]):
+        raise QuestionnaireError(path, f"colonne nommée deux fois : {_twice(named)}")
+    zone, zone_source = _timezone(spec.columns, preset)
+    date_format = spec.columns.date_format if "date_format" in spec.columns.model_fields_set else preset.date_format
+    return Questionnaire(path, questions, spec.columns.respondent_type, spec.columns.id, spec.columns.date, **fmt,
                          date_format=date_format, date_timezone=zone, date_timezone_source=zone_source,
-                         preset_separator=preset_separator, platform=platform, exclusions=exclusions,
-                         respondent_options=respondent_options or ())
+                         preset_separator=preset.format.separator, platform=spec.platform,
+                         exclusions=_exclusions(preset.exclude, spec.platform) + _exclusions(spec.exclude),
+                         respondent_options=tuple(spec.respondent_options or ()))

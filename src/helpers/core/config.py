@@ -19,6 +19,8 @@ from pathlib import Path
 import yaml
 
 from helpers.core.errors import CartoError
+from helpers.core.models import validated
+from helpers.core.settings import SETTINGS, SettingsError
 
 #: Environment variables the project reads (all optional).
 ENV_ROOT = "CARTO_SANTE_ROOT"  # a project copy to work in (tests, benchmarks)
@@ -66,10 +68,16 @@ def project_root() -> Path:
     return Path(override).resolve() if override else Path(__file__).resolve().parents[3]
 
 
+#: The raw and processed folders, relative to the project root: the steps' defaults, and the notebooks' parameter
+#: defaults (a notebook writes these literal values; a test checks they agree).
+PROCESSED_DIR = "data/processed"
+RAW_DIR = "data/raw"
+
+
 @dataclass(frozen=True)
-class Paths:
+class Folders:
     """The project's folders, absolute: ``root``, ``raw`` (data/raw), ``processed`` (data/processed),
-    ``reports`` (reports) and ``notebooks``. Built by :func:`paths`."""
+    ``reports`` (reports) and ``notebooks``. Built by :func:`folders`."""
 
     root: Path
     raw: Path
@@ -78,15 +86,10 @@ class Paths:
     notebooks: Path
 
 
-def paths() -> Paths:
+def folders() -> Folders:
     """The project's folders under :func:`project_root` (re-read each call: the root may be overridden)."""
     root = project_root()
-    return Paths(root, root / "data" / "raw", root / "data" / "processed", root / "reports", root / "notebooks")
-
-
-#: Notebook parameter defaults, relative to the project root (notebooks use these literal values).
-PROCESSED_DIR = "data/processed"
-RAW_DIR = "data/raw"
+    return Folders(root, root / RAW_DIR, root / PROCESSED_DIR, root / "reports", root / "notebooks")
 
 
 def resolve_path(path: str | Path) -> Path:
@@ -110,12 +113,17 @@ def data_text(name: str) -> str:
 
 @cache
 def data_file(name: str) -> dict:
-    """One YAML data file of ``helpers/data/`` (vocabularies, weights), parsed once.
+    """One YAML data file of ``helpers/data/`` (vocabularies, weights), parsed and checked against its model
+    (:data:`helpers.core.settings.SETTINGS`) once.
 
-    Returns the parsed mapping; raises ``FileNotFoundError`` for a name the package does not ship.
+    Returns the parsed mapping; raises ``FileNotFoundError`` for a name the package does not ship,
+    :class:`helpers.core.settings.SettingsError` naming the file when it does not fit its model.
     Callers must not mutate the result (it is shared).
     """
-    return yaml.safe_load(data_text(name))
+    data = yaml.safe_load(data_text(name))
+    if name in SETTINGS:
+        validated(SETTINGS[name], data, data_path(name), SettingsError)
+    return data
 
 
 def xlsx_max_rows() -> int:

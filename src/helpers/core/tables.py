@@ -22,6 +22,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import xlsxwriter
+from frictionless import FrictionlessException, Package, Resource, Schema
 
 from helpers.core.config import data_file, xlsx_max_rows
 from helpers.core.errors import SourceError
@@ -198,18 +199,19 @@ def _write_rows(sheet, frame: pd.DataFrame, first: int) -> None:
                 sheet.write_number(row, col, value.item() if hasattr(value, "item") else value)
 
 
-def datapackage(tables: dict[str, pd.DataFrame], source: dict) -> dict:
+def datapackage(tables: dict[str, pd.DataFrame], source: dict, previous: list[dict] = ()) -> dict:
     """Frictionless Data Package descriptor (tabular-data-package profile, specs.frictionlessdata.io)
-    documenting every column of every table.
+    documenting every column of every table, built and checked by ``frictionless``.
 
     `tables`: name → frame, every name declared in schema.yml (``KeyError`` otherwise, as for an
     undeclared column, see :func:`column_spec`); `source`: the official source's entry of sources.yml
-    (``licence``, ``attribution``, ``page`` are read). Returns a JSON-ready dict with one
-    ``tabular-data-resource`` per table, pointing at ``<name>.csv``; booleans are written "True"/"False"
-    and an empty cell is a missing value.
+    (``licence``, ``attribution``, ``page`` are read); `previous`: resources of an existing descriptor, kept
+    unless `tables` replaces them. Returns a JSON-ready dict with one ``tabular-data-resource`` per table
+    (in the order of schema.yml), pointing at ``<name>.csv``; booleans are written "True"/"False" and an empty
+    cell is a missing value.
     """
     spec = schema()
-    resources_ = []
+    resources = {r["name"]: Resource.from_descriptor(r) for r in previous}
     for name, frame in tables.items():
         table = spec[name]
         fields = []
@@ -221,42 +223,32 @@ def datapackage(tables: dict[str, pd.DataFrame], source: dict) -> dict:
             if enum:
                 field["constraints"] = {"enum": enum[0]}
             fields.append(field)
-        schema_ = {"fields": fields, "missingValues": [""]}
-        if table["cle_primaire"]:
-            schema_["primaryKey"] = table["cle_primaire"]
-        resources_.append({
-            "name": name, "path": f"{name}.csv", "title": table["titre"], "profile": "tabular-data-resource",
-            "format": "csv", "mediatype": "text/csv", "encoding": "utf-8", "schema": schema_,
-        })
-    return {
-        "name": "cartographie-sante-2014-nettoyee",
-        "title": "Cartographie des bases de données publiques en santé (2014), tables nettoyées",
-        "profile": "tabular-data-package",
-        "description": ("Fichiers CSV en UTF-8. Une cellule de texte qui commencerait par =, +, -, @, une "
-                        "tabulation ou un retour chariot (ou par des apostrophes suivies de l'un d'eux) est "
-                        "précédée d'une apostrophe, pour qu'aucun tableur ne la lise comme une formule : "
-                        "retirez cette première apostrophe pour retrouver le texte exact. Une liste est un "
-                        "tableau JSON."),
-        "licenses": [{"name": "etalab-2.0", "title": source.get("licence", ""),
-                      "path": "https://www.etalab.gouv.fr/licence-ouverte-open-licence"}],
-        "sources": [{"title": source.get("attribution", ""), "path": source.get("page", "")}],
-        "resources": resources_,
-    }
+        keys = {"primaryKey": table["cle_primaire"]} if table["cle_primaire"] else {}
+        resources[name] = Resource(name=name, title=table["titre"], profile="tabular-data-resource",
+                                   path=f"{name}.csv", format="csv", mediatype="text/csv", encoding="utf-8",
+                                   schema=Schema.from_descriptor({"fields": fields, "missingValues": [""], **keys}))
+    return Package(
+        name="cartographie-sante-2014-nettoyee",
+        title="Cartographie des bases de données publiques en santé (2014), tables nettoyées",
+        profile="tabular-data-package",
+        description=("Fichiers CSV en UTF-8. Une cellule de texte qui commencerait par =, +, -, @, une "
+                     "tabulation ou un retour chariot (ou par des apostrophes suivies de l'un d'eux) est "
+                     "précédée d'une apostrophe, pour qu'aucun tableur ne la lise comme une formule : "
+                     "retirez cette première apostrophe pour retrouver le texte exact. Une liste est un "
+                     "tableau JSON."),
+        licenses=[{"name": "etalab-2.0", "title": source.get("licence", ""),
+                   "path": "https://www.etalab.gouv.fr/licence-ouverte-open-licence"}],
+        sources=[{"title": source.get("attribution", ""), "path": source.get("page", "")}],
+        resources=[resources[name] for name in spec if name in resources],
+    ).to_descriptor()
 
 
-def _merged_package(processed_dir: Path, tables: dict[str, pd.DataFrame], source: dict) -> dict:
-    """This step's resources merged into the existing descriptor, in the order of schema.yml."""
-    descriptor = datapackage(tables, source)
-    path = processed_dir / PACKAGE
-    if path.is_file():
-        try:
-            previous = {r["name"]: r for r in json.loads(path.read_text(encoding="utf-8"))["resources"]}
-        except (ValueError, KeyError, TypeError):
-            previous = {}  # an unreadable descriptor is rebuilt from this step's tables
-        current = {r["name"]: r for r in descriptor["resources"]}
-        merged = {**previous, **current}
-        descriptor["resources"] = [merged[name] for name in schema() if name in merged]
-    return descriptor
+def _previous_resources(processed_dir: Path) -> list[dict]:
+    """The resources of the existing descriptor ([] when absent or unreadable: rebuilt from this step's tables)."""
+    try:
+        return Package.from_descriptor(str(processed_dir / PACKAGE)).to_descriptor()["resources"]
+    except FrictionlessException:
+        return []
 
 
 def write_processed(processed_dir: str | Path, tables: dict[str, pd.DataFrame], *,
@@ -282,7 +274,7 @@ def write_processed(processed_dir: str | Path, tables: dict[str, pd.DataFrame], 
         write_xlsx(tables, staged[workbook])
     written = [*csvs, *parquets, workbook]
     with _locked(processed_dir):  # steps run in parallel (02 and 04) must not lose each other's resources
-        descriptor = _merged_package(processed_dir, tables, source)
+        descriptor = datapackage(tables, source, _previous_resources(processed_dir))
         package = (json.dumps(descriptor, ensure_ascii=False, indent=2) + "\n").encode()
         written.append(write_bytes_atomic(processed_dir / PACKAGE, package))
     return written

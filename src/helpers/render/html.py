@@ -14,8 +14,7 @@ import pandas as pd
 from IPython.display import HTML
 
 from helpers.core import formats
-from helpers.core.config import data_file
-from helpers.core.config import paths as config_paths
+from helpers.core.config import data_file, folders
 from helpers.steps.base import ANSWERS, CARTOGRAPHY, Run
 
 #: Folder of ``reports/`` holding the published tables the reports link to.
@@ -176,8 +175,8 @@ def file_links(paths, reports_dir=None) -> HTML:
     """Links from a report in `reports_dir` (default: the project's ``reports/``) to the files it produced,
     as copied by the build into ``reports/donnees/`` (helpers.render.dossier.publish_data), so that the
     folder is self-contained. `paths` are the written files; returns an HTML list of relative links."""
-    reports_dir = Path(reports_dir) if reports_dir is not None else config_paths().reports
-    data_dir = config_paths().reports / DATA_DIR
+    reports_dir = Path(reports_dir) if reports_dir is not None else folders().reports
+    data_dir = folders().reports / DATA_DIR
     items = "".join(
         f'<li><a href="{esc(os.path.relpath(data_dir / Path(p).name, reports_dir))}">{esc(Path(p).name)}</a></li>'
         for p in paths

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from helpers.core import parameters
-from helpers.core.config import ENV_RUN_RECORD, env, paths
+from helpers.core.config import ENV_RUN_RECORD, env, folders
 from helpers.core.storage import write_bytes_atomic
 
 #: Roles of a source, as shown in the reports (French).
@@ -123,7 +123,7 @@ def changed_parameters(report: str, values: dict[str, object]) -> list[str]:
     or any name → value) differs from the notebook's default, each as one French phrase for the first screen
     of the report (« Pondération : Global Open Data Index 2016 (défaut : Poids égaux) »,
     :func:`helpers.core.parameters.changed`); [] when all are defaults."""
-    declared = parameters.notebook_parameters(paths().notebooks / f"{report}.ipynb")
+    declared = parameters.notebook_parameters(folders().notebooks / f"{report}.ipynb")
     return parameters.changed(declared, values)
 
 
@@ -135,7 +135,7 @@ def check_parameters(report: str, values: dict[str, object]) -> None:
     against their literal defaults. Raises :class:`helpers.core.parameters.ParameterError` (one message,
     the same as ``python -m helpers reports --set``).
     """
-    notebook = paths().notebooks / f"{report}.ipynb"
+    notebook = folders().notebooks / f"{report}.ipynb"
     declared = parameters.notebook_parameters(notebook)
     # A misspelt name given to papermill (-p weigthing …) is injected as a variable of its own and would
     # be silently ignored: any literal-valued public name that the parameters cell does not declare.

@@ -9,7 +9,7 @@ from pathlib import Path
 from helpers.cartography.cleaning import Cleaned, clean
 from helpers.cartography.reading import Cartography, read_cartography
 from helpers.cartography.sources import Source, official, resolve_cartography
-from helpers.core.config import resolve_path
+from helpers.core.config import PROCESSED_DIR, RAW_DIR, resolve_path
 from helpers.core.errors import SourceError
 from helpers.core.storage import write_bytes_atomic
 from helpers.core.tables import write_processed
@@ -39,8 +39,8 @@ def _synthetic(source: Source, carto: Cartography) -> bool:
 
 
 def clean_cartography(cartography_path: str | Path | None = None,
-                      processed_dir: str | Path = "data/processed",
-                      raw_dir: str | Path = "data/raw") -> CleaningRun:
+                      processed_dir: str | Path = PROCESSED_DIR,
+                      raw_dir: str | Path = RAW_DIR) -> CleaningRun:
     """Notebook 01: resolve the cartography, read it, clean it and write the processed tables.
 
     Parameters
@@ -84,7 +84,7 @@ def clean_cartography(cartography_path: str | Path | None = None,
     return finish(run)
 
 
-def read_provenance(processed_dir: str | Path = "data/processed", name: str = PROVENANCE,
+def read_provenance(processed_dir: str | Path = PROCESSED_DIR, name: str = PROVENANCE,
                     notebook: str = "01") -> dict:
     """The JSON provenance file `name` written by an earlier notebook into `processed_dir` (by default
     notebook 01's ``provenance.json``: fichier, sha256, origine, officiel, synthetique, note), as a dict.

@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 
 from helpers.cartography.sources import official
-from helpers.core.config import resolve_path
+from helpers.core.config import PROCESSED_DIR, resolve_path
 from helpers.core.tables import load_table, schema, write_processed
 from helpers.steps.base import Run, SourceRecord, finish
 from helpers.steps.s01_clean import read_provenance
@@ -34,7 +34,7 @@ class OpennessRun(Run):
     processed_dir: Path
 
 
-def score_openness(processed_dir: str | Path = "data/processed", min_bases_ranked: int = 5,
+def score_openness(processed_dir: str | Path = PROCESSED_DIR, min_bases_ranked: int = 5,
                    weighting: str = "equal") -> OpennessRun:
     """Notebook 02: score every assessed line and level, aggregate by producer and category, write.
 
@@ -60,7 +60,7 @@ def score_openness(processed_dir: str | Path = "data/processed", min_bases_ranke
         Unknown `weighting`, before any work (``scoring.weights``).
     SourceError
         A processed table or ``provenance.json`` is absent or lacks declared columns."""
-    from helpers.openness import aggregation, paths, scoring
+    from helpers.openness import aggregation, routes, scoring
 
     scoring.weights(weighting)  # unknown weighting: fail before any work
     processed = resolve_path(processed_dir)
@@ -70,7 +70,7 @@ def score_openness(processed_dir: str | Path = "data/processed", min_bases_ranke
     merged = evaluations.merge(bases[["ligne_source", *BASE_COLUMNS]], on="ligne_source", how="left")
     scored = scoring.score_lines(merged)
     scored["score"] = scored[f"score_{weighting}"]
-    scored = scored.join(paths.assign_paths(scored))  # opening path, decider, privacy flag (issue 13)
+    scored = scored.join(routes.assign_routes(scored))  # opening path, decider, privacy flag (issue 13)
     producers = aggregation.by_producer(scored, min_bases_ranked, weighting)
     categories = aggregation.by_category(scored, min_bases_ranked, weighting)
     for table in (producers, categories):  # a CSV read alone says what its scores and ranks depend on

@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 
 from helpers.cartography.producers import producers_of
-from helpers.core.config import resolve_path
+from helpers.core.config import PROCESSED_DIR, resolve_path
 from helpers.core.errors import CartoError
 from helpers.core.tables import load_table
 from helpers.steps.base import Run, SourceRecord, finish
@@ -29,7 +29,7 @@ class ProducerSheet(Run):
     provenance: dict
 
 
-def producer_names(processed_dir: str | Path = "data/processed", min_lines: int = 1) -> list[str]:
+def producer_names(processed_dir: str | Path = PROCESSED_DIR, min_lines: int = 1) -> list[str]:
     """Canonical names of the individual producers with at least `min_lines` lines in ``bases.csv``
     (a co-managed line counts for each of its producers), sorted; the fan-out values of report 03.
 
@@ -39,7 +39,7 @@ def producer_names(processed_dir: str | Path = "data/processed", min_lines: int 
     return sorted(name for name, n in counts.items() if name and n >= min_lines)
 
 
-def producer_sheet(processed_dir: str | Path = "data/processed", producer: str = "") -> ProducerSheet:
+def producer_sheet(processed_dir: str | Path = PROCESSED_DIR, producer: str = "") -> ProducerSheet:
     """Notebook 03: everything the fiche of one `producer` (canonical name) needs; writes nothing.
 
     Returns a ``ProducerSheet`` whose frames keep the processed tables' columns: its lines (co-managed ones

@@ -26,7 +26,7 @@ from helpers.consultation.redaction import pseudonymise_ids, publishable_series,
 from helpers.consultation.screening import ANALYSED, campaigns, join_texts, screen
 from helpers.consultation.synthetic import write_synthetic_consultation
 from helpers.consultation.themes import TextAnalysis, analyse_texts
-from helpers.core.config import data_file, resolve_path
+from helpers.core.config import PROCESSED_DIR, data_file, resolve_path
 from helpers.core.errors import QuestionnaireError
 from helpers.core.storage import write_bytes_atomic
 from helpers.core.tables import load_table, schema, write_processed
@@ -152,7 +152,7 @@ def per_answer(table: pd.DataFrame, analysed: pd.DataFrame) -> pd.DataFrame:
 
 
 def analyse_consultation(answers_path: str | Path | None = None, questionnaire_path: str | Path | None = None,
-                         processed_dir: str | Path = "data/processed", n_themes: int | None = None) -> ConsultationRun:
+                         processed_dir: str | Path = PROCESSED_DIR, n_themes: int | None = None) -> ConsultationRun:
     """Notebook 04: the whole analysis of the consultation; writes its tables into `processed_dir`.
 
     Parameters
@@ -284,7 +284,7 @@ def _provenance(run: ConsultationRun) -> str:
     return json.dumps(facts, ensure_ascii=False, indent=2) + "\n"
 
 
-def read_consultation_provenance(processed_dir: str | Path = "data/processed") -> dict:
+def read_consultation_provenance(processed_dir: str | Path = PROCESSED_DIR) -> dict:
     """Notebook 04's ``consultation.json`` in `processed_dir`, as a dict (fichier, sha256,
     questionnaire, synthetique, format, encodage, separateur, plateforme, lignes_entete, dates, non_datees,
     recues, analysees, questions_bases: how many questions asked which bases to open — 0 for a free-text

@@ -16,7 +16,7 @@ import pandas as pd
 from helpers.cartography.cleaning import criterion_labels
 from helpers.cartography.producers import one_row_per_producer
 from helpers.cartography.sources import official
-from helpers.core.config import data_file, resolve_path
+from helpers.core.config import PROCESSED_DIR, data_file, resolve_path
 from helpers.core.tables import load_table, schema, write_processed
 from helpers.openness.aggregation import one_per_base
 from helpers.steps.base import Run, SourceRecord, finish
@@ -148,7 +148,7 @@ def per_producer(table: pd.DataFrame, bases: pd.DataFrame, requests: pd.DataFram
     return out.reset_index().sort_values(["n_repondants", "gestionnaire"], ascending=[False, True])
 
 
-def prioritise(processed_dir: str | Path = "data/processed") -> PriorityRun:
+def prioritise(processed_dir: str | Path = PROCESSED_DIR) -> PriorityRun:
     """Notebook 05: one row per base with its demand, openness and priority class, written as
     ``priorites`` (CSV, ``priorites.xlsx``, ``datapackage.json``; formula-neutralised), in priority order (class,
     then most respondents, then lowest best score).

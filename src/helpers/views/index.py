@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from helpers.core.config import data_file, paths
+from helpers.core.config import data_file, folders
 from helpers.core.errors import CartoError
 from helpers.core.formats import count_of, share_of
 from helpers.core.tables import load_table
@@ -90,8 +90,8 @@ def front_page(entries: list[dict], data: dict, reports_dir: Path | None = None,
     ``parametres`` (« <report> — <parameter> : <value> (défaut : …) » for every non-default parameter, named
     under the title) and ``fiches_min_lignes`` (the fiche rule's minimum of lines, None without it)."""
     spec = data_file("accueil.yml")
-    reports_dir = reports_dir or paths().reports
-    processed_dir = processed_dir or paths().processed
+    reports_dir = reports_dir or folders().reports
+    processed_dir = processed_dir or folders().processed
     synthetic = set(data.get("roles_synthetiques", []))
     parts = [f"<h1>{html.escape(spec['titre'])}</h1>",
              f'<p class="carto-subtitle">Données : {html.escape(data.get("resume") or "inconnues")}.</p>']

@@ -140,12 +140,12 @@ def sheet_place(sheet) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def sheet_paths(sheet) -> pd.DataFrame:
+def sheet_routes(sheet) -> pd.DataFrame:
     """The producer's non-open lines, one row per line and level, cheapest path first: path, base, level,
     what to do, who decides, and the caveat (individual data) or the reason of a restriction."""
-    from helpers.views.v02_paths import path_lines
+    from helpers.views.v02_routes import route_lines
 
-    rows = path_lines(sheet.scored)
+    rows = route_lines(sheet.scored)
     notes = [" ; ".join(filter(None, [reason, caveat])) for reason, caveat in
              zip(rows["motif_acces"], rows["precaution"], strict=True)]
     return pd.DataFrame({"Voie": rows["voie"], "Base": rows["base"], "Niveau": rows["niveau_libelle"],
@@ -153,8 +153,8 @@ def sheet_paths(sheet) -> pd.DataFrame:
                          "Motif, précaution": notes}).reset_index(drop=True)
 
 
-def sheet_paths_chart(sheet):
+def sheet_routes_chart(sheet):
     """Report 02's chart of lines by path and level, for this producer's lines (HTML)."""
-    from helpers.views.v02_paths import paths_chart
+    from helpers.views.v02_routes import routes_chart
 
-    return paths_chart(sheet.scored, sheet.producer)
+    return routes_chart(sheet.scored, sheet.producer)

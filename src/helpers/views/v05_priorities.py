@@ -59,7 +59,7 @@ def _no_demand_headline(run: PriorityRun) -> dict[str, str]:
 
 
 def _path_labels() -> dict[str, str]:
-    from helpers.openness.paths import labels
+    from helpers.openness.routes import labels
 
     return labels()
 
@@ -237,7 +237,7 @@ def without_consultation(run: PriorityRun) -> bool:
 def _cheapest_path(run: PriorityRun) -> pd.DataFrame:
     """Per base with a path at one level at least: its cheapest path (rules-table order) and the levels
     where it applies (« agrégé », « granulaire » or both)."""
-    from helpers.openness.paths import labels
+    from helpers.openness.routes import labels
 
     order = {code: i for i, code in enumerate(labels())}
     table = run.priorities.copy()
@@ -276,7 +276,7 @@ def cheapest_counts(run: PriorityRun) -> pd.DataFrame:
     of the rules table, ``voies_ouverture.yml``): one row per path, zeros kept, then the « Total » (the bases
     evaluated and not open at one level at least: the paths partition them); columns Voie d'ouverture, Bases,
     Qui décide."""
-    from helpers.openness.paths import decider_text, labels
+    from helpers.openness.routes import decider_text, labels
 
     counts = _cheapest_path(run)["voie"].value_counts()
     rows = [{"Voie d'ouverture": label, "Bases": int(counts.get(code, 0)), "Qui décide": decider_text(code)}
@@ -289,7 +289,7 @@ def cheapest_counts(run: PriorityRun) -> pd.DataFrame:
 def cheapest(run: PriorityRun) -> pd.DataFrame:
     """Bases whose cheapest path is publication or the fee, path by path; inside a path, by demand with a
     real export, else by the producer's number of such bases (biggest first); then by name."""
-    from helpers.openness.paths import labels
+    from helpers.openness.routes import labels
 
     table = _cheapest_path(run)
     table = table[table["voie"].isin(CHEAP_PATHS)].copy()

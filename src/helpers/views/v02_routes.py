@@ -1,7 +1,7 @@
 """What report 02 shows in « Ce qu'il faudrait décider »: the opening paths (issue 13) of the non-open lines.
 
 Each assessed, non-open line-level of ``ouverture.csv`` carries a path (``voie_ouverture``) set by the first
-matching rule of ``voies_ouverture.yml`` (``helpers.openness.paths``); these functions group, count and label
+matching rule of ``voies_ouverture.yml`` (``helpers.openness.routes``); these functions group, count and label
 them in French for reports 02 and 03.
 """
 
@@ -14,10 +14,10 @@ from helpers.core.config import data_file
 from helpers.views.v02_openness import LEVELS, SHORT
 
 
-def path_lines(scored: pd.DataFrame) -> pd.DataFrame:
+def route_lines(scored: pd.DataFrame) -> pd.DataFrame:
     """Non-open scored lines (ouverture.csv rows) with their path, in the rules table's path order, then
     producer, base and level; adds ``voie`` (French label) and ``niveau_libelle``."""
-    from helpers.openness.paths import labels
+    from helpers.openness.routes import labels
 
     order = {code: i for i, code in enumerate(labels())}
     rows = scored[scored["voie_ouverture"].fillna("") != ""].copy()
@@ -27,13 +27,13 @@ def path_lines(scored: pd.DataFrame) -> pd.DataFrame:
     return rows.sort_values(["_ordre", "gestionnaire", "base", "niveau"]).drop(columns="_ordre")
 
 
-def path_counts(scored: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+def route_counts(scored: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Lines per path and level: long chart data (Voie, Niveau, Lignes; every path × level, zeros kept)
     and the table behind it (one row per path: who decides, lines per level, with individual data; then the
     « Total » row, the paths partitioning the non-open lines)."""
-    from helpers.openness.paths import decider_text, labels, spec
+    from helpers.openness.routes import decider_text, labels, spec
 
-    rows = path_lines(scored)
+    rows = route_lines(scored)
     grid = pd.MultiIndex.from_product([list(labels()), list(LEVELS)], names=["voie_ouverture", "niveau"])
     counts = rows.groupby(["voie_ouverture", "niveau"]).size().reindex(grid, fill_value=0)
     data = pd.DataFrame({"Voie": [labels()[v] for v, _ in grid], "Niveau": [LEVELS[lv] for _, lv in grid],
@@ -52,7 +52,7 @@ def path_counts(scored: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     return data, pd.concat([table, pd.DataFrame([total])], ignore_index=True)
 
 
-def paths_chart(scored: pd.DataFrame, who: str = "la cartographie"):
+def routes_chart(scored: pd.DataFrame, who: str = "la cartographie"):
     """Horizontal bars of lines per path and level (render.figures) with their numbers, then the paths
     table (decision, who decides, lines per level), as one HTML block; `who` names the scope in the
     titles (« la cartographie » or a producer)."""
@@ -62,8 +62,8 @@ def paths_chart(scored: pd.DataFrame, who: str = "la cartographie"):
     from helpers.render import figures
     from helpers.render.html import table_html
 
-    data, table = path_counts(scored)
-    rows = path_lines(scored)
+    data, table = route_counts(scored)
+    rows = route_lines(scored)
     # Lines, not bases: a base listed under several categories has one line per category; say both.
     sizes = ", ".join(f"{label.lower()} : {count_of(int((rows['niveau'] == level).sum()), 'ligne', 'lignes')} "
                       f"({count_of(rows.loc[rows['niveau'] == level, 'base_id'].nunique(), 'base', 'bases')})"
@@ -107,7 +107,7 @@ def _by_producer(rows: pd.DataFrame, extra: dict[str, str]) -> pd.DataFrame:
 def publication_list(scored: pd.DataFrame) -> pd.DataFrame:
     """The cheapest openings (path « publication »), one row per producer, most lines first: lines per
     level, the bases, what to publish and the privacy caveat where there is one."""
-    rows = path_lines(scored)
+    rows = route_lines(scored)
     rows = rows[rows["voie_ouverture"] == "publication"]
     out = _by_producer(rows, {})
     todo = rows.groupby("gestionnaire")["actions"].agg(lambda s: " ; ".join(sorted(set(" ; ".join(s).split(" ; ")))))
@@ -119,7 +119,7 @@ def publication_list(scored: pd.DataFrame) -> pd.DataFrame:
 
 def fee_list(scored: pd.DataFrame) -> pd.DataFrame:
     """Lines whose path is the fee (« redevance »): one row per line and level, with who decides."""
-    rows = path_lines(scored)
+    rows = route_lines(scored)
     rows = rows[rows["voie_ouverture"] == "redevance"]
     return pd.DataFrame({"Gestionnaire": rows["gestionnaire"], "Base": rows["base"], "Niveau": rows["niveau_libelle"],
                          "Coût d'accès": rows["cout"], "Ce qu'il faudrait faire": rows["actions"],
@@ -130,7 +130,7 @@ def access_list(scored: pd.DataFrame) -> pd.DataFrame:
     """Restricted and closed access, one row per producer and path (most lines first): lines per level,
     lines with individual data (decided by the governance body, see the paths table), the reasons read in
     the access comments, the bases."""
-    rows = path_lines(scored)
+    rows = route_lines(scored)
     rows = rows[rows["voie_ouverture"].isin(["acces_restreint", "acces_ferme"])]
     out = _by_producer(rows, {"voie": "Voie"})
     keys = list(zip(out["Gestionnaire"], out["Voie"], strict=True))
@@ -143,9 +143,9 @@ def access_list(scored: pd.DataFrame) -> pd.DataFrame:
     return out.reset_index(drop=True)
 
 
-def paths_rules_table() -> pd.DataFrame:
+def routes_rules_table() -> pd.DataFrame:
     """The rules table of voies_ouverture.yml in French, in the order they apply (first match wins)."""
-    from helpers.openness.paths import labels, spec
+    from helpers.openness.routes import labels, spec
 
     def condition(rule: dict) -> str:
         parts = [f"{data_file('vocabulaire.yml')['criteres'][c]['libelle']} : "
@@ -160,9 +160,9 @@ def paths_rules_table() -> pd.DataFrame:
                           "Voie": labels()[rule["voie"]]} for i, rule in enumerate(spec()["regles"], start=1)])
 
 
-def paths_guide() -> dict[str, str]:
+def routes_guide() -> dict[str, str]:
     """Reading-guide entries for the paths: who decides, the privacy word list and its caveats."""
-    from helpers.openness.paths import spec
+    from helpers.openness.routes import spec
 
     privacy = spec()["donnees_individuelles"]
     individual = spec()["voies"]["acces_restreint"]["decideur_donnees_individuelles"]

@@ -20,7 +20,6 @@ from helpers.openness.scoring import STATUS_EMPTY, STATUS_TOP, STATUS_UNKNOWN
 
 RULES_FILE = "voies_ouverture.yml"
 COLUMNS = ["voie_ouverture", "decideur", "donnees_individuelles", "precaution", "motif_acces"]
-_CONDITIONS = {*CRITERIA, "voie", "manque_un_de", "inconnu"}
 
 
 def spec() -> dict:
@@ -42,18 +41,6 @@ def _pattern(words: tuple[str, ...]) -> re.Pattern:
     return re.compile(r"(?<!\w)(?:" + "|".join(re.escape(_fold(w)) for w in words) + ")")
 
 
-def check_rules() -> None:
-    """Raise CartoError (naming the YAML file) if a rule names an unknown path, condition or criterion."""
-    table = spec()
-    for i, rule in enumerate(table["regles"], start=1):
-        unknown = set(rule) - _CONDITIONS
-        if rule.get("voie") not in table["voies"]:
-            valid = ", ".join(table["voies"])
-            raise _error(f"règle {i} : voie inconnue « {rule.get('voie')} » ; voies valides : {valid}")
-        if unknown or not set(rule.get("manque_un_de", [])) <= set(CRITERIA):
-            raise _error(f"règle {i} : condition inconnue {sorted(unknown) or rule['manque_un_de']}")
-
-
 def _value(line: pd.Series, criterion: str) -> str:
     """The criterion's modality, or its status when it is off-vocabulary or empty."""
     status = line[f"statut_{criterion}"]
@@ -71,7 +58,7 @@ def _matches(rule: dict, line: pd.Series) -> bool:
     return "inconnu" not in rule or rule["inconnu"] == unknown
 
 
-def path_of(line: pd.Series) -> str:
+def route_of(line: pd.Series) -> str:
     """The path code of one non-open scored line (first matching rule of ``voies_ouverture.yml``).
 
     `line`: a row of :func:`~helpers.openness.scoring.score_lines` output (the four criteria, their
@@ -99,7 +86,7 @@ def access_reason(comment: object) -> str:
     return " ; ".join(r["motif"] for r in spec()["motifs_acces"] if _pattern(tuple(r["mots"])).search(text))
 
 
-def assign_paths(scored: pd.DataFrame) -> pd.DataFrame:
+def assign_routes(scored: pd.DataFrame) -> pd.DataFrame:
     """Opening path of every scored line and level (``scoring.score_lines`` output, with the evaluation's
     text columns ``commentaire_acces`` and ``donnees``).
 
@@ -107,16 +94,15 @@ def assign_paths(scored: pd.DataFrame) -> pd.DataFrame:
     is open), ``decideur`` (who must decide, "" when open), ``donnees_individuelles`` (bool, open lines
     included), ``precaution`` (the privacy caveat, "" without the flag) and ``motif_acces`` (reason of a
     restricted or closed access read from its comment, "" otherwise). Raises CartoError when the rules
-    table is malformed or leaves a non-open line without a path.
+    table leaves a non-open line without a path (a malformed table is refused when read: core.settings).
     """
-    check_rules()
     table = spec()
     privacy = individual_data(scored)
     caveats = table["donnees_individuelles"]
     out = pd.DataFrame(index=scored.index, columns=COLUMNS, dtype=object)
     for i, line in scored.iterrows():
         flagged = bool(privacy[i])
-        path = "" if line["ouvert"] else path_of(line)
+        path = "" if line["ouvert"] else route_of(line)
         spec_path = table["voies"].get(path, {})
         decider = spec_path.get("decideur_donnees_individuelles" if flagged else "decideur",
                                 spec_path.get("decideur", ""))
