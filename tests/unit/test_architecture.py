@@ -54,25 +54,36 @@ def test_every_subpackage_and_module_has_a_docstring():
     assert missing == []
 
 
+#: The layers, lowest first: a module imports from its own layer or a lower one, never a higher one.
+LAYERS = {"core": 0, "cartography": 1, "openness": 1, "consultation": 1, "steps": 2, "views": 3, "render": 4,
+          "build": 5}
+
+
+def _layer(module: str) -> str | None:
+    """The layer of a ``helpers`` module name (``helpers.render.html`` → ``render``); None outside them."""
+    parts = module.split(".")
+    return parts[1] if parts[0] == "helpers" and len(parts) > 1 and parts[1] in LAYERS else None
+
+
 def test_layers_do_not_import_upwards():
-    """core imports no other layer; domain packages import no step, view, render or build module;
-    steps import no view, render or build module; views import no build module."""
-    forbidden = {
-        "core": ("helpers.cartography", "helpers.openness", "helpers.consultation", "helpers.steps",
-                 "helpers.views", "helpers.render", "helpers.build"),
-        "cartography": ("helpers.steps", "helpers.views", "helpers.render", "helpers.build"),
-        "openness": ("helpers.steps", "helpers.views", "helpers.render", "helpers.build"),
-        "consultation": ("helpers.steps", "helpers.views", "helpers.render", "helpers.build"),
-        "steps": ("helpers.views", "helpers.render", "helpers.build"),
-        "views": ("helpers.build",),
-    }
+    """core ← domain (cartography, openness, consultation) ← steps ← views ← render ← build: no module imports
+    a module of a higher layer, at module level or inside a function (``from helpers import views`` included)."""
+    assert set(LAYERS) == {p.name for p in PACKAGE.iterdir() if (p / "__init__.py").is_file()}
     wrong = []
     for path in _modules():
         layer = path.relative_to(PACKAGE).parts[0]
-        for module, _name in _imports(ast.parse(path.read_text(encoding="utf-8"))):
-            if module.startswith(forbidden.get(layer, ())):
-                wrong.append(f"{path.relative_to(PACKAGE)} → {module}")
+        if layer not in LAYERS:
+            continue
+        for module, name in _imports(ast.parse(path.read_text(encoding="utf-8"))):
+            target = _layer(f"helpers.{name}" if module == "helpers" else module)
+            if target is not None and LAYERS[target] > LAYERS[layer]:
+                wrong.append(f"{path.relative_to(PACKAGE)} → {module}{'.' + name if module == 'helpers' else ''}")
     assert wrong == []
+
+
+def test_the_layering_rule_sees_function_level_imports():
+    tree = ast.parse("def f():\n    from helpers.render import html\n    import helpers.build.runner\n")
+    assert [_layer(m) for m, _ in _imports(tree)] == ["render", "build"]
 
 
 def _public_definitions(tree: ast.Module):

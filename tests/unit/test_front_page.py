@@ -7,8 +7,8 @@ import pandas as pd
 from helpers.build.tasks import Status
 from helpers.core.tables import schema
 from helpers.render import html as report
+from helpers.render import sections as index
 from helpers.render.export import index_html
-from helpers.views import index
 from helpers.views.v04_consultation import synthetic_mark
 
 

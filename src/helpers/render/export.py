@@ -132,12 +132,12 @@ def export_html(executed: str | Path, target: str | Path, title: str, provenance
 
 
 def index_html(entries: list[dict], data: dict, generated: str) -> str:
-    """reports/index.html: the front page (:func:`helpers.views.index.front_page`: headline sentences, one card per
+    """reports/index.html: the front page (:func:`helpers.render.sections.front_page`: headline sentences, one card per
     report, the fiches), then the build journal: each report with its status, the data used.  `entries`: dicts with
     title, status (a :class:`helpers.build.tasks.Status`), href, error, error_href, fiche, label and built_on (the
     French date of the report's last build, or ""); `data`: fichier, sha256, origine, synthetique, resume («
     cartographie officielle, … »); `generated`: the build date, in French. Returns the page's HTML."""
-    from helpers.views.index import front_page
+    from helpers.render.sections import front_page
 
     def row(e: dict) -> str:
         link = f'<a href="{html.escape(e["href"])}">{html.escape(e["title"])}</a>' if e.get("href") else \

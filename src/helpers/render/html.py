@@ -5,13 +5,17 @@ Every text that enters the HTML goes through html.escape; tables have a caption 
 
 from __future__ import annotations
 
+import functools
 import html
 import numbers
 import os
+import re
 from pathlib import Path
 
+import jinja2
 import pandas as pd
 from IPython.display import HTML
+from markupsafe import Markup
 
 from helpers.core import formats
 from helpers.core.config import data_file, folders
@@ -20,16 +24,10 @@ from helpers.steps.base import ANSWERS, CARTOGRAPHY, Run
 #: Folder of ``reports/`` holding the published tables the reports link to.
 DATA_DIR = "donnees"
 
-SYNTHETIC_TEXT = (
-    "<strong>Données synthétiques</strong> — ce rapport a été produit à partir d'un échantillon "
-    "généré par le projet, pas à partir de la cartographie officielle. Ses chiffres ne décrivent "
-    "aucune base réelle et ne doivent pas être cités."
-)
-SYNTHETIC_ANSWERS = (
-    "<strong>Données synthétiques</strong> — les réponses analysées ici ont été générées par le projet : les "
-    "réponses à la consultation de 2014 n'ont jamais été publiées. Leurs chiffres ne décrivent aucun répondant "
-    "réel et ne doivent pas être cités."
-)
+#: The synthetic wording (``data/mentions_synthetiques.yml``, its one home).
+WORDING = data_file("mentions_synthetiques.yml")
+SYNTHETIC_TEXT = f"<strong>{WORDING['bandeau']['titre']}</strong> — {WORDING['bandeau'][CARTOGRAPHY]}"
+SYNTHETIC_ANSWERS = f"<strong>{WORDING['bandeau']['titre']}</strong> — {WORDING['bandeau'][ANSWERS]}"
 
 
 def esc(value: object) -> str:
@@ -37,10 +35,36 @@ def esc(value: object) -> str:
     return html.escape("" if value is None else str(value)).replace("\n", "<br>")
 
 
-def page_style() -> HTML:
-    """Nothing: the look of every report lives in the export template and ``render/report.css``
-    (helpers.render.export). Kept so that the notebooks' first output cell needs no change."""
-    return HTML("")
+class _Loader(jinja2.PackageLoader):
+    """The block templates of ``render/templates/blocks/``, written on several lines for the reader: a line break
+    and the indentation after it are not part of the output."""
+
+    def get_source(self, environment, template):
+        source, filename, uptodate = super().get_source(environment, template)
+        return re.sub(r"\n\s*", "", source), filename, uptodate
+
+
+@functools.cache
+def templates() -> jinja2.Environment:
+    """The Jinja environment of the report blocks (``render/templates/blocks/*.html.j2``): every value is
+    escaped as :func:`html.escape` does (trusted markup passes as ``Markup``: another block's HTML, or
+    ``|safe``); the ``esc`` filter escapes as :func:`esc` (line breaks become ``<br>``)."""
+    environment = jinja2.Environment(
+        loader=_Loader("helpers.render", "templates/blocks"), autoescape=True,
+        finalize=lambda v: v if hasattr(v, "__html__") else Markup(html.escape("" if v is None else str(v))))
+    environment.filters["esc"] = lambda v: Markup(esc(v))
+    return environment
+
+
+def render(template: str, **values) -> HTML:
+    """The block `template` (a file name under ``render/templates/blocks/``) filled with `values`, as a
+    notebook output."""
+    return HTML(templates().get_template(template).render(**values))
+
+
+def note(text: str) -> HTML:
+    """A highlighted box holding the plain sentence `text` (escaped)."""
+    return box(esc(text))
 
 
 def banner(run: Run) -> HTML:
@@ -57,12 +81,12 @@ def banner(run: Run) -> HTML:
     if cartography is not None and cartography.synthetic:
         text = SYNTHETIC_TEXT
         if answers is not None and answers.synthetic:
-            notes.append("Les réponses à la consultation sont elles aussi synthétiques.")
+            notes.append(WORDING["bandeau"]["réponses_aussi"])
         notes.append(cartography.note)
     else:
         text = SYNTHETIC_ANSWERS
         if cartography is not None:
-            notes.append("La cartographie est le fichier officiel : les bases sont réelles, les demandes non.")
+            notes.append(WORDING["bandeau"]["cartographie_officielle"])
     note = " ".join(n for n in notes if n)
     extra = f"<br>{esc(note)}" if note else ""
     return HTML(f'<div class="carto-banner" role="alert" data-synthetique="{" ".join(roles)}">{text}{extra}</div>')
@@ -171,6 +195,11 @@ def table(frame: pd.DataFrame, caption: str, max_rows: int | None = None, csv: s
     return HTML(table_html(frame, caption, max_rows, csv))
 
 
+def tables(frames: list[tuple[pd.DataFrame, str]]) -> HTML:
+    """Several tables (frame, caption) one after the other (:func:`table_html`), as one notebook output."""
+    return HTML("".join(table_html(frame, caption) for frame, caption in frames))
+
+
 def file_links(paths, reports_dir=None) -> HTML:
     """Links from a report in `reports_dir` (default: the project's ``reports/``) to the files it produced,
     as copied by the build into ``reports/donnees/`` (helpers.render.dossier.publish_data), so that the
@@ -182,16 +211,6 @@ def file_links(paths, reports_dir=None) -> HTML:
         for p in paths
     )
     return HTML(f"<ul>{items}</ul>")
-
-
-def with_mark(sentences: list[str], mark: str, skip_first: bool = False) -> list[str]:
-    """Sentences each ending with « — `mark` » (e.g. « données synthétiques »), the first excepted when it
-    already says so: the front page quotes takeaways one by one, and a sentence copied alone into a note
-    must still say its figures are invented. An empty `mark` returns `sentences` unchanged."""
-    if not mark:
-        return sentences
-    start = 1 if skip_first else 0
-    return sentences[:start] + [f"{s.rstrip('.').rstrip()} — {mark}." for s in sentences[start:]]
 
 
 def n(count: int) -> str:
