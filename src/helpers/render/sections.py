@@ -19,23 +19,21 @@ from helpers.render.html import render, table_html
 from helpers.steps.base import ANSWERS, CARTOGRAPHY
 from helpers.views import v04_consultation as consultation
 from helpers.views import v05_priorities as priorities
-from helpers.views.index import fiche_counts, fiche_rule, report_takeaways
+from helpers.views.index import fiche_counts, fiche_rule
 from helpers.views.v01_clean import shorten
 from helpers.views.v02_openness import LEVELS
 from helpers.views.v02_routes import route_counts, route_lines
 
 
-def front_page(entries: list[dict], data: dict, reports_dir: Path | None = None,
-               processed_dir: Path | None = None) -> str:
+def front_page(entries: list[dict], data: dict, processed_dir: Path | None = None) -> str:
     """The front page's content (trusted HTML, every data text escaped): synthetic banners, title, the
     headline sentences of the reports named in ``a_retenir`` (``accueil.yml``), one card per core report, the
-    fiches list. `entries` are the runner's index entries (title, href, status, fiche, label), their reports
-    under `reports_dir` (default: the project's); `data` the build's data facts: ``resume`` (« cartographie
-    officielle, réponses synthétiques »), ``roles_synthetiques`` (the synthetic roles), ``parametres``
+    fiches list. `entries` are the runner's index entries (title, href, status, fiche, label, and
+    ``a_retenir``: the report's takeaways, from its run record); `data` the build's data facts: ``resume``
+    (« cartographie officielle, réponses synthétiques »), ``roles_synthetiques`` (the synthetic roles), ``parametres``
     (« <report> — <parameter> : <value> (défaut : …) » for every non-default parameter, named under the title)
     and ``fiches_min_lignes`` (the fiche rule's minimum of lines, None without it)."""
     spec = data_file("accueil.yml")
-    reports_dir = reports_dir or folders().reports
     processed_dir = processed_dir or folders().processed
     synthetic = set(data.get("roles_synthetiques", []))
     wording = data_file("mentions_synthetiques.yml")["accueil"]
@@ -44,7 +42,7 @@ def front_page(entries: list[dict], data: dict, reports_dir: Path | None = None,
     for name in spec["a_retenir"]:
         entry = by_name.get(name)
         if entry and entry.get("href"):
-            found = report_takeaways(reports_dir / entry["href"])
+            found = entry.get("a_retenir")
             if found:  # the report's own sentences, written to stand alone; the heading links to the report
                 quoted.append((entry, found))
     fiches = {e["label"].split(":", 1)[-1]: e for e in entries if e.get("fiche")}

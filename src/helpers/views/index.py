@@ -1,14 +1,9 @@
-"""What the front page (reports/index.html) shows: the headline sentences of the core reports, one card per
-report with the question it answers, the producer fiches in alphabetical order with their open counts, and
-whether the data are official or synthetic (cartography and consultation answers separately).
-
-The headline sentences are read back from the built reports (their « Ce qu'il faut retenir » block written by
-`helpers.render.html.takeaways`), so the front page quotes exactly what the reports of the same build say.
-"""
+"""What the front page (reports/index.html) shows besides the runner's entries: the producer fiches' open counts
+and the rule saying who has one (laid out by helpers.render.sections.front_page). The headline sentences it
+quotes come from each report's run record (helpers.steps.base.record_takeaways)."""
 
 from __future__ import annotations
 
-from html.parser import HTMLParser
 from pathlib import Path
 
 import pandas as pd
@@ -17,50 +12,6 @@ from helpers.core.errors import CartoError
 from helpers.core.formats import count_of, share_of
 from helpers.core.tables import load_table
 from helpers.views.v02_openness import LEVELS
-
-
-class _Takeaways(HTMLParser):
-    """Collects the text of each sentence <li> inside <section class="carto-retenir"> (not the headline cards,
-    which are <li> of <ul class="carto-kpis">)."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.depth, self.in_cards, self.item, self.items = 0, False, None, []
-
-    def handle_starttag(self, tag, attrs):
-        if tag == "section" and ("class", "carto-retenir") in attrs:
-            self.depth = 1
-        elif self.depth and tag == "section":
-            self.depth += 1
-        elif self.depth and tag == "ul":
-            self.in_cards = ("class", "carto-kpis") in attrs
-        elif self.depth and tag == "li" and not self.in_cards:
-            self.item = []
-
-    def handle_endtag(self, tag):
-        if self.depth and tag == "section":
-            self.depth -= 1
-        elif tag == "ul":
-            self.in_cards = False
-        elif self.item is not None and tag == "li":
-            self.items.append("".join(self.item).strip())
-            self.item = None
-
-    def handle_data(self, data):
-        if self.item is not None:
-            self.item.append(data)
-
-
-def report_takeaways(report_html: Path) -> list[str]:
-    """The « Ce qu'il faut retenir » sentences of a built report (plain text); [] when the file is absent or
-    has no such block."""
-    try:
-        text = report_html.read_text(encoding="utf-8")
-    except OSError:
-        return []
-    parser = _Takeaways()
-    parser.feed(text)
-    return parser.items
 
 
 def fiche_counts(processed_dir: Path) -> pd.DataFrame:
