@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import ast
 import json
+import re
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -102,3 +103,21 @@ def test_every_public_definition_has_a_docstring():
     missing = [f"{path.relative_to(PACKAGE)}: {node.name}" for path, node in definitions if not ast.get_docstring(node)]
     assert len(definitions) > 300  # the count covers the whole package
     assert missing == []
+
+
+HTML_TAG = re.compile(r"</?(a|br|blockquote|details|div|dl|dt|dd|figure|h[1-6]|img|li|p|section|span|strong|summary|"
+                      r"table|td|th|tr|ul)\b[^>]*>")
+
+
+def test_views_return_data_and_render_writes_the_html():
+    """Views return frames, sentences and structures; markup is written by render, through its templates: no view
+    imports IPython's HTML or holds an HTML tag in a string (docstrings aside)."""
+    wrong = []
+    for path in sorted((PACKAGE / "views").glob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        docstrings = {id(node.body[0].value) for node in ast.walk(tree)
+                      if isinstance(node, ast.Module | ast.FunctionDef | ast.ClassDef) and ast.get_docstring(node)}
+        wrong += [f"{path.name}: {module}" for module, _ in _imports(tree) if module.startswith("IPython")]
+        wrong += [f"{path.name}:{node.lineno}" for node in ast.walk(tree) if isinstance(node, ast.Constant)
+                  and isinstance(node.value, str) and id(node) not in docstrings and HTML_TAG.search(node.value)]
+    assert wrong == []
