@@ -9,11 +9,12 @@ from __future__ import annotations
 import pandas as pd
 from babel.numbers import format_decimal
 
+from helpers.consultation.dates import local_dates
 from helpers.consultation.screening import ANALYSED
 from helpers.consultation.tallies import OVERALL
 from helpers.core.config import data_file
 from helpers.core.formats import count_of, integer, percent, percent_range, share_of, with_mark
-from helpers.steps.s04_consultation import ConsultationRun, local_dates
+from helpers.steps.s04_consultation import ConsultationRun
 from helpers.views.v01_clean import shorten
 
 #: « réponses synthétiques » (``data/mentions_synthetiques.yml``).
