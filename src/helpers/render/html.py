@@ -28,8 +28,6 @@ BLOCKS = "report.html.j2"
 
 #: The synthetic wording (``data/mentions_synthetiques.yml``, its one home).
 WORDING = data_file("mentions_synthetiques.yml")
-SYNTHETIC_TEXT = f"<strong>{WORDING['bandeau']['titre']}</strong> — {WORDING['bandeau'][CARTOGRAPHY]}"
-SYNTHETIC_ANSWERS = f"<strong>{WORDING['bandeau']['titre']}</strong> — {WORDING['bandeau'][ANSWERS]}"
 
 
 def _block(name: str, *args) -> str:
@@ -59,15 +57,15 @@ def banner(run: Run) -> HTML:
              if source is not None and source.synthetic]
     notes = []
     if cartography is not None and cartography.synthetic:
-        text = SYNTHETIC_TEXT
+        text = WORDING["bandeau"][CARTOGRAPHY]
         if answers is not None and answers.synthetic:
             notes.append(WORDING["bandeau"]["réponses_aussi"])
         notes.append(cartography.note)
     else:
-        text = SYNTHETIC_ANSWERS
+        text = WORDING["bandeau"][ANSWERS]
         if cartography is not None:
             notes.append(WORDING["bandeau"]["cartographie_officielle"])
-    return HTML(_block("banner", " ".join(roles), text, " ".join(n for n in notes if n)))
+    return HTML(_block("banner", " ".join(roles), WORDING["bandeau"]["titre"], text, " ".join(n for n in notes if n)))
 
 
 def settings(changed: list[str]) -> HTML:
