@@ -17,7 +17,16 @@ from helpers.core.config import data_file
 from helpers.core.parameters import ParameterError, notebook_parameters
 from helpers.render.html import WORDING, banner
 from helpers.steps import s01_clean, s02_openness, s03_producer_sheet, s04_consultation, s05_priorities
-from helpers.steps.base import ANSWERS, CARTOGRAPHY, Run, SourceRecord, finish, read_record
+from helpers.steps.base import (
+    ANSWERS,
+    CARTOGRAPHY,
+    Run,
+    SourceRecord,
+    finish,
+    read_record,
+    read_takeaways,
+    record_takeaways,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 PACKAGE = ROOT / "src" / "helpers"
@@ -47,6 +56,11 @@ def test_a_run_is_synthetic_when_any_source_is_and_writes_its_record_where_asked
     assert json.loads(record.read_text(encoding="utf-8"))["synthetique"] is True
     assert read_record(record) == [OFFICIAL, SYNTHETIC_ANSWERS_SOURCE]
     assert read_record(tmp_path / "absent.json") == []
+    # The view's takeaways join the record (the front page quotes them from there), the sources kept.
+    sentences = ["19 des 279 bases sont ouvertes — réponses synthétiques."]
+    assert read_takeaways(record) == [] and record_takeaways(run, sentences) is sentences
+    assert read_takeaways(record) == sentences and read_record(record) == [OFFICIAL, SYNTHETIC_ANSWERS_SOURCE]
+    assert read_takeaways(tmp_path / "absent.json") == []
 
 
 def test_one_banner_says_which_data_are_synthetic():
