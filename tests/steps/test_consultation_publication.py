@@ -15,6 +15,7 @@ from openpyxl import load_workbook
 from helpers.consultation.redaction import publishable
 from helpers.core.tables import neutralise
 from helpers.render import html as report
+from helpers.render import sections
 from helpers.steps.s04_consultation import analyse_consultation
 from helpers.views import v04_annex
 from helpers.views import v04_consultation as consultation_report
@@ -104,7 +105,7 @@ def test_hostile_strings_survive_as_inert_text(run):
 
 def test_report_blocks_escape_answer_text(run):
     blocks = "".join([
-        consultation_report.themes_html(run).data, consultation_report.choices_html(run).data,
+        sections.themes(run).data, sections.choices(run).data,
         report.table_html(consultation_report.missing(run), "x"),
         report.table_html(consultation_report.to_review(run), "x"),
         report.table_html(consultation_report.campaigns(run), "x"),

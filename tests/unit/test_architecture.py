@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import ast
 import json
+import re
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -54,25 +55,36 @@ def test_every_subpackage_and_module_has_a_docstring():
     assert missing == []
 
 
+#: The layers, lowest first: a module imports from its own layer or a lower one, never a higher one.
+LAYERS = {"core": 0, "cartography": 1, "openness": 1, "consultation": 1, "steps": 2, "views": 3, "render": 4,
+          "build": 5}
+
+
+def _layer(module: str) -> str | None:
+    """The layer of a ``helpers`` module name (``helpers.render.html`` → ``render``); None outside them."""
+    parts = module.split(".")
+    return parts[1] if parts[0] == "helpers" and len(parts) > 1 and parts[1] in LAYERS else None
+
+
 def test_layers_do_not_import_upwards():
-    """core imports no other layer; domain packages import no step, view, render or build module;
-    steps import no view, render or build module; views import no build module."""
-    forbidden = {
-        "core": ("helpers.cartography", "helpers.openness", "helpers.consultation", "helpers.steps",
-                 "helpers.views", "helpers.render", "helpers.build"),
-        "cartography": ("helpers.steps", "helpers.views", "helpers.render", "helpers.build"),
-        "openness": ("helpers.steps", "helpers.views", "helpers.render", "helpers.build"),
-        "consultation": ("helpers.steps", "helpers.views", "helpers.render", "helpers.build"),
-        "steps": ("helpers.views", "helpers.render", "helpers.build"),
-        "views": ("helpers.build",),
-    }
+    """core ← domain (cartography, openness, consultation) ← steps ← views ← render ← build: no module imports
+    a module of a higher layer, at module level or inside a function (``from helpers import views`` included)."""
+    assert set(LAYERS) == {p.name for p in PACKAGE.iterdir() if (p / "__init__.py").is_file()}
     wrong = []
     for path in _modules():
         layer = path.relative_to(PACKAGE).parts[0]
-        for module, _name in _imports(ast.parse(path.read_text(encoding="utf-8"))):
-            if module.startswith(forbidden.get(layer, ())):
-                wrong.append(f"{path.relative_to(PACKAGE)} → {module}")
+        if layer not in LAYERS:
+            continue
+        for module, name in _imports(ast.parse(path.read_text(encoding="utf-8"))):
+            target = _layer(f"helpers.{name}" if module == "helpers" else module)
+            if target is not None and LAYERS[target] > LAYERS[layer]:
+                wrong.append(f"{path.relative_to(PACKAGE)} → {module}{'.' + name if module == 'helpers' else ''}")
     assert wrong == []
+
+
+def test_the_layering_rule_sees_function_level_imports():
+    tree = ast.parse("def f():\n    from helpers.render import html\n    import helpers.build.runner\n")
+    assert [_layer(m) for m, _ in _imports(tree)] == ["render", "build"]
 
 
 def _public_definitions(tree: ast.Module):
@@ -91,3 +103,21 @@ def test_every_public_definition_has_a_docstring():
     missing = [f"{path.relative_to(PACKAGE)}: {node.name}" for path, node in definitions if not ast.get_docstring(node)]
     assert len(definitions) > 300  # the count covers the whole package
     assert missing == []
+
+
+HTML_TAG = re.compile(r"</?(a|br|blockquote|details|div|dl|dt|dd|figure|h[1-6]|img|li|p|section|span|strong|summary|"
+                      r"table|td|th|tr|ul)\b[^>]*>")
+
+
+def test_views_return_data_and_render_writes_the_html():
+    """Views return frames, sentences and structures; markup is written by render, through its templates: no view
+    imports IPython's HTML or holds an HTML tag in a string (docstrings aside)."""
+    wrong = []
+    for path in sorted((PACKAGE / "views").glob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        docstrings = {id(node.body[0].value) for node in ast.walk(tree)
+                      if isinstance(node, ast.Module | ast.FunctionDef | ast.ClassDef) and ast.get_docstring(node)}
+        wrong += [f"{path.name}: {module}" for module, _ in _imports(tree) if module.startswith("IPython")]
+        wrong += [f"{path.name}:{node.lineno}" for node in ast.walk(tree) if isinstance(node, ast.Constant)
+                  and isinstance(node.value, str) and id(node) not in docstrings and HTML_TAG.search(node.value)]
+    assert wrong == []

@@ -6,25 +6,18 @@ import pandas as pd
 
 from helpers.build.tasks import Status
 from helpers.core.tables import schema
-from helpers.render import html as report
+from helpers.render import sections as index
 from helpers.render.export import index_html
-from helpers.views import index
 from helpers.views.v04_consultation import synthetic_mark
 
 
-def write_report(path, sentences):
-    """A built report as the exporter leaves it: the takeaways block inside the page."""
-    block = report.takeaways(sentences, {"bases ouvertes": "19 / 279 (7 %)"}).data
-    path.write_text(f'<!DOCTYPE html><html lang="fr"><body><main><h1>R</h1>{block}<p>suite</p></main></body></html>',
-                    encoding="utf-8")
-
-
-def entries():
+def entries(openness=(), priorities=()):
+    """The runner's entries; `openness`, `priorities`: the takeaways their run records carried."""
     return [
         {"label": "02_openness", "title": "Ouverture", "href": "02_openness.html", "status": Status.BUILT,
-         "fiche": False},
+         "fiche": False, "a_retenir": list(openness)},
         {"label": "05_priorities", "title": "Priorités", "href": "05_priorities.html", "status": Status.REUSED,
-         "fiche": False},
+         "fiche": False, "a_retenir": list(priorities)},
         {"label": "04_consultation", "title": "Consultation", "href": None, "status": Status.FAILED, "fiche": False,
          "error": "boom"},
         {"label": "03_producer_sheet:INVS", "title": "Fiche INVS", "href": "producteurs/invs.html",
@@ -35,18 +28,14 @@ def entries():
 
 
 def test_front_page_quotes_the_reports_and_says_the_answers_are_synthetic(tmp_path):
-    reports, processed = tmp_path / "reports", tmp_path / "processed"
-    reports.mkdir(), processed.mkdir()
-    write_report(reports / "02_openness.html", ["19 des 279 bases évaluées (7 %) sont ouvertes.", "A < B & C"])
-    write_report(reports / "05_priorities.html", ["34 bases sont en priorité 1 à 3."])
     data = {"resume": "cartographie officielle, réponses synthétiques", "roles_synthetiques": ["réponses"]}
-    page = index.front_page(entries(), data, reports, processed)
+    page = index.front_page(entries(["19 des 279 bases évaluées (7 %) sont ouvertes.", "A < B & C"],
+                                    ["34 bases sont en priorité 1 à 3."]), data, tmp_path)
     assert "Données : cartographie officielle, réponses synthétiques." in page
     assert "<strong>Réponses synthétiques</strong>" in page
     assert "<strong>Données synthétiques</strong>" not in page  # the cartography is official
     assert "<li>19 des 279 bases évaluées (7 %) sont ouvertes.</li>" in page
-    assert "<li>A &lt; B &amp; C</li>" in page  # read back as text, escaped again
-    assert "19 / 279 (7 %)" not in page  # the report's headline cards are not quoted as sentences
+    assert "<li>A &lt; B &amp; C</li>" in page  # escaped
     assert page.index("bases évaluées") < page.index("34 bases sont en priorité")
     # One card per core report with the question it answers; a failed report keeps its card, unlinked.
     assert page.count('class="carto-card"') == 3
@@ -71,8 +60,7 @@ def test_synthetic_mark_on_demand_titles():
 
 def test_front_page_names_the_non_default_parameters_and_the_fiche_rule(tmp_path):
     """Issue 18 §4 and §5: the settings a build changed are under the title; the fiche rule is stated."""
-    reports, processed = tmp_path / "reports", tmp_path / "processed"
-    reports.mkdir(), processed.mkdir()
+    processed = tmp_path
     # 3 producers (a co-managed line counts for each of its producers), 2 of them with a fiche.
     owners = ['["INVS"]', '["INVS", "ars"]', '["ars"]', '["HAS"]']  # a list column, as load_table reads it
     pd.DataFrame({column: [str(i) for i in range(len(owners))] for column in schema()["bases"]["champs"]}) \
@@ -80,7 +68,7 @@ def test_front_page_names_the_non_default_parameters_and_the_fiche_rule(tmp_path
     data = {"resume": "cartographie officielle", "roles_synthetiques": [],
             "parametres": ["Ouverture — Pondération : Global Open Data Index 2016 (défaut : Poids égaux)"],
             "fiches_min_lignes": 2}
-    page = index.front_page(entries(), data, reports, processed)
+    page = index.front_page(entries(), data, processed)
     assert "<strong>Paramètres modifiés</strong>" in page
     assert "<li>Ouverture — Pondération : Global Open Data Index 2016 (défaut : Poids égaux)</li>" in page
     assert page.index("Paramètres modifiés") < page.index("Les rapports")
@@ -88,14 +76,11 @@ def test_front_page_names_the_non_default_parameters_and_the_fiche_rule(tmp_path
     assert "Une fiche par gestionnaire," not in page  # never « one per producer » without the rule
     # Defaults: no box; a single fiche built on request says so.
     page = index.front_page(entries()[:4], {"resume": "cartographie officielle", "fiches_min_lignes": None},
-                            reports, processed)
+                            processed)
     assert "Paramètres modifiés" not in page
     assert "1 fiche sur 3 gestionnaires." in page
 
 
 def test_front_page_links_each_quoted_report(tmp_path):
-    reports, processed = tmp_path / "reports", tmp_path / "processed"
-    reports.mkdir(), processed.mkdir()
-    write_report(reports / "02_openness.html", ["19 des 279 bases évaluées sont ouvertes."])
-    page = index.front_page(entries(), {"resume": "x"}, reports, processed)
+    page = index.front_page(entries(["19 des 279 bases évaluées sont ouvertes."]), {"resume": "x"}, tmp_path)
     assert '<h3><a href="02_openness.html">Ouverture</a></h3>' in page

@@ -585,7 +585,7 @@ def test_a_nul_byte_error_names_its_cause(case, tmp_path):
 def test_answers_near_midnight_utc_fall_on_their_paris_day(tmp_path):
     # 30 Typeform answers from 21:00 to 22:56 UTC on 2 April 2014, one every 4 minutes: the 15 sent from 22:00 UTC
     # were sent on 3 April in Paris (UTC+2). Read as Paris time, all 30 would fall on 2 April.
-    from helpers.steps.s04_consultation import local_dates
+    from helpers.consultation.dates import local_dates
 
     header = ["#", "Vous êtes", "Pourquoi ?", "Response Type", "Start Date (UTC)", "Submit Date (UTC)", "Network ID"]
     rows = [header] + [[f"t{i:02d}", "Citoyen", "Recherche", "completed", "2014-04-02 20:50:00",

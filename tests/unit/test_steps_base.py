@@ -15,9 +15,18 @@ from helpers.cartography.producers import join_producers, one_row_per_producer, 
 from helpers.core import config
 from helpers.core.config import data_file
 from helpers.core.parameters import ParameterError, notebook_parameters
-from helpers.render.html import SYNTHETIC_ANSWERS, SYNTHETIC_TEXT, banner
+from helpers.render.html import WORDING, banner
 from helpers.steps import s01_clean, s02_openness, s03_producer_sheet, s04_consultation, s05_priorities
-from helpers.steps.base import ANSWERS, CARTOGRAPHY, Run, SourceRecord, finish, read_record
+from helpers.steps.base import (
+    ANSWERS,
+    CARTOGRAPHY,
+    Run,
+    SourceRecord,
+    finish,
+    read_record,
+    read_takeaways,
+    record_takeaways,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 PACKAGE = ROOT / "src" / "helpers"
@@ -47,15 +56,23 @@ def test_a_run_is_synthetic_when_any_source_is_and_writes_its_record_where_asked
     assert json.loads(record.read_text(encoding="utf-8"))["synthetique"] is True
     assert read_record(record) == [OFFICIAL, SYNTHETIC_ANSWERS_SOURCE]
     assert read_record(tmp_path / "absent.json") == []
+    # The view's takeaways join the record (the front page quotes them from there), the sources kept.
+    sentences = ["19 des 279 bases sont ouvertes — réponses synthétiques."]
+    assert read_takeaways(record) == [] and record_takeaways(run, sentences) is sentences
+    assert read_takeaways(record) == sentences and read_record(record) == [OFFICIAL, SYNTHETIC_ANSWERS_SOURCE]
+    assert read_takeaways(tmp_path / "absent.json") == []
 
 
 def test_one_banner_says_which_data_are_synthetic():
     assert banner(Run(sources=[OFFICIAL])).data == ""
     both = banner(Run(sources=[SYNTHETIC_CARTO, SYNTHETIC_ANSWERS_SOURCE])).data
-    assert SYNTHETIC_TEXT in both and "Les réponses à la consultation sont elles aussi synthétiques." in both
+    strong = "<strong>Données synthétiques</strong> — "
+    assert f"{strong}{WORDING['bandeau'][CARTOGRAPHY]}" in both
+    assert "Les réponses à la consultation sont elles aussi synthétiques." in both
     assert "Téléchargement du fichier officiel impossible (pas de réseau, ou serveur injoignable)." in both
     answers_only = banner(Run(sources=[OFFICIAL, SYNTHETIC_ANSWERS_SOURCE])).data
-    assert SYNTHETIC_ANSWERS in answers_only and "La cartographie est le fichier officiel" in answers_only
+    assert f"{strong}{WORDING['bandeau'][ANSWERS]}" in answers_only
+    assert "La cartographie est le fichier officiel" in answers_only
     hostile = banner(Run(sources=[SourceRecord(CARTOGRAPHY, "x", "d", synthetic=True, note="<b>x</b>")])).data
     assert "&lt;b&gt;x&lt;/b&gt;" in hostile and "<b>x" not in hostile
 

@@ -177,7 +177,8 @@ class Build:
         if outcome.status is Status.BUILT:
             self.record[str(outcome.task.stem)] = {**self.fingerprint(outcome.task, outcome.written),
                                                    "date": self.context.generated,
-                                                   "sources": [asdict(s) for s in outcome.sources]}
+                                                   "sources": [asdict(s) for s in outcome.sources],
+                                                   "a_retenir": outcome.takeaways}
             cache.write(self.reports_dir, self.record)
         self.outcomes.append(outcome)
 
@@ -346,7 +347,8 @@ def write_index(build: Build, selected: list[catalog.Report]) -> None:
                 "href": f"{o.task.stem}.html" if (build.reports_dir / f"{o.task.stem}.html").is_file() else "",
                 "fiche": o.task.value is not None, "label": o.task.label,
                 "built_on": build.record.get(str(o.task.stem), {}).get("date", "")
-                if (build.reports_dir / f"{o.task.stem}.html").is_file() else ""} for o in outcomes]
+                if (build.reports_dir / f"{o.task.stem}.html").is_file() else "",
+                "a_retenir": build.record.get(str(o.task.stem), {}).get("a_retenir", [])} for o in outcomes]
     data = index_data(sources_used(outcomes))
     data["parametres"] = changed_settings(selected, by="title")
     data["fiches_min_lignes"] = next((r.fan_out.arguments.get("min_lines") for r in selected if r.fans_out), None)

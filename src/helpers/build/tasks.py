@@ -68,8 +68,8 @@ class Context:
 @dataclass
 class Outcome:
     """The result of one task: `status`, the French `error` (one line) and the error page's href
-    (relative to the reports folder) when it failed, the `sources` its run record named and the files it
-    `written` (absolute paths; the cache checks them as it checks the declared outputs)."""
+    (relative to the reports folder) when it failed, the `sources` its run record named, the files it
+    `written` (absolute paths; the cache checks them as it checks the declared outputs) and its `takeaways`."""
 
     task: Task
     status: Status
@@ -77,6 +77,7 @@ class Outcome:
     error_href: str = ""
     sources: list[SourceRecord] = field(default_factory=list)
     written: list[Path] = field(default_factory=list)
+    takeaways: list[str] = field(default_factory=list)
 
 
 def source_line(source: SourceRecord) -> str:

@@ -20,7 +20,7 @@ from helpers.build.tasks import Context, Outcome, Status, Task, remove_error_fil
 from helpers.core.config import ENV_RUN_RECORD
 from helpers.core.storage import sha256_file
 from helpers.render.export import DATE_LABEL, export_html, normalise_notebook
-from helpers.steps.base import SourceRecord, read_record, read_written
+from helpers.steps.base import SourceRecord, read_record, read_takeaways, read_written
 
 KERNEL_ATTEMPTS = 2
 # Run silently in a kept kernel before its next notebook: the run-record path of the new task (the kernel
@@ -173,6 +173,7 @@ def execute(task: Task, context: Context) -> Outcome:
     error = _papermill(task, context, attempt, record)
     sources = read_record(record) if error is None else []
     written = read_written(record) if error is None else []
+    takeaways = read_takeaways(record) if error is None else []
     record.unlink(missing_ok=True)
     facts = provenance(task, context, sources)
     if attempt.exists():
@@ -182,7 +183,7 @@ def execute(task: Task, context: Context) -> Outcome:
         export_html(attempt, html_path, task.title, facts)
         os.replace(attempt, executed_dir / f"{task.stem.name}.ipynb")
         remove_error_files(reports_dir, task.stem)
-        return Outcome(task, Status.BUILT, sources=sources, written=written)
+        return Outcome(task, Status.BUILT, sources=sources, written=written, takeaways=takeaways)
     error_html = reports_dir / task.stem.parent / f"{task.stem.name}.erreur.html"
     failed = executed_dir / f"{task.stem.name}.erreur.ipynb"
     if attempt.exists():

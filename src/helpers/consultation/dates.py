@@ -156,3 +156,9 @@ def parse_dates(values: pd.Series, path: Path, column: str = "date", date_format
     stripped = values.astype(str).str.strip()
     out = stripped.map(lookup) if len(lookup) else pd.Series(pd.NaT, index=values.index)
     return pd.to_datetime(out, utc=True).astype("datetime64[ns, UTC]"), reading
+
+
+def local_dates(dates: pd.Series) -> pd.Series:
+    """UTC timestamps (tz-aware Series) shown in the consultation's zone (``fuseau`` of
+    ``consultation.yml``, Europe/Paris), as naive local times; NaT stays NaT."""
+    return dates.dt.tz_convert(data_file("consultation.yml")["fuseau"]).dt.tz_localize(None)

@@ -126,3 +126,14 @@ def count_of(count: object, singular: str, plural: str) -> str:
     form = Locale.parse(LOCALE).plural_form(abs(float(count)))
     noun = singular if form == "one" else f"de {plural}" if form == "many" else plural
     return f"{integer(count)} {noun}"
+
+
+def with_mark(sentences: list[str], mark: str, skip_first: bool = False) -> list[str]:
+    """Sentences each ending with « — `mark` » (e.g. « données synthétiques », ``data/mentions_synthetiques.yml``),
+    the first excepted with `skip_first` (it already says so): the front page quotes takeaways one by one, and a
+    sentence copied alone into a note must still say its figures are invented. An empty `mark` returns
+    `sentences` unchanged."""
+    if not mark:
+        return sentences
+    start = 1 if skip_first else 0
+    return sentences[:start] + [f"{s.rstrip('.').rstrip()} — {mark}." for s in sentences[start:]]

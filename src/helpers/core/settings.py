@@ -430,10 +430,41 @@ class SyntheticConsultation(Model):
     variantes: dict[str, object]
 
 
+Role = Literal["cartographie", "réponses"]
+
+
+class _Banner(Model):
+    titre: Text
+    cartographie: Text
+    réponses: Text
+    réponses_aussi: Text
+    cartographie_officielle: Text
+
+
+class _TitledText(Model):
+    titre: Text
+    texte: Text
+
+
+class _PrintedHeader(Model):
+    roles: list[Role]
+    texte: Text
+
+
+class SyntheticWording(Model):
+    """mentions_synthetiques.yml: what a sentence, a title, a banner or a printed page says of synthetic data."""
+
+    marque: dict[Role, Text]
+    bandeau: _Banner
+    accueil: dict[Role, _TitledText]
+    entete_imprime: list[_PrintedHeader]
+
+
 #: The model of each settings file read by :func:`helpers.core.config.data_file`.
 SETTINGS = {
     "accueil.yml": FrontPage, "affichage.yml": Display, "classement.yml": Ranking, "consultation.yml": Consultation,
-    "consultation_synthetique.yml": SyntheticConsultation, "entrees.yml": Inputs, "parametres.yml": Parameters,
+    "consultation_synthetique.yml": SyntheticConsultation, "entrees.yml": Inputs,
+    "mentions_synthetiques.yml": SyntheticWording, "parametres.yml": Parameters,
     "ponderations.yml": Weightings, "priorites.yml": Priorities, "schema.yml": TableSchema, "sorties.yml": Outputs,
     "sources.yml": Sources, "synthetique.yml": SyntheticCartography, "vocabulaire.yml": Vocabulary,
     "voies_ouverture.yml": Routes,

@@ -40,6 +40,7 @@ from pathlib import Path
 
 from bs4 import BeautifulSoup
 
+from helpers.core.config import data_file
 from helpers.core.errors import CartoError
 from helpers.core.storage import write_bytes_atomic
 
@@ -63,15 +64,9 @@ SYNTHESIS_TITLE = "Synthèse carto-santé — cartographie des bases de données
 LINK_SCHEME = "carto-dossier:"
 #: Changing how parts are printed (this module's markup, WeasyPrint's version) changes every part's digest.
 RENDERING = "parts-1"
-#: The running header of a part built on synthetic data, by the roles that are synthetic.
-MARKS = {
-    frozenset({"cartographie"}): "Données synthétiques — cartographie générée par le projet : chiffres à ne pas "
-                                 "citer",
-    frozenset({"réponses"}): "Données synthétiques — réponses à la consultation générées par le projet : "
-                             "chiffres à ne pas citer",
-    frozenset({"cartographie", "réponses"}): "Données synthétiques — cartographie et réponses générées par le "
-                                             "projet : chiffres à ne pas citer",
-}
+#: The running header of a part built on synthetic data, by the roles that are synthetic (its one home:
+#: ``data/mentions_synthetiques.yml``).
+MARKS = {frozenset(m["roles"]): m["texte"] for m in data_file("mentions_synthetiques.yml")["entete_imprime"]}
 # Print rules of the dossier's parts only (report.css keeps those of any printed report): the page number is
 # drawn at assembly (pages are numbered across parts), the contents' numbers are written as text.
 PART_CSS = """

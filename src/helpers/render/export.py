@@ -10,15 +10,16 @@ inputs differ only in the generation date.
 from __future__ import annotations
 
 import functools
-import html
 from importlib import resources
 from pathlib import Path
 
 import nbformat
+from markupsafe import Markup
 from nbconvert import HTMLExporter
 from nbconvert.preprocessors import TagRemovePreprocessor
 
 from helpers.core.storage import write_bytes_atomic
+from helpers.render.blocks import render
 
 HIDDEN_TAGS = {"parameters", "injected-parameters"}
 TIMING_KEYS = ("start_time", "end_time", "duration")
@@ -70,17 +71,6 @@ def normalise_notebook(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     return nb
 
 
-def _value_html(value: object) -> str:
-    """A provenance value: a mapping becomes a readable list (« nom : valeur »), anything else escaped text."""
-    if isinstance(value, dict):
-        if not value:
-            return "aucun (valeurs par défaut du notebook)"
-        items = "".join(f"<li><code>{html.escape(str(k))}</code> : {html.escape(_literal(v))}</li>"
-                        for k, v in sorted(value.items()))
-        return f"<ul>{items}</ul>"
-    return html.escape(str(value))
-
-
 def _literal(value: object) -> str:
     if value is None:
         return "aucun"
@@ -94,9 +84,9 @@ def provenance_html(provenance: dict) -> str:
 
     `provenance`: French label → value, in display order (:func:`helpers.build.tasks.provenance`); every
     label and value is escaped. Returns an HTML ``<section>``."""
-    rows = "".join(f"<dt>{html.escape(k)}</dt><dd>{_value_html(v)}</dd>" for k, v in provenance.items())
-    return (f'<section class="carto-provenance" aria-labelledby="provenance-titre">'
-            f'<h2 id="provenance-titre">Provenance du rapport</h2><dl class="carto">{rows}</dl></section>')
+    facts = [(k, [(str(n), _literal(x)) for n, x in sorted(v.items())] if isinstance(v, dict) else str(v))
+             for k, v in provenance.items()]
+    return render("provenance.html.j2", facts=facts)
 
 
 def to_html(notebook: nbformat.NotebookNode, title: str, provenance: dict | None = None,
@@ -132,41 +122,24 @@ def export_html(executed: str | Path, target: str | Path, title: str, provenance
 
 
 def index_html(entries: list[dict], data: dict, generated: str) -> str:
-    """reports/index.html: the front page (:func:`helpers.views.index.front_page`: headline sentences, one card per
+    """reports/index.html: the front page (:func:`helpers.render.sections.front_page`: headline sentences, one card per
     report, the fiches), then the build journal: each report with its status, the data used.  `entries`: dicts with
     title, status (a :class:`helpers.build.tasks.Status`), href, error, error_href, fiche, label and built_on (the
     French date of the report's last build, or ""); `data`: fichier, sha256, origine, synthetique, resume («
     cartographie officielle, … »); `generated`: the build date, in French. Returns the page's HTML."""
-    from helpers.views.index import front_page
+    from helpers.render.sections import front_page
 
-    def row(e: dict) -> str:
-        link = f'<a href="{html.escape(e["href"])}">{html.escape(e["title"])}</a>' if e.get("href") else \
-            html.escape(e["title"])
-        error = f'<a href="{html.escape(e["error_href"])}">rapport d\'erreur</a> : ' if e.get("error_href") else ""
-        built = ""
-        if e.get("built_on"):  # a failed report's previous version stays published: say from when
-            built = f" (la version précédente, construite le {e['built_on']}, reste publiée)" if e.get("error") \
-                else f"construit le {e['built_on']}"
-        detail = f"{error}{html.escape(e.get('error', ''))}{html.escape(built)}"
-        return (f"<tr><td>{link}</td><td>{html.escape(e['status'].index_label)}</td>"
-                f"<td>{detail}</td></tr>")
+    def built(e: dict) -> str:
+        if not e.get("built_on"):
+            return ""
+        # a failed report's previous version stays published: say from when
+        return f" (la version précédente, construite le {e['built_on']}, reste publiée)" if e.get("error") \
+            else f"construit le {e['built_on']}"
 
-    def table(items: list[dict], caption: str) -> str:
-        if not items:
-            return "<p>Aucun.</p>"
-        return (f'<table class="carto"><caption>{html.escape(caption)}</caption><thead><tr>'
-                f'<th scope="col">Rapport</th><th scope="col">Statut</th><th scope="col">Détail</th></tr></thead>'
-                f"<tbody>{''.join(row(e) for e in items)}</tbody></table>")
-
-    main = [e for e in entries if not e.get("fiche")]
-    fiches = [e for e in entries if e.get("fiche")]
+    rows = [{**e, "built": built(e)} for e in entries]
     facts = {"Fichier de données": data.get("fichier", "inconnu"), "Empreinte sha256": data.get("sha256", ""),
              "Provenance": data.get("origine", ""),
              "Données": data.get("resume", ""), DATE_LABEL: generated}
-    dl = "".join(f"<dt>{html.escape(k)}</dt><dd>{html.escape(str(v))}</dd>" for k, v in facts.items())
-    return page_html("Rapports carto-santé", (
-        f"{front_page(entries, data)}"
-        f'<section class="carto-journal" aria-labelledby="journal"><h2 id="journal">Journal de construction</h2>'
-        f"<h3>Rapports</h3>{table(main, 'Rapports principaux : statut de la dernière construction')}"
-        f"<h3>Fiches gestionnaires</h3>{table(fiches, 'Fiches : statut de la dernière construction')}"
-        f'<h3>Données</h3><dl class="carto">{dl}</dl></section>'))
+    return page_html("Rapports carto-santé", render(
+        "journal.html.j2", front_page=Markup(front_page(entries, data)), facts=list(facts.items()),
+        main=[e for e in rows if not e.get("fiche")], fiches=[e for e in rows if e.get("fiche")]))

@@ -19,7 +19,8 @@ from IPython.display import HTML  # noqa: E402
 from matplotlib.ticker import FuncFormatter, MaxNLocator, ScalarFormatter  # noqa: E402
 
 from helpers.core import formats  # noqa: E402
-from helpers.render.html import details, esc, table_html  # noqa: E402
+from helpers.render.blocks import macro  # noqa: E402
+from helpers.render.html import BLOCKS, details, table_html  # noqa: E402
 
 #: seaborn's « colorblind » palette (Okabe–Ito-like, safe for the common colour-vision deficiencies).
 PALETTE = ["#0173b2", "#de8f05", "#029e73", "#d55e00", "#cc78bc", "#ca9161", "#fbafe4", "#949494", "#ece133",
@@ -68,8 +69,7 @@ def figure_html(fig, alt: str, caption: str, data: pd.DataFrame, data_caption: s
         raise ValueError(f"graphique sans texte alternatif : {caption}")
     for ax in fig.axes:
         _french_ticks(ax)
-    img = f'<img src="{png_data_uri(fig)}" alt="{esc(alt)}">'
-    return HTML(f'<figure class="carto">{img}<figcaption>{esc(caption)}</figcaption></figure>'
+    return HTML(str(macro(BLOCKS, "figure")(png_data_uri(fig), alt, caption))
                 + details("Voir les données", table_html(data, data_caption)))
 
 

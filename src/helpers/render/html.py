@@ -1,46 +1,48 @@
 """HTML building blocks of the reports: banner, boxes, key figures and accessible tables.
 
-Every text that enters the HTML goes through html.escape; tables have a caption and column headers.
+The markup lives in ``render/templates/blocks/report.html.j2`` (helpers.render.blocks); every text that enters
+the HTML is escaped there; tables have a caption and column headers.
 """
 
 from __future__ import annotations
 
-import html
 import numbers
 import os
 from pathlib import Path
 
 import pandas as pd
 from IPython.display import HTML
+from markupsafe import Markup
 
 from helpers.core import formats
 from helpers.core.config import data_file, folders
+from helpers.render.blocks import esc, macro
+from helpers.render.blocks import render as render_text
 from helpers.steps.base import ANSWERS, CARTOGRAPHY, Run
+
+__all__ = ["esc"]
 
 #: Folder of ``reports/`` holding the published tables the reports link to.
 DATA_DIR = "donnees"
+BLOCKS = "report.html.j2"
 
-SYNTHETIC_TEXT = (
-    "<strong>Données synthétiques</strong> — ce rapport a été produit à partir d'un échantillon "
-    "généré par le projet, pas à partir de la cartographie officielle. Ses chiffres ne décrivent "
-    "aucune base réelle et ne doivent pas être cités."
-)
-SYNTHETIC_ANSWERS = (
-    "<strong>Données synthétiques</strong> — les réponses analysées ici ont été générées par le projet : les "
-    "réponses à la consultation de 2014 n'ont jamais été publiées. Leurs chiffres ne décrivent aucun répondant "
-    "réel et ne doivent pas être cités."
-)
+#: The synthetic wording (``data/mentions_synthetiques.yml``, its one home).
+WORDING = data_file("mentions_synthetiques.yml")
 
 
-def esc(value: object) -> str:
-    """`value` as escaped HTML text (``str`` of it; None → ""); line breaks become <br>."""
-    return html.escape("" if value is None else str(value)).replace("\n", "<br>")
+def _block(name: str, *args) -> str:
+    return str(macro(BLOCKS, name)(*args))
 
 
-def page_style() -> HTML:
-    """Nothing: the look of every report lives in the export template and ``render/report.css``
-    (helpers.render.export). Kept so that the notebooks' first output cell needs no change."""
-    return HTML("")
+def render(template: str, **values) -> HTML:
+    """The block `template` (a file name under ``render/templates/blocks/``) filled with `values`, as a
+    notebook output."""
+    return HTML(render_text(template, **values))
+
+
+def note(text: str) -> HTML:
+    """A highlighted box holding the plain sentence `text` (escaped)."""
+    return box(esc(text))
 
 
 def banner(run: Run) -> HTML:
@@ -51,78 +53,67 @@ def banner(run: Run) -> HTML:
         return HTML("")
     cartography, answers = run.source_of(CARTOGRAPHY), run.source_of(ANSWERS)
     # The synthetic roles, for the printed dossier's running header on every page (helpers.render.dossier).
-    roles = [role for role, source in (("cartographie", cartography), ("réponses", answers))
+    roles = [role for role, source in ((CARTOGRAPHY, cartography), (ANSWERS, answers))
              if source is not None and source.synthetic]
     notes = []
     if cartography is not None and cartography.synthetic:
-        text = SYNTHETIC_TEXT
+        text = WORDING["bandeau"][CARTOGRAPHY]
         if answers is not None and answers.synthetic:
-            notes.append("Les réponses à la consultation sont elles aussi synthétiques.")
+            notes.append(WORDING["bandeau"]["réponses_aussi"])
         notes.append(cartography.note)
     else:
-        text = SYNTHETIC_ANSWERS
+        text = WORDING["bandeau"][ANSWERS]
         if cartography is not None:
-            notes.append("La cartographie est le fichier officiel : les bases sont réelles, les demandes non.")
-    note = " ".join(n for n in notes if n)
-    extra = f"<br>{esc(note)}" if note else ""
-    return HTML(f'<div class="carto-banner" role="alert" data-synthetique="{" ".join(roles)}">{text}{extra}</div>')
+            notes.append(WORDING["bandeau"]["cartographie_officielle"])
+    return HTML(_block("banner", " ".join(roles), WORDING["bandeau"]["titre"], text, " ".join(n for n in notes if n)))
 
 
 def settings(changed: list[str]) -> HTML:
     """The report's non-default parameters (French phrases of ``steps.base.changed_parameters``) as a box on its
     first screen, « Paramètres modifiés : Pondération : … »; empty when there is none."""
-    if not changed:
-        return HTML("")
-    items = "".join(f"<li>{esc(c)}</li>" for c in changed)
-    return HTML(f'<div class="carto-box carto-parametres"><strong>Paramètres modifiés</strong> (ce rapport ne suit '
-                f"pas les réglages par défaut) :<ul>{items}</ul></div>")
+    return HTML(_block("settings", changed) if changed else "")
 
 
 def box(text_html: str) -> HTML:
     """A highlighted box; `text_html` is trusted markup written by the project."""
-    return HTML(f'<div class="carto-box">{text_html}</div>')
+    return HTML(_block("box", text_html))
 
 
 def key_figures(figures: dict[str, object]) -> HTML:
     """Headline cards: label → value; a numeric value is written in French (helpers.core.formats.number),
     text is escaped as it is."""
-    items = "".join(f'<li><span class="n">{esc(formats.number(v))}</span>{esc(k)}</li>' for k, v in figures.items())
-    return HTML(f'<ul class="carto-kpis">{items}</ul>')
+    return HTML(_block("key_figures", [(k, formats.number(v)) for k, v in figures.items()]))
 
 
 def sentences(lines: list[str]) -> HTML:
     """Plain sentences (escaped) as paragraphs; nothing when `lines` is empty."""
-    return HTML("".join(f'<p class="carto-sentence">{esc(line)}</p>' for line in lines))
+    return HTML(_block("sentences", lines))
 
 
 def takeaways(lines: list[str], figures: dict[str, object] | None = None) -> HTML:
     """The « Ce qu'il faut retenir » block opening a report: a heading, the sentences as a list (escaped),
     then the headline cards."""
-    items = "".join(f"<li>{esc(line)}</li>" for line in lines)
-    cards = key_figures(figures).data if figures else ""
-    return HTML(f'<section class="carto-retenir" aria-labelledby="retenir"><h2 id="retenir">Ce qu\'il faut '
-                f"retenir</h2><ul>{items}</ul>{cards}</section>")
+    return HTML(_block("takeaways", lines, Markup(key_figures(figures).data) if figures else ""))
 
 
 def definitions(terms: dict[str, str]) -> HTML:
     """A definition list (``<dl>``): term → definition, both escaped, in the order given."""
-    items = "".join(f"<dt>{esc(k)}</dt><dd>{esc(v)}</dd>" for k, v in terms.items())
-    return HTML(f'<dl class="carto">{items}</dl>')
+    return HTML(_block("definitions", list(terms.items())))
 
 
-def _cell(value: object) -> str:
-    """One table cell: numbers in French (helpers.core.formats.number, right-aligned), booleans as
-    « oui »/« non », missing values empty, any other text escaped."""
+def _cell(value: object) -> tuple[bool, object]:
+    """One table cell as (numeric, text): numbers in French (helpers.core.formats.number, right-aligned),
+    booleans as « oui »/« non », missing values empty, any other value as it is (escaped in the template)."""
     if isinstance(value, bool):
-        return f"<td>{'oui' if value else 'non'}</td>"
+        return False, "oui" if value else "non"
     if isinstance(value, numbers.Real):
-        return f'<td class="num">{esc(formats.number(value))}</td>'
-    text = "" if value is None or value is pd.NA or value is pd.NaT else value
-    return f"<td>{esc(text)}</td>"
+        return True, formats.number(value)
+    return False, "" if value is None or value is pd.NA or value is pd.NaT else value
 
 
-def _rows(frame: pd.DataFrame) -> str:
-    return "".join(f"<tr>{''.join(_cell(v) for v in row)}</tr>" for row in frame.itertuples(index=False))
+def _table(frame: pd.DataFrame, caption: str, more: str = "") -> str:
+    rows = [[_cell(v) for v in row] for row in frame.itertuples(index=False)]
+    return _block("table", caption, more, list(frame.columns), rows)
 
 
 def long_table_rows() -> int:
@@ -138,37 +129,30 @@ def table_html(frame: pd.DataFrame, caption: str, max_rows: int | None = None, c
     remaining rows follow in a native ``<details>`` — never silently cut.
     """
     limit = long_table_rows() if max_rows is None else max_rows
-    head = "".join(f'<th scope="col">{esc(c)}</th>' for c in frame.columns)
     shown, rest = frame.head(limit), frame.iloc[limit:]
     more = f" ({formats.integer(len(shown))} premières lignes sur {formats.integer(len(frame))})" if len(rest) else ""
-    out = _wrap(f'<table class="carto"><caption>{esc(caption)}{esc(more)}</caption>'
-                f"<thead><tr>{head}</tr></thead><tbody>{_rows(shown)}</tbody></table>", caption)
+    out = _table(shown, caption, more)
     if not len(rest):
         return out
     if csv:
-        return out + (f'<p class="carto-more">Tableau complet ({formats.integer(len(frame))} lignes) : '
-                      f'<a href="donnees/{esc(csv)}">{esc(csv)}</a>.</p>')
-    return out + details(f"Voir les {formats.integer(len(rest))} lignes suivantes",
-                         _wrap(f'<table class="carto"><caption>{esc(caption)} (suite)</caption>'
-                               f"<thead><tr>{head}</tr></thead><tbody>{_rows(rest)}</tbody></table>",
-                               f"{caption} (suite)"))
-
-
-def _wrap(table_markup: str, caption: str) -> str:
-    """A wide table scrolls sideways in its own region (focusable and named, so keyboards reach it)."""
-    return (f'<div class="carto-table" role="region" tabindex="0" aria-label="{esc(caption)}">'
-            f"{table_markup}</div>")
+        return out + _block("full_table", formats.integer(len(frame)), csv)
+    return out + details(f"Voir les {formats.integer(len(rest))} lignes suivantes", _table(rest, f"{caption} (suite)"))
 
 
 def details(summary: str, content_html: str) -> str:
     """A native ``<details>`` block (closed; opened by the reader, always open in print) with the escaped
     `summary` and the trusted markup `content_html`."""
-    return f'<details class="carto-data"><summary>{esc(summary)}</summary>{content_html}</details>'
+    return _block("details", summary, content_html)
 
 
 def table(frame: pd.DataFrame, caption: str, max_rows: int | None = None, csv: str | None = None) -> HTML:
     """:func:`table_html` as a notebook output."""
     return HTML(table_html(frame, caption, max_rows, csv))
+
+
+def tables(frames: list[tuple[pd.DataFrame, str]]) -> HTML:
+    """Several tables (frame, caption) one after the other (:func:`table_html`), as one notebook output."""
+    return HTML("".join(table_html(frame, caption) for frame, caption in frames))
 
 
 def file_links(paths, reports_dir=None) -> HTML:
@@ -177,21 +161,8 @@ def file_links(paths, reports_dir=None) -> HTML:
     folder is self-contained. `paths` are the written files; returns an HTML list of relative links."""
     reports_dir = Path(reports_dir) if reports_dir is not None else folders().reports
     data_dir = folders().reports / DATA_DIR
-    items = "".join(
-        f'<li><a href="{esc(os.path.relpath(data_dir / Path(p).name, reports_dir))}">{esc(Path(p).name)}</a></li>'
-        for p in paths
-    )
-    return HTML(f"<ul>{items}</ul>")
-
-
-def with_mark(sentences: list[str], mark: str, skip_first: bool = False) -> list[str]:
-    """Sentences each ending with « — `mark` » (e.g. « données synthétiques »), the first excepted when it
-    already says so: the front page quotes takeaways one by one, and a sentence copied alone into a note
-    must still say its figures are invented. An empty `mark` returns `sentences` unchanged."""
-    if not mark:
-        return sentences
-    start = 1 if skip_first else 0
-    return sentences[:start] + [f"{s.rstrip('.').rstrip()} — {mark}." for s in sentences[start:]]
+    return HTML(_block("file_links", [(os.path.relpath(data_dir / Path(p).name, reports_dir), Path(p).name)
+                                      for p in paths]))
 
 
 def n(count: int) -> str:
@@ -202,5 +173,4 @@ def n(count: int) -> str:
 def title(text: str, subtitle: str = "") -> HTML:
     """The report's main heading (``<h1>``, escaped), when it depends on a parameter, and an optional
     subtitle paragraph (left out when empty or equal to the heading)."""
-    sub = f"<p class=\"carto-subtitle\">{esc(subtitle)}</p>" if subtitle and subtitle != text else ""
-    return HTML(f"<h1>{esc(text)}</h1>{sub}")
+    return HTML(_block("title", text, subtitle if subtitle != text else ""))

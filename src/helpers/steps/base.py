@@ -61,11 +61,13 @@ class SourceRecord:
 @dataclass
 class Run:
     """Base of the five steps' results. `sources`: the data files the run rests on (its own and those
-    of the steps it reads); `written`: the files it wrote. Both are keyword-only so that subclasses
-    keep their positional fields."""
+    of the steps it reads); `written`: the files it wrote; `takeaways`: the report's « Ce qu'il faut retenir »
+    sentences once its view has written them (:func:`record_takeaways`; the front page quotes them). All are
+    keyword-only so that subclasses keep their positional fields."""
 
     sources: list[SourceRecord] = field(default_factory=list, kw_only=True)
     written: list[Path] = field(default_factory=list, kw_only=True)
+    takeaways: list[str] = field(default_factory=list, kw_only=True)
 
     @property
     def synthetic(self) -> bool:
@@ -77,10 +79,11 @@ class Run:
         return next((s for s in self.sources if s.role == role), None)
 
     def record(self) -> dict:
-        """The run record: ``{"sources": [SourceRecord as dict…], "synthetique": bool, "ecrits": [path…]}``
-        (JSON-ready; `written` as absolute paths: the runner's cache checks every one of them)."""
+        """The run record: ``{"sources": [SourceRecord as dict…], "synthetique": bool, "ecrits": [path…],
+        "a_retenir": [sentence…]}`` (JSON-ready; `written` as absolute paths: the runner's cache checks every one
+        of them)."""
         return {"sources": [asdict(s) for s in self.sources], "synthetique": self.synthetic,
-                "ecrits": [str(Path(p).resolve()) for p in self.written]}
+                "ecrits": [str(Path(p).resolve()) for p in self.written], "a_retenir": list(self.takeaways)}
 
 
 R = TypeVar("R", bound=Run)
@@ -95,6 +98,14 @@ def finish(run: R) -> R:
     return run
 
 
+def record_takeaways(run: Run, sentences: list[str]) -> list[str]:
+    """Keep the report's « Ce qu'il faut retenir » `sentences` in `run`'s record (written again, see
+    :func:`finish`), so that the front page quotes them without reading the report; returns `sentences`."""
+    run.takeaways = list(sentences)
+    finish(run)
+    return sentences
+
+
 def read_record(path: Path) -> list[SourceRecord]:
     """The sources of a run record written by :func:`finish` ([] when absent or unreadable)."""
     try:
@@ -106,8 +117,17 @@ def read_record(path: Path) -> list[SourceRecord]:
 
 def read_written(path: Path) -> list[Path]:
     """The files a run wrote, from its run record written by :func:`finish` ([] when absent or unreadable)."""
+    return [Path(p) for p in _read(path, "ecrits")]
+
+
+def read_takeaways(path: Path) -> list[str]:
+    """The takeaway sentences of a run record (:func:`record_takeaways`; [] when absent or unreadable)."""
+    return [str(s) for s in _read(path, "a_retenir")]
+
+
+def _read(path: Path, key: str) -> list:
     try:
-        return [Path(p) for p in json.loads(path.read_text(encoding="utf-8")).get("ecrits", [])]
+        return list(json.loads(path.read_text(encoding="utf-8")).get(key, []))
     except (OSError, ValueError, AttributeError, TypeError):
         return []
 

@@ -90,12 +90,6 @@ def _inputs(answers_path, questionnaire_path, processed: Path, bases: pd.DataFra
     return _input(answers_path), _input(questionnaire_path), False
 
 
-def local_dates(dates: pd.Series) -> pd.Series:
-    """UTC timestamps (tz-aware Series) shown in the consultation's zone (``fuseau`` of
-    ``consultation.yml``, Europe/Paris), as naive local times; NaT stays NaT."""
-    return dates.dt.tz_convert(data_file("consultation.yml")["fuseau"]).dt.tz_localize(None)
-
-
 def _published(screened: pd.DataFrame, spec: Questionnaire) -> pd.DataFrame:
     """consultation_reponses: one row per answer received, texts published, personal ids pseudonymised (keyed
     by the project's secret), dates in Europe/Paris with their offset."""

@@ -8,8 +8,7 @@ from helpers.cartography.cleaning import CRITERIA
 from helpers.cartography.producers import producers_of
 from helpers.cartography.sources import official
 from helpers.core.config import data_file
-from helpers.core.formats import percent
-from helpers.render.html import with_mark
+from helpers.core.formats import percent, with_mark
 from helpers.steps.s01_clean import CleaningRun
 
 LEVEL_LABELS = data_file("vocabulaire.yml")["niveaux"]
@@ -98,7 +97,7 @@ def takeaways(run: CleaningRun) -> list[str]:
         f"Le nettoyage a corrigé ou signalé {len(log)} cellules, chacune tracée dans anomalies.csv ; "
         f"{int((log['regle'] == 'hors_vocabulaire').sum())} valeurs hors vocabulaire ne sont converties en "
         f"aucun nombre.",
-    ], "données synthétiques" if run.synthetic else "", skip_first=True)
+    ], data_file("mentions_synthetiques.yml")["marque"]["cartographie"] if run.synthetic else "", skip_first=True)
 
 
 def rules_table(run: CleaningRun) -> pd.DataFrame:

@@ -6,10 +6,9 @@ import pandas as pd
 
 from helpers.cartography.cleaning import CRITERIA, criterion_labels
 from helpers.core.config import data_file
-from helpers.core.formats import count_of, decimal, integer, percent, percent_range, share_of
+from helpers.core.formats import count_of, decimal, integer, percent, percent_range, share_of, with_mark
 from helpers.openness.aggregation import BY_SCORE, BY_SHARE, one_per_base
 from helpers.openness.scoring import weightings, weights
-from helpers.render.html import with_mark
 from helpers.steps.s02_openness import OpennessRun
 
 LEVELS = data_file("vocabulaire.yml")["niveaux"]
@@ -192,7 +191,8 @@ def takeaways(run: OpennessRun) -> list[str]:
     if len(sentences) < 5:
         sentences.append(f"{count_of(wins, 'base est', 'bases sont')}, à un niveau au moins, à un seul critère de "
                          f"l'ouverture (gains rapides).")
-    return with_mark(sentences[:5], "données synthétiques" if run.synthetic else "")
+    return with_mark(sentences[:5], data_file("mentions_synthetiques.yml")["marque"]["cartographie"]
+                     if run.synthetic else "")
 
 
 def _ranked(run: OpennessRun) -> pd.DataFrame:
@@ -402,16 +402,10 @@ def codes_table() -> pd.DataFrame:
                          for c in CRITERIA for label, code in spec[c]["codes"].items()])
 
 
-def category_details(run: OpennessRun):
-    """One table per level-1 category (its ``category_detail``), as a single IPython ``HTML``
-    block (``render.html.table_html``)."""
-    from IPython.display import HTML
-
-    from helpers.render.html import table_html
-
+def category_details(run: OpennessRun) -> list[tuple[pd.DataFrame, str]]:
+    """One table per level-1 category: (its ``category_detail``, its caption), for ``render.html.tables``."""
     names = run.categories.loc[run.categories["niveau_typologie"] == 1, "typologie_1"].unique()
-    return HTML("".join(table_html(category_detail(run, name), f"{name} : détail par typologie 2")
-                        for name in names))
+    return [(category_detail(run, name), f"{name} : détail par typologie 2") for name in names]
 
 
 def reading_guide(run: OpennessRun) -> dict[str, str]:

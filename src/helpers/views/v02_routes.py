@@ -52,34 +52,6 @@ def route_counts(scored: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     return data, pd.concat([table, pd.DataFrame([total])], ignore_index=True)
 
 
-def routes_chart(scored: pd.DataFrame, who: str = "la cartographie"):
-    """Horizontal bars of lines per path and level (render.figures) with their numbers, then the paths
-    table (decision, who decides, lines per level), as one HTML block; `who` names the scope in the
-    titles (« la cartographie » or a producer)."""
-    from IPython.display import HTML
-
-    from helpers.core.formats import count_of
-    from helpers.render import figures
-    from helpers.render.html import table_html
-
-    data, table = route_counts(scored)
-    rows = route_lines(scored)
-    # Lines, not bases: a base listed under several categories has one line per category; say both.
-    sizes = ", ".join(f"{label.lower()} : {count_of(int((rows['niveau'] == level).sum()), 'ligne', 'lignes')} "
-                      f"({count_of(rows.loc[rows['niveau'] == level, 'base_id'].nunique(), 'base', 'bases')})"
-                      for level, label in LEVELS.items())
-    chart = figures.horizontal_bars(
-        data, y="Voie", x="Lignes", hue="Niveau",
-        title=f"Lignes non ouvertes de {who}, par voie d'ouverture ({sizes})", xlabel="Lignes évaluées non ouvertes",
-        ylabel="", alt=f"Diagramme en barres : nombre de lignes évaluées et non ouvertes de {who}, par voie "
-                      "d'ouverture et par niveau de données ; valeurs dans le tableau qui suit.",
-        caption=f"Lignes évaluées non ouvertes — {sizes}. Une ligne est comptée à chaque niveau où elle est évaluée "
-                "et non ouverte ; une base listée sous plusieurs typologies a une ligne par typologie. Voies "
-                "rangées de la moins coûteuse (publication) à la plus lourde.",
-        data_caption=f"Lignes non ouvertes de {who}, par voie et par niveau")
-    return HTML(chart.data + table_html(table, f"Voies d'ouverture de {who} : décision, décideur et lignes par niveau"))
-
-
 def _some(names: list[str], shown: int = 5) -> str:
     """The first `shown` names joined by « ; », then « … et N autres » (the full list is in ouverture.csv)."""
     rest = len(names) - shown

@@ -151,10 +151,3 @@ def sheet_routes(sheet) -> pd.DataFrame:
     return pd.DataFrame({"Voie": rows["voie"], "Base": rows["base"], "Niveau": rows["niveau_libelle"],
                          "Ce qu'il faudrait faire": rows["actions"], "Qui décide": rows["decideur"],
                          "Motif, précaution": notes}).reset_index(drop=True)
-
-
-def sheet_routes_chart(sheet):
-    """Report 02's chart of lines by path and level, for this producer's lines (HTML)."""
-    from helpers.views.v02_routes import routes_chart
-
-    return routes_chart(sheet.scored, sheet.producer)

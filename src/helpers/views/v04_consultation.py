@@ -1,25 +1,25 @@
-"""What report 04 (consultation) shows, as French-labelled frames and HTML blocks.
+"""What report 04 (consultation) shows, as French-labelled frames, sentences and structures.
 
 Every text that comes from the answers was made publishable upstream (helpers.consultation.redaction) and is
-escaped here (helpers.render.html.esc / table_html): no answer text ever enters the HTML unescaped.
+escaped where it is laid out (helpers.render): no answer text ever enters the HTML unescaped.
 """
 
 from __future__ import annotations
 
 import pandas as pd
 from babel.numbers import format_decimal
-from IPython.display import HTML
 
+from helpers.consultation.dates import local_dates
 from helpers.consultation.screening import ANALYSED
 from helpers.consultation.tallies import OVERALL
 from helpers.core.config import data_file
-from helpers.core.formats import count_of, integer, percent, percent_range, share_of
-from helpers.render import figures
-from helpers.render.html import box, esc, table_html, with_mark
-from helpers.steps.s04_consultation import ConsultationRun, local_dates
+from helpers.core.formats import count_of, integer, percent, percent_range, share_of, with_mark
+from helpers.steps.s04_consultation import ConsultationRun
 from helpers.views.v01_clean import shorten
 
-SYNTHETIC_MARK = " — réponses synthétiques"
+#: « réponses synthétiques » (``data/mentions_synthetiques.yml``).
+ANSWERS_MARK = data_file("mentions_synthetiques.yml")["marque"]["réponses"]
+SYNTHETIC_MARK = f" — {ANSWERS_MARK}"
 
 
 def synthetic_mark(title: str, synthetic_answers: bool) -> str:
@@ -32,8 +32,7 @@ def marked_sentences(sentences: list[str], synthetic_answers: bool) -> list[str]
     """Takeaway sentences, each ending with « — réponses synthétiques » when the answers are generated (the
     first, which already says so, excepted): the front page quotes them one by one, and a sentence copied
     alone into a note must still say its figures were invented."""
-    return with_mark(sentences, SYNTHETIC_MARK.removeprefix(" — ") if synthetic_answers else "",
-                     skip_first=True)
+    return with_mark(sentences, ANSWERS_MARK if synthetic_answers else "", skip_first=True)
 
 
 def mark(run: ConsultationRun, title: str) -> str:
@@ -52,7 +51,7 @@ def headline(run: ConsultationRun) -> dict[str, str]:
     screened = run.screened
     analysed = len(run.analysed)
     in_campaign = int((run.analysed["campagne"] != "").sum())
-    mark = " (réponses synthétiques)" if run.synthetic_answers else ""  # a card copied alone keeps it
+    mark = f" ({ANSWERS_MARK})" if run.synthetic_answers else ""  # a card copied alone keeps it
     return {f"{label}{mark}": value for label, value in {
         "réponses reçues": integer(len(screened)),
         "réponses analysées": share_of(analysed, len(screened)),
@@ -67,12 +66,6 @@ def headline(run: ConsultationRun) -> dict[str, str]:
 NO_BASES_ASKED = ("Le questionnaire de cette consultation ne demandait pas quelles bases de données ouvrir (aucune "
                   "question de type datasets, seulement des questions ouvertes ou à choix) : il n'y a donc aucune "
                   "demande de base à compter, et cette section est sans objet.")
-
-
-def no_bases_asked(run: ConsultationRun) -> HTML:
-    """The sentence that stands for sections 3 and 5 when the questionnaire asks for no base (an HTML box;
-    empty when it does)."""
-    return HTML("") if run.asks_for_bases else box(esc(NO_BASES_ASKED))
 
 
 def takeaways(run: ConsultationRun) -> list[str]:
@@ -216,27 +209,6 @@ def choice_questions(run: ConsultationRun) -> list:
     return [q for q in run.spec.questions if q.is_choice]
 
 
-def choices_html(run: ConsultationRun) -> HTML:
-    """For each choice question: a heading, its bar chart (respondents per option, overall) and its
-    table by category, as one IPython ``HTML`` block (question texts escaped); a sentence when there is none."""
-    blocks = []
-    for question in choice_questions(run):
-        data, base = choice_overall(run, question.id)
-        chart = figures.horizontal_bars(
-            data, y="Modalité", x="Répondants", hue=None,
-            title=mark(run, f"{shorten(question.column, 70)} (n = {base})"),
-            xlabel="Répondants", ylabel="",
-            alt=f"Diagramme en barres : nombre de répondants ayant choisi chaque réponse à la question « "
-                f"{question.column} » ; valeurs et parts dans le tableau qui suit.",
-            caption=CHOICE_NOTES[question.kind],
-            data_caption=mark(run, f"{question.column} — ensemble des répondants (n = {base})"))
-        blocks.append(f"<h3>{esc(question.column)}</h3>{chart.data}" + table_html(
-            choice_by_profile(run, question.id),
-            mark(run, f"{question.column} — part des répondants de chaque catégorie (n : répondants de la catégorie "
-                 "ayant répondu)")))
-    return HTML("".join(blocks) or "<p>Le questionnaire n'a pas de question à choix.</p>")
-
-
 def choice_overall(run: ConsultationRun, question_id: str) -> tuple[pd.DataFrame, int]:
     """Respondents per option of one choice question, overall, in the order of ``consultation_choix``.
 
@@ -320,52 +292,41 @@ def _size(n: int, total: int, low: float, high: float) -> str:
            f"IC 95 % : {percent_range(low, high)})"
 
 
-def _codes_html(run: ConsultationRun, question_id: str, total: int) -> str:
-    coding = run.coding
-    if coding is None or not (coding.codes["question"] == question_id).any():
-        return ""
-    codes = coding.codes[coding.codes["question"] == question_id]
-    frame = pd.DataFrame({"Code (grille du questionnaire)": codes["code"],
-                          "Textes": [_size(r.n_textes, total, r.part_ic_bas, r.part_ic_haut)
-                                     for r in codes.itertuples()]})
-    unfitted = coding.unfitted[coding.unfitted["question"] == question_id]
+def question_themes(run: ConsultationRun) -> list[dict]:
+    """Question by question (free-text questions, spec order), what report 04 shows of its texts: ``column``
+    (the question), ``why`` (the reason it has no theme, else None), ``themes`` (each with ``theme``,
+    ``libelle``, ``size`` — « <texts, share and Wilson interval> ; termes : … » — and ``quotes``, its most
+    representative answers with ``citation``, ``profil``, ``campagne``), and its codebook when the spec gives one:
+    ``codes`` (a frame: Code (grille du questionnaire), Textes; None without codes), ``unfitted`` (the texts no
+    code fits, ``rapport.lignes_max`` of consultation.yml at most), ``unfitted_summary`` and ``more`` (how many
+    are not listed, or None)."""
+    texts, coding = run.texts, run.coding
     limit = data_file("consultation.yml")["rapport"]["lignes_max"]
-    more = (f"… et {integer(len(unfitted) - limit)} autres (consultation_codes_reponses.csv : un numéro absent "
-            "n’a reçu aucun code).")
-    rest = f"<p>{esc(more)}</p>" if len(unfitted) > limit else ""
-    listed = "".join(f"<li>{esc(t)}</li>" for t in unfitted["texte"].head(limit))
-    return (table_html(frame, "Grille d'analyse : textes auxquels chaque code a été donné (un texte peut en "
-                              "recevoir plusieurs)")
-            + f"<details><summary>{esc(f'Textes auxquels aucun code ne convient ({integer(len(unfitted))})')}"
-              f"</summary><ul>{listed}</ul>{rest}</details>")
-
-
-def themes_html(run: ConsultationRun) -> HTML:
-    """Question by question (free-text questions, spec order): its themes as HTML sections — title, size
-    (texts, share and Wilson interval), terms, and its most representative answers as escaped quotes with the
-    category (and campaign) — then its codebook when the spec gives one (each code's count with its interval,
-    the texts no code fits); a sentence saying why when a question has no theme. Returns an IPython ``HTML``."""
-    texts = run.texts
-    blocks = []
+    out = []
     for question in run.spec.of_kind("free_text"):
         total = int((texts.documents["question"] == question.id).sum())
         themes = texts.themes[texts.themes["question"] == question.id]
-        parts = [f'<h3 class="carto-question">{esc(question.column)}</h3>']
-        if themes.empty:
-            why = texts.notes.get(question.id, "aucun texte")
-            parts.append(f"<p>{esc('Aucun thème : ' + why)}</p>")
-        for theme in themes.itertuples():
-            quotes = texts.quotes[(texts.quotes["question"] == question.id) & (texts.quotes["theme"] == theme.theme)]
-            items = "".join(
-                f'<blockquote class="carto-quote">{esc(q.citation)}<footer>{esc(q.profil)}'
-                f'{esc(" — campagne " + q.campagne) if q.campagne else ""}</footer></blockquote>'
-                for q in quotes.itertuples())
-            size = _size(theme.n_textes, total, theme.part_ic_bas, theme.part_ic_haut)
-            parts.append(f'<section class="carto-theme"><h4>{esc(theme.theme)} — {esc(theme.libelle)}</h4>'
-                         f"<p>{esc(f'{size} ; termes : {theme.termes}')}</p>{items}</section>")
-        parts.append(_codes_html(run, question.id, total))
-        blocks.append(f'<section class="carto-question">{"".join(parts)}</section>')
-    return HTML("".join(blocks) or f"<p>{esc('Aucune question à texte libre dans le questionnaire.')}</p>")
+        item = {"column": question.column, "codes": None,
+                "why": texts.notes.get(question.id, "aucun texte") if themes.empty else None,
+                "themes": [{"theme": theme.theme, "libelle": theme.libelle,
+                            "size": f"{_size(theme.n_textes, total, theme.part_ic_bas, theme.part_ic_haut)} ; "
+                                    f"termes : {theme.termes}",
+                            "quotes": texts.quotes[(texts.quotes["question"] == question.id)
+                                                   & (texts.quotes["theme"] == theme.theme)].to_dict("records")}
+                           for theme in themes.itertuples()]}
+        if coding is not None and (coding.codes["question"] == question.id).any():
+            codes = coding.codes[coding.codes["question"] == question.id]
+            unfitted = coding.unfitted[coding.unfitted["question"] == question.id]
+            item.update(
+                codes=pd.DataFrame({"Code (grille du questionnaire)": codes["code"],
+                                    "Textes": [_size(r.n_textes, total, r.part_ic_bas, r.part_ic_haut)
+                                               for r in codes.itertuples()]}),
+                unfitted=list(unfitted["texte"].head(limit)),
+                unfitted_summary=f"Textes auxquels aucun code ne convient ({integer(len(unfitted))})",
+                more=(f"… et {integer(len(unfitted) - limit)} autres (consultation_codes_reponses.csv : un numéro "
+                      "absent n’a reçu aucun code).") if len(unfitted) > limit else None)
+        out.append(item)
+    return out
 
 
 def themes_by_profile(run: ConsultationRun) -> pd.DataFrame:

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import pandas as pd
-from IPython.display import HTML
 
 from helpers.core.formats import count_of, decimal, integer, percent, share_of
-from helpers.render import html as report
 from helpers.steps.s05_priorities import PriorityRun, rules
 from helpers.views.v01_clean import shorten
 from helpers.views.v02_openness import SHORT
-from helpers.views.v04_consultation import marked_sentences, synthetic_mark
+from helpers.views.v04_consultation import ANSWERS_MARK, marked_sentences, synthetic_mark
 
 LEVEL_LABELS = {"agrege": "Agrégé", "granulaire": "Granulaire"}
 
@@ -72,7 +70,7 @@ def headline(run: PriorityRun) -> dict[str, str]:
     table = run.priorities
     requested = table[table["n_repondants"] > 0]
     firsts = table["classe_priorite"].str.startswith("Priorité")
-    mark = " (réponses synthétiques)" if run.consultation.get("synthetique") else ""
+    mark = f" ({ANSWERS_MARK})" if run.consultation.get("synthetique") else ""
     cards = {
         "bases de la cartographie": integer(len(table)),
         "bases demandées": share_of(len(requested), len(table)),
@@ -250,27 +248,6 @@ def _cheapest_path(run: PriorityRun) -> pd.DataFrame:
     return table
 
 
-def cheapest_heading(run: PriorityRun) -> HTML:
-    """The first section's heading and lead: « Sans la consultation » when the answers are synthetic or
-    absent, else ordered by demand inside each path."""
-    if not asks_for_bases(run):
-        return HTML("<h2>Sans la consultation : les ouvertures les moins coûteuses</h2><p>"
-                    + report.esc(NO_DEMAND) + " Cette liste part de la seule cartographie et se suffit à elle-même : "
-                    "elle retient les bases dont l'ouverture ne demande qu'une publication par le producteur (accès "
-                    "déjà libre et gratuit) ou une décision sur une redevance. Dans chaque voie, les producteurs qui "
-                    "ont le plus de bases à ouvrir viennent d'abord.</p>")
-    if without_consultation(run):
-        return HTML("<h2>Sans la consultation : les ouvertures les moins coûteuses</h2><p>Les réponses à la "
-                    "consultation de 2014 n'ont jamais été publiées : cette première liste n'en dépend pas. Elle "
-                    "part de la seule cartographie et retient les bases dont l'ouverture ne demande qu'une "
-                    "publication par le producteur (accès déjà libre et gratuit) ou une décision sur une "
-                    "redevance. Dans chaque voie, les producteurs qui ont le plus de bases à ouvrir viennent "
-                    "d'abord.</p>")
-    return HTML("<h2>Les ouvertures les moins coûteuses, par demande</h2><p>Les bases dont l'ouverture ne "
-                "demande qu'une publication par le producteur (accès déjà libre et gratuit) ou une décision sur "
-                "une redevance ; dans chaque voie, les plus demandées dans la consultation d'abord.</p>")
-
-
 def cheapest_counts(run: PriorityRun) -> pd.DataFrame:
     """Bases per opening path, each base counted once at its cheapest path over both levels (order
     of the rules table, ``voies_ouverture.yml``): one row per path, zeros kept, then the « Total » (the bases
@@ -303,17 +280,3 @@ def cheapest(run: PriorityRun) -> pd.DataFrame:
     if demand:
         out["Répondants"] = table["n_repondants"]
     return out.reset_index(drop=True)
-
-
-def demand_marker(run: PriorityRun) -> HTML:
-    """A box before the demand × openness sections when the demand is synthetic, or when there is none to join
-    (those sections are then not shown: ``asks_for_bases``); empty otherwise."""
-    if not asks_for_bases(run):
-        return report.box(report.esc(NO_DEMAND) + " Les sections 1 à 4 ci-dessous, qui croisent la demande et "
-                          "l'ouverture (liste courte, classes de priorité, bases les plus demandées, gestionnaires), "
-                          "sont sans objet et restent vides : la liste ci-dessus est le résultat de ce rapport.")
-    if not without_consultation(run):
-        return HTML("")
-    return report.box("<strong>Demande synthétique.</strong> Les sections suivantes croisent l'ouverture avec "
-                      "des réponses générées par le projet : elles montrent la méthode, pas la demande réelle, "
-                      "et leurs chiffres ne doivent pas être cités.")
