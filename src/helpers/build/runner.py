@@ -40,8 +40,7 @@ DEFAULT_TIMEOUT = 900
 # helpers.render.dossier's DATA_DIR, DOSSIER and SYNTHESIS (a test checks they agree), named here so that an unchanged
 # re-run can see there is nothing to publish without importing WeasyPrint, BeautifulSoup and pandas.
 PUBLISHED = ("donnees", "dossier.pdf", "synthese.pdf")
-# Entries of the cache record that are not report stems (a stem has no « : » and no « . »).
-FAN_OUT_PREFIX = "fan_out:"
+# Entries of the cache record that are not report stems (a stem has no « . »).
 INDEX = "index.html"
 # The cache entry of the PDF dossier: the digest of its parts, and of the PDF itself, written after the PDF.
 DOSSIER_ENTRY = "dossier.pdf"
@@ -106,28 +105,13 @@ class Build:
         if report.fan_out is None:
             return [self._task(report, Path(report.name), report.title, {}, None)]
         directory = Path(report.fan_out.directory)
-        values = self.fan_out_values(report) if report.fans_out else [str(report.parameters[report.fan_out.parameter])]
+        values = report.fan_out.expand(report.parameters) if report.fans_out else \
+            [str(report.parameters[report.fan_out.parameter])]
         stems = {value: directory / stem for value, stem in file_stems(values).items()}  # distinct, bounded
         if report.fans_out:
             self._remove_stale(directory, set(stems.values()))
         return [self._task(report, stems[v], f"{report.title} — {v}", {report.fan_out.parameter: v}, v)
                 for v in values]
-
-    def fan_out_values(self, report: catalog.Report) -> list[str]:
-        """The fan-out values of `report` (:meth:`catalog.FanOut.expand`), reused from the cache record when
-        nothing they can depend on changed: the fan-out spec, the report's parameters, the bytes of its
-        declared inputs and the package's source. An unchanged re-run thus lists the producer fiches without
-        importing the fan-out function (and pandas) or reading bases.csv."""
-        entry = f"{FAN_OUT_PREFIX}{report.name}"
-        key = cache.key(report.notebook, {"fan_out": report.fan_out.model_dump(), **report.parameters},
-                        report.paths(report.inputs, self.root), self.sources)
-        recorded = self.record.get(entry, {})
-        if not self.force and recorded.get("cle") == key:
-            return list(recorded["valeurs"])
-        values = report.fan_out.expand(report.parameters)
-        self.record[entry] = {"cle": key, "valeurs": values}
-        cache.write(self.reports_dir, self.record)
-        return values
 
     def _task(self, report: catalog.Report, stem: Path, title: str, extra: dict, value: str | None) -> Task:
         return Task(report.name, f"{report.name}:{value}" if value else report.name, report.notebook, stem,
