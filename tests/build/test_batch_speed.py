@@ -43,8 +43,7 @@ def test_the_runner_process_imports_no_heavy_module_before_it_needs_it():
     assert done.stdout.strip() == "[]"
 
 
-def test_the_runner_names_the_published_files_as_the_dossier_does():
-    assert runner.PUBLISHED == (dossier.DATA_DIR, dossier.DOSSIER, dossier.SYNTHESIS)
+def test_the_dossier_names_the_data_folder_as_the_reports_do():
     assert dossier.DATA_DIR == html.DATA_DIR
 
 

@@ -200,7 +200,7 @@ def test_a_dossier_left_by_a_build_killed_while_writing_it_is_rebuilt(mini):
     assert run(mini, "--jobs", "1").returncode == 0
     reports = mini / "reports"
     old_pdf = (reports / "dossier.pdf").read_bytes()
-    old_entry = cache.read(reports)[runner.DOSSIER_ENTRY]
+    old_entry = cache.read(reports)[runner.DOSSIER]
     assert "Nombre lu : 7" in _pdf_text(reports / "dossier.pdf")
     assert old_entry["sortie"] == sha256_file(reports / "dossier.pdf")
 
@@ -210,13 +210,13 @@ def test_a_dossier_left_by_a_build_killed_while_writing_it_is_rebuilt(mini):
     # dossier (written atomically, never replaced) and the previous dossier entry (written after the PDF).
     (reports / "dossier.pdf").write_bytes(old_pdf)
     record = cache.read(reports)
-    cache.write(reports, {**record, runner.DOSSIER_ENTRY: old_entry})
+    cache.write(reports, {**record, runner.DOSSIER: old_entry})
 
     again = run(mini, "--jobs", "1", "--set", "01_clean_cartography.valeur=8")
     assert again.returncode == 0, again.stderr
     assert again.stdout.startswith("Rapports : 0 construits, 4 réutilisés"), again.stdout
     assert "Nombre lu : 8" in _pdf_text(reports / "dossier.pdf")  # rebuilt, not « up to date »
-    assert cache.read(reports)[runner.DOSSIER_ENTRY]["sortie"] == sha256_file(reports / "dossier.pdf")
+    assert cache.read(reports)[runner.DOSSIER]["sortie"] == sha256_file(reports / "dossier.pdf")
     # A dossier gone missing is rebuilt too; an unchanged re-run leaves it as it is.
     (reports / "dossier.pdf").unlink()
     assert run(mini, "--jobs", "1", "--set", "01_clean_cartography.valeur=8").returncode == 0

@@ -33,17 +33,13 @@ from helpers.core.errors import CartoError
 from helpers.core.parameters import changed
 from helpers.core.storage import sha256_file, write_bytes_atomic
 from helpers.core.text import file_stems
+from helpers.render.dossier import DATA_DIR, DOSSIER, SYNTHESIS, build_pdfs, publish_data
 from helpers.steps.base import CARTOGRAPHY, SourceRecord
 
 PACKAGES = ("pandas", "matplotlib", "scipy", "papermill", "nbconvert", "carto-sante")
 DEFAULT_TIMEOUT = 900
-# helpers.render.dossier's DATA_DIR, DOSSIER and SYNTHESIS (a test checks they agree), named here so that an unchanged
-# re-run can see there is nothing to publish without importing WeasyPrint, BeautifulSoup and pandas.
-PUBLISHED = ("donnees", "dossier.pdf", "synthese.pdf")
-# Entries of the cache record that are not report stems (a stem has no « . »).
+# Entries of the cache record that are not report stems (a stem has no « . »): the index, the dossier (DOSSIER).
 INDEX = "index.html"
-# The cache entry of the PDF dossier: the digest of its parts, and of the PDF itself, written after the PDF.
-DOSSIER_ENTRY = "dossier.pdf"
 BUSY = 3  # exit code: another build holds the lock (--no-wait)
 
 
@@ -365,9 +361,9 @@ def dossier_current(build: Build, key: str) -> bool:
     """Whether ``dossier.pdf`` is the one built from the parts whose digest is `key` (:func:`dossier_key`): its
     cache entry, written only after the PDF itself, names that key and the PDF's own digest. A dossier left by a
     build killed while writing it, or older than the reports, is not current."""
-    target = build.reports_dir / PUBLISHED[1]
-    return not build.force and target.is_file() and (build.reports_dir / PUBLISHED[2]).is_file() and \
-        build.record.get(DOSSIER_ENTRY) == {"cle": key, "sortie": sha256_file(target)}
+    target = build.reports_dir / DOSSIER
+    return not build.force and target.is_file() and (build.reports_dir / SYNTHESIS).is_file() and \
+        build.record.get(DOSSIER) == {"cle": key, "sortie": sha256_file(target)}
 
 
 def publish(reports_dir: Path, processed_dir: Path, built: bool, no_pdf: bool, stale: bool | None = None) -> bool:
@@ -375,11 +371,8 @@ def publish(reports_dir: Path, processed_dir: Path, built: bool, no_pdf: bool, s
     the dossier is `stale` or ``donnees/`` is missing, and the PDF dossier and synthesis rebuilt when it is
     `stale` (default: when a report was `built`) or one is missing — only their changed parts are printed again
     (:func:`helpers.render.dossier.build_pdfs`) —, unless `no_pdf` (then stale PDFs are removed, never left
-    behind: the next build without `no_pdf` writes them). WeasyPrint and BeautifulSoup are imported only then: an
-    unchanged re-run does not pay for them. Returns True when the dossier was written. A :class:`CartoError`
-    is reported on stderr, it does not fail the build."""
-    from helpers.render.dossier import DATA_DIR, DOSSIER, SYNTHESIS, build_pdfs, publish_data
-
+    behind: the next build without `no_pdf` writes them). Returns True when the dossier was written. A
+    :class:`CartoError` is reported on stderr, it does not fail the build."""
     stale = built if stale is None else stale
     try:
         if built or stale or not (reports_dir / DATA_DIR).is_dir():
@@ -493,15 +486,15 @@ def _build(args: argparse.Namespace, root: Path, reports: list[catalog.Report], 
     processed = next((r.parameters["processed_dir"] for r in selected if r.parameters.get("processed_dir")),
                      PROCESSED_DIR)
     built = any(o.status is Status.BUILT for o in outcomes)
-    data_dir, dossier, _ = (reports_dir / name for name in PUBLISHED)
+    data_dir, dossier = reports_dir / DATA_DIR, reports_dir / DOSSIER
     key = dossier_key(build)
     stale = not dossier_current(build, key)
     if built or not data_dir.is_dir() or (stale and (dossier.is_file() or not args.no_pdf)):
         if publish(reports_dir, resolve_path(processed), built, args.no_pdf, stale):
             # Last, once the PDF is in place: a build killed before this line leaves the dossier stale.
-            build.record[DOSSIER_ENTRY] = {"cle": key, "sortie": sha256_file(dossier)}
+            build.record[DOSSIER] = {"cle": key, "sortie": sha256_file(dossier)}
             cache.write(reports_dir, build.record)
-        elif not dossier.is_file() and build.record.pop(DOSSIER_ENTRY, None) is not None:
+        elif not dossier.is_file() and build.record.pop(DOSSIER, None) is not None:
             cache.write(reports_dir, build.record)
     count = {s: sum(o.status is s for o in outcomes) for s in Status}
     print(f"Rapports : {count[Status.BUILT]} construits, {count[Status.REUSED]} réutilisés, "
