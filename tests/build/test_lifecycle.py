@@ -25,6 +25,7 @@ from helpers.build import cache, lock, runner
 from helpers.build.tasks import Outcome, Status, Task
 from helpers.cartography.synthetic import generate_cartography_ods
 from helpers.core.storage import sha256_file
+from helpers.render import dossier
 from helpers.steps.base import CARTOGRAPHY, SourceRecord
 
 OFFICIAL_NAME = "Cartographie-des-donnees-publiques-de-sante-6-mai-2014.ods"
@@ -174,6 +175,26 @@ def test_a_killed_runner_takes_its_workers_and_kernels_with_it_and_the_next_buil
     assert again.returncode == 0, again.stderr
     assert again.stdout.startswith("Rapports : 0 construits, 1 réutilisés"), again.stdout  # 01 finished before
     assert staged(processed, root / "reports") == []
+
+
+def test_a_killed_runner_takes_its_pdf_printers_with_it(mini):
+    # The mini project under the names of the dossier's core reports (CORE_MINI): killed while the dossier's parts
+    # are printed by their own processes (issue 20), the runner leaves none of them running.
+    (mini / "reports.yml").write_text(CORE_MINI, encoding="utf-8")
+    build = start(mini, "--jobs", "1")
+    try:
+        wait_for(lambda: (mini / "reports" / dossier.PARTS_DIR).is_dir() and psutil.Process(build.pid).children(),
+                 600, "les processus d'impression du dossier")
+        printers = psutil.Process(build.pid).children(recursive=True)
+        os.kill(build.pid, signal.SIGKILL)
+        build.wait(timeout=30)
+        gone, alive = psutil.wait_procs(printers, timeout=10)
+        alive = [p for p in alive if p.status() != psutil.STATUS_ZOMBIE]
+        assert printers and alive == [], [p.cmdline()[:3] for p in alive]
+        assert _processes_of(mini) == []
+    finally:
+        for proc in _processes_of(mini):
+            proc.kill()
 
 
 # --- 25.4: the PDF dossier has its own cache entry -----------------------------------------------------------------

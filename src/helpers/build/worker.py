@@ -7,11 +7,8 @@ a failed run gets a French error page whose provenance names the files that run 
 from __future__ import annotations
 
 import html
-import multiprocessing
 import os
 import signal
-import threading
-from contextlib import suppress
 from pathlib import Path
 
 import nbformat
@@ -19,6 +16,7 @@ import papermill
 
 from helpers.build.tasks import Context, Outcome, Status, Task, remove_error_files, source_line, summary
 from helpers.core.config import ENV_RUN_RECORD
+from helpers.core.processes import end_with_parent
 from helpers.core.storage import sha256_file
 from helpers.render.export import DATE_LABEL, export_html, normalise_notebook
 from helpers.steps.base import SourceRecord, read_record, read_takeaways, read_written
@@ -132,33 +130,11 @@ def execute(task: Task, context: Context) -> Outcome:
     return Outcome(task, Status.FAILED, error, href)
 
 
-def end_with_runner() -> None:
-    """Make this worker, its kernels and their children end as soon as the runner that started it does, even
-    when the runner is killed outright (``kill -9``: no finaliser of its runs). A thread waits on the runner's
-    sentinel (a pipe the system closes when the runner dies: no polling), then kills every process this worker
-    started, the kernels and what they started (the kernels run in sessions of their own, out of reach of a
-    signal sent to the runner's process group), and exits: nothing of a dead build keeps writing."""
-    runner = multiprocessing.parent_process()
-    if runner is None:  # not a spawned worker (a test calling execute directly)
-        return
-
-    def watch() -> None:
-        runner.join()
-        import psutil
-
-        for child in psutil.Process().children(recursive=True):
-            with suppress(psutil.Error):
-                child.kill()
-        os._exit(1)
-
-    threading.Thread(target=watch, daemon=True, name="carto-runner-watch").start()
-
-
 def quiet_worker() -> None:
     """Worker initializer: the kernels' and jupyter_client's chatter (« Kernel is running over TCP without
     encryption », « KeyboardInterrupt caught in kernel ») goes nowhere, not into the user's terminal; the
-    worker and its kernels end with the runner (:func:`end_with_runner`)."""
-    end_with_runner()
+    worker and its kernels end with the runner (:func:`helpers.core.processes.end_with_parent`)."""
+    end_with_parent()
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, 1)
     os.dup2(devnull, 2)

@@ -42,6 +42,7 @@ from bs4 import BeautifulSoup
 
 from helpers.core.config import data_file
 from helpers.core.errors import CartoError
+from helpers.core.processes import end_with_parent
 from helpers.core.storage import write_bytes_atomic
 
 # Neither helpers.render.html (pandas) nor helpers.render.export (nbconvert) is imported: the runner's
@@ -440,7 +441,9 @@ def print_parts(parts: list[Part], reports_dir: Path, jobs: int | None = None) -
     else:
         import multiprocessing
 
-        with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("spawn")) as pool:
+        # Each printer ends with the process that started it, even killed outright (kill -9 of the runner).
+        with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("spawn"),
+                                 initializer=end_with_parent) as pool:
             counts = list(pool.map(_print_part, [d for _, _, d in missing], [base] * len(missing), targets, titles))
     for (part, title, _), target, count in zip(missing, targets, counts, strict=True):
         found[part.anchor] = Printed(Path(target), title, count)
