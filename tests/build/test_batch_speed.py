@@ -1,6 +1,6 @@
 """Batch speed (issue 12) without changing a byte: the reused HTML exporter gives the pages a fresh one gives;
-the runner's own process imports no papermill or WeasyPrint before it needs them;
---no-pdf never leaves a stale dossier. (The times themselves are measured by benchmarks/bench_reports.py.)"""
+the runner's own process imports no papermill or WeasyPrint before it needs them; --no-pdf never leaves a stale
+dossier. (The times themselves are measured by benchmarks/bench_reports.py.)"""
 
 from __future__ import annotations
 
@@ -53,7 +53,7 @@ def test_no_pdf_removes_a_dossier_older_than_rebuilt_reports(tmp_path):
     processed.mkdir()
     pdf = reports / dossier.DOSSIER
     pdf.write_bytes(b"%PDF ancien")
-    runner.publish(reports, processed, built=False, no_pdf=True)
+    runner.publish(reports, processed, [], built=False, no_pdf=True)
     assert pdf.read_bytes() == b"%PDF ancien"  # nothing rebuilt: the dossier is still that of the reports
-    runner.publish(reports, processed, built=True, no_pdf=True)
+    runner.publish(reports, processed, [], built=True, no_pdf=True)
     assert not pdf.exists()

@@ -58,14 +58,16 @@ class FanOut(BaseModel):
 
 
 class ReportSpec(BaseModel):
-    """One entry of reports.yml: name, notebook (relative to the project root), French title, parameters
-    set there, required parameters, inputs and outputs (patterns with ``{parameter}``), fan-out."""
+    """One entry of reports.yml: name, notebook (relative to the project root), French title, the question it
+    answers (shown under its title on the front page), parameters set there, required parameters, inputs and
+    outputs (patterns with ``{parameter}``), fan-out."""
 
     model_config = ConfigDict(extra="forbid")
 
     name: str = Field(pattern=r"^[\w-]+$")
     notebook: str
     title: str = Field(min_length=1)
+    question: str = ""
     parameters: dict[str, object] = {}
     required: list[str] = []
     inputs: list[str] = []
@@ -98,6 +100,7 @@ class Report:
     name: str
     notebook: Path
     title: str
+    question: str
     parameters: dict[str, object]
     declared: dict[str, Parameter]
     inputs: list[str] = field(default_factory=list)  # patterns with {parameter} placeholders
@@ -168,8 +171,8 @@ def load(root: Path, overrides: dict[str, dict[str, object]] | None = None) -> l
             if effective.get(key) in (None, "") and key != fanned:
                 raise ParameterError(notebook, f"paramètre requis « {key} » sans valeur pour {item.name} ; "
                                                f"paramètres valides :\n  {valid_list(declared)}")
-        reports.append(Report(item.name, notebook, item.title, effective, declared, item.inputs, item.outputs,
-                              item.fan_out, given))
+        reports.append(Report(item.name, notebook, item.title, item.question, effective, declared, item.inputs,
+                              item.outputs, item.fan_out, given))
     return reports
 
 

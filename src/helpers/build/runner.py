@@ -321,11 +321,12 @@ def write_index(build: Build, selected: list[catalog.Report]) -> None:
     and the file itself untouched; its date then stays the date of that build. nbconvert is imported only when
     the index is written."""
     order = {r.name: i for i, r in enumerate(catalog.ordered(selected, build.root))}
+    questions = {r.name: r.question for r in selected}
     outcomes = sorted(build.outcomes, key=lambda o: (o.task.value is not None, order.get(o.task.report, 0),
                                                      o.task.title))
     entries = [{"title": o.task.title, "status": o.status, "error": o.error, "error_href": o.error_href,
                 "href": f"{o.task.stem}.html" if (build.reports_dir / f"{o.task.stem}.html").is_file() else "",
-                "fiche": o.task.value is not None, "label": o.task.label,
+                "fiche": o.task.value is not None, "label": o.task.label, "question": questions.get(o.task.report, ""),
                 "built_on": build.record.get(str(o.task.stem), {}).get("date", "")
                 if (build.reports_dir / f"{o.task.stem}.html").is_file() else "",
                 "a_retenir": build.record.get(str(o.task.stem), {}).get("a_retenir", [])} for o in outcomes]
@@ -366,13 +367,15 @@ def dossier_current(build: Build, key: str) -> bool:
         build.record.get(DOSSIER) == {"cle": key, "sortie": sha256_file(target)}
 
 
-def publish(reports_dir: Path, processed_dir: Path, built: bool, no_pdf: bool, stale: bool | None = None) -> bool:
+def publish(reports_dir: Path, processed_dir: Path, core: list[str], built: bool, no_pdf: bool,
+            stale: bool | None = None) -> bool:
     """reports/ made self-contained (the linked tables copied into ``donnees/``) when a report was rebuilt,
     the dossier is `stale` or ``donnees/`` is missing, and the PDF dossier and synthesis rebuilt when it is
     `stale` (default: when a report was `built`) or one is missing — only their changed parts are printed again
-    (:func:`helpers.render.dossier.build_pdfs`) —, unless `no_pdf` (then stale PDFs are removed, never left
-    behind: the next build without `no_pdf` writes them). Returns True when the dossier was written. A
-    :class:`CartoError` is reported on stderr, it does not fail the build."""
+    (:func:`helpers.render.dossier.build_pdfs`, the `core` reports as sections: :func:`core_reports`) —, unless
+    `no_pdf` (then stale PDFs are removed, never left behind: the next build without `no_pdf` writes them).
+    Returns True when the dossier was written. A :class:`CartoError` is reported on stderr, it does not fail the
+    build."""
     stale = built if stale is None else stale
     try:
         if built or stale or not (reports_dir / DATA_DIR).is_dir():
@@ -385,12 +388,18 @@ def publish(reports_dir: Path, processed_dir: Path, built: bool, no_pdf: bool, s
         elif stale or not all(pdf.is_file() for pdf in pdfs):
             # Only the parts that changed are printed (all of them, on every core, when cold): say so meanwhile.
             print("\rrapports: écriture du dossier PDF (WeasyPrint)…", end="", file=sys.stderr, flush=True)
-            build_pdfs(reports_dir)
+            build_pdfs(reports_dir, core)
             print("\r" + " " * 60 + "\r", end="", file=sys.stderr, flush=True)
             return True
     except CartoError as exc:
         print(f"Dossier PDF non construit : {exc}", file=sys.stderr)
     return False
+
+
+def core_reports(reports: list[catalog.Report], root: Path) -> list[str]:
+    """The reports of the PDF dossier's body, in reading order: every report of reports.yml that does not fan out
+    (the fiches go to the annex), in build order."""
+    return [r.name for r in catalog.ordered(reports, root) if r.fan_out is None]
 
 
 def fallback_line(sources: list[SourceRecord]) -> str:
@@ -490,7 +499,7 @@ def _build(args: argparse.Namespace, root: Path, reports: list[catalog.Report], 
     key = dossier_key(build)
     stale = not dossier_current(build, key)
     if built or not data_dir.is_dir() or (stale and (dossier.is_file() or not args.no_pdf)):
-        if publish(reports_dir, resolve_path(processed), built, args.no_pdf, stale):
+        if publish(reports_dir, resolve_path(processed), core_reports(reports, root), built, args.no_pdf, stale):
             # Last, once the PDF is in place: a build killed before this line leaves the dossier stale.
             build.record[DOSSIER] = {"cle": key, "sortie": sha256_file(dossier)}
             cache.write(reports_dir, build.record)
