@@ -17,7 +17,6 @@ from pypdf import PdfReader
 
 from helpers.render import dossier
 from helpers.render.dossier import (
-    CORE_REPORTS,
     DOSSIER,
     MARKS,
     PARTS_DIR,
@@ -32,6 +31,8 @@ from helpers.render.dossier import (
 from helpers.render.html import banner
 from helpers.steps.base import ANSWERS, CARTOGRAPHY, Run, SourceRecord
 
+#: The core reports of these hand-written reports (the runner takes them from reports.yml).
+CORE = ("01_clean_cartography", "02_openness", "04_consultation", "05_priorities")
 ANSWERS_MARK = MARKS[frozenset({"réponses"})]
 CARTO_MARK = MARKS[frozenset({"cartographie"})]
 LONG = "".join(f"<p>Paragraphe {i} : une phrase assez longue pour remplir la ligne et la page suivante.</p>"
@@ -89,7 +90,7 @@ def contents_lines(path: Path) -> dict[str, int]:
 @pytest.fixture(scope="module")
 def built(tmp_path_factory) -> Path:
     reports = make_reports(tmp_path_factory.mktemp("dossier"))
-    build_pdfs(reports, jobs=2)
+    build_pdfs(reports, CORE, jobs=2)
     return reports
 
 
@@ -178,22 +179,22 @@ def test_an_unchanged_part_is_never_printed_again_and_the_incremental_dossier_is
     reports = tmp_path / "reports"
     shutil.copytree(built, reports)
     before = {p.name for p in (reports / PARTS_DIR).glob("*.pdf")}
-    key = pdfs_key(reports)
+    key = pdfs_key(reports, CORE)
     page = reports / "05_priorities.html"
     page.write_text(page.read_text(encoding="utf-8").replace("Paragraphe 3 ", "Paragraphe trois "), encoding="utf-8")
-    assert pdfs_key(reports) != key
+    assert pdfs_key(reports, CORE) != key
     printed = []
     real = dossier._print_part
     monkeypatch.setattr(dossier, "_print_part", lambda document, base, target, title: printed.append(target) or
                         real(document, base, target, title))
-    build_pdfs(reports, jobs=1)
+    build_pdfs(reports, CORE, jobs=1)
     # Only report 05, then the synthesis that quotes it: the contents are the same (same pages), so are the others.
     assert len(printed) == 2 and Path(printed[0]).name not in before
     incremental = texts(reports / DOSSIER)
     scratch = tmp_path / "scratch"
     shutil.copytree(reports, scratch)
     shutil.rmtree(scratch / PARTS_DIR)
-    build_dossier(scratch, jobs=1)
+    build_dossier(scratch, CORE, jobs=1)
     assert texts(scratch / DOSSIER) == incremental
     assert (scratch / DOSSIER).read_bytes() == (reports / DOSSIER).read_bytes()  # same inputs, same bytes
     assert "Paragraphe trois" in " ".join(incremental)
@@ -232,9 +233,9 @@ def test_synthetic_roles_are_read_from_every_kind_of_banner():
 
 def test_parts_are_named_without_reading_any_html(tmp_path):
     reports = make_reports(tmp_path)
-    parts = dossier_parts(reports)
-    assert [p.anchor for p in parts] == ["r-index", *(f"r-{n}" for n in CORE_REPORTS), "annexe-fiches",
+    parts = dossier_parts(reports, CORE)
+    assert [p.anchor for p in parts] == ["r-index", *(f"r-{n}" for n in CORE), "annexe-fiches",
                                          "r-producteurs-atih", "r-producteurs-drees", "annexe-journal"]
     (reports / "02_openness.html").unlink()
     with pytest.raises(DossierError, match="pas de dossier PDF : 02_openness.html"):
-        dossier_parts(reports)
+        dossier_parts(reports, CORE)

@@ -25,6 +25,7 @@ from helpers.build import cache, lock, runner
 from helpers.build.tasks import Outcome, Status, Task
 from helpers.cartography.synthetic import generate_cartography_ods
 from helpers.core.storage import sha256_file
+from helpers.render import dossier
 from helpers.steps.base import CARTOGRAPHY, SourceRecord
 
 OFFICIAL_NAME = "Cartographie-des-donnees-publiques-de-sante-6-mai-2014.ods"
@@ -176,6 +177,26 @@ def test_a_killed_runner_takes_its_workers_and_kernels_with_it_and_the_next_buil
     assert staged(processed, root / "reports") == []
 
 
+def test_a_killed_runner_takes_its_pdf_printers_with_it(mini):
+    # The mini project under the names of the dossier's core reports (CORE_MINI): killed while the dossier's parts
+    # are printed by their own processes (issue 20), the runner leaves none of them running.
+    (mini / "reports.yml").write_text(CORE_MINI, encoding="utf-8")
+    build = start(mini, "--jobs", "1")
+    try:
+        wait_for(lambda: (mini / "reports" / dossier.PARTS_DIR).is_dir() and psutil.Process(build.pid).children(),
+                 600, "les processus d'impression du dossier")
+        printers = psutil.Process(build.pid).children(recursive=True)
+        os.kill(build.pid, signal.SIGKILL)
+        build.wait(timeout=30)
+        gone, alive = psutil.wait_procs(printers, timeout=10)
+        alive = [p for p in alive if p.status() != psutil.STATUS_ZOMBIE]
+        assert printers and alive == [], [p.cmdline()[:3] for p in alive]
+        assert _processes_of(mini) == []
+    finally:
+        for proc in _processes_of(mini):
+            proc.kill()
+
+
 # --- 25.4: the PDF dossier has its own cache entry -----------------------------------------------------------------
 
 CORE_MINI = """reports:
@@ -200,7 +221,7 @@ def test_a_dossier_left_by_a_build_killed_while_writing_it_is_rebuilt(mini):
     assert run(mini, "--jobs", "1").returncode == 0
     reports = mini / "reports"
     old_pdf = (reports / "dossier.pdf").read_bytes()
-    old_entry = cache.read(reports)[runner.DOSSIER_ENTRY]
+    old_entry = cache.read(reports)[runner.DOSSIER]
     assert "Nombre lu : 7" in _pdf_text(reports / "dossier.pdf")
     assert old_entry["sortie"] == sha256_file(reports / "dossier.pdf")
 
@@ -210,13 +231,13 @@ def test_a_dossier_left_by_a_build_killed_while_writing_it_is_rebuilt(mini):
     # dossier (written atomically, never replaced) and the previous dossier entry (written after the PDF).
     (reports / "dossier.pdf").write_bytes(old_pdf)
     record = cache.read(reports)
-    cache.write(reports, {**record, runner.DOSSIER_ENTRY: old_entry})
+    cache.write(reports, {**record, runner.DOSSIER: old_entry})
 
     again = run(mini, "--jobs", "1", "--set", "01_clean_cartography.valeur=8")
     assert again.returncode == 0, again.stderr
     assert again.stdout.startswith("Rapports : 0 construits, 4 réutilisés"), again.stdout
     assert "Nombre lu : 8" in _pdf_text(reports / "dossier.pdf")  # rebuilt, not « up to date »
-    assert cache.read(reports)[runner.DOSSIER_ENTRY]["sortie"] == sha256_file(reports / "dossier.pdf")
+    assert cache.read(reports)[runner.DOSSIER]["sortie"] == sha256_file(reports / "dossier.pdf")
     # A dossier gone missing is rebuilt too; an unchanged re-run leaves it as it is.
     (reports / "dossier.pdf").unlink()
     assert run(mini, "--jobs", "1", "--set", "01_clean_cartography.valeur=8").returncode == 0

@@ -12,7 +12,10 @@ import pytest
 from bs4 import BeautifulSoup
 from pypdf import PdfReader
 
-from helpers.render.dossier import CORE_REPORTS, DOSSIER, MARKS, SYNTHESIS, DossierError, build_dossier, publish_data
+from helpers.build.catalog import load
+from helpers.build.runner import core_reports
+from helpers.core.config import project_root
+from helpers.render.dossier import DOSSIER, MARKS, SYNTHESIS, DossierError, build_dossier, publish_data
 from helpers.render.html import DATA_DIR, long_table_rows
 
 DECIMAL_POINT = re.compile(r"\d\.\d")  # « 81.6 », « 40.0 »: never in French
@@ -99,7 +102,7 @@ def test_dossier_pdf_is_tagged_with_alt_text_embedded_fonts_and_every_core_repor
     text = " ".join(page.extract_text() for page in reader.pages)
     assert "Sommaire" in reader.pages[1].extract_text() and "Page 2 sur" in text
     compact = re.sub(r"\s+", " ", text)
-    for name in CORE_REPORTS:
+    for name in core_reports(load(project_root()), project_root()):
         title = pages(reports)[f"{name}.html"].find("h1").get_text(" ", strip=True).rstrip("¶").strip()
         assert re.sub(r"\s+", " ", title) in compact, name
     for page in reader.pages[:8]:
@@ -131,7 +134,7 @@ def test_every_printed_page_built_on_synthetic_data_says_so_and_the_synthesis_is
 def test_a_dossier_without_its_core_reports_is_a_clear_error(tmp_path):
     (tmp_path / "index.html").write_text("<main><h1>Index</h1></main>", encoding="utf-8")
     with pytest.raises(DossierError, match="rapport\\(s\\) absent\\(s\\), pas de dossier PDF : 01_clean_cartography"):
-        build_dossier(tmp_path)
+        build_dossier(tmp_path, ["01_clean_cartography"])
     assert not (tmp_path / DOSSIER).exists()
 
 

@@ -102,29 +102,26 @@ def test_unchanged_rerun_reuses_everything_and_changes_nothing(built):
     assert html_files(root / "reports") == before
 
 
-def test_an_unchanged_rerun_imports_no_worker_no_renderer_and_no_pandas(built):
-    # The fiches' list comes from the cache record (not from bases.csv through pandas), no notebook runs and
-    # the index is left as it is: the re-run is the runner's own fixed cost.
+def test_an_unchanged_rerun_imports_no_worker_and_no_renderer(built):
+    # No notebook runs and the index is left as it is: the re-run is the runner's own fixed cost.
     root, _ = built
     code = ("import sys; from helpers.build import runner; code = runner.main([]); "
-            "print(code, sorted(m for m in ('pandas', 'nbformat', 'nbconvert', 'papermill', 'helpers.build.worker',"
-            " 'helpers.render.export', 'helpers.steps.s03_producer_sheet') if m in sys.modules))")
+            "print(code, sorted(m for m in ('nbformat', 'nbconvert', 'papermill', 'helpers.build.worker',"
+            " 'helpers.render.export') if m in sys.modules))")
     env = {**os.environ, "CARTO_SANTE_ROOT": str(root), "CARTO_SANTE_OFFLINE": "1"}
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=600)
     assert done.stdout.startswith("Rapports : 0 construits"), done.stdout + done.stderr
     assert done.stdout.strip().endswith("0 []"), done.stdout
 
 
-def test_the_fiches_list_is_cached_under_the_digests_of_its_inputs(built, tmp_path, monkeypatch):
+def test_the_fiches_follow_the_data(built, tmp_path, monkeypatch):
     root = tmp_path / "copie"
     shutil.copytree(built[0], root)
     monkeypatch.setenv("CARTO_SANTE_ROOT", str(root))
     fiches = next(r for r in catalog.load(root) if r.fans_out)
     processed = root / "data" / "processed"
     names = producer_names(processed, min_lines=3)
-    record = runner.Build(root, root / "reports", 1, False, 60).record
-    assert record[f"{runner.FAN_OUT_PREFIX}{fiches.name}"]["valeurs"] == names
-    # One producer's lines removed from bases.csv (an input of report 03): the list is read again.
+    # One producer's lines removed from bases.csv (an input of report 03): its fiche goes.
     bases = pd.read_csv(processed / "bases.csv", dtype=str, keep_default_na=False)
     bases[~bases["gestionnaires"].str.contains(names[0], regex=False)].to_csv(processed / "bases.csv", index=False)
     page = root / "reports" / "producteurs" / f"{slugify(names[0])}.html"

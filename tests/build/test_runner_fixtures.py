@@ -52,3 +52,36 @@ def test_a_failure_keeps_the_good_reports_and_skips_what_depends_on_it(project):
     assert "échec" in index and "non construit" in index
     assert build(project).returncode == 0  # back to good: the stale error page goes
     assert not (project / "reports" / "a_ecrire.erreur.html").exists()
+
+
+# The mini project under the names the synthesis quotes (02, 05), and a sixth report declared in reports.yml alone.
+SIX_REPORTS = """reports:
+  - {name: 01_clean_cartography, notebook: notebooks/a_ecrire.ipynb, title: "Écriture", parameters: {},
+     outputs: ["{dossier}/nombre.txt"]}
+  - {name: 02_openness, notebook: notebooks/b_lire.ipynb, title: "Lecture", parameters: {},
+     inputs: ["{dossier}/nombre.txt"]}
+  - {name: 04_consultation, notebook: notebooks/b_lire.ipynb, title: "Lecture bis", parameters: {},
+     inputs: ["{dossier}/nombre.txt"]}
+  - {name: 05_priorities, notebook: notebooks/b_lire.ipynb, title: "Lecture ter", parameters: {},
+     inputs: ["{dossier}/nombre.txt"]}
+  - {name: 06_sixieme, notebook: notebooks/b_lire.ipynb, title: "Sixième rapport", parameters: {},
+     question: "Que dit le sixième rapport ?", inputs: ["{dossier}/nombre.txt"]}
+"""
+
+
+def test_a_report_declared_in_reports_yml_reaches_the_front_page_and_the_dossier(project):
+    # Adding a report edits reports.yml and no other file of the build (CONTRIBUTING, recipe 1): the front page
+    # shows its card with its question, the PDF dossier has its section, after 05's.
+    from pypdf import PdfReader
+
+    (project / "reports.yml").write_text(SIX_REPORTS, encoding="utf-8")
+    env = {**os.environ, "CARTO_SANTE_ROOT": str(project), "CARTO_SANTE_OFFLINE": "1"}
+    done = subprocess.run([sys.executable, "-m", "helpers", "reports", "--jobs", "1"], capture_output=True, text=True,
+                          timeout=600, env=env)
+    assert done.returncode == 0 and "Dossier PDF non construit" not in done.stderr, done.stderr
+    index = (project / "reports" / "index.html").read_text(encoding="utf-8")
+    assert '<a href="06_sixieme.html">Sixième rapport</a></h3><p>Que dit le sixième rapport ?</p>' in index
+    sections = [name for name in PdfReader(project / "reports" / "dossier.pdf").named_destinations
+                if name.count("-") == 1 and name.startswith("r-0")]
+    assert sections == ["r-01_clean_cartography", "r-02_openness", "r-04_consultation", "r-05_priorities",
+                        "r-06_sixieme"]

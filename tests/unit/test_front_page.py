@@ -17,7 +17,7 @@ def entries(openness=(), priorities=()):
         {"label": "02_openness", "title": "Ouverture", "href": "02_openness.html", "status": Status.BUILT,
          "fiche": False, "a_retenir": list(openness)},
         {"label": "05_priorities", "title": "Priorités", "href": "05_priorities.html", "status": Status.REUSED,
-         "fiche": False, "a_retenir": list(priorities)},
+         "fiche": False, "a_retenir": list(priorities), "question": "Quelles bases ouvrir d'abord ?"},
         {"label": "04_consultation", "title": "Consultation", "href": None, "status": Status.FAILED, "fiche": False,
          "error": "boom"},
         {"label": "03_producer_sheet:INVS", "title": "Fiche INVS", "href": "producteurs/invs.html",

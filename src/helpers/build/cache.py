@@ -3,10 +3,9 @@
 The key covers the notebook file, the parameters, the bytes of every declared input and the source
 of the `helpers` package (code and data files); the record also keeps the digests of the declared
 outputs and of every file the run wrote (its run record lists them, declared or not), so that an output
-changed or deleted since is rebuilt. It lives in reports/.cache.json, with three entries that are not
-reports: the fan-out values of a fanned-out report (``fan_out:<name>``), the key of the index
-(``index.html``), so that an unchanged re-run neither lists the fiches nor rewrites the index, and the key
-of the PDF dossier (``dossier.pdf``: its parts and its own digest, written after it), so that a dossier
+changed or deleted since is rebuilt. It lives in reports/.cache.json, with two entries that are not
+reports: the key of the index (``index.html``), so that an unchanged re-run does not rewrite the index, and the
+key of the PDF dossier (``dossier.pdf``: its parts and its own digest, written after it), so that a dossier
 left behind by an interrupted build is found stale.
 """
 

@@ -9,9 +9,7 @@ the same check every notebook makes on entry (:mod:`helpers.core.parameters`).
 
 from __future__ import annotations
 
-import ast
 import importlib
-import importlib.util
 import inspect
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -50,31 +48,6 @@ class FanOut(BaseModel):
         except (ImportError, AttributeError) as exc:
             raise CatalogError(config, f"fan_out.values « {self.values} » introuvable ({exc})") from exc
 
-    def check(self, config: str | Path = "reports.yml") -> None:
-        """Check, without importing it, that the module named by `values` exists and defines the function at
-        its top level (read from its source): a misspelt name is reported before anything runs, and an
-        unchanged re-run (fan-out values cached) never imports the module and pandas with it. Raises
-        CatalogError naming `config`."""
-        module, _, name = self.values.partition(":")
-        try:
-            found = importlib.util.find_spec(module)
-        except (ImportError, ValueError) as exc:
-            raise CatalogError(config, f"fan_out.values « {self.values} » introuvable ({exc})") from exc
-        if found is None:
-            raise CatalogError(config, f"fan_out.values « {self.values} » introuvable (pas de module {module})")
-        if found.origin is None or not found.origin.endswith(".py"):
-            self.resolve(config)  # not a source file: only importing it tells
-            return
-        tree = ast.parse(Path(found.origin).read_text(encoding="utf-8"))
-        defined = {node.name for node in tree.body if isinstance(node, ast.FunctionDef | ast.ClassDef)}
-        defined |= {target.id for node in tree.body if isinstance(node, ast.Assign) for target in node.targets
-                    if isinstance(target, ast.Name)}
-        defined |= {(alias.asname or alias.name).split(".")[0] for node in tree.body
-                    if isinstance(node, ast.Import | ast.ImportFrom) for alias in node.names}  # re-exported
-        if name not in defined:
-            raise CatalogError(config, f"fan_out.values « {self.values} » introuvable (pas de fonction {name} "
-                                       f"dans {module})")
-
     def expand(self, parameters: dict[str, object]) -> list[str]:
         """The values of the fan-out for a report whose effective parameters are `parameters`: the
         function's result as a list (e.g. producer names). Raises :class:`CatalogError` when the function
@@ -85,14 +58,16 @@ class FanOut(BaseModel):
 
 
 class ReportSpec(BaseModel):
-    """One entry of reports.yml: name, notebook (relative to the project root), French title, parameters
-    set there, required parameters, inputs and outputs (patterns with ``{parameter}``), fan-out."""
+    """One entry of reports.yml: name, notebook (relative to the project root), French title, the question it
+    answers (shown under its title on the front page), parameters set there, required parameters, inputs and
+    outputs (patterns with ``{parameter}``), fan-out."""
 
     model_config = ConfigDict(extra="forbid")
 
     name: str = Field(pattern=r"^[\w-]+$")
     notebook: str
     title: str = Field(min_length=1)
+    question: str = ""
     parameters: dict[str, object] = {}
     required: list[str] = []
     inputs: list[str] = []
@@ -125,6 +100,7 @@ class Report:
     name: str
     notebook: Path
     title: str
+    question: str
     parameters: dict[str, object]
     declared: dict[str, Parameter]
     inputs: list[str] = field(default_factory=list)  # patterns with {parameter} placeholders
@@ -188,15 +164,15 @@ def load(root: Path, overrides: dict[str, dict[str, object]] | None = None) -> l
             if item.fan_out.parameter not in declared:
                 raise CatalogError(config, f"fan_out.parameter « {item.fan_out.parameter} » n'est pas un "
                                            f"paramètre de {item.notebook}")
-            item.fan_out.check(config)
+            item.fan_out.resolve(config)
         effective = {k: p.default for k, p in declared.items()} | given
         fanned = item.fan_out.parameter if item.fan_out and item.fan_out.parameter not in given else None
         for key in item.required:
             if effective.get(key) in (None, "") and key != fanned:
                 raise ParameterError(notebook, f"paramètre requis « {key} » sans valeur pour {item.name} ; "
                                                f"paramètres valides :\n  {valid_list(declared)}")
-        reports.append(Report(item.name, notebook, item.title, effective, declared, item.inputs, item.outputs,
-                              item.fan_out, given))
+        reports.append(Report(item.name, notebook, item.title, item.question, effective, declared, item.inputs,
+                              item.outputs, item.fan_out, given))
     return reports
 
 

@@ -33,18 +33,13 @@ from helpers.core.errors import CartoError
 from helpers.core.parameters import changed
 from helpers.core.storage import sha256_file, write_bytes_atomic
 from helpers.core.text import file_stems
+from helpers.render.dossier import DATA_DIR, DOSSIER, SYNTHESIS, build_pdfs, publish_data
 from helpers.steps.base import CARTOGRAPHY, SourceRecord
 
 PACKAGES = ("pandas", "matplotlib", "scipy", "papermill", "nbconvert", "carto-sante")
 DEFAULT_TIMEOUT = 900
-# helpers.render.dossier's DATA_DIR, DOSSIER and SYNTHESIS (a test checks they agree), named here so that an unchanged
-# re-run can see there is nothing to publish without importing WeasyPrint, BeautifulSoup and pandas.
-PUBLISHED = ("donnees", "dossier.pdf", "synthese.pdf")
-# Entries of the cache record that are not report stems (a stem has no « : » and no « . »).
-FAN_OUT_PREFIX = "fan_out:"
+# Entries of the cache record that are not report stems (a stem has no « . »): the index, the dossier (DOSSIER).
 INDEX = "index.html"
-# The cache entry of the PDF dossier: the digest of its parts, and of the PDF itself, written after the PDF.
-DOSSIER_ENTRY = "dossier.pdf"
 BUSY = 3  # exit code: another build holds the lock (--no-wait)
 
 
@@ -106,28 +101,13 @@ class Build:
         if report.fan_out is None:
             return [self._task(report, Path(report.name), report.title, {}, None)]
         directory = Path(report.fan_out.directory)
-        values = self.fan_out_values(report) if report.fans_out else [str(report.parameters[report.fan_out.parameter])]
+        values = report.fan_out.expand(report.parameters) if report.fans_out else \
+            [str(report.parameters[report.fan_out.parameter])]
         stems = {value: directory / stem for value, stem in file_stems(values).items()}  # distinct, bounded
         if report.fans_out:
             self._remove_stale(directory, set(stems.values()))
         return [self._task(report, stems[v], f"{report.title} — {v}", {report.fan_out.parameter: v}, v)
                 for v in values]
-
-    def fan_out_values(self, report: catalog.Report) -> list[str]:
-        """The fan-out values of `report` (:meth:`catalog.FanOut.expand`), reused from the cache record when
-        nothing they can depend on changed: the fan-out spec, the report's parameters, the bytes of its
-        declared inputs and the package's source. An unchanged re-run thus lists the producer fiches without
-        importing the fan-out function (and pandas) or reading bases.csv."""
-        entry = f"{FAN_OUT_PREFIX}{report.name}"
-        key = cache.key(report.notebook, {"fan_out": report.fan_out.model_dump(), **report.parameters},
-                        report.paths(report.inputs, self.root), self.sources)
-        recorded = self.record.get(entry, {})
-        if not self.force and recorded.get("cle") == key:
-            return list(recorded["valeurs"])
-        values = report.fan_out.expand(report.parameters)
-        self.record[entry] = {"cle": key, "valeurs": values}
-        cache.write(self.reports_dir, self.record)
-        return values
 
     def _task(self, report: catalog.Report, stem: Path, title: str, extra: dict, value: str | None) -> Task:
         return Task(report.name, f"{report.name}:{value}" if value else report.name, report.notebook, stem,
@@ -341,11 +321,12 @@ def write_index(build: Build, selected: list[catalog.Report]) -> None:
     and the file itself untouched; its date then stays the date of that build. nbconvert is imported only when
     the index is written."""
     order = {r.name: i for i, r in enumerate(catalog.ordered(selected, build.root))}
+    questions = {r.name: r.question for r in selected}
     outcomes = sorted(build.outcomes, key=lambda o: (o.task.value is not None, order.get(o.task.report, 0),
                                                      o.task.title))
     entries = [{"title": o.task.title, "status": o.status, "error": o.error, "error_href": o.error_href,
                 "href": f"{o.task.stem}.html" if (build.reports_dir / f"{o.task.stem}.html").is_file() else "",
-                "fiche": o.task.value is not None, "label": o.task.label,
+                "fiche": o.task.value is not None, "label": o.task.label, "question": questions.get(o.task.report, ""),
                 "built_on": build.record.get(str(o.task.stem), {}).get("date", "")
                 if (build.reports_dir / f"{o.task.stem}.html").is_file() else "",
                 "a_retenir": build.record.get(str(o.task.stem), {}).get("a_retenir", [])} for o in outcomes]
@@ -381,21 +362,20 @@ def dossier_current(build: Build, key: str) -> bool:
     """Whether ``dossier.pdf`` is the one built from the parts whose digest is `key` (:func:`dossier_key`): its
     cache entry, written only after the PDF itself, names that key and the PDF's own digest. A dossier left by a
     build killed while writing it, or older than the reports, is not current."""
-    target = build.reports_dir / PUBLISHED[1]
-    return not build.force and target.is_file() and (build.reports_dir / PUBLISHED[2]).is_file() and \
-        build.record.get(DOSSIER_ENTRY) == {"cle": key, "sortie": sha256_file(target)}
+    target = build.reports_dir / DOSSIER
+    return not build.force and target.is_file() and (build.reports_dir / SYNTHESIS).is_file() and \
+        build.record.get(DOSSIER) == {"cle": key, "sortie": sha256_file(target)}
 
 
-def publish(reports_dir: Path, processed_dir: Path, built: bool, no_pdf: bool, stale: bool | None = None) -> bool:
+def publish(reports_dir: Path, processed_dir: Path, core: list[str], built: bool, no_pdf: bool,
+            stale: bool | None = None) -> bool:
     """reports/ made self-contained (the linked tables copied into ``donnees/``) when a report was rebuilt,
     the dossier is `stale` or ``donnees/`` is missing, and the PDF dossier and synthesis rebuilt when it is
     `stale` (default: when a report was `built`) or one is missing — only their changed parts are printed again
-    (:func:`helpers.render.dossier.build_pdfs`) —, unless `no_pdf` (then stale PDFs are removed, never left
-    behind: the next build without `no_pdf` writes them). WeasyPrint and BeautifulSoup are imported only then: an
-    unchanged re-run does not pay for them. Returns True when the dossier was written. A :class:`CartoError`
-    is reported on stderr, it does not fail the build."""
-    from helpers.render.dossier import DATA_DIR, DOSSIER, SYNTHESIS, build_pdfs, publish_data
-
+    (:func:`helpers.render.dossier.build_pdfs`, the `core` reports as sections: :func:`core_reports`) —, unless
+    `no_pdf` (then stale PDFs are removed, never left behind: the next build without `no_pdf` writes them).
+    Returns True when the dossier was written. A :class:`CartoError` is reported on stderr, it does not fail the
+    build."""
     stale = built if stale is None else stale
     try:
         if built or stale or not (reports_dir / DATA_DIR).is_dir():
@@ -408,12 +388,18 @@ def publish(reports_dir: Path, processed_dir: Path, built: bool, no_pdf: bool, s
         elif stale or not all(pdf.is_file() for pdf in pdfs):
             # Only the parts that changed are printed (all of them, on every core, when cold): say so meanwhile.
             print("\rrapports: écriture du dossier PDF (WeasyPrint)…", end="", file=sys.stderr, flush=True)
-            build_pdfs(reports_dir)
+            build_pdfs(reports_dir, core)
             print("\r" + " " * 60 + "\r", end="", file=sys.stderr, flush=True)
             return True
     except CartoError as exc:
         print(f"Dossier PDF non construit : {exc}", file=sys.stderr)
     return False
+
+
+def core_reports(reports: list[catalog.Report], root: Path) -> list[str]:
+    """The reports of the PDF dossier's body, in reading order: every report of reports.yml that does not fan out
+    (the fiches go to the annex), in build order."""
+    return [r.name for r in catalog.ordered(reports, root) if r.fan_out is None]
 
 
 def fallback_line(sources: list[SourceRecord]) -> str:
@@ -509,15 +495,15 @@ def _build(args: argparse.Namespace, root: Path, reports: list[catalog.Report], 
     processed = next((r.parameters["processed_dir"] for r in selected if r.parameters.get("processed_dir")),
                      PROCESSED_DIR)
     built = any(o.status is Status.BUILT for o in outcomes)
-    data_dir, dossier, _ = (reports_dir / name for name in PUBLISHED)
+    data_dir, dossier = reports_dir / DATA_DIR, reports_dir / DOSSIER
     key = dossier_key(build)
     stale = not dossier_current(build, key)
     if built or not data_dir.is_dir() or (stale and (dossier.is_file() or not args.no_pdf)):
-        if publish(reports_dir, resolve_path(processed), built, args.no_pdf, stale):
+        if publish(reports_dir, resolve_path(processed), core_reports(reports, root), built, args.no_pdf, stale):
             # Last, once the PDF is in place: a build killed before this line leaves the dossier stale.
-            build.record[DOSSIER_ENTRY] = {"cle": key, "sortie": sha256_file(dossier)}
+            build.record[DOSSIER] = {"cle": key, "sortie": sha256_file(dossier)}
             cache.write(reports_dir, build.record)
-        elif not dossier.is_file() and build.record.pop(DOSSIER_ENTRY, None) is not None:
+        elif not dossier.is_file() and build.record.pop(DOSSIER, None) is not None:
             cache.write(reports_dir, build.record)
     count = {s: sum(o.status is s for o in outcomes) for s in Status}
     print(f"Rapports : {count[Status.BUILT]} construits, {count[Status.REUSED]} réutilisés, "

@@ -7,83 +7,21 @@ a failed run gets a French error page whose provenance names the files that run 
 from __future__ import annotations
 
 import html
-import multiprocessing.util
 import os
 import signal
-import threading
-from contextlib import suppress
 from pathlib import Path
 
 import nbformat
+import papermill
 
 from helpers.build.tasks import Context, Outcome, Status, Task, remove_error_files, source_line, summary
 from helpers.core.config import ENV_RUN_RECORD
+from helpers.core.processes import end_with_parent
 from helpers.core.storage import sha256_file
 from helpers.render.export import DATE_LABEL, export_html, normalise_notebook
 from helpers.steps.base import SourceRecord, read_record, read_takeaways, read_written
 
 KERNEL_ATTEMPTS = 2
-# Run silently in a kept kernel before its next notebook: the run-record path of the new task (the kernel
-# inherited the old one), then an empty namespace (variables, In/Out, _ and _iN) and execution counts from 1,
-# as in a fresh kernel. Imported modules stay: that is the point.
-RESET = """import os as _carto_os
-_carto_os.environ[{name!r}] = {record!r}
-del _carto_os
-get_ipython().run_line_magic("reset", "-f")
-get_ipython().execution_count = 1
-"""
-
-
-class KernelKeeper:
-    """The worker's kernel kept between the fan-out tasks of one notebook (the producer fiches): a fiche
-    then does not pay for starting a kernel and importing pandas and matplotlib again. Each fiche
-    gets an empty namespace and execution counts from 1 (:data:`RESET`), so its executed notebook and HTML
-    are byte-identical to a fresh kernel's (``tests/build/test_batch_speed.py`` proves it). Any other task, and any
-    failure, gets a fresh kernel. One per worker process (the worker runs one task at a time)."""
-
-    def __init__(self) -> None:
-        self.notebook: Path | None = None
-        self.manager = None
-
-    def kernel(self, task: Task, cwd: Path, record: Path):
-        """A started, reset kernel manager for `task` (a fan-out task), or None: papermill then starts and
-        stops its own kernel, as for every report that is not fanned out."""
-        from jupyter_client.manager import KernelManager
-
-        if task.value is None:
-            self.discard()
-            return None
-        kept = self.manager is not None and self.notebook == task.notebook and self.manager.is_alive()
-        if kept and self._reset(record):
-            return self.manager
-        self.discard()
-        self.manager, self.notebook = KernelManager(kernel_name="python3"), task.notebook
-        # As nbclient starts its own kernels (history in memory); the kernel inherits this process's
-        # environment, run-record path included.
-        self.manager.start_kernel(cwd=str(cwd), extra_arguments=["--HistoryManager.hist_file=:memory:"])
-        return self.manager
-
-    def _reset(self, record: Path) -> bool:
-        client = self.manager.client()
-        client.start_channels()
-        try:
-            client.wait_for_ready(timeout=60)
-            reply = client.execute_interactive(RESET.format(name=ENV_RUN_RECORD, record=str(record)), silent=True,
-                                               store_history=False, timeout=60)
-            return reply["content"]["status"] == "ok"
-        except (RuntimeError, TimeoutError):
-            return False
-        finally:
-            client.stop_channels()
-
-    def discard(self) -> None:
-        """Shut the kept kernel down (if any)."""
-        if self.manager is not None and self.manager.has_kernel:
-            self.manager.shutdown_kernel(now=True)
-        self.manager = self.notebook = None
-
-
-KEEPER = KernelKeeper()
 
 
 def provenance(task: Task, context: Context, sources: list[SourceRecord]) -> dict[str, str]:
@@ -125,11 +63,9 @@ def _failure_cell(task: Task, error: str) -> nbformat.NotebookNode:
         "Le détail technique (la cellule en échec et son message) suit.</p>")
 
 
-def _papermill(task: Task, context: Context, attempt: Path, record: Path) -> str | None:
-    """Run the notebook into `attempt` (in the worker's kept kernel for a fan-out task, see
-    :class:`KernelKeeper`); the French one-line error, or None on success."""
-    import papermill  # here, not at the top: the runner's own process (a re-run with nothing to build) never runs one
-
+def _papermill(task: Task, context: Context, attempt: Path) -> str | None:
+    """Run the notebook into `attempt` (a fresh kernel each time); the French one-line error, or None on
+    success."""
     def on_timeout(signum, frame):
         raise TimeoutError(f"délai de {context.timeout} s dépassé")
 
@@ -140,13 +76,11 @@ def _papermill(task: Task, context: Context, attempt: Path, record: Path) -> str
         try:
             papermill.execute_notebook(str(task.notebook), str(attempt), parameters=task.parameters,
                                        cwd=str(context.root), kernel_name="python3", progress_bar=False,
-                                       log_output=False, km=KEEPER.kernel(task, context.root, record))
+                                       log_output=False)
             return None
         except papermill.PapermillExecutionError as exc:
-            KEEPER.discard()
             return f"{exc.ename} : {exc.evalue}".strip()
         except Exception as exc:  # noqa: BLE001 - kernel start failures are retried, others reported
-            KEEPER.discard()
             error = f"{type(exc).__name__} : {exc}".strip()
             if "kernel" not in error.lower() or number == KERNEL_ATTEMPTS:
                 return error
@@ -170,7 +104,7 @@ def execute(task: Task, context: Context) -> Outcome:
     record = executed_dir / f".{task.stem.name}.run.json"
     record.unlink(missing_ok=True)
     os.environ[ENV_RUN_RECORD] = str(record)  # this worker runs one task at a time; the kernel inherits it
-    error = _papermill(task, context, attempt, record)
+    error = _papermill(task, context, attempt)
     sources = read_record(record) if error is None else []
     written = read_written(record) if error is None else []
     takeaways = read_takeaways(record) if error is None else []
@@ -196,35 +130,11 @@ def execute(task: Task, context: Context) -> Outcome:
     return Outcome(task, Status.FAILED, error, href)
 
 
-def end_with_runner() -> None:
-    """Make this worker, its kernels and their children end as soon as the runner that started it does, even
-    when the runner is killed outright (``kill -9``: no finaliser of its runs). A thread waits on the runner's
-    sentinel (a pipe the system closes when the runner dies: no polling), then kills every process this worker
-    started, the kernels and what they started (the kernels run in sessions of their own, out of reach of a
-    signal sent to the runner's process group), and exits: nothing of a dead build keeps writing."""
-    runner = multiprocessing.parent_process()
-    if runner is None:  # not a spawned worker (a test calling execute directly)
-        return
-
-    def watch() -> None:
-        runner.join()
-        import psutil
-
-        for child in psutil.Process().children(recursive=True):
-            with suppress(psutil.Error):
-                child.kill()
-        os._exit(1)
-
-    threading.Thread(target=watch, daemon=True, name="carto-runner-watch").start()
-
-
 def quiet_worker() -> None:
     """Worker initializer: the kernels' and jupyter_client's chatter (« Kernel is running over TCP without
     encryption », « KeyboardInterrupt caught in kernel ») goes nowhere, not into the user's terminal; the
-    worker's kept kernel (:data:`KEEPER`) is shut down when the worker exits, and the worker and its kernels
-    end with the runner (:func:`end_with_runner`)."""
-    end_with_runner()
-    multiprocessing.util.Finalize(KEEPER, KEEPER.discard, exitpriority=10)  # no kernel outlives its worker
+    worker and its kernels end with the runner (:func:`helpers.core.processes.end_with_parent`)."""
+    end_with_parent()
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, 1)
     os.dup2(devnull, 2)

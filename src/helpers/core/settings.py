@@ -26,10 +26,9 @@ class SettingsError(CartoError):
 # --- accueil.yml, affichage.yml, classement.yml, entrees.yml, sorties.yml, sources.yml -----------------------
 
 class FrontPage(Model):
-    """accueil.yml: the front page's title, each report's question, the reports quoted."""
+    """accueil.yml: the front page's title, the reports quoted (each report's question is in reports.yml)."""
 
     titre: Text
-    questions: dict[str, Text]
     a_retenir: list[str]
 
 

@@ -30,7 +30,7 @@ import functools
 import hashlib
 import json
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from functools import partial
@@ -42,6 +42,7 @@ from bs4 import BeautifulSoup
 
 from helpers.core.config import data_file
 from helpers.core.errors import CartoError
+from helpers.core.processes import end_with_parent
 from helpers.core.storage import write_bytes_atomic
 
 # Neither helpers.render.html (pandas) nor helpers.render.export (nbconvert) is imported: the runner's
@@ -49,8 +50,6 @@ from helpers.core.storage import write_bytes_atomic
 #: Folder of ``reports/`` holding the published tables (helpers.render.html.DATA_DIR: a test checks they agree).
 DATA_DIR = "donnees"
 
-#: The core reports of the dossier, in reading order (file stems under ``reports/``).
-CORE_REPORTS = ("01_clean_cartography", "02_openness", "04_consultation", "05_priorities")
 FICHES_DIR = "producteurs"
 DOSSIER = "dossier.pdf"
 SYNTHESIS = "synthese.pdf"
@@ -301,21 +300,22 @@ def _journal_part(reports_dir: Path, anchors: set[str]) -> tuple[str, str]:
     return JOURNAL_TITLE, _document(_section(body, "annexe-journal", Path("."), anchors))
 
 
-def dossier_parts(reports_dir: str | Path) -> list[Part]:
+def dossier_parts(reports_dir: str | Path, core: Sequence[str]) -> list[Part]:
     """The dossier's parts in reading order, the contents excepted (made at assembly, :func:`contents_part`):
-    cover (``r-index``: the front page's title, data and headline sentences), core reports (``r-<stem>``), the
+    cover (``r-index``: the front page's title, data and headline sentences), the `core` reports (file stems
+    under ``reports/``, in reading order: reports.yml's reports that do not fan out) (``r-<stem>``), the
     annex's opening page with the fiches table (``annexe-fiches``, when there are fiches), one per fiche
     (``r-producteurs-<slug>``), the build journal (``annexe-journal``). Reads no HTML (see :class:`Part`).
 
     Raises :class:`DossierError` when ``index.html`` or a core report is missing."""
     reports_dir = Path(reports_dir)
     index = reports_dir / "index.html"
-    needed = [index] + [reports_dir / f"{n}.html" for n in CORE_REPORTS]
+    needed = [index] + [reports_dir / f"{n}.html" for n in core]
     absent = [p.name for p in needed if not p.is_file()]
     if absent:
         raise DossierError(reports_dir, f"rapport(s) absent(s), pas de dossier PDF : {', '.join(absent)}")
     fiche_paths = sorted(p for p in (reports_dir / FICHES_DIR).glob("*.html") if not p.stem.endswith(".erreur"))
-    anchors = {f"r-{n}" for n in CORE_REPORTS} | {f"r-{FICHES_DIR}-{p.stem}" for p in fiche_paths} | {"r-index"}
+    anchors = {f"r-{n}" for n in core} | {f"r-{FICHES_DIR}-{p.stem}" for p in fiche_paths} | {"r-index"}
     extra = " ".join(sorted(anchors))
     parts = [Part("r-index", 0, (index,), extra, partial(_cover_part, reports_dir, anchors))]
     for path in needed[1:]:
@@ -440,7 +440,9 @@ def print_parts(parts: list[Part], reports_dir: Path, jobs: int | None = None) -
     else:
         import multiprocessing
 
-        with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("spawn")) as pool:
+        # Each printer ends with the process that started it, even killed outright (kill -9 of the runner).
+        with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("spawn"),
+                                 initializer=end_with_parent) as pool:
             counts = list(pool.map(_print_part, [d for _, _, d in missing], [base] * len(missing), targets, titles))
     for (part, title, _), target, count in zip(missing, targets, counts, strict=True):
         found[part.anchor] = Printed(Path(target), title, count)
@@ -620,7 +622,7 @@ def _overlay(out, numbers: Path) -> None:
 # --- The two PDFs -----------------------------------------------------------------------------------------
 
 
-def build_dossier(reports_dir: str | Path, jobs: int | None = None) -> Path:
+def build_dossier(reports_dir: str | Path, core: Sequence[str], jobs: int | None = None) -> Path:
     """Write ``reports_dir/dossier.pdf`` (atomically) from the built reports; returns its path.
 
     The parts (:func:`dossier_parts`) are printed only when their digest is new (:func:`print_parts`, `jobs`
@@ -628,12 +630,12 @@ def build_dossier(reports_dir: str | Path, jobs: int | None = None) -> Path:
     on every page. Tagged PDF/UA-1, fonts embedded, offline. Raises :class:`DossierError` when a core report
     is missing (nothing is written then)."""
     reports_dir = Path(reports_dir)
-    return write_bytes_atomic(reports_dir / DOSSIER, _dossier_pdf(reports_dir, jobs)[0])
+    return write_bytes_atomic(reports_dir / DOSSIER, _dossier_pdf(reports_dir, core, jobs)[0])
 
 
-def _dossier_pdf(reports_dir: Path, jobs: int | None) -> tuple[bytes, set[Path]]:
+def _dossier_pdf(reports_dir: Path, core: Sequence[str], jobs: int | None) -> tuple[bytes, set[Path]]:
     """The dossier's bytes and the files of ``.dossier/`` it was made from."""
-    parts = dossier_parts(reports_dir)
+    parts = dossier_parts(reports_dir, core)
     printed = print_parts(parts, reports_dir, jobs)
     titles = {anchor: p.title for anchor, p in printed.items()}
     contents_pages = 1
@@ -683,21 +685,21 @@ def build_synthesis(reports_dir: str | Path) -> Path:
     return write_bytes_atomic(reports_dir / SYNTHESIS, printed.path.read_bytes())
 
 
-def pdfs_key(reports_dir: str | Path) -> str:
+def pdfs_key(reports_dir: str | Path, core: Sequence[str]) -> str:
     """SHA-256 (hex) of everything ``dossier.pdf`` and ``synthese.pdf`` are made from (each part's digest, in
     order; no HTML parsed, no PDF printed): the same key, the same two files. For the runner's cache entry.
     Raises :class:`DossierError` as :func:`dossier_parts`."""
-    parts = [*dossier_parts(reports_dir), synthesis_part(reports_dir)]
+    parts = [*dossier_parts(reports_dir, core), synthesis_part(reports_dir)]
     return hashlib.sha256("\n".join(p.digest for p in parts).encode()).hexdigest()
 
 
-def build_pdfs(reports_dir: str | Path, jobs: int | None = None) -> list[Path]:
+def build_pdfs(reports_dir: str | Path, core: Sequence[str], jobs: int | None = None) -> list[Path]:
     """Write ``dossier.pdf`` and ``synthese.pdf`` (:func:`build_dossier`, :func:`build_synthesis`: each part
     printed only when new, `jobs` processes), then remove from ``.dossier/`` the printed parts neither uses.
     Returns both paths. Raises :class:`DossierError` (nothing written) when a core report is missing."""
     reports_dir = Path(reports_dir)
     synthesis = synthesis_part(reports_dir)
-    pdf, used = _dossier_pdf(reports_dir, jobs)
+    pdf, used = _dossier_pdf(reports_dir, core, jobs)
     printed = print_parts([synthesis], reports_dir, 1)["synthese"]
     targets = [write_bytes_atomic(reports_dir / DOSSIER, pdf),
                write_bytes_atomic(reports_dir / SYNTHESIS, printed.path.read_bytes())]

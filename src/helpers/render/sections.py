@@ -51,8 +51,9 @@ def front_page(entries: list[dict], data: dict, processed_dir: Path | None = Non
             for name in sorted(fiches, key=str.casefold)]
     return render("front_page.html.j2", spec=spec, data=data, quoted=quoted,
                   banners=[wording[role] for role in (CARTOGRAPHY, ANSWERS) if role in synthetic],
-                  cards=[(e, spec["questions"].get(name.split(":")[0], "")) for name, e in by_name.items()],
-                  fiches=rows, levels=LEVELS.values(), fiches_question=spec["questions"].get("03_producer_sheet", ""),
+                  cards=[(e, e.get("question", "")) for e in by_name.values()],  # reports.yml's question
+                  fiches=rows, levels=LEVELS.values(),
+                  fiches_question=next((e.get("question", "") for e in fiches.values()), ""),
                   fiche_rule=fiche_rule(len(fiches), processed_dir, data.get("fiches_min_lignes")) if fiches else ""
                   ).data
 
