@@ -64,13 +64,16 @@ def make_reports(root: Path) -> Path:
              "</section>")
     (reports / "index.html").write_text(_page("Accueil", index).replace('<h1 id="t">Accueil</h1>', ""),
                                         encoding="utf-8")
-    bodies = {"01_clean_cartography": LONG, "02_openness": '<p><a href="05_priorities.html">Vers 05</a></p>' + LONG,
+    data_link = '<p><a href="donnees/bases.csv">bases.csv</a></p>'
+    bodies = {"01_clean_cartography": data_link + LONG,
+              "02_openness": '<p><a href="05_priorities.html">Vers 05</a></p>' + LONG,
               "04_consultation": _answers_banner() + LONG, "05_priorities": _answers_banner() + LONG}
     for name, body in bodies.items():
         (reports / f"{name}.html").write_text(_page(f"Rapport {name[:2]}", body), encoding="utf-8")
     for slug, name in (("atih", "ATIH"), ("drees", "DREES")):
         (reports / "producteurs" / f"{slug}.html").write_text(
-            _page(f"Fiche gestionnaire : {name}", '<p><a href="../02_openness.html">Rapport 02</a></p>'),
+            _page(f"Fiche gestionnaire : {name}", '<p><a href="../02_openness.html">Rapport 02</a> ; '
+                  '<a href="../donnees/bases.csv">bases.csv</a></p>'),
             encoding="utf-8")
     (reports / "producteurs" / "irdes.erreur.html").write_text(_page("Échec", ""), encoding="utf-8")
     return reports
@@ -172,6 +175,10 @@ def test_bookmarks_links_and_one_tagged_structure(built):
         assert "r-05_priorities" in internal and "r-02_openness" in internal  # across parts, and from the contents
         assert all(name in names for name in internal)
         assert not any("/A" in annot and str(annot.A.get("/URI", "")).startswith("carto-dossier:") for annot in links)
+        # A link to a published file is relative to reports/ (where the dossier lives), from a report and from a
+        # fiche alike: never the build folder's absolute address, useless to whoever receives the dossier.
+        uris = [str(annot.A.URI) for annot in links if "/A" in annot and "/URI" in annot.A]
+        assert uris.count("donnees/bases.csv") == 3 and set(uris) == {"donnees/bases.csv"}, uris
 
 
 def test_an_unchanged_part_is_never_printed_again_and_the_incremental_dossier_is_the_scratch_one(built, tmp_path,

@@ -30,6 +30,7 @@ import functools
 import hashlib
 import json
 import os
+import posixpath
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -62,7 +63,7 @@ SYNTHESIS_TITLE = "Synthèse carto-santé — cartographie des bases de données
 #: A link from one part to another is written with this scheme in the part, an internal link once assembled.
 LINK_SCHEME = "carto-dossier:"
 #: Changing how parts are printed (this module's markup, WeasyPrint's version) changes every part's digest.
-RENDERING = "parts-1"
+RENDERING = "parts-2"
 #: The running header of a part built on synthetic data, by the roles that are synthetic (its one home:
 #: ``data/mentions_synthetiques.yml``).
 MARKS = {frozenset(m["roles"]): m["texte"] for m in data_file("mentions_synthetiques.yml")["entete_imprime"]}
@@ -206,7 +207,8 @@ def _title(main, fallback: str) -> str:
 def _section(main, anchor: str, base: Path, anchors: set[str], marks: frozenset[str] = frozenset()) -> str:
     """The content of `main` as the part's section: ids prefixed with `anchor` to stay unique in the dossier,
     links to other reports of the dossier written ``carto-dossier:ANCHOR`` (an internal link once assembled),
-    links to a report the dossier does not hold left as text, the running synthetic mark when `marks`."""
+    links to a report the dossier does not hold left as text, other links made relative to ``reports/``,
+    the running synthetic mark when `marks`."""
     for tag in main.find_all(id=True):
         tag["id"] = f"{anchor}-{tag['id']}"
     for tag in main.find_all(attrs={"aria-labelledby": True}):
@@ -218,13 +220,16 @@ def _section(main, anchor: str, base: Path, anchors: set[str], marks: frozenset[
             continue
         if "://" in href or href.startswith(("data:", "mailto:")):
             continue
-        resolved = (base / href).as_posix()
+        # Relative to reports/ (the part is printed from there): a fiche's « ../donnees/x.csv » is « donnees/x.csv ».
+        resolved = posixpath.normpath((base / href).as_posix())
         if resolved.endswith(".html") and not resolved.startswith(".."):
             target = "r-" + resolved.removesuffix(".html").replace("/", "-")
             if target in anchors:
                 link["href"] = LINK_SCHEME + target
             else:
                 link.unwrap()
+        else:
+            link["href"] = resolved
     mark = f' data-marque="{esc(MARKS[marks])}"' if marks else ""
     inner = "".join(str(c) for c in main.contents)
     return f'<section class="carto-dossier-part" id="{anchor}"{mark}>{inner}</section>'
@@ -397,6 +402,22 @@ def _print_part(document: str, base_url: str, target: str, title: str) -> int:
     pdf = print_html(document, base_url)
     with pikepdf.open(io.BytesIO(pdf)) as printed:
         pages = len(printed.pages)
+        # WeasyPrint writes a link to a published file (donnees/bases.csv) as an absolute file: address of this
+        # build's folder: useless to a reader who receives the dossier, and it would tie the part to the folder.
+        # Written relative to reports/ (where the dossier lives), as the HTML pages do.
+        prefix = Path(base_url).resolve().as_uri() + "/"
+        relative = False
+        for page in printed.pages:
+            for annot in page.obj.get("/Annots", []):
+                action = annot.get("/A")
+                if action is not None and str(action.get("/URI", "")).startswith(prefix):
+                    action.URI = pikepdf.String(str(action.URI).removeprefix(prefix))
+                    annot.Contents = action.URI  # WeasyPrint repeats the address as the link's description
+                    relative = True
+        if relative:
+            buffer = io.BytesIO()
+            printed.save(buffer, static_id=True)
+            pdf = buffer.getvalue()
     write_bytes_atomic(Path(target), pdf)
     write_bytes_atomic(Path(target).with_suffix(".json"),
                        json.dumps({"titre": title, "pages": pages}, ensure_ascii=False).encode())
