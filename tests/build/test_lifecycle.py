@@ -146,6 +146,26 @@ def _processes_of(root: Path) -> list[psutil.Process]:
     return found
 
 
+def _cmdline(proc: psutil.Process) -> str:
+    """The command line of a process, or "" once it has ended (a worker's short-lived child can be a zombie or gone
+    between listing the tree and reading its command line)."""
+    try:
+        return " ".join(proc.cmdline())
+    except psutil.Error:
+        return ""
+
+
+def _still_running(procs: list[psutil.Process]) -> list[psutil.Process]:
+    alive = []
+    for proc in procs:
+        try:
+            if proc.status() != psutil.STATUS_ZOMBIE:
+                alive.append(proc)
+        except psutil.Error:
+            continue
+    return alive
+
+
 def test_a_killed_runner_takes_its_workers_and_kernels_with_it_and_the_next_build_clears_their_files(tmp_path):
     root = copy_project(tmp_path / "projet")
     processed = root / "data" / "processed"
@@ -157,7 +177,7 @@ def test_a_killed_runner_takes_its_workers_and_kernels_with_it_and_the_next_buil
 
         def running() -> bool:
             kernels = [p for p in psutil.Process(build.pid).children(recursive=True)
-                       if "ipykernel_launcher" in " ".join(p.cmdline())]
+                       if "ipykernel_launcher" in _cmdline(p)]
             return bool(kernels) and any(executed.glob(".04_consultation.en-cours.ipynb"))
 
         wait_for(running, 600, "le notebook 04 en cours dans son noyau")
@@ -166,8 +186,8 @@ def test_a_killed_runner_takes_its_workers_and_kernels_with_it_and_the_next_buil
         os.kill(build.pid, signal.SIGKILL)
         build.wait(timeout=30)
         gone, alive = psutil.wait_procs(tree, timeout=10)
-        alive = [p for p in alive if p.status() != psutil.STATUS_ZOMBIE]
-        assert alive == [], [p.cmdline()[:3] for p in alive]
+        alive = _still_running(alive)
+        assert alive == [], [_cmdline(p)[:200] for p in alive]
         assert _processes_of(root) == []
     finally:
         for proc in _processes_of(root):
@@ -196,8 +216,8 @@ def test_a_killed_runner_takes_its_pdf_printers_with_it(mini):
         os.kill(build.pid, signal.SIGKILL)
         build.wait(timeout=30)
         gone, alive = psutil.wait_procs(printers, timeout=10)
-        alive = [p for p in alive if p.status() != psutil.STATUS_ZOMBIE]
-        assert printers and alive == [], [p.cmdline()[:3] for p in alive]
+        alive = _still_running(alive)
+        assert printers and alive == [], [_cmdline(p)[:200] for p in alive]
         assert _processes_of(mini) == []
     finally:
         for proc in _processes_of(mini):
