@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
@@ -17,21 +18,22 @@ from helpers.cartography.sources import official
 from helpers.consultation import demand, tallies
 from helpers.consultation.aliases import alias_table
 from helpers.consultation.answers import Answers, off_list_of, read_answers
-from helpers.consultation.codes import ANSWER_COLUMNS as CODE_ANSWER_COLUMNS
-from helpers.consultation.codes import Coding, code_questions
 from helpers.consultation.lemmas import lemmatise
 from helpers.consultation.matching import RESULT_COLUMNS, known_names, match_keys, mentions_table
 from helpers.consultation.questionnaire import Questionnaire, load_questionnaire
 from helpers.consultation.redaction import pseudonymise_ids, publishable_series, without_personal_data_series
 from helpers.consultation.screening import ANALYSED, campaigns, join_texts, screen
 from helpers.consultation.synthetic import write_synthetic_consultation
-from helpers.consultation.themes import TextAnalysis, analyse_texts
 from helpers.core.config import PROCESSED_DIR, data_file, resolve_path
 from helpers.core.errors import QuestionnaireError
 from helpers.core.storage import write_bytes_atomic
 from helpers.core.tables import load_table, schema, write_processed
 from helpers.steps.base import ANSWERS, Run, SourceRecord, finish
 from helpers.steps.s01_clean import read_provenance
+
+if TYPE_CHECKING:
+    from helpers.consultation.codes import Coding
+    from helpers.consultation.themes import TextAnalysis
 
 WORKBOOK_04 = "consultation.xlsx"
 PROVENANCE_04 = "consultation.json"
@@ -175,6 +177,12 @@ def analyse_consultation(answers_path: str | Path | None = None, questionnaire_p
         The export cannot be read or lacks the spec's columns.
     SourceError
         Notebook 01's tables or ``provenance.json`` are absent."""
+    # Imported here, not with the module: they import scikit-learn and SciPy (about 1 s), which reports 05 and
+    # the front page, reading this step's tables through it, do not need.
+    from helpers.consultation.codes import ANSWER_COLUMNS as CODE_ANSWER_COLUMNS
+    from helpers.consultation.codes import code_questions
+    from helpers.consultation.themes import analyse_texts
+
     processed = resolve_path(processed_dir)
     provenance = read_provenance(processed)
     bases = load_table(processed, "bases")
