@@ -11,14 +11,14 @@ import pandas as pd
 
 from helpers.cartography.cleaning import CRITERIA
 from helpers.core.config import data_file
+from helpers.openness.routes import decider_text, labels, spec
+from helpers.views.v01_clean import shorten
 from helpers.views.v02_openness import LEVELS, SHORT
 
 
 def route_lines(scored: pd.DataFrame) -> pd.DataFrame:
     """Non-open scored lines (ouverture.csv rows) with their path, in the rules table's path order, then
     producer, base and level; adds ``voie`` (French label) and ``niveau_libelle``."""
-    from helpers.openness.routes import labels
-
     order = {code: i for i, code in enumerate(labels())}
     rows = scored[scored["voie_ouverture"].fillna("") != ""].copy()
     rows["_ordre"] = rows["voie_ouverture"].map(order)
@@ -31,8 +31,6 @@ def route_counts(scored: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Lines per path and level: long chart data (Voie, Niveau, Lignes; every path × level, zeros kept)
     and the table behind it (one row per path: who decides, lines per level, with individual data; then the
     « Total » row, the paths partitioning the non-open lines)."""
-    from helpers.openness.routes import decider_text, labels, spec
-
     rows = route_lines(scored)
     grid = pd.MultiIndex.from_product([list(labels()), list(LEVELS)], names=["voie_ouverture", "niveau"])
     counts = rows.groupby(["voie_ouverture", "niveau"]).size().reindex(grid, fill_value=0)
@@ -62,8 +60,6 @@ def _some(names: list[str], shown: int = 5) -> str:
 def _by_producer(rows: pd.DataFrame, extra: dict[str, str]) -> pd.DataFrame:
     """Per producer (and `extra` keys, renamed to their values): lines per level and its distinct bases
     (five named at most); biggest producers first."""
-    from helpers.views.v01_clean import shorten
-
     keys = ["gestionnaire", *extra]
     grouped = rows.groupby(keys, sort=False)
     out = grouped.size().rename("lignes").reset_index()
@@ -117,8 +113,6 @@ def access_list(scored: pd.DataFrame) -> pd.DataFrame:
 
 def routes_rules_table() -> pd.DataFrame:
     """The rules table of voies_ouverture.yml in French, in the order they apply (first match wins)."""
-    from helpers.openness.routes import labels, spec
-
     def condition(rule: dict) -> str:
         parts = [f"{data_file('vocabulaire.yml')['criteres'][c]['libelle']} : "
                  + " ou ".join(f"« {v} »" for v in rule[c]) for c in CRITERIA if c in rule]
@@ -134,8 +128,6 @@ def routes_rules_table() -> pd.DataFrame:
 
 def routes_guide() -> dict[str, str]:
     """Reading-guide entries for the paths: who decides, the privacy word list and its caveats."""
-    from helpers.openness.routes import spec
-
     privacy = spec()["donnees_individuelles"]
     individual = spec()["voies"]["acces_restreint"]["decideur_donnees_individuelles"]
     return {

@@ -18,14 +18,12 @@ from helpers.views.v02_openness import (
     quick_wins,
     rank_reading,
     rank_text,
+    ranked_at,
     score_interval,
 )
+from helpers.views.v02_routes import route_lines
 
 __all__ = ["quick_wins", "sheet_bases", "sheet_figures", "sheet_place", "sheet_rank_readings", "sheet_settings"]
-
-
-def _ranked(sheet, level: str) -> pd.DataFrame:
-    return sheet.producers[(sheet.producers["niveau"] == level) & sheet.producers["classe"]]
 
 
 def sheet_settings(sheet) -> list[str]:
@@ -56,7 +54,7 @@ def sheet_figures(sheet) -> dict[str, str]:
         figures[f"{label.lower()} : bases ouvertes"] = share_of(int(row["n_ouvertes"]), int(row["n_evaluees"]))
         rule = level_rule(sheet.producers, level)
         key = f"{label.lower()} : rang {RULE_LABELS[rule]}" if rule else f"{label.lower()} : rang"
-        figures[key] = (rank_text(row["rang"], row["rang_min"], row["rang_max"], len(_ranked(sheet, level)))
+        figures[key] = (rank_text(row["rang"], row["rang_min"], row["rang_max"], len(ranked_at(sheet, level)))
                         if row["classe"] else f"non classé (moins de {int(row['min_bases_classe'])} bases évaluées)")
     return figures
 
@@ -73,7 +71,7 @@ def sheet_rank_readings(sheet) -> list[str]:
         if row.empty or not row.iloc[0]["classe"]:
             continue
         row = row.iloc[0]
-        n_ranked, rule = len(_ranked(sheet, level)), level_rule(sheet.producers, level)
+        n_ranked, rule = len(ranked_at(sheet, level)), level_rule(sheet.producers, level)
         reading = rank_reading(int(row["rang_min"]), int(row["rang_max"]), n_ranked)
         lines.append(f"{label}, classement {RULE_LABELS[rule]} ({measure_text(row, rule)}) : "
                      f"{rank_text(row['rang'], row['rang_min'], row['rang_max'], n_ranked)}. {reading}")
@@ -119,7 +117,7 @@ def sheet_place(sheet) -> pd.DataFrame:
     rows = []
     for level, label in LEVELS.items():
         mine = sheet.summary[sheet.summary["niveau"] == level]
-        ranked = _ranked(sheet, level)
+        ranked = ranked_at(sheet, level)
         if mine.empty:
             continue
         m, n = mine.iloc[0], len(ranked)
@@ -143,8 +141,6 @@ def sheet_place(sheet) -> pd.DataFrame:
 def sheet_routes(sheet) -> pd.DataFrame:
     """The producer's non-open lines, one row per line and level, cheapest path first: path, base, level,
     what to do, who decides, and the caveat (individual data) or the reason of a restriction."""
-    from helpers.views.v02_routes import route_lines
-
     rows = route_lines(sheet.scored)
     notes = [" ; ".join(filter(None, [reason, caveat])) for reason, caveat in
              zip(rows["motif_acces"], rows["precaution"], strict=True)]

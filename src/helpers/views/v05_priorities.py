@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from helpers.core.formats import count_of, decimal, integer, percent, share_of
+from helpers.openness.routes import decider_text, labels
 from helpers.steps.s05_priorities import PriorityRun, rules
 from helpers.views.v01_clean import shorten
 from helpers.views.v02_openness import SHORT
@@ -48,25 +49,19 @@ NO_DEMAND = ("La consultation analysée ne demandait pas quelles bases ouvrir (s
              "questions ouvertes ou à choix) : il n'y a aucune demande à croiser avec l'ouverture.")
 
 
-def _no_demand_headline(run: PriorityRun) -> dict[str, str]:
+def _cheap_counts(run: PriorityRun) -> dict[str, int]:
+    """Lower-case label → bases whose cheapest path it is, for the cheap paths (publication, fee)."""
     counts = cheapest_counts(run).set_index("Voie d'ouverture")["Bases"]
-    return {"bases de la cartographie": integer(len(run.priorities)),
-            **{f"bases dont la voie la moins coûteuse est « {label.lower()} »":
-               share_of(int(counts.get(label, 0)), len(run.priorities))
-               for code, label in _path_labels().items() if code in CHEAP_PATHS}}
-
-
-def _path_labels() -> dict[str, str]:
-    from helpers.openness.routes import labels
-
-    return labels()
+    return {label.lower(): int(counts.get(label, 0)) for code, label in labels().items() if code in CHEAP_PATHS}
 
 
 def headline(run: PriorityRun) -> dict[str, str]:
     """Headline cards of report 05: label → count with its percentage of the bases of the cartography
     (without demand to join: the bases and their cheapest openings only)."""
     if not asks_for_bases(run):
-        return _no_demand_headline(run)
+        return {"bases de la cartographie": integer(len(run.priorities)),
+                **{f"bases dont la voie la moins coûteuse est « {label} »": share_of(n, len(run.priorities))
+                   for label, n in _cheap_counts(run).items()}}
     table = run.priorities
     requested = table[table["n_repondants"] > 0]
     firsts = table["classe_priorite"].str.startswith("Priorité")
@@ -93,9 +88,7 @@ def takeaways(run: PriorityRun) -> list[str]:
     firsts = table[table["classe_priorite"].str.startswith("Priorité")]
     sentences = []
     if not asks_for_bases(run):
-        counts = cheapest_counts(run).set_index("Voie d'ouverture")["Bases"]
-        cheap = [f"« {label.lower()} » pour {count_of(int(counts.get(label, 0)), 'base', 'bases')}"
-                 for code, label in _path_labels().items() if code in CHEAP_PATHS]
+        cheap = [f"« {label} » pour {count_of(n, 'base', 'bases')}" for label, n in _cheap_counts(run).items()]
         return [NO_DEMAND + " Ce rapport s'en tient donc à la cartographie.",
                 f"D'après la seule cartographie, la voie d'ouverture la moins coûteuse est {' et '.join(cheap)}, "
                 f"sur {count_of(len(table), 'base', 'bases')} de la cartographie."]
@@ -235,8 +228,6 @@ def without_consultation(run: PriorityRun) -> bool:
 def _cheapest_path(run: PriorityRun) -> pd.DataFrame:
     """Per base with a path at one level at least: its cheapest path (rules-table order) and the levels
     where it applies (« agrégé », « granulaire » or both)."""
-    from helpers.openness.routes import labels
-
     order = {code: i for i, code in enumerate(labels())}
     table = run.priorities.copy()
     per_level = table[[f"voie_{lv}" for lv in LEVEL_LABELS]].fillna("")
@@ -253,8 +244,6 @@ def cheapest_counts(run: PriorityRun) -> pd.DataFrame:
     of the rules table, ``voies_ouverture.yml``): one row per path, zeros kept, then the « Total » (the bases
     evaluated and not open at one level at least: the paths partition them); columns Voie d'ouverture, Bases,
     Qui décide."""
-    from helpers.openness.routes import decider_text, labels
-
     counts = _cheapest_path(run)["voie"].value_counts()
     rows = [{"Voie d'ouverture": label, "Bases": int(counts.get(code, 0)), "Qui décide": decider_text(code)}
             for code, label in labels().items()]
@@ -266,8 +255,6 @@ def cheapest_counts(run: PriorityRun) -> pd.DataFrame:
 def cheapest(run: PriorityRun) -> pd.DataFrame:
     """Bases whose cheapest path is publication or the fee, path by path; inside a path, by demand with a
     real export, else by the producer's number of such bases (biggest first); then by name."""
-    from helpers.openness.routes import labels
-
     table = _cheapest_path(run)
     table = table[table["voie"].isin(CHEAP_PATHS)].copy()
     table["_taille"] = table.groupby(["voie", "gestionnaire"])["base_id"].transform("size")
