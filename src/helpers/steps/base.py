@@ -109,9 +109,8 @@ def record_takeaways(run: Run, sentences: list[str]) -> list[str]:
 def read_record(path: Path) -> list[SourceRecord]:
     """The sources of a run record written by :func:`finish` ([] when absent or unreadable)."""
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-        return [SourceRecord(**s) for s in data["sources"]]
-    except (OSError, ValueError, KeyError, TypeError):
+        return [SourceRecord(**s) for s in _read(path, "sources")]
+    except TypeError:  # an entry that is not a SourceRecord
         return []
 
 

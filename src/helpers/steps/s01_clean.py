@@ -14,7 +14,7 @@ from helpers.core.errors import SourceError
 from helpers.core.storage import write_bytes_atomic
 from helpers.core.tables import write_processed
 from helpers.core.text import comparison_key
-from helpers.steps.base import CARTOGRAPHY, Run, SourceRecord, finish
+from helpers.steps.base import Run, SourceRecord, finish
 
 WORKBOOK_01 = "cartographie_nettoyee.xlsx"
 PROVENANCE = "provenance.json"
@@ -74,11 +74,10 @@ def clean_cartography(cartography_path: str | Path | None = None,
     cleaned = clean(carto)
     tables = {"bases": cleaned.bases, "evaluations": cleaned.evaluations, "anomalies": cleaned.anomalies}
     written = write_processed(processed, tables, workbook_name=WORKBOOK_01, source=official())
-    record = SourceRecord(CARTOGRAPHY, source.path.name, source.sha256, source.official, _synthetic(source, carto),
-                          source.origin, source.note)
-    run = CleaningRun(source, carto, cleaned, processed, sources=[record], written=written)
     provenance = {"fichier": source.path.name, "sha256": source.sha256, "origine": source.origin,
-                  "officiel": source.official, "synthetique": run.synthetic, "note": source.note}
+                  "officiel": source.official, "synthetique": _synthetic(source, carto), "note": source.note}
+    run = CleaningRun(source, carto, cleaned, processed, sources=[SourceRecord.cartography(provenance)],
+                      written=written)
     text = json.dumps(provenance, ensure_ascii=False, indent=2) + "\n"
     run.written.append(write_bytes_atomic(processed / PROVENANCE, text.encode()))
     return finish(run)

@@ -10,6 +10,7 @@ import pandas as pd
 from helpers.cartography.sources import official
 from helpers.core.config import PROCESSED_DIR, resolve_path
 from helpers.core.tables import load_table, schema, write_processed
+from helpers.openness import aggregation, routes, scoring
 from helpers.steps.base import Run, SourceRecord, finish
 from helpers.steps.s01_clean import read_provenance
 
@@ -60,8 +61,6 @@ def score_openness(processed_dir: str | Path = PROCESSED_DIR, min_bases_ranked: 
         Unknown `weighting`, before any work (``scoring.weights``).
     SourceError
         A processed table or ``provenance.json`` is absent or lacks declared columns."""
-    from helpers.openness import aggregation, routes, scoring
-
     scoring.weights(weighting)  # unknown weighting: fail before any work
     processed = resolve_path(processed_dir)
     provenance = read_provenance(processed)
@@ -75,8 +74,7 @@ def score_openness(processed_dir: str | Path = PROCESSED_DIR, min_bases_ranked: 
     categories = aggregation.by_category(scored, min_bases_ranked, weighting)
     for table in (producers, categories):  # a CSV read alone says what its scores and ranks depend on
         table["ponderation"], table["min_bases_classe"] = weighting, min_bases_ranked
-    columns = list(schema()["ouverture"]["champs"])
-    tables = {"ouverture": scored[columns], "ouverture_par_gestionnaire": producers,
+    tables = {"ouverture": scored, "ouverture_par_gestionnaire": producers,
               "ouverture_par_typologie": categories}
     tables = {name: frame[list(schema()[name]["champs"])] for name, frame in tables.items()}
     written = write_processed(processed, tables, workbook_name=WORKBOOK_02, source=official())

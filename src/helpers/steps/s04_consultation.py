@@ -28,7 +28,7 @@ from helpers.core.config import PROCESSED_DIR, data_file, resolve_path
 from helpers.core.errors import QuestionnaireError
 from helpers.core.storage import write_bytes_atomic
 from helpers.core.tables import load_table, schema, write_processed
-from helpers.steps.base import ANSWERS, Run, SourceRecord, finish
+from helpers.steps.base import Run, SourceRecord, finish
 from helpers.steps.s01_clean import read_provenance
 
 if TYPE_CHECKING:
@@ -220,8 +220,8 @@ def analyse_consultation(answers_path: str | Path | None = None, questionnaire_p
         n_themes, processed, demand.profile_columns(sorted(analysed["profil"].unique())),
         off_list=_off_list(answers, off_profiles, typed_profiles, analysed), coding=coding,
         sources=[SourceRecord.cartography(provenance),
-                 SourceRecord(ANSWERS, answers.path.name, answers.sha256, synthetic=synthetic,
-                              origin="échantillon généré" if synthetic else "export fourni")])
+                 SourceRecord.answers({"fichier": answers.path.name, "sha256": answers.sha256,
+                                       "synthetique": synthetic})])
     tables = {"consultation_reponses": published, "consultation_demandes": requests,
               "consultation_par_gestionnaire": run.producers, "consultation_rapprochements": matching,
               "consultation_non_rapprochees": run.review, "consultation_choix": run.choices,
