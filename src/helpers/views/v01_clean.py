@@ -2,30 +2,19 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pandas as pd
 
 from helpers.cartography.cleaning import CRITERIA
 from helpers.cartography.producers import producers_of
 from helpers.cartography.sources import official
 from helpers.core.config import data_file
-from helpers.core.formats import percent, with_mark
+from helpers.core.formats import date, percent, with_mark
 from helpers.steps.s01_clean import CleaningRun
 
 LEVEL_LABELS = data_file("vocabulaire.yml")["niveaux"]
 CRITERION_LABELS = {k: v["libelle"] for k, v in data_file("vocabulaire.yml")["criteres"].items()}
-
-
-MONTHS = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
-          "novembre", "décembre"]
-
-
-def french_date(iso: str) -> str:
-    """An ISO date (``YYYY-MM-DD``) in French words, day without leading zero: « 6 mai 2014 ».
-
-    Raises ``ValueError`` if `iso` does not have three dash-separated integers (a programming error: the only
-    input is ``sources.yml``'s publication date)."""
-    year, month, day = (int(x) for x in iso.split("-"))
-    return f"{day} {MONTHS[month - 1]} {year}"
 
 
 def shorten(text: str, width: int = 80) -> str:
@@ -48,7 +37,7 @@ def source_facts(run: CleaningRun) -> dict[str, str]:
         "Statut": status,
         "Empreinte sha256": run.source.sha256,
         "Version de la cartographie": ("sans objet (données fictives)" if run.synthetic
-                                       else f"mise à jour du {french_date(ref['date'])}"),
+                                       else f"mise à jour du {date(dt.date.fromisoformat(ref['date']))}"),
         "Licence": ref["licence"],
         "Attribution": ref["attribution"],
         "Feuille de données": f"{run.carto.data_sheet or 'export CSV'} "
