@@ -7,10 +7,11 @@ import pandas as pd
 import pytest
 from consultation_helpers import processed_cartography
 
+from helpers.core.config import data_file
 from helpers.core.tables import load_table
 from helpers.openness import routes, scoring
 from helpers.steps.s04_consultation import analyse_consultation
-from helpers.steps.s05_priorities import demand_levels, openness_per_base, prioritise, priority_class, rules
+from helpers.steps.s05_priorities import demand_levels, openness_per_base, prioritise, priority_class
 
 OPEN = ("Accès à tous", "Gratuit", "Exploitable", "Explicité sans restriction")
 CLOSED = ("Accès fermé", "", "", "")
@@ -75,7 +76,7 @@ def test_one_row_per_base_most_requested_and_least_open_first(run):
     requests = load_table(run.processed_dir, "consultation_demandes").set_index("base_id")["n_repondants"]
     assert table.set_index("base_id")["n_repondants"].reindex(requests.index).tolist() == requests.tolist()
     assert (table.loc[table["n_repondants"] == 0, "classe_priorite"] == "Non demandée dans la consultation").all()
-    order = [c["libelle"] for c in rules()["classes"]]
+    order = [c["libelle"] for c in data_file("priorites.yml")["classes"]]
     ranks = table["classe_priorite"].map(order.index)
     assert ranks.is_monotonic_increasing
     first = table[table["classe_priorite"] == table["classe_priorite"].iloc[0]]

@@ -27,12 +27,6 @@ WORKBOOK_05 = "priorites.xlsx"
 LEVELS = ("agrege", "granulaire")
 
 
-def rules() -> dict:
-    """The priority rules of ``priorites.yml`` (``demande``: quantile and minimum of strong demand;
-    ``ouverture``: partial-score threshold; ``classes``: ordered classes, first match wins), as a dict."""
-    return data_file("priorites.yml")
-
-
 @dataclass
 class PriorityRun(Run):
     """Notebook 05's result: one row per base (demand, openness, class), demand and openness per
@@ -86,7 +80,7 @@ def demand_levels(counts: pd.Series) -> tuple[pd.Series, int]:
     Returns the levels (« forte » from the threshold up, « moyenne » above zero, « aucune ») on the same index,
     and the threshold: the ``quantile_forte`` quantile of the non-zero counts rounded up, at least ``min_forte``
     (``priorites.yml``)."""
-    spec = rules()["demande"]
+    spec = data_file("priorites.yml")["demande"]
     requested = counts[counts > 0]
     quantile = float(np.quantile(requested, spec["quantile_forte"])) if len(requested) else 0.0
     threshold = max(int(np.ceil(quantile)), spec["min_forte"])
@@ -102,17 +96,19 @@ def openness_level(row: pd.Series) -> str:
         return "non_evaluee"
     if row["ouvert_a_un_niveau"]:
         return "ouverte"
-    return "partielle" if row["meilleur_score"] >= rules()["ouverture"]["score_partiel"] else "fermee"
+    threshold = data_file("priorites.yml")["ouverture"]["score_partiel"]
+    return "partielle" if row["meilleur_score"] >= threshold else "fermee"
 
 
 def priority_class(demand: str, openness: str) -> tuple[int, str]:
     """The priority class of a (`demand`, `openness`) pair: (index, French label) of the first class of
     ``priorites.yml`` whose ``demande`` and ``ouverture`` lists both contain them; (number of classes,
     « Sans classe ») when none does."""
-    for i, spec in enumerate(rules()["classes"]):
+    classes = data_file("priorites.yml")["classes"]
+    for i, spec in enumerate(classes):
         if demand in spec["demande"] and openness in spec["ouverture"]:
             return i, spec["libelle"]
-    return len(rules()["classes"]), "Sans classe"
+    return len(classes), "Sans classe"
 
 
 def per_producer(table: pd.DataFrame, bases: pd.DataFrame, requests: pd.DataFrame) -> pd.DataFrame:

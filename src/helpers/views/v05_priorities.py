@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pandas as pd
 
+from helpers.core.config import data_file
 from helpers.core.formats import count_of, decimal, integer, percent, share_of
 from helpers.openness.routes import decider_text, labels
-from helpers.steps.s05_priorities import PriorityRun, rules
+from helpers.steps.s05_priorities import PriorityRun
 from helpers.views.v01_clean import shorten
 from helpers.views.v02_openness import SHORT
 from helpers.views.v04_consultation import ANSWERS_MARK, marked_sentences, synthetic_mark
@@ -120,7 +121,7 @@ def classes(run: PriorityRun) -> pd.DataFrame:
     its order (zeros kept), then « Sans classe » when some base meets no class, then the « Total » (every base
     of the cartography: the classes partition them); columns Classe, Bases, Demande and Ouverture (the levels
     that qualify, « ou »-joined French labels)."""
-    spec, table = rules(), run.priorities
+    spec, table = data_file("priorites.yml"), run.priorities
     demand, openness = spec["libelles_demande"], spec["libelles_ouverture"]
     counts = table["classe_priorite"].value_counts()
     rows = [{"Classe": c["libelle"], "Bases": int(counts.get(c["libelle"], 0)),
@@ -167,7 +168,8 @@ def shortlist(run: PriorityRun) -> pd.DataFrame:
     """What the commission can act on: the first ``liste_courte`` bases (``priorites.yml``) whose class is
     a « Priorité … » one, in priority order; columns Rang, Base à ouvrir, Qui la détient (sigle — full name),
     Demandée par (« n répondants (p %) »), Ce qu'il faudrait faire, Classe."""
-    rows = run.priorities[run.priorities["classe_priorite"].str.startswith("Priorité")].head(rules()["liste_courte"])
+    rows = run.priorities[run.priorities["classe_priorite"].str.startswith("Priorité")]
+    rows = rows.head(data_file("priorites.yml")["liste_courte"])
     return pd.DataFrame({
         "Rang": rows["rang"], "Base à ouvrir": rows["base"],
         "Qui la détient": [f"{g} — {n}" if n and n != g else g for g, n in zip(
@@ -191,7 +193,7 @@ def reading_guide(run: PriorityRun) -> dict[str, str]:
     """Report 05's reading guide: French term → definition (demand and its « forte » threshold, openness
     levels and the partial-score threshold, classes, caveats), with the numbers of ``priorites.yml`` and the
     run, for ``render.html.definitions``."""
-    spec = rules()
+    spec = data_file("priorites.yml")
     quantile = decimal(spec["demande"]["quantile_forte"], 2)
     top_share = percent(1 - spec["demande"]["quantile_forte"])
     demand = (f"Nombre de répondants de la consultation ayant nommé la base (rapprochements sûrs seulement, "
