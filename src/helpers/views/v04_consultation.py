@@ -7,7 +7,6 @@ escaped where it is laid out (helpers.render): no answer text ever enters the HT
 from __future__ import annotations
 
 import pandas as pd
-from babel.numbers import format_decimal
 
 from helpers.consultation.dates import local_dates
 from helpers.consultation.screening import ANALYSED
@@ -19,13 +18,12 @@ from helpers.views.v01_clean import shorten
 
 #: « réponses synthétiques » (``data/mentions_synthetiques.yml``).
 ANSWERS_MARK = data_file("mentions_synthetiques.yml")["marque"]["réponses"]
-SYNTHETIC_MARK = f" — {ANSWERS_MARK}"
 
 
 def synthetic_mark(title: str, synthetic_answers: bool) -> str:
     """`title` with « — réponses synthétiques » appended when the answers are generated: every chart and table
     of demand carries it, so that a figure copied out of the report still says it was invented."""
-    return f"{title}{SYNTHETIC_MARK}" if synthetic_answers else title
+    return f"{title} — {ANSWERS_MARK}" if synthetic_answers else title
 
 
 def marked_sentences(sentences: list[str], synthetic_answers: bool) -> list[str]:
@@ -247,7 +245,7 @@ def at_most(table: pd.DataFrame, total: int | None = None) -> pd.DataFrame:
     if total <= limit:
         return table
     note = {c: "" for c in table.columns}
-    note[table.columns[0]] = (f"… et {format_decimal(total - limit, locale='fr_FR')} autres lignes, plus rarement "
+    note[table.columns[0]] = (f"… et {integer(total - limit)} autres lignes, plus rarement "
                               "demandées : la liste complète est dans consultation_non_rapprochees.csv")
     return pd.concat([table.head(limit).astype(object), pd.DataFrame([note])], ignore_index=True)
 
