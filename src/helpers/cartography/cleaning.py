@@ -61,13 +61,6 @@ def known_modalities(criterion: str) -> list[str]:
     return [*spec["modalites"], *(m for m in spec.get("attestees", []) if m not in spec["modalites"])]
 
 
-def canonical_modality(criterion: str, value: object) -> str | None:
-    """The project's label of `value` for `criterion` (compared by :func:`~helpers.core.text.loose_key`, as
-    everywhere a criterion value meets the vocabulary), None when it stands for no known modality."""
-    key = loose_key(value)
-    return next((m for m in known_modalities(criterion) if loose_key(m) == key), None)
-
-
 @dataclass(frozen=True)
 class SheetEntry:
     """One entry of the file's « Critères d'ouverture » sheet: its 1-based `row`, 0-based `column`, the
@@ -84,8 +77,9 @@ class SheetEntry:
 def sheet_vocabulary(carto: Cartography) -> list[SheetEntry]:
     """The entries of the file's criteria sheet (header row, then criterion label in column A on the first
     row of its group, modality in column B), each mapped onto the project's vocabulary by
-    :func:`~helpers.core.text.loose_key`: a criterion label (column A) and its modalities (column B). [] without
-    a sheet."""
+    :func:`~helpers.core.text.loose_key` (as everywhere a criterion value meets the vocabulary): a criterion
+    label (column A) and its modalities (column B, the project's label, or None when it stands for no known
+    modality). [] without a sheet."""
     spec = data_file("vocabulaire.yml")["criteres"]
     by_label = {loose_key(c["libelle"]): key for key, c in spec.items()}
     entries: list[SheetEntry] = []
@@ -97,7 +91,8 @@ def sheet_vocabulary(carto: Cartography) -> list[SheetEntry]:
             entries.append(SheetEntry(number, 0, None, label, current))
         modality = row[1] if len(row) > 1 else ""
         if clean_text(modality):
-            found = canonical_modality(current, modality) if current else None
+            found = next((m for m in known_modalities(current) if loose_key(m) == loose_key(modality)),
+                         None) if current else None
             entries.append(SheetEntry(number, 1, current, modality, found))
     return entries
 
@@ -304,10 +299,7 @@ def _log_sheet_vocabulary(carto: Cartography, log: _Log) -> None:
         if entry.modality is None:
             log.add(entry.row, entry.column, entry.criterion or "", "", entry.label, "", "vocabulaire_inconnu",
                     sheet=sheet)
-        elif entry.column == 1 and entry.label != entry.modality:
-            rule = ("espaces_normalises" if clean_text(entry.label) == entry.modality
-                    else "modalite_normalisee" if comparison_key(entry.label) == comparison_key(entry.modality)
-                    else "modalite_corrigee")
+        elif entry.column == 1 and (rule := _map_modality(entry.label, [entry.modality])[1]):
             log.add(entry.row, entry.column, entry.criterion, "", entry.label, entry.modality, rule, sheet=sheet)
 
 
