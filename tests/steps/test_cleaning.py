@@ -7,8 +7,9 @@ import re
 import pandas as pd
 import pytest
 from ods_edit import chain, edit_ods, retype
+from openpyxl.utils import column_index_from_string
 
-from helpers.cartography.cleaning import CRITERIA, clean, column_letter
+from helpers.cartography.cleaning import CRITERIA, clean
 from helpers.cartography.reading import read_cartography
 
 DATA_SHEET = "Cartographie France"
@@ -96,7 +97,7 @@ def test_every_logged_change_points_at_the_source_cell(cleaned, real_sheets):
                                  "gestionnaire_unifie", "typologie_inconnue"}
     for row in log.itertuples():
         letters = re.match(r"[A-Z]+", row.cellule).group()
-        index = next(i for i in range(30) if column_letter(i) == letters)
+        index = column_index_from_string(letters) - 1
         assert sheet[row.ligne_source - 1][index] == row.valeur_source
 
 

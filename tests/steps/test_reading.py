@@ -12,7 +12,7 @@ from helpers.cartography.reading import read_cartography
 DATA_SHEET = "Cartographie France"
 
 
-def test_official_file_structure(real_carto):
+def test_official_file_structure(real_carto, real_sheets):
     carto = real_carto
     assert carto.file_format == "ods"
     assert carto.data_sheet == DATA_SHEET
@@ -22,8 +22,9 @@ def test_official_file_structure(real_carto):
     assert (carto.rows[0][0], carto.rows[-1][0]) == (3, 315)
     # Which block is which level comes from the row-1 labels.
     assert carto.level_groups == ["agrege", "granulaire"]
-    assert "agrégées" in carto.group_labels["agrege"]
-    assert "granulaires" in carto.group_labels["granulaire"]
+    row1 = real_sheets[DATA_SHEET][0]  # each level group starts under its row-1 label
+    assert "agrégées" in row1[carto.columns["agrege"]["donnees"].index]
+    assert "granulaires" in row1[carto.columns["granulaire"]["donnees"].index]
     assert carto.columns["agrege"]["acces"].index == 6  # column G
     assert carto.columns["granulaire"]["acces"].index == 14  # column O
     # Headers that differ only by a trailing space are kept apart by position.

@@ -6,10 +6,11 @@ import hashlib
 from dataclasses import dataclass
 
 import pandas as pd
+from openpyxl.utils import get_column_letter
 from rapidfuzz.distance import Levenshtein
 
 from helpers.cartography.producers import JOINER, join_producers, unify
-from helpers.cartography.reading import Cartography, column_letter
+from helpers.cartography.reading import Cartography
 from helpers.core.config import data_file
 from helpers.core.text import clean_text, comparison_key, identity_key, loose_key
 
@@ -53,24 +54,11 @@ class Cleaned:
     typology_source: str = ""  # how the typologies were checked (report 01's « Source » table)
 
 
-def modality_key(value: object) -> str:
-    """The key a criterion value and a vocabulary entry are compared by, everywhere (cleaning, scoring):
-    case, accents, spaces and apostrophes aside (« Accès à Tous », « acces a tous » → one key)."""
-    return loose_key(value)
-
-
 def known_modalities(criterion: str) -> list[str]:
     """The project's modalities of `criterion` (vocabulaire.yml ``modalites`` then ``attestees``), spelled
     as the project spells them: the labels every processed table holds."""
     spec = data_file("vocabulaire.yml")["criteres"][criterion]
     return [*spec["modalites"], *(m for m in spec.get("attestees", []) if m not in spec["modalites"])]
-
-
-def canonical_modality(criterion: str, value: object) -> str | None:
-    """The project's label of `value` for `criterion` (compared by :func:`modality_key`), None when it
-    stands for no known modality."""
-    key = modality_key(value)
-    return next((m for m in known_modalities(criterion) if modality_key(m) == key), None)
 
 
 @dataclass(frozen=True)
@@ -89,19 +77,22 @@ class SheetEntry:
 def sheet_vocabulary(carto: Cartography) -> list[SheetEntry]:
     """The entries of the file's criteria sheet (header row, then criterion label in column A on the first
     row of its group, modality in column B), each mapped onto the project's vocabulary by
-    :func:`modality_key`: a criterion label (column A) and its modalities (column B). [] without a sheet."""
+    :func:`~helpers.core.text.loose_key` (as everywhere a criterion value meets the vocabulary): a criterion
+    label (column A) and its modalities (column B, the project's label, or None when it stands for no known
+    modality). [] without a sheet."""
     spec = data_file("vocabulaire.yml")["criteres"]
-    by_label = {modality_key(c["libelle"]): key for key, c in spec.items()}
+    by_label = {loose_key(c["libelle"]): key for key, c in spec.items()}
     entries: list[SheetEntry] = []
     current = None
     for number, row in enumerate((carto.criteria_sheet or [])[1:], start=2):
         label = row[0] if row else ""
         if clean_text(label):
-            current = by_label.get(modality_key(label))
+            current = by_label.get(loose_key(label))
             entries.append(SheetEntry(number, 0, None, label, current))
         modality = row[1] if len(row) > 1 else ""
         if clean_text(modality):
-            found = canonical_modality(current, modality) if current else None
+            found = next((m for m in known_modalities(current) if loose_key(m) == loose_key(modality)),
+                         None) if current else None
             entries.append(SheetEntry(number, 1, current, modality, found))
     return entries
 
@@ -111,9 +102,9 @@ def official_modalities(carto: Cartography) -> tuple[dict[str, list[str]], str]:
     then the spellings attested in the 2014 file, ``attestees``), and where the vocabulary was checked.
 
     The file's own criteria sheet is compared with them entry by entry (:func:`sheet_vocabulary`, by
-    :func:`modality_key`: case, accents, spaces and apostrophes aside) and never replaces them: a retyped
-    label (« Accès à Tous ») is the same modality, and an entry standing for no known modality is logged by
-    :func:`clean` (``vocabulaire_inconnu``) — neither can empty a criterion's vocabulary, hence the open gate.
+    :func:`~helpers.core.text.loose_key`: case, accents, spaces and apostrophes aside) and never replaces them:
+    a retyped label (« Accès à Tous ») is the same modality, and an entry standing for no known modality is logged
+    by :func:`clean` (``vocabulaire_inconnu``) — neither can empty a criterion's vocabulary, hence the open gate.
 
     Returns (criterion id → labels in order, « feuille du fichier » when the sheet has at least one
     recognised modality, else « vocabulaire du projet »).
@@ -127,17 +118,12 @@ class _Log:
     def __init__(self):
         self.rows: list[dict] = []
 
-    def add(self, line, index, column, level, raw, kept, rule):
+    def add(self, line, index, column, level, raw, kept, rule, sheet=""):
+        # A cell of another sheet than the data sheet (`sheet`): no data line, a reference naming the sheet.
         self.rows.append({
-            "ligne_source": line, "cellule": f"{column_letter(index)}{line}", "colonne": column,
+            "ligne_source": None if sheet else line,
+            "cellule": f"{sheet}{'!' if sheet else ''}{get_column_letter(index + 1)}{line}", "colonne": column,
             "niveau": level, "valeur_source": raw, "valeur_retenue": kept, "regle": rule,
-        })
-
-    def add_sheet(self, sheet, row, index, column, raw, kept, rule):
-        # A cell of another sheet than the data sheet: no data line, a reference naming the sheet.
-        self.rows.append({
-            "ligne_source": None, "cellule": f"{sheet}!{column_letter(index)}{row}", "colonne": column,
-            "niveau": "", "valeur_source": raw, "valeur_retenue": kept, "regle": rule,
         })
 
     def text(self, line, index, column, level, raw) -> str:
@@ -218,7 +204,7 @@ def _map_typology(raw: str, typologies: dict[str, list[str]] | None,
     if near:
         return near, "typologie_unifiee"
     # A level 2 the sheet lists under another level 1: flagged, under the sheet's spelling of it.
-    elsewhere = [label for subs in (typologies or {}).values() for label in subs] if parent is not None else []
+    elsewhere = [label for subs in typologies.values() for label in subs] if parent is not None else []
     same = next((label for label in elsewhere if loose_key(label) == loose_key(text)), text)
     return same, "typologie_inconnue"
 
@@ -252,10 +238,8 @@ def clean(carto: Cartography) -> Cleaned:
         for key in ("typologie_1", "typologie_2"):
             raw_value = carto.cell(row, "typologie", key)
             value, rule = _map_typology(raw_value, typologies, parent)
-            if rule:
-                log.add(line, cols["typologie"][key].index, key, "", raw_value, value, rule)
-            elif value != raw_value:
-                log.add(line, cols["typologie"][key].index, key, "", raw_value, value, "espaces_normalises")
+            if rule or value != raw_value:
+                log.add(line, cols["typologie"][key].index, key, "", raw_value, value, rule or "espaces_normalises")
             record[key], parent = value, value
         raw = carto.cell(row, "base", "gestionnaire")
         names = producers[raw]
@@ -313,13 +297,10 @@ def _log_sheet_vocabulary(carto: Cartography, log: _Log) -> None:
     sheet = data_file("vocabulaire.yml")["feuilles"]["criteres"]
     for entry in sheet_vocabulary(carto):
         if entry.modality is None:
-            log.add_sheet(sheet, entry.row, entry.column, entry.criterion or "", entry.label, "",
-                          "vocabulaire_inconnu")
-        elif entry.column == 1 and entry.label != entry.modality:
-            rule = ("espaces_normalises" if clean_text(entry.label) == entry.modality
-                    else "modalite_normalisee" if comparison_key(entry.label) == comparison_key(entry.modality)
-                    else "modalite_corrigee")
-            log.add_sheet(sheet, entry.row, entry.column, entry.criterion, entry.label, entry.modality, rule)
+            log.add(entry.row, entry.column, entry.criterion or "", "", entry.label, "", "vocabulaire_inconnu",
+                    sheet=sheet)
+        elif entry.column == 1 and (rule := _map_modality(entry.label, [entry.modality])[1]):
+            log.add(entry.row, entry.column, entry.criterion, "", entry.label, entry.modality, rule, sheet=sheet)
 
 
 def _log_unreadable(carto: Cartography, log: _Log) -> None:
@@ -329,7 +310,7 @@ def _log_unreadable(carto: Cartography, log: _Log) -> None:
     data_lines = {line for line, _ in carto.rows}
     for (line, index), (raw, rule) in carto.unreadable.items():
         if line in data_lines:
-            key, level = names.get(index, (column_letter(index), ""))
+            key, level = names.get(index, (get_column_letter(index + 1), ""))
             log.add(line, index, key, level, raw, "", rule)
 
 

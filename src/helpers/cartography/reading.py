@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import openpyxl
+from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 from python_calamine import CalamineError, CalamineWorkbook
 
@@ -59,14 +60,12 @@ class Cartography:
     data_sheet: str | None
     sheets: list[str]
     hidden_sheets: list[str]
-    group_labels: dict[str, str]  # group key -> row-1 label as written
     columns: dict[str, dict[str, Column]]  # group key -> column key -> Column
     rows: list[tuple[int, list[str]]]  # (row number in the sheet, 1-based; raw cells)
     criteria_sheet: list[list[str]] | None = None
     acronyms_sheet: list[list[str]] | None = None
     metadata_sheet: list[list[str]] | None = None
     typology_sheet: list[list[str]] | None = None
-    empty_rows_skipped: int = 0
     level_groups: list[str] = field(default_factory=list)
     # (row number, 0-based column) -> (what the file holds, rule): formulas without value and error values
     unreadable: dict[tuple[int, int], tuple[str, str]] = field(default_factory=dict)
@@ -141,23 +140,13 @@ def _check_required(path: Path, columns: dict[str, dict[str, Column]],
     required = {col["cle"] for spec in data_file("vocabulaire.yml")["structure"] for col in spec["colonnes"]
                 if col.get("requise")}
     indexes = {c.index: c.key for group in columns.values() for c in group.values() if c.key in required}
-    cells = [f"{column_letter(index)}{row}" for (row, index), (_, rule) in unreadable.items()
+    cells = [f"{get_column_letter(index + 1)}{row}" for (row, index), (_, rule) in unreadable.items()
              if rule == FORMULA_WITHOUT_VALUE and index in indexes]
     if cells:
         shown = ", ".join(cells[:10]) + (f" … ({len(cells)} cellules)" if len(cells) > 10 else "")
         raise SpreadsheetError(path, f"formules sans valeur calculée dans des colonnes indispensables ({shown}) : "
                                      "ouvrez et enregistrez le fichier dans un tableur pour que les valeurs soient "
                                      "calculées")
-
-
-def column_letter(index: int) -> str:
-    """Spreadsheet column letters of a 0-based index (0 -> A, 26 -> AA)."""
-    letters = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
 
 
 def _read_spreadsheet(path: Path) -> tuple[dict[str, list[list[str]]], list[str]]:
@@ -198,11 +187,8 @@ def _groups(row1: list[str]) -> list[tuple[int, int, str]]:
         if key and key != previous:
             starts.append((i, v))
         previous = key or previous
-    spans = []
-    for n, (start, label) in enumerate(starts):
-        end = starts[n + 1][0] if n + 1 < len(starts) else None
-        spans.append((start, end, label))
-    return spans
+    ends = [start for start, _ in starts[1:]] + [None]
+    return [(start, end, label) for (start, label), end in zip(starts, ends, strict=True)]
 
 
 def _locate_columns(path: Path, rows: list[list[str]]):
@@ -210,7 +196,6 @@ def _locate_columns(path: Path, rows: list[list[str]]):
     row1 = rows[0] if rows else []
     row2 = rows[1] if len(rows) > 1 else []
     spans = _groups(row1)
-    labels: dict[str, str] = {}
     columns: dict[str, dict[str, Column]] = {}
     levels = []
     for spec in data_file("vocabulaire.yml")["structure"]:
@@ -221,7 +206,6 @@ def _locate_columns(path: Path, rows: list[list[str]]):
                 path, f"groupe de colonnes « {spec['groupe']} » introuvable en ligne 1 (groupes lus : {seen})"
             )
         start, end, label = found[0]
-        labels[spec["groupe"]] = label
         if spec.get("niveau"):
             levels.append(spec["groupe"])
         group_cols = {}
@@ -237,7 +221,7 @@ def _locate_columns(path: Path, rows: list[list[str]]):
                 )
             group_cols[col["cle"]] = Column(col["cle"], spec["groupe"], index, header)
         columns[spec["groupe"]] = group_cols
-    return labels, columns, levels
+    return columns, levels
 
 
 def _looks_like_data_sheet(rows: list[list[str]]) -> bool:
@@ -297,15 +281,11 @@ def read_cartography(path: str | Path) -> Cartography:
 
     if not any(any(c.strip() for c in row) for row in table):
         raise SpreadsheetError(path, f"la feuille « {data_sheet or path.name} » est vide")
-    labels, columns, levels = _locate_columns(path, table)
+    columns, levels = _locate_columns(path, table)
     unreadable = _unreadable(path, table, data_sheet, file_format)
     _check_required(path, columns, unreadable)
-    rows, skipped = [], 0
-    for number, row in enumerate(table[HEADER_ROWS:], start=HEADER_ROWS + 1):
-        if any(c.strip() for c in row):
-            rows.append((number, row))
-        else:
-            skipped += 1
+    rows = [(number, row) for number, row in enumerate(table[HEADER_ROWS:], start=HEADER_ROWS + 1)
+            if any(c.strip() for c in row)]
     if not rows:
         raise SpreadsheetError(path, "le tableau n'a que ses lignes d'en-tête, aucune ligne de données")
 
@@ -319,14 +299,12 @@ def read_cartography(path: str | Path) -> Cartography:
         data_sheet=data_sheet,
         sheets=list(sheets),
         hidden_sheets=hidden,
-        group_labels=labels,
         columns=columns,
         rows=rows,
         criteria_sheet=sheet(names["criteres"]),
         acronyms_sheet=sheet(names["acronymes"]),
         metadata_sheet=sheet(names["metadonnees"]),
         typology_sheet=sheet(names["typologies"]),
-        empty_rows_skipped=skipped,
         level_groups=levels,
         unreadable=unreadable,
     )

@@ -9,15 +9,14 @@ written with the standard library only and deterministically: same seed, byte-id
 from __future__ import annotations
 
 import itertools
-import os
 import random
 import re
-import tempfile
 import zipfile
 from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
 
 from helpers.core.config import data_file
+from helpers.core.storage import atomic_path
 from helpers.core.text import comparison_key
 
 MIMETYPE = "application/vnd.oasis.opendocument.spreadsheet"
@@ -64,11 +63,6 @@ MANIFEST_XML = (
               for name in ("content.xml", "styles.xml", "meta.xml"))
     + "</manifest:manifest>"
 )
-
-
-def invented_content() -> dict:
-    """The invented word lists and draw weights (src/helpers/data/synthetique.yml)."""
-    return data_file("synthetique.yml")
 
 
 def _pick(rng: random.Random, weights: dict[str, float]) -> str:
@@ -166,7 +160,7 @@ def _lines(rng: random.Random, words: dict, n_lines: int) -> list[list[str]]:
 
 def _sheets(rng: random.Random, n_lines: int) -> list[tuple[str, list[list[str]], bool, int]]:
     """(name, rows, hidden, repeated empty rows) for the six sheets, in the official order."""
-    words, vocab = invented_content(), data_file("vocabulaire.yml")
+    words, vocab = data_file("synthetique.yml"), data_file("vocabulaire.yml")
     names = vocab["feuilles"]
     row_1 = [words["groupes"].get(i, "") for i in range(N_COLUMNS)]
     header = [row_1, list(words["entetes"])]
@@ -257,17 +251,9 @@ def generate_cartography_ods(path: str | Path, *, n_lines: int = 300, seed: int 
         ("styles.xml", STYLES_XML, zipfile.ZIP_DEFLATED),
         ("meta.xml", META_XML, zipfile.ZIP_DEFLATED),
     ]
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle, zipfile.ZipFile(handle, "w") as archive:
-            for name, text, method in entries:
-                info = zipfile.ZipInfo(name, date_time=ZIP_DATE)
-                info.compress_type, info.create_system, info.external_attr = method, 3, 0o644 << 16
-                archive.writestr(info, text.encode("utf-8"))
-        os.chmod(temp, 0o644)
-        os.replace(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
+    with atomic_path(path) as temp, zipfile.ZipFile(temp, "w") as archive:
+        for name, text, method in entries:
+            info = zipfile.ZipInfo(name, date_time=ZIP_DATE)
+            info.compress_type, info.create_system, info.external_attr = method, 3, 0o644 << 16
+            archive.writestr(info, text.encode("utf-8"))
     return path

@@ -27,10 +27,6 @@ def spec() -> dict:
     return data_file(RULES_FILE)
 
 
-def _error(problem: str) -> CartoError:
-    return CartoError(str(data_path(RULES_FILE)), problem)
-
-
 def _fold(text: object) -> str:
     return strip_accents(comparison_key("" if text is None or pd.isna(text) else text))
 
@@ -68,7 +64,8 @@ def route_of(line: pd.Series) -> str:
         if _matches(rule, line):
             return rule["voie"]
     values = ", ".join(f"{c} = « {line[c]} »" for c in CRITERIA)
-    raise _error(f"aucune règle ne s'applique à la ligne {line['ligne_source']} ({line['niveau']}) : {values}")
+    raise CartoError(str(data_path(RULES_FILE)),
+                     f"aucune règle ne s'applique à la ligne {line['ligne_source']} ({line['niveau']}) : {values}")
 
 
 def individual_data(lines: pd.DataFrame) -> pd.Series:

@@ -14,9 +14,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from helpers.cartography.cleaning import CRITERIA, modality_key
+from helpers.cartography.cleaning import CRITERIA
 from helpers.core.config import data_file
 from helpers.core.errors import CartoError
+from helpers.core.text import loose_key
 
 TOP = 2
 CLOSED = "Accès fermé"
@@ -76,11 +77,11 @@ def score_lines(evaluations: pd.DataFrame) -> pd.DataFrame:
     ev = evaluations[evaluations["evalue"]].reset_index(drop=True).copy()
     # Labels looked up by their normalised key (case, accents, spaces, apostrophes aside), as the cleaning
     # recognises them: a retyped « Accès à Tous » keeps its code.
-    closed = ev["acces"].map(modality_key) == modality_key(CLOSED)
+    closed = ev["acces"].map(loose_key) == loose_key(CLOSED)
     known = {}
     for c in CRITERIA:
-        codes = {modality_key(label): code for label, code in spec[c]["codes"].items()}
-        code = ev[c].map(lambda v, codes=codes: codes.get(modality_key(v), np.nan)).astype(float)
+        codes = {loose_key(label): code for label, code in spec[c]["codes"].items()}
+        code = ev[c].map(lambda v, codes=codes: codes.get(loose_key(v), np.nan)).astype(float)
         applicable = ~closed if c != "acces" else pd.Series(True, index=ev.index)
         code = code.where(applicable)
         ev[f"code_{c}"] = code.astype("Int64")
