@@ -31,7 +31,7 @@ from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
-from pydantic import AfterValidator, BeforeValidator, ValidationInfo, field_validator, model_validator
+from pydantic import AfterValidator, BeforeValidator, Field, ValidationInfo, field_validator, model_validator
 
 from helpers.core.config import data_file
 from helpers.core.errors import QuestionnaireError
@@ -231,13 +231,6 @@ def _kind(value: str) -> str:
     return value
 
 
-def _choice_separator(value: object) -> str:
-    # Any non-empty separator: Kobo joins option codes with a single space.
-    if not isinstance(value, str) or value == "":
-        raise ValueError(f"doit être un texte non vide (reçu {value!r})")
-    return value.strip() or value
-
-
 class FormatSpec(Model):
     """``format``: how the export is written (every key optional)."""
 
@@ -281,7 +274,8 @@ class QuestionSpec(Model):
     column: Text | None = None
     columns: list[Text] | None = None
     label: Text | None = None
-    separator: Annotated[object, AfterValidator(_choice_separator)] = None
+    # Any non-empty separator, stripped unless blank: Kobo joins option codes with a single space.
+    separator: Annotated[str, Field(min_length=1), AfterValidator(lambda v: v.strip() or v)] = None
     options: Annotated[object, AfterValidator(_options)] = None
     other: Text | None = None
     codes: Annotated[list[CodeSpec], _non_empty(" de codes (label, examples, keywords)"),
