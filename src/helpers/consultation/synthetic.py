@@ -148,7 +148,7 @@ def generate(bases: pd.DataFrame, n: int = 1500, seed: int = 2014,
         profile = draw.profile() if rng.random() < 0.5 else ""
         moment = _moment(rng, weighted_choice(rng, range(days), weights))
         entries.append({"kind": "vide", "profil": profile, "date": moment, **dict.fromkeys(QUESTIONS, "")})
-    entries = [e for _, e in sorted(enumerate(entries), key=lambda pair: (pair[1]["date"], pair[0]))]
+    entries.sort(key=lambda entry: entry["date"])  # stable: draw order among equal dates
     for number, entry in enumerate(e for e in entries if "origin" not in e):
         entry["id"] = f"R{number + 1:06d}"
     for entry in entries:
