@@ -197,7 +197,9 @@ def _keys(values: object) -> tuple[str, ...]:
     """Comparison keys of an exclusion's values (true/false: every boolean word)."""
     if not isinstance(values, list) or not values or not all(isinstance(v, str | int) for v in values):
         raise ValueError("doit être une liste non vide de valeurs (\"\" : vide ; true, false : tout mot booléen)")
-    keys = [k for v in values for k in (boolean_words(v) if isinstance(v, bool) else (comparison_key(str(v)),))]
+    booleans = data_file("consultation.yml")["booleens"]  # true, VRAI, Oui, 1… ; false, FAUX, Non, 0…
+    keys = [comparison_key(str(w)) for v in values
+            for w in (booleans["vrai" if v else "faux"] if isinstance(v, bool) else (v,))]
     return tuple(dict.fromkeys(keys))
 
 
@@ -359,12 +361,6 @@ class Spec(Model):
     def _empty(cls, value: object, info: ValidationInfo) -> object:
         """A key left empty (``format:`` whose lines are commented out) is the key absent."""
         return ({} if info.field_name == "format" else []) if value is None else value
-
-
-def boolean_words(value: bool) -> tuple[str, ...]:
-    """Comparison keys of every word written for `value` (``booleens`` of consultation.yml: true, VRAI, Oui, 1…)."""
-    words = data_file("consultation.yml")["booleens"]["vrai" if value else "faux"]
-    return tuple(comparison_key(str(w)) for w in words)
 
 
 def _exclusions(items: list[ExclusionSpec], platform: str | None = None) -> tuple[Exclusion, ...]:
