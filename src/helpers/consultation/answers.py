@@ -187,14 +187,9 @@ def _locate(path: Path, header: _Header, spec: Questionnaire,
             separator: str | None = None) -> dict[str, tuple[int, int]]:
     """(header row, position) of every column the spec names; missing columns are one error listing them (and, for
     a CSV, the separator found when it is not the one the platform preset expects)."""
-    positions, missing = {}, []
-    for column in spec.columns():
-        found = header.find(path, column)
-        if found is None:
-            missing.append(column)
-        else:
-            positions[column] = found
-    if missing:
+    places = {column: header.find(path, column) for column in spec.columns()}
+    positions = {column: place for column, place in places.items() if place is not None}
+    if missing := [column for column, place in places.items() if place is None]:
         labels = [v for row in header.rows for v in row if v.strip()]
         shown = ", ".join(f"« {h} »" for h in labels[:20]) + (" …" if len(labels) > 20 else "")
         found = (f" ; le séparateur trouvé est « {_shown(separator)} », le préréglage attend "

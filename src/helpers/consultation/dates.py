@@ -53,7 +53,8 @@ class DateReading:
     zone_source: str = "défaut"
 
     def describe(self) -> str:
-        """The rule, in French, for the method annex."""
+        """The rule, in French, for the method annex: the day/month order and why, then the zone the dates
+        without an offset were read in and why."""
         if self.order is None:
             text = "dates ISO 8601 ou numéros de série Excel : pas d'ordre jour/mois à choisir"
         else:
@@ -61,12 +62,8 @@ class DateReading:
                    "questionnaire": "donné par columns.date_format du questionnaire",
                    "défaut": "aucune date ne le tranche : jour/mois par défaut"}[self.settled_by]
             text = f"{ORDER_LABELS[self.order]} ({how})"
-        return f"{text} ; {self.zone_text()}"
-
-    def zone_text(self) -> str:
-        """Which zone the dates without an offset were read in, and why (French, for the annex)."""
-        return (f"heures sans décalage lues dans le fuseau {self.timezone} ({ZONE_SOURCES[self.zone_source]}) ; "
-                "une date avec décalage est exacte")
+        return (f"{text} ; heures sans décalage lues dans le fuseau {self.timezone} "
+                f"({ZONE_SOURCES[self.zone_source]}) ; une date avec décalage est exacte")
 
 
 def _local_to_utc(stamps: pd.Series, zone: str) -> pd.Series:

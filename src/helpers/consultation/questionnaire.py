@@ -31,7 +31,7 @@ from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
-from pydantic import AfterValidator, BeforeValidator, ValidationInfo, field_validator, model_validator
+from pydantic import AfterValidator, BeforeValidator, Field, ValidationInfo, field_validator, model_validator
 
 from helpers.core.config import data_file
 from helpers.core.errors import QuestionnaireError
@@ -197,7 +197,9 @@ def _keys(values: object) -> tuple[str, ...]:
     """Comparison keys of an exclusion's values (true/false: every boolean word)."""
     if not isinstance(values, list) or not values or not all(isinstance(v, str | int) for v in values):
         raise ValueError("doit être une liste non vide de valeurs (\"\" : vide ; true, false : tout mot booléen)")
-    keys = [k for v in values for k in (boolean_words(v) if isinstance(v, bool) else (comparison_key(str(v)),))]
+    booleans = data_file("consultation.yml")["booleens"]  # true, VRAI, Oui, 1… ; false, FAUX, Non, 0…
+    keys = [comparison_key(str(w)) for v in values
+            for w in (booleans["vrai" if v else "faux"] if isinstance(v, bool) else (v,))]
     return tuple(dict.fromkeys(keys))
 
 
@@ -229,13 +231,6 @@ def _kind(value: str) -> str:
     if value not in KINDS:
         raise ValueError(f"type de question inconnu « {value} » ; types possibles : {', '.join(KINDS)}")
     return value
-
-
-def _choice_separator(value: object) -> str:
-    # Any non-empty separator: Kobo joins option codes with a single space.
-    if not isinstance(value, str) or value == "":
-        raise ValueError(f"doit être un texte non vide (reçu {value!r})")
-    return value.strip() or value
 
 
 class FormatSpec(Model):
@@ -281,7 +276,8 @@ class QuestionSpec(Model):
     column: Text | None = None
     columns: list[Text] | None = None
     label: Text | None = None
-    separator: Annotated[object, AfterValidator(_choice_separator)] = None
+    # Any non-empty separator, stripped unless blank: Kobo joins option codes with a single space.
+    separator: Annotated[str, Field(min_length=1), AfterValidator(lambda v: v.strip() or v)] = None
     options: Annotated[object, AfterValidator(_options)] = None
     other: Text | None = None
     codes: Annotated[list[CodeSpec], _non_empty(" de codes (label, examples, keywords)"),
@@ -365,12 +361,6 @@ class Spec(Model):
     def _empty(cls, value: object, info: ValidationInfo) -> object:
         """A key left empty (``format:`` whose lines are commented out) is the key absent."""
         return ({} if info.field_name == "format" else []) if value is None else value
-
-
-def boolean_words(value: bool) -> tuple[str, ...]:
-    """Comparison keys of every word written for `value` (``booleens`` of consultation.yml: true, VRAI, Oui, 1…)."""
-    words = data_file("consultation.yml")["booleens"]["vrai" if value else "faux"]
-    return tuple(comparison_key(str(w)) for w in words)
 
 
 def _exclusions(items: list[ExclusionSpec], platform: str | None = None) -> tuple[Exclusion, ...]:

@@ -41,6 +41,7 @@ DASHES = re.compile("[\u058a\u05be\u1400\u1806\u2010-\u2015\u2212\u2e17\u2e1a\u2
 # Invisible or direction-changing characters: controls (line breaks kept), format characters
 # (bidi overrides, zero-width joiners…), surrogates, private use and unassigned code points.
 REMOVED_CATEGORIES = {"Cc", "Cf", "Cs", "Co", "Cn"}
+REMOVED = dict.fromkeys(("courriel", "numero", "telephone"), " ")  # personal data removed from a derived key
 
 
 def strip_invisible(text: str) -> str:
@@ -58,10 +59,14 @@ def normalise_for_masks(text: str) -> str:
     return DASHES.sub("-", SPACES.sub(" ", text))
 
 
-def _masked(text: str, masks: dict[str, str]) -> str:
-    text = EMAIL.sub(masks["courriel"], text)
-    text = NIR.sub(masks["numero"], text)
-    return PHONE.sub(masks["telephone"], text)
+def _masked(text: str, masks: dict[str, str]) -> str | None:
+    """`text`, normalised, with e-mail addresses, NIR and phone numbers replaced by `masks` (keys courriel,
+    numero, telephone), in that order; None when it holds none of them."""
+    if not MAY_BE_PERSONAL.search(text):  # most answers: nothing to look for
+        return None
+    normalised = normalise_for_masks(text)
+    masked = PHONE.sub(masks["telephone"], NIR.sub(masks["numero"], EMAIL.sub(masks["courriel"], normalised)))
+    return None if masked == normalised else masked
 
 
 def mask_personal_data(text: str) -> str:
@@ -70,11 +75,8 @@ def mask_personal_data(text: str) -> str:
 
     The masks read the normalised text (:func:`normalise_for_masks`); a text they find nothing in is returned
     as it is, one they mask is returned normalised."""
-    if not MAY_BE_PERSONAL.search(text):  # most answers: nothing to look for
-        return text
-    normalised = normalise_for_masks(text)
-    masked = _masked(normalised, data_file("consultation.yml")["publication"]["masques"])
-    return text if masked == normalised else masked
+    masked = _masked(text, data_file("consultation.yml")["publication"]["masques"])
+    return text if masked is None else masked
 
 
 def without_personal_data(text: str) -> str:
@@ -82,11 +84,8 @@ def without_personal_data(text: str) -> str:
     spaces collapsed: what a key derived from the text (a dataset mention's matching key) may be built from, so
     that « Contact 06 12 34 56 78 » keys as « contact » and a mention that is only a phone number names no
     dataset."""
-    if not MAY_BE_PERSONAL.search(text):
-        return text
-    normalised = normalise_for_masks(text)
-    removed = _masked(normalised, {"courriel": " ", "numero": " ", "telephone": " "})
-    return text if removed == normalised else clean_text(removed)
+    removed = _masked(text, REMOVED)
+    return text if removed is None else clean_text(removed)
 
 
 def without_personal_data_series(values: pd.Series) -> pd.Series:
@@ -120,10 +119,7 @@ def publishable_series(values: pd.Series, limit: int | None = None) -> pd.Series
 def is_personal(value: str) -> bool:
     """The text holds an e-mail address, a French phone number or a social-security-like number (in any of the
     spellings :func:`mask_personal_data` reads)."""
-    if not MAY_BE_PERSONAL.search(value):
-        return False
-    text = normalise_for_masks(value)
-    return bool(EMAIL.search(text) or PHONE.search(text) or NIR.search(text))
+    return _masked(value, REMOVED) is not None
 
 
 PSEUDONYM_HEX = 12

@@ -34,14 +34,6 @@ def _keys(values: pd.Series) -> pd.Series:
     return values.map({v: comparison_key(v) for v in unique})
 
 
-def free_text_key(frame: pd.DataFrame, spec: Questionnaire) -> pd.Series:
-    """The answer's free texts, case and spaces ignored, joined (empty when it wrote none)."""
-    columns = [q.id for q in spec.of_kind("free_text")]
-    if not columns:
-        return pd.Series("", index=frame.index)
-    return join_texts([_keys(frame[c]) for c in columns], " || ")
-
-
 def join_texts(columns: list[pd.Series], separator: str) -> pd.Series:
     """The non-empty texts of each row of `columns` (aligned Series of str) joined by `separator`;
     "" when all are empty. Vectorised: no Python call per row."""
@@ -50,12 +42,6 @@ def join_texts(columns: list[pd.Series], separator: str) -> pd.Series:
         both = (out != "") & (column != "")
         out = (out + separator + column).where(both, out.where(column == "", column))
     return out
-
-
-def campaign_size(analysed: int) -> int:
-    """Answers that must share a text for it to be a campaign: `taille_min`, more in a large consultation."""
-    rules = data_file("consultation.yml")["campagnes"]
-    return max(rules["taille_min"], math.ceil(rules["part_min"] * analysed))
 
 
 def screen(frame: pd.DataFrame, spec: Questionnaire) -> pd.DataFrame:
@@ -84,11 +70,15 @@ def screen(frame: pd.DataFrame, spec: Questionnaire) -> pd.DataFrame:
         earlier = rank < latest
         out.loc[earlier[earlier].index, ["statut", "motif_exclusion"]] = [EXCLUDED, reasons["resoumission"]]
 
-    text = free_text_key(out, spec)
+    # The answer's free texts, case and spaces ignored, joined (empty when it wrote none).
+    free = [_keys(out[q.id]) for q in spec.of_kind("free_text")]
+    text = join_texts(free, " || ") if free else pd.Series("", index=out.index)
     live = out["statut"] == ANALYSED
     long_enough = text.str.len() >= rules["campagnes"]["longueur_min"]
     sizes = text[live & long_enough].value_counts()
-    out.attrs["taille_campagne"] = campaign_size(int(live.sum()))
+    # Answers that must share a text for it to be a campaign: taille_min, more in a large consultation.
+    out.attrs["taille_campagne"] = max(rules["campagnes"]["taille_min"],
+                                       math.ceil(rules["campagnes"]["part_min"] * int(live.sum())))
     campaigns = sizes[sizes >= out.attrs["taille_campagne"]]
     if len(campaigns):
         first = out.loc[live].groupby(text[live])["numero"].min()

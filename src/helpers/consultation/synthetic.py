@@ -29,12 +29,6 @@ SPEC_NAME = "questionnaire_synthetique.yml"
 QUESTIONS = ("demandes", "raisons", "risques", "precisions", "manquantes")
 
 
-def spec_bytes() -> bytes:
-    """The bytes of the synthetic export's questionnaire spec, ``data/questionnaire_synthetique.yml``, as
-    shipped in the package (copied unchanged next to the export)."""
-    return data_path(SPEC_NAME).read_bytes()
-
-
 @dataclass
 class Composition:
     """What the generator put in the export, to check the analysis against."""
@@ -57,12 +51,7 @@ def _days() -> tuple[int, list[float]]:
     """Days of the consultation and their weights: a rush at the launch, a rise before the close."""
     period = invented()["periode"]
     days = (dt.date.fromisoformat(period["fin"]) - dt.date.fromisoformat(period["debut"])).days + 1
-    weights = [1.5] * days
-    for i, w in enumerate([6, 4, 3]):
-        weights[i] = w
-    for i, w in enumerate([3, 2.5, 2]):
-        weights[days - 1 - i] = w
-    return days, weights
+    return days, [6, 4, 3] + [1.5] * (days - 6) + [2, 2.5, 3]
 
 
 def _regular(rng: random.Random, draw: AnswerDraw, share: float) -> dict:
@@ -159,7 +148,7 @@ def generate(bases: pd.DataFrame, n: int = 1500, seed: int = 2014,
         profile = draw.profile() if rng.random() < 0.5 else ""
         moment = _moment(rng, weighted_choice(rng, range(days), weights))
         entries.append({"kind": "vide", "profil": profile, "date": moment, **dict.fromkeys(QUESTIONS, "")})
-    entries = [e for _, e in sorted(enumerate(entries), key=lambda pair: (pair[1]["date"], pair[0]))]
+    entries.sort(key=lambda entry: entry["date"])  # stable: draw order among equal dates
     for number, entry in enumerate(e for e in entries if "origin" not in e):
         entry["id"] = f"R{number + 1:06d}"
     for entry in entries:
@@ -171,7 +160,8 @@ def export_bytes(entries: list[dict]) -> bytes:
     """The `entries` of ``generate`` as the platform-like CSV export the synthetic spec describes: UTF-8,
     comma-separated, CRLF line ends, one header row (identifier, category, date, the questions), dates as
     « jj/mm/aaaa hh:mm:ss »; bytes."""
-    spec = load_questionnaire_from_package()
+    with resources.as_file(data_path(SPEC_NAME)) as path:
+        spec = load_questionnaire(path)
     header = [spec.id_column, spec.respondent_column, spec.date_column, *(q.column for q in spec.questions)]
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, lineterminator="\r\n")
@@ -182,13 +172,6 @@ def export_bytes(entries: list[dict]) -> bytes:
     return buffer.getvalue().encode("utf-8")
 
 
-def load_questionnaire_from_package():
-    """The synthetic export's spec (``data/questionnaire_synthetique.yml``) loaded and
-    validated as a ``Questionnaire``; raises ``QuestionnaireError`` if the shipped spec is invalid."""
-    with resources.as_file(data_path(SPEC_NAME)) as path:
-        return load_questionnaire(path)
-
-
 def write_synthetic_consultation(processed_dir: str | Path, bases: pd.DataFrame, n: int = 1500, seed: int = 2014,
                                  free_text_share: float | None = None) -> tuple[Path, Path, Composition]:
     """Write the synthetic export (``consultation_synthetique.csv``) and its spec
@@ -197,5 +180,5 @@ def write_synthetic_consultation(processed_dir: str | Path, bases: pd.DataFrame,
     processed_dir = Path(processed_dir)
     entries, composition = generate(bases, n, seed, free_text_share)
     export = write_bytes_atomic(processed_dir / EXPORT_NAME, export_bytes(entries))
-    spec = write_bytes_atomic(processed_dir / SPEC_NAME, spec_bytes())
+    spec = write_bytes_atomic(processed_dir / SPEC_NAME, data_path(SPEC_NAME).read_bytes())  # copied unchanged
     return export, spec, composition
