@@ -52,13 +52,12 @@ class TextAnalysis:
     """What the free texts say: one row per analysed text (`documents`), the themes of each question
     (`themes`: question, theme, libelle, termes, n_textes, part_textes and its Wilson interval), the TF-IDF
     terms by category (`terms`), representative quotes (`quotes`), each text's themes (`memberships`: numero,
-    question, theme, poids), the vocabulary size and, per question without themes, why (`notes`)."""
+    question, theme, poids) and, per question without themes, why (`notes`)."""
 
     documents: pd.DataFrame  # numero, profil, campagne, question, texte, lemmes, theme ("" when none)
     themes: pd.DataFrame
     terms: pd.DataFrame  # distinctive terms by category
     quotes: pd.DataFrame
-    n_terms: int
     notes: dict = field(default_factory=dict)  # question -> why it has no theme
     memberships: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=ANSWER_COLUMNS))
 
@@ -98,17 +97,6 @@ def _vectorise(lemmas: pd.Series, sample: np.ndarray | None = None):
     useful = np.array([not set(term.split()) <= negations for term in vocabulary])
     matrix = normalize(matrix[:, useful])
     return matrix, vocabulary[useful]
-
-
-def _theme_weights(model: NMF, matrix, lemmas: pd.Series, sample: np.ndarray | None) -> np.ndarray:
-    """Weight of each text on each theme (texts × themes): NMF fitted on the sample rows, then every
-    distinct text transformed once (all rows fitted together when there is no sample)."""
-    if sample is None:
-        return model.fit_transform(matrix)
-    model.fit(matrix[sample])
-    codes, distinct = pd.factorize(lemmas)
-    first = pd.Series(np.arange(len(codes))).groupby(codes).first().to_numpy()
-    return model.transform(matrix[first])[codes]
 
 
 def distinctive_terms(matrix, vocabulary: np.ndarray, profiles: pd.Series) -> pd.DataFrame:
@@ -415,7 +403,7 @@ def analyse_texts(documents: pd.DataFrame, n_themes: int | None = None,
     docs["theme"] = ""
     questions = list(dict.fromkeys(docs["question"]))
     result = TextAnalysis(docs, pd.DataFrame(columns=THEME_COLUMNS), pd.DataFrame(columns=TERM_COLUMNS),
-                          pd.DataFrame(columns=QUOTE_COLUMNS), 0)
+                          pd.DataFrame(columns=QUOTE_COLUMNS))
     usable = docs["lemmes"].str.len() > 0 if len(docs) else pd.Series(dtype=bool)
     if usable.sum() < max(2 * (n_themes or 1), rules["min_df"]):
         result.notes = {q: f"trop peu de textes exploitables ({int(usable.sum())}) pour dégager des thèmes"
@@ -449,5 +437,4 @@ def analyse_texts(documents: pd.DataFrame, n_themes: int | None = None,
     result.memberships = (pd.concat(memberships, ignore_index=True) if memberships
                           else pd.DataFrame(columns=ANSWER_COLUMNS))
     result.terms = distinctive_terms(matrix, vocabulary, docs["profil"])
-    result.n_terms = len(vocabulary)
     return result
