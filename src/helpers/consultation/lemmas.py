@@ -44,10 +44,6 @@ def words(text: str) -> list[str]:
     return [sys.intern(w) for w in WORD.findall(text)]
 
 
-def _majority(counts: dict[str, Counter]) -> dict[str, str]:
-    return {form: min(c.items(), key=lambda item: (-item[1], item[0]))[0] for form, c in counts.items()}
-
-
 def lemma_map(texts_by_frequency: list[str], vocabulary: set[str]) -> dict[str, str]:
     """Lemma of every word of `vocabulary`.
 
@@ -63,7 +59,7 @@ def lemma_map(texts_by_frequency: list[str], vocabulary: set[str]) -> dict[str, 
         for token in doc:
             if token.lower_ in vocabulary:
                 seen[token.lower_][token.lemma_.lower()] += 1
-    in_context = _majority(seen)
+    in_context = {form: min(c.items(), key=lambda item: (-item[1], item[0]))[0] for form, c in seen.items()}
     ordered = sorted(vocabulary)
     alone = {form: doc[0].lemma_.lower() if len(doc) == 1 else form
              for form, doc in zip(ordered, nlp.pipe(ordered, batch_size=512), strict=True)}

@@ -313,13 +313,6 @@ def _quotes(documents: pd.DataFrame, weights: np.ndarray, k: int, question: str,
     return rows
 
 
-def default_range() -> tuple[int, int]:
-    """The range of the number of themes of a question whose spec sets none (``textes.themes_min``,
-    ``textes.themes_max`` of consultation.yml)."""
-    rules = data_file("consultation.yml")["textes"]
-    return int(rules["themes_min"]), int(rules["themes_max"])
-
-
 def _question_themes(docs: pd.DataFrame, rows: np.ndarray, sub, vocabulary: np.ndarray, question: str,
                      n_themes: int | None, bounds: tuple[int, int]) -> tuple[list, list, list, str]:
     """Themes of one question's texts (`rows` of `docs`; `sub`: their TF-IDF rows over `vocabulary`):
@@ -332,7 +325,6 @@ def _question_themes(docs: pd.DataFrame, rows: np.ndarray, sub, vocabulary: np.n
     min_size = min_theme_size(len(rows))
     k = n_themes or theme_count(n_usable, bounds)
     k = max(1, min(k, sub.shape[1] - 1, n_usable - 1))
-    lemmas = docs["lemmes"].iloc[rows]
     sample = sample_rows(len(rows))
     fitted = sub if sample is None else sub[sample]
     model = NMF(n_components=k, init="nndsvda", random_state=SEED, max_iter=400)
@@ -342,9 +334,8 @@ def _question_themes(docs: pd.DataFrame, rows: np.ndarray, sub, vocabulary: np.n
     judged.sort()
     components, _ = condense(fitted[judged], model.components_, fit_weights[judged],
                              max(1, int(np.ceil(min_size * len(judged) / len(rows)))))
-    codes, distinct = pd.factorize(lemmas)
-    first = pd.Series(np.arange(len(codes))).groupby(codes).first().to_numpy()
-    weights = _refit(sub[first], components)[codes]
+    codes = pd.factorize(docs["lemmes"].iloc[rows])[0]  # each distinct text refitted once
+    weights = _refit(sub[np.unique(codes, return_index=True)[1]], components)[codes]
     # Themes numbered by size (T1: the largest), ties by their profile's first term.
     best = np.where(weights.max(axis=1) > 0, weights.argmax(axis=1), -1)
     counts = np.bincount(best[best >= 0], minlength=len(components))
@@ -386,9 +377,9 @@ def analyse_texts(documents: pd.DataFrame, n_themes: int | None = None,
     `documents`: numero, profil, campagne, texte (publishable) and question (the spec's question id; absent:
     one question, "") — one row per text; `n_themes`: a fixed number of themes for every question, or None
     to let the data choose within each question's range (`ranges`: question -> (min, max); default
-    :func:`default_range`); `lemmas`: the lemmatisation of ``documents["texte"]`` if the caller has it (a
-    Series in the order of the documents, helpers.consultation.lemmas.lemmatise); else it is done here. Same
-    inputs, same themes (fixed seeds)."""
+    ``textes.themes_min``, ``textes.themes_max`` of consultation.yml); `lemmas`: the lemmatisation of
+    ``documents["texte"]`` if the caller has it (a Series in the order of the documents,
+    helpers.consultation.lemmas.lemmatise); else it is done here. Same inputs, same themes (fixed seeds)."""
     rules = data_file("consultation.yml")["textes"]
     docs = documents.reset_index(drop=True).copy()
     if "question" not in docs:
@@ -418,7 +409,7 @@ def analyse_texts(documents: pd.DataFrame, n_themes: int | None = None,
     themes, quotes, memberships = [], [], []
     for question in questions:
         rows = np.flatnonzero((docs["question"] == question).to_numpy())
-        bounds = (ranges or {}).get(question) or default_range()
+        bounds = (ranges or {}).get(question) or (int(rules["themes_min"]), int(rules["themes_max"]))
         own = (matrix[rows], vocabulary)
         if len(questions) > 1:  # a question's terms weighed among its own answers (idf, min_df, max_df)
             try:
