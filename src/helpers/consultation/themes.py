@@ -255,9 +255,7 @@ def phrase_titles(texts: list[list[str]], others: list[str] | None = None) -> li
     for theme_texts in texts:
         counts: Counter = Counter()
         for text in list(dict.fromkeys(theme_texts))[:limit]:  # a text repeated (copied, propagated) counts once
-            keys = {}
-            for phrase in _phrases(text, stop, lone):
-                keys[strip_accents(phrase)] = phrase
+            keys = {strip_accents(phrase): phrase for phrase in _phrases(text, stop, lone)}
             for key, phrase in keys.items():
                 spelled[key][phrase] += 1
             counts.update(keys.keys())
