@@ -63,15 +63,14 @@ def lemma_map(texts_by_frequency: list[str], vocabulary: set[str]) -> dict[str, 
     ordered = sorted(vocabulary)
     alone = {form: doc[0].lemma_.lower() if len(doc) == 1 else form
              for form, doc in zip(ordered, nlp.pipe(ordered, batch_size=512), strict=True)}
-    mapping = {}
-    for form in ordered:
+
+    def lemma(form: str) -> str:
         first = in_context.get(form, alone[form])
         if first == form or first in vocabulary:
-            mapping[form] = first
-            continue
-        known = [c for c in (first, alone[form]) if c in vocabulary]
-        mapping[form] = known[0] if known else min((first, alone[form]), key=lambda c: (len(c), c))
-    return mapping
+            return first
+        return alone[form] if alone[form] in vocabulary else min((first, alone[form]), key=lambda c: (len(c), c))
+
+    return {form: lemma(form) for form in ordered}
 
 
 def plural_stem(form: str) -> str:
