@@ -118,7 +118,7 @@ def _is_kept(word: str, kept: list[str]) -> bool:
 def lemmatise(texts: pd.Series) -> pd.Series:
     """Each text of `texts` (a Series of str) as its significant lemmas separated by spaces (same index; a missing
     text stays missing). Each distinct text is done once, the distinct texts ranked most frequent first, then
-    alphabetical (so the lemmas do not depend on the order of the answers): its words (:func:`words`)
+    alphabetical by code points (so the lemmas do not depend on the order of the answers): its words (:func:`words`)
     lemmatised by :func:`lemma_map`, stop words removed except the kept words (``textes.mots_vides`` and
     ``textes.conserves`` of consultation.yml)."""
     ranked = texts.value_counts().rename_axis("texte").reset_index()
