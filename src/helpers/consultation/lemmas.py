@@ -14,7 +14,6 @@ import sys
 from collections import Counter, defaultdict
 from functools import cache
 
-import numpy as np
 import pandas as pd
 
 from helpers.core.config import data_file
@@ -45,10 +44,6 @@ def words(text: str) -> list[str]:
     return [sys.intern(w) for w in WORD.findall(text)]
 
 
-def _majority(counts: dict[str, Counter]) -> dict[str, str]:
-    return {form: min(c.items(), key=lambda item: (-item[1], item[0]))[0] for form, c in counts.items()}
-
-
 def lemma_map(texts_by_frequency: list[str], vocabulary: set[str]) -> dict[str, str]:
     """Lemma of every word of `vocabulary`.
 
@@ -64,19 +59,18 @@ def lemma_map(texts_by_frequency: list[str], vocabulary: set[str]) -> dict[str, 
         for token in doc:
             if token.lower_ in vocabulary:
                 seen[token.lower_][token.lemma_.lower()] += 1
-    in_context = _majority(seen)
+    in_context = {form: min(c.items(), key=lambda item: (-item[1], item[0]))[0] for form, c in seen.items()}
     ordered = sorted(vocabulary)
     alone = {form: doc[0].lemma_.lower() if len(doc) == 1 else form
              for form, doc in zip(ordered, nlp.pipe(ordered, batch_size=512), strict=True)}
-    mapping = {}
-    for form in ordered:
+
+    def lemma(form: str) -> str:
         first = in_context.get(form, alone[form])
         if first == form or first in vocabulary:
-            mapping[form] = first
-            continue
-        known = [c for c in (first, alone[form]) if c in vocabulary]
-        mapping[form] = known[0] if known else min((first, alone[form]), key=lambda c: (len(c), c))
-    return mapping
+            return first
+        return alone[form] if alone[form] in vocabulary else min((first, alone[form]), key=lambda c: (len(c), c))
+
+    return {form: lemma(form) for form in ordered}
 
 
 def plural_stem(form: str) -> str:
@@ -123,24 +117,12 @@ def _is_kept(word: str, kept: list[str]) -> bool:
 
 def lemmatise(texts: pd.Series) -> pd.Series:
     """Each text of `texts` (a Series of str) as its significant lemmas separated by spaces (same index; a missing
-    text stays missing). Distinct texts are ranked first (most frequent, then alphabetical), so the lemmas do
-    not depend on the order of the answers."""
-    codes, distinct = pd.factorize(texts)
-    ranked = pd.DataFrame({"texte": np.asarray(distinct, dtype=object),
-                           "n": np.bincount(codes[codes >= 0], minlength=len(distinct))})
-    # Most frequent first, then alphabetical (code points): sorted by pandas, not one lookup per text.
-    rank = ranked.sort_values(["n", "texte"], ascending=[False, True], kind="stable").index.to_numpy()
-    by_distinct = np.empty(len(distinct), dtype=object)
-    by_distinct[rank] = lemmas_of(ranked["texte"].to_numpy()[rank].tolist())
-    values = by_distinct[codes]
-    values[codes < 0] = np.nan  # factorize codes a missing text -1
-    return pd.Series(values, index=texts.index, dtype=object)
-
-
-def lemmas_of(order: list[str]) -> list[str]:
-    """The significant lemmas of each of the distinct texts `order` (most frequent first), separated by spaces,
-    in the same order: each text's words (:func:`words`) lemmatised by :func:`lemma_map`, stop words removed
-    except the kept words (``textes.mots_vides`` and ``textes.conserves`` of consultation.yml)."""
+    text stays missing). Each distinct text is done once, the distinct texts ranked most frequent first, then
+    alphabetical by code points (so the lemmas do not depend on the order of the answers): its words (:func:`words`)
+    lemmatised by :func:`lemma_map`, stop words removed except the kept words (``textes.mots_vides`` and
+    ``textes.conserves`` of consultation.yml)."""
+    ranked = texts.value_counts().rename_axis("texte").reset_index()
+    order = ranked.sort_values(["count", "texte"], ascending=[False, True], kind="stable")["texte"].tolist()
     rules = data_file("consultation.yml")["textes"]
     stop, kept = set(rules["mots_vides"]), rules["conserves"]
     tokenised = {t: words(t) for t in order}
@@ -159,4 +141,4 @@ def lemmas_of(order: list[str]) -> list[str]:
     counts = Counter(keep[w] for ws in tokenised.values() for w in ws if keep[w])
     one = unify_forms(counts)
     keep = {w: one.get(lemma, lemma) if lemma else None for w, lemma in keep.items()}
-    return [" ".join(keep[w] for w in tokenised[t] if keep[w]) for t in order]
+    return texts.map({t: " ".join(keep[w] for w in tokenised[t] if keep[w]) for t in order}).astype(object).rename(None)

@@ -225,13 +225,10 @@ def similarity(queries: list[str], choices: list[str], ordered_only: bool = Fals
 
 def _per_base(scores: np.ndarray, choices: list[str], aliases: pd.DataFrame) -> tuple[np.ndarray, list[str]]:
     """Best score per base: columns of `scores` are alias keys, each alias names one or several bases."""
-    pairs = aliases[["cle", "base_id"]].drop_duplicates()
-    column = {key: i for i, key in enumerate(choices)}
-    base_ids = sorted(pairs["base_id"].unique())
-    out = np.zeros((scores.shape[0], len(base_ids)), dtype=np.uint8)
-    for j, base_id in enumerate(base_ids):
-        out[:, j] = scores[:, [column[k] for k in pairs.loc[pairs["base_id"] == base_id, "cle"]]].max(axis=1)
-    return out, base_ids
+    pairs = aliases[["cle", "base_id"]].drop_duplicates().sort_values("base_id", kind="stable")
+    base_ids, starts = np.unique(pairs["base_id"].to_numpy(dtype=object), return_index=True)
+    columns = pairs["cle"].map({key: i for i, key in enumerate(choices)}).to_numpy(dtype=np.intp)
+    return np.maximum.reduceat(scores[:, columns], starts, axis=1), base_ids.tolist()
 
 
 def _fuzzy(keys: list[str], aliases: pd.DataFrame, known: KnownNames | None = None) -> list[dict]:

@@ -52,13 +52,12 @@ class TextAnalysis:
     """What the free texts say: one row per analysed text (`documents`), the themes of each question
     (`themes`: question, theme, libelle, termes, n_textes, part_textes and its Wilson interval), the TF-IDF
     terms by category (`terms`), representative quotes (`quotes`), each text's themes (`memberships`: numero,
-    question, theme, poids), the vocabulary size and, per question without themes, why (`notes`)."""
+    question, theme, poids) and, per question without themes, why (`notes`)."""
 
     documents: pd.DataFrame  # numero, profil, campagne, question, texte, lemmes, theme ("" when none)
     themes: pd.DataFrame
     terms: pd.DataFrame  # distinctive terms by category
     quotes: pd.DataFrame
-    n_terms: int
     notes: dict = field(default_factory=dict)  # question -> why it has no theme
     memberships: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=ANSWER_COLUMNS))
 
@@ -98,17 +97,6 @@ def _vectorise(lemmas: pd.Series, sample: np.ndarray | None = None):
     useful = np.array([not set(term.split()) <= negations for term in vocabulary])
     matrix = normalize(matrix[:, useful])
     return matrix, vocabulary[useful]
-
-
-def _theme_weights(model: NMF, matrix, lemmas: pd.Series, sample: np.ndarray | None) -> np.ndarray:
-    """Weight of each text on each theme (texts × themes): NMF fitted on the sample rows, then every
-    distinct text transformed once (all rows fitted together when there is no sample)."""
-    if sample is None:
-        return model.fit_transform(matrix)
-    model.fit(matrix[sample])
-    codes, distinct = pd.factorize(lemmas)
-    first = pd.Series(np.arange(len(codes))).groupby(codes).first().to_numpy()
-    return model.transform(matrix[first])[codes]
 
 
 def distinctive_terms(matrix, vocabulary: np.ndarray, profiles: pd.Series) -> pd.DataFrame:
@@ -267,9 +255,7 @@ def phrase_titles(texts: list[list[str]], others: list[str] | None = None) -> li
     for theme_texts in texts:
         counts: Counter = Counter()
         for text in list(dict.fromkeys(theme_texts))[:limit]:  # a text repeated (copied, propagated) counts once
-            keys = {}
-            for phrase in _phrases(text, stop, lone):
-                keys[strip_accents(phrase)] = phrase
+            keys = {strip_accents(phrase): phrase for phrase in _phrases(text, stop, lone)}
             for key, phrase in keys.items():
                 spelled[key][phrase] += 1
             counts.update(keys.keys())
@@ -325,13 +311,6 @@ def _quotes(documents: pd.DataFrame, weights: np.ndarray, k: int, question: str,
     return rows
 
 
-def default_range() -> tuple[int, int]:
-    """The range of the number of themes of a question whose spec sets none (``textes.themes_min``,
-    ``textes.themes_max`` of consultation.yml)."""
-    rules = data_file("consultation.yml")["textes"]
-    return int(rules["themes_min"]), int(rules["themes_max"])
-
-
 def _question_themes(docs: pd.DataFrame, rows: np.ndarray, sub, vocabulary: np.ndarray, question: str,
                      n_themes: int | None, bounds: tuple[int, int]) -> tuple[list, list, list, str]:
     """Themes of one question's texts (`rows` of `docs`; `sub`: their TF-IDF rows over `vocabulary`):
@@ -344,7 +323,6 @@ def _question_themes(docs: pd.DataFrame, rows: np.ndarray, sub, vocabulary: np.n
     min_size = min_theme_size(len(rows))
     k = n_themes or theme_count(n_usable, bounds)
     k = max(1, min(k, sub.shape[1] - 1, n_usable - 1))
-    lemmas = docs["lemmes"].iloc[rows]
     sample = sample_rows(len(rows))
     fitted = sub if sample is None else sub[sample]
     model = NMF(n_components=k, init="nndsvda", random_state=SEED, max_iter=400)
@@ -354,9 +332,8 @@ def _question_themes(docs: pd.DataFrame, rows: np.ndarray, sub, vocabulary: np.n
     judged.sort()
     components, _ = condense(fitted[judged], model.components_, fit_weights[judged],
                              max(1, int(np.ceil(min_size * len(judged) / len(rows)))))
-    codes, distinct = pd.factorize(lemmas)
-    first = pd.Series(np.arange(len(codes))).groupby(codes).first().to_numpy()
-    weights = _refit(sub[first], components)[codes]
+    codes = pd.factorize(docs["lemmes"].iloc[rows])[0]  # each distinct text refitted once
+    weights = _refit(sub[np.unique(codes, return_index=True)[1]], components)[codes]
     # Themes numbered by size (T1: the largest), ties by their profile's first term.
     best = np.where(weights.max(axis=1) > 0, weights.argmax(axis=1), -1)
     counts = np.bincount(best[best >= 0], minlength=len(components))
@@ -398,9 +375,9 @@ def analyse_texts(documents: pd.DataFrame, n_themes: int | None = None,
     `documents`: numero, profil, campagne, texte (publishable) and question (the spec's question id; absent:
     one question, "") — one row per text; `n_themes`: a fixed number of themes for every question, or None
     to let the data choose within each question's range (`ranges`: question -> (min, max); default
-    :func:`default_range`); `lemmas`: the lemmatisation of ``documents["texte"]`` if the caller has it (a
-    Series in the order of the documents, helpers.consultation.lemmas.lemmatise); else it is done here. Same
-    inputs, same themes (fixed seeds)."""
+    ``textes.themes_min``, ``textes.themes_max`` of consultation.yml); `lemmas`: the lemmatisation of
+    ``documents["texte"]`` if the caller has it (a Series in the order of the documents,
+    helpers.consultation.lemmas.lemmatise); else it is done here. Same inputs, same themes (fixed seeds)."""
     rules = data_file("consultation.yml")["textes"]
     docs = documents.reset_index(drop=True).copy()
     if "question" not in docs:
@@ -415,7 +392,7 @@ def analyse_texts(documents: pd.DataFrame, n_themes: int | None = None,
     docs["theme"] = ""
     questions = list(dict.fromkeys(docs["question"]))
     result = TextAnalysis(docs, pd.DataFrame(columns=THEME_COLUMNS), pd.DataFrame(columns=TERM_COLUMNS),
-                          pd.DataFrame(columns=QUOTE_COLUMNS), 0)
+                          pd.DataFrame(columns=QUOTE_COLUMNS))
     usable = docs["lemmes"].str.len() > 0 if len(docs) else pd.Series(dtype=bool)
     if usable.sum() < max(2 * (n_themes or 1), rules["min_df"]):
         result.notes = {q: f"trop peu de textes exploitables ({int(usable.sum())}) pour dégager des thèmes"
@@ -430,7 +407,7 @@ def analyse_texts(documents: pd.DataFrame, n_themes: int | None = None,
     themes, quotes, memberships = [], [], []
     for question in questions:
         rows = np.flatnonzero((docs["question"] == question).to_numpy())
-        bounds = (ranges or {}).get(question) or default_range()
+        bounds = (ranges or {}).get(question) or (int(rules["themes_min"]), int(rules["themes_max"]))
         own = (matrix[rows], vocabulary)
         if len(questions) > 1:  # a question's terms weighed among its own answers (idf, min_df, max_df)
             try:
@@ -449,5 +426,4 @@ def analyse_texts(documents: pd.DataFrame, n_themes: int | None = None,
     result.memberships = (pd.concat(memberships, ignore_index=True) if memberships
                           else pd.DataFrame(columns=ANSWER_COLUMNS))
     result.terms = distinctive_terms(matrix, vocabulary, docs["profil"])
-    result.n_terms = len(vocabulary)
     return result
