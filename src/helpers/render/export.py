@@ -19,21 +19,12 @@ from nbconvert import HTMLExporter
 from nbconvert.preprocessors import TagRemovePreprocessor
 
 from helpers.core.storage import write_bytes_atomic
-from helpers.render.blocks import render
+from helpers.render.blocks import render, stylesheet
 
 HIDDEN_TAGS = {"parameters", "injected-parameters"}
 TIMING_KEYS = ("start_time", "end_time", "duration")
 DATE_LABEL = "Date de génération"
 TEMPLATE = "carto"
-
-
-def _render_file(name: str):
-    return resources.files("helpers.render").joinpath(name)
-
-
-def stylesheet() -> str:
-    """The one style sheet of every page (``helpers/render/report.css``), as text."""
-    return _render_file("report.css").read_text(encoding="utf-8")
 
 
 @functools.cache
@@ -42,7 +33,7 @@ def exporter(show_code: bool = False) -> HTMLExporter:
     without `show_code`, no input cell and no parameters cell. One per process and kind, reused: building it
     loads the template and its Jinja environment, and exporting keeps no state from one notebook to the next
     (every call passes its own resources)."""
-    with resources.as_file(_render_file("templates")) as templates:
+    with resources.as_file(resources.files("helpers.render").joinpath("templates")) as templates:
         exporter_ = HTMLExporter(template_name=TEMPLATE, extra_template_basedirs=[str(templates)],
                                  exclude_input=not show_code, exclude_input_prompt=not show_code,
                                  exclude_output_prompt=True, embed_images=True, language_code="fr")
