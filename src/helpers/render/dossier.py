@@ -309,16 +309,12 @@ def dossier_parts(reports_dir: str | Path, core: Sequence[str]) -> list[Part]:
 
     Raises :class:`DossierError` when ``index.html`` or a core report is missing."""
     reports_dir = Path(reports_dir)
-    index = reports_dir / "index.html"
-    needed = [index] + [reports_dir / f"{n}.html" for n in core]
-    absent = [p.name for p in needed if not p.is_file()]
-    if absent:
-        raise DossierError(reports_dir, f"rapport(s) absent(s), pas de dossier PDF : {', '.join(absent)}")
+    index, *reports = _reports(reports_dir, ["index", *core], "dossier PDF")
     fiche_paths = sorted(p for p in (reports_dir / FICHES_DIR).glob("*.html") if not p.stem.endswith(".erreur"))
     anchors = {f"r-{n}" for n in core} | {f"r-{FICHES_DIR}-{p.stem}" for p in fiche_paths} | {"r-index"}
     extra = " ".join(sorted(anchors))
     parts = [Part("r-index", 0, (index,), extra, partial(_cover_part, reports_dir, anchors))]
-    for path in needed[1:]:
+    for path in reports:
         parts.append(Part(f"r-{path.stem}", 0, (path,), extra,
                           partial(_report_part, path, f"r-{path.stem}", Path("."), anchors)))
     if fiche_paths:
@@ -470,16 +466,16 @@ def assemble(sources: list[Path], numbers: Path | None = None) -> bytes:
     import io
 
     import pikepdf
-    from pikepdf import Array, Dictionary, Name, NameTree, String
+    from pikepdf import Array, Dictionary, Name, NameTree, NumberTree, String
 
-    out = pikepdf.new()
-    root = out.make_indirect(Dictionary(Type=Name.StructTreeRoot))
-    document = out.make_indirect(Dictionary(Type=Name.StructElem, S=Name.Document, P=root, K=Array()))
-    root.K = Array([document])
-    nums, dests, outline = [], [], []
-    offset = 0
-    opened = [pikepdf.open(path) for path in sources]
-    try:
+    # Closed in this order: the sources, then the output.
+    with pikepdf.new() as out, contextlib.ExitStack() as stack:
+        opened = [stack.enter_context(pikepdf.open(path)) for path in sources]
+        root = out.make_indirect(Dictionary(Type=Name.StructTreeRoot))
+        document = out.make_indirect(Dictionary(Type=Name.StructElem, S=Name.Document, P=root, K=Array()))
+        root.K = Array([document])
+        nums, dests, outline = [], [], []
+        offset = 0
         for number, src in enumerate(opened):
             start = len(out.pages)
             out.pages.extend(src.pages)
@@ -497,10 +493,9 @@ def assemble(sources: list[Path], numbers: Path | None = None) -> bytes:
                     for element in kid.K:
                         element.P = document
                         document.K.append(element)
-                entries = list(tree.ParentTree.Nums)
-                for key, value in zip(entries[::2], entries[1::2], strict=True):
-                    nums.append((int(key) + offset, value))
-                    keys = max(keys, int(key) + 1)
+                for key, value in NumberTree(tree.ParentTree).items():
+                    nums.append((key + offset, value))
+                    keys = max(keys, key + 1)
                     # Elements of the margin boxes (running titles) are in the parent tree, not in the tree:
                     # their parent becomes the dossier's Document, so that no copy of a part's root remains.
                     for element in (value if isinstance(value, Array) else [value]):
@@ -551,10 +546,6 @@ def assemble(sources: list[Path], numbers: Path | None = None) -> bytes:
         out.save(buffer, deterministic_id=True, min_version="1.7",
                  object_stream_mode=pikepdf.ObjectStreamMode.generate)
         return buffer.getvalue()
-    finally:
-        for src in opened:
-            src.close()
-        out.close()
 
 
 def _outline_items(items, pages: dict) -> list:
@@ -636,12 +627,13 @@ def _dossier_pdf(reports_dir: Path, core: Sequence[str], jobs: int | None) -> tu
     return assemble([p.path for p in order], numbers), {p.path for p in order} | {numbers}
 
 
-def _synthesis_reports(reports_dir: Path) -> list[Path]:
-    """The pages the synthesis is read from (front page, 02, 05); :class:`DossierError` when one is missing."""
-    needed = [reports_dir / n for n in ("index.html", "02_openness.html", "05_priorities.html")]
+def _reports(reports_dir: Path, stems: Sequence[str], what: str) -> list[Path]:
+    """The pages ``<stem>.html`` of `reports_dir` that `what` (a PDF) is read from; :class:`DossierError` naming
+    those missing."""
+    needed = [reports_dir / f"{stem}.html" for stem in stems]
     absent = [p.name for p in needed if not p.is_file()]
     if absent:
-        raise DossierError(reports_dir, f"rapport(s) absent(s), pas de synthèse PDF : {', '.join(absent)}")
+        raise DossierError(reports_dir, f"rapport(s) absent(s), pas de {what} : {', '.join(absent)}")
     return needed
 
 
@@ -649,18 +641,10 @@ def synthesis_part(reports_dir: str | Path) -> Part:
     """The synthesis as a part (sources: the front page, reports 02 and 05, the published ``ouverture.csv``).
     Raises :class:`DossierError` when ``index.html``, 02 or 05 is missing."""
     reports_dir = Path(reports_dir)
-    needed = _synthesis_reports(reports_dir)
+    needed = _reports(reports_dir, ("index", "02_openness", "05_priorities"), "synthèse PDF")
     table = reports_dir / DATA_DIR / "ouverture.csv"
     sources = (*needed, table) if table.is_file() else tuple(needed)
     return Part("synthese", 0, sources, "", lambda: ("Synthèse", synthesis_html(reports_dir)))
-
-
-def pdfs_key(reports_dir: str | Path, core: Sequence[str]) -> str:
-    """SHA-256 (hex) of everything ``dossier.pdf`` and ``synthese.pdf`` are made from (each part's digest, in
-    order; no HTML parsed, no PDF printed): the same key, the same two files. For the runner's cache entry.
-    Raises :class:`DossierError` as :func:`dossier_parts`."""
-    parts = [*dossier_parts(reports_dir, core), synthesis_part(reports_dir)]
-    return hashlib.sha256("\n".join(p.digest for p in parts).encode()).hexdigest()
 
 
 def build_pdfs(reports_dir: str | Path, core: Sequence[str], jobs: int | None = None) -> list[Path]:
@@ -703,11 +687,9 @@ def _table_by_caption(main, start: str):
 def synthesis_html(reports_dir: str | Path) -> str:
     """The synthesis as one HTML document: the front page's title, data and headline sentences, the key
     figures of report 02 and the names of the open bases, the opening paths, the shortlist of report 05; each
-    report's section marked as it is in the dossier when built on synthetic data.
-
-    Raises :class:`DossierError` when ``index.html``, 02 or 05 is missing."""
+    report's section marked as it is in the dossier when built on synthetic data. The pages it reads are checked
+    by :func:`synthesis_part`."""
     reports_dir = Path(reports_dir)
-    _synthesis_reports(reports_dir)
     cover, _, _ = _front(reports_dir)
     front_marks = synthetic_roles(cover)
     heading = cover.find("h1")
