@@ -89,20 +89,6 @@ def _soup(path: Path) -> BeautifulSoup:
     return BeautifulSoup(path.read_text(encoding="utf-8"), "lxml")  # lxml: several times html.parser's speed
 
 
-def linked_data(reports_dir: Path) -> set[str]:
-    """File names linked as ``donnees/NAME`` from any HTML page under `reports_dir` (executed notebooks
-    excluded)."""
-    names = set()
-    for page in sorted(reports_dir.rglob("*.html")):
-        if "notebooks" in page.relative_to(reports_dir).parts:
-            continue
-        for link in _soup(page).find_all("a", href=True):
-            parts = Path(link["href"]).parts
-            if len(parts) >= 2 and parts[-2] == DATA_DIR:
-                names.add(parts[-1])
-    return names
-
-
 def publish_data(reports_dir: str | Path, processed_dir: str | Path) -> list[Path]:
     """Copy into ``reports_dir/donnees/`` every processed file the reports link to, plus ``datapackage.json``
     and the resources it describes, so that the folder can be zipped and mailed. Copies are atomic and byte
@@ -111,7 +97,14 @@ def publish_data(reports_dir: str | Path, processed_dir: str | Path) -> list[Pat
     Raises :class:`DossierError` when a report links to a file that `processed_dir` does not hold.
     """
     reports_dir, processed_dir = Path(reports_dir), Path(processed_dir)
-    names = linked_data(reports_dir)
+    names = set()  # linked as donnees/NAME from an HTML page (executed notebooks excluded)
+    for page in sorted(reports_dir.rglob("*.html")):
+        if "notebooks" in page.relative_to(reports_dir).parts:
+            continue
+        for link in _soup(page).find_all("a", href=True):
+            parts = Path(link["href"]).parts
+            if len(parts) >= 2 and parts[-2] == DATA_DIR:
+                names.add(parts[-1])
     package = processed_dir / "datapackage.json"
     if package.is_file():
         names |= {"datapackage.json"} | {r["path"] for r in json.loads(package.read_text(encoding="utf-8"))

@@ -93,16 +93,6 @@ def to_html(notebook: nbformat.NotebookNode, title: str, provenance: dict | None
     return body
 
 
-def page_html(title: str, body: str) -> str:
-    """A page written by the project (the index), `body` being trusted markup: exported through the same
-    template and style sheet as the reports, as a notebook with one HTML output."""
-    cell = nbformat.v4.new_code_cell(source="", outputs=[nbformat.v4.new_output(
-        "display_data", data={"text/html": body})])
-    cell["id"] = "page"
-    nb = nbformat.v4.new_notebook(cells=[cell])
-    return to_html(nb, title)
-
-
 def export_html(executed: str | Path, target: str | Path, title: str, provenance: dict | None = None,
                 show_code: bool = False) -> Path:
     """Read the executed notebook `executed`, write its HTML page (:func:`to_html`, UTF-8) to `target`
@@ -131,6 +121,10 @@ def index_html(entries: list[dict], data: dict, generated: str) -> str:
     facts = {"Fichier de données": data.get("fichier", "inconnu"), "Empreinte sha256": data.get("sha256", ""),
              "Provenance": data.get("origine", ""),
              "Données": data.get("resume", ""), DATE_LABEL: generated}
-    return page_html("Rapports carto-santé", render(
-        "journal.html.j2", front_page=Markup(front_page(entries, data)), facts=list(facts.items()),
-        main=[e for e in rows if not e.get("fiche")], fiches=[e for e in rows if e.get("fiche")]))
+    body = render("journal.html.j2", front_page=Markup(front_page(entries, data)), facts=list(facts.items()),
+                  main=[e for e in rows if not e.get("fiche")], fiches=[e for e in rows if e.get("fiche")])
+    # Exported through the same template and style sheet as the reports, as a notebook with one HTML output.
+    cell = nbformat.v4.new_code_cell(source="", outputs=[nbformat.v4.new_output(
+        "display_data", data={"text/html": body})])
+    cell["id"] = "page"
+    return to_html(nbformat.v4.new_notebook(cells=[cell]), "Rapports carto-santé")
