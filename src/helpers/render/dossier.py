@@ -140,8 +140,8 @@ class Part:
     @property
     def digest(self) -> str:
         """SHA-256 (hex) of everything the printed part depends on: the bytes of its sources, `extra`, the
-        style sheet, this module's source (the rules that turn a report into a part) and WeasyPrint's
-        version. Computed without parsing any HTML, so that an unchanged part costs a hash."""
+        style sheet, this module's source and its template (the rules that turn a report into a part) and
+        WeasyPrint's version. Computed without parsing any HTML, so that an unchanged part costs a hash."""
         digest = hashlib.sha256(f"{RENDERING}\0{_versions()}\0{self.anchor}\0{self.extra}\0".encode())
         digest.update(stylesheet().encode() + b"\0" + _module_source())
         for path in self.sources:
@@ -283,7 +283,7 @@ def _annex_part(reports_dir: Path, anchors: set[str]) -> tuple[str, str]:
 
 def _journal_part(reports_dir: Path, anchors: set[str]) -> tuple[str, str]:
     journal = _front(reports_dir)[2]
-    body = BeautifulSoup("<main></main>", "html.parser").main
+    body = BeautifulSoup("", "html.parser").new_tag("main")
     if journal is not None:
         body.append(journal)
         heading = journal.find("h2")
