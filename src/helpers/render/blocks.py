@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import html
 import re
+from importlib import resources
 
 import jinja2
 from markupsafe import Markup
@@ -34,6 +35,12 @@ def environment() -> jinja2.Environment:
         finalize=lambda v: v if hasattr(v, "__html__") else Markup(html.escape("" if v is None else str(v))))
     env.filters["esc"] = lambda v: Markup(esc(v))
     return env
+
+
+@functools.cache
+def stylesheet() -> str:
+    """The one style sheet of every page and printed part (``helpers/render/report.css``), as text."""
+    return resources.files("helpers.render").joinpath("report.css").read_text(encoding="utf-8")
 
 
 def render(template: str, **values) -> str:

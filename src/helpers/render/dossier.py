@@ -2,8 +2,8 @@
 
 :func:`publish_data` copies the processed tables the reports link to (``donnees/…``) and ``datapackage.json``
 into ``reports/donnees/``. :func:`build_dossier` prints the front page, the contents, the core reports (01, 02,
-04, 05) and the producer fiches in annex into one tagged PDF/UA; :func:`build_synthesis` prints the short
-synthesis (at most 6 pages) for a reader who will not open the dossier.
+04, 05) and the producer fiches in annex into one tagged PDF/UA; :func:`build_pdfs` prints it and the short
+synthesis (:func:`synthesis_part`, at most 6 pages) for a reader who will not open the dossier.
 
 **Incremental.** The dossier is made of parts (:func:`dossier_parts`: cover, each core report, the annex's
 opening page, each fiche, the build journal), each a whole HTML document printed on its own by WeasyPrint
@@ -35,8 +35,6 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from functools import partial
-from html import escape
-from importlib import resources
 from pathlib import Path
 
 from bs4 import BeautifulSoup
@@ -45,9 +43,10 @@ from helpers.core.config import data_file
 from helpers.core.errors import CartoError
 from helpers.core.processes import end_with_parent
 from helpers.core.storage import write_bytes_atomic
+from helpers.render.blocks import macro, stylesheet
 
-# Neither helpers.render.html (pandas) nor helpers.render.export (nbconvert) is imported: the runner's
-# process imports this module to print the dossier, and the parts' digests must be known in a second or two.
+# Neither helpers.render.html (pandas) nor helpers.render.export (nbconvert) is imported (blocks: Jinja only): the
+# runner's process imports this module to print the dossier, and the parts' digests must be known in a second or two.
 #: Folder of ``reports/`` holding the published tables (helpers.render.html.DATA_DIR: a test checks they agree).
 DATA_DIR = "donnees"
 
@@ -56,6 +55,8 @@ DOSSIER = "dossier.pdf"
 SYNTHESIS = "synthese.pdf"
 #: Folder of ``reports/`` (hidden: not part of what is mailed) holding each part printed once, by digest.
 PARTS_DIR = ".dossier"
+#: The markup of every document printed (``render/templates/blocks/``).
+TEMPLATE = "dossier.html.j2"
 ANNEX_TITLE = "Annexe — fiches gestionnaires"
 JOURNAL_TITLE = "Annexe — journal de construction"
 TITLE = "Dossier carto-santé — cartographie des bases de données publiques en santé"
@@ -75,15 +76,9 @@ PART_CSS = """
 """
 
 
-def esc(value: object) -> str:
-    """`value` as escaped HTML text."""
-    return escape(str(value))
-
-
-@functools.cache
-def stylesheet() -> str:
-    """The one style sheet (``helpers/render/report.css``), as helpers.render.export reads it."""
-    return resources.files("helpers.render").joinpath("report.css").read_text(encoding="utf-8")
+def _html(name: str, *args) -> str:
+    """The macro `name` of the dossier's template called with `args` (values escaped, markup passed as is)."""
+    return str(macro(TEMPLATE, name)(*args))
 
 
 class DossierError(CartoError):
@@ -94,20 +89,6 @@ def _soup(path: Path) -> BeautifulSoup:
     return BeautifulSoup(path.read_text(encoding="utf-8"), "lxml")  # lxml: several times html.parser's speed
 
 
-def linked_data(reports_dir: Path) -> set[str]:
-    """File names linked as ``donnees/NAME`` from any HTML page under `reports_dir` (executed notebooks
-    excluded)."""
-    names = set()
-    for page in sorted(reports_dir.rglob("*.html")):
-        if "notebooks" in page.relative_to(reports_dir).parts:
-            continue
-        for link in _soup(page).find_all("a", href=True):
-            parts = Path(link["href"]).parts
-            if len(parts) >= 2 and parts[-2] == DATA_DIR:
-                names.add(parts[-1])
-    return names
-
-
 def publish_data(reports_dir: str | Path, processed_dir: str | Path) -> list[Path]:
     """Copy into ``reports_dir/donnees/`` every processed file the reports link to, plus ``datapackage.json``
     and the resources it describes, so that the folder can be zipped and mailed. Copies are atomic and byte
@@ -116,7 +97,14 @@ def publish_data(reports_dir: str | Path, processed_dir: str | Path) -> list[Pat
     Raises :class:`DossierError` when a report links to a file that `processed_dir` does not hold.
     """
     reports_dir, processed_dir = Path(reports_dir), Path(processed_dir)
-    names = linked_data(reports_dir)
+    names = set()  # linked as donnees/NAME from an HTML page (executed notebooks excluded)
+    for page in sorted(reports_dir.rglob("*.html")):
+        if "notebooks" in page.relative_to(reports_dir).parts:
+            continue
+        for link in _soup(page).find_all("a", href=True):
+            parts = Path(link["href"]).parts
+            if len(parts) >= 2 and parts[-2] == DATA_DIR:
+                names.add(parts[-1])
     package = processed_dir / "datapackage.json"
     if package.is_file():
         names |= {"datapackage.json"} | {r["path"] for r in json.loads(package.read_text(encoding="utf-8"))
@@ -152,8 +140,8 @@ class Part:
     @property
     def digest(self) -> str:
         """SHA-256 (hex) of everything the printed part depends on: the bytes of its sources, `extra`, the
-        style sheet, this module's source (the rules that turn a report into a part) and WeasyPrint's
-        version. Computed without parsing any HTML, so that an unchanged part costs a hash."""
+        style sheet, this module's source and its template (the rules that turn a report into a part) and
+        WeasyPrint's version. Computed without parsing any HTML, so that an unchanged part costs a hash."""
         digest = hashlib.sha256(f"{RENDERING}\0{_versions()}\0{self.anchor}\0{self.extra}\0".encode())
         digest.update(stylesheet().encode() + b"\0" + _module_source())
         for path in self.sources:
@@ -163,7 +151,8 @@ class Part:
 
 @functools.cache
 def _module_source() -> bytes:
-    return Path(__file__).read_bytes()
+    # The rules that turn a report into a part: this module and its template.
+    return Path(__file__).read_bytes() + (Path(__file__).parent / "templates" / "blocks" / TEMPLATE).read_bytes()
 
 
 @functools.cache
@@ -230,18 +219,13 @@ def _section(main, anchor: str, base: Path, anchors: set[str], marks: frozenset[
                 link.unwrap()
         else:
             link["href"] = resolved
-    mark = f' data-marque="{esc(MARKS[marks])}"' if marks else ""
-    inner = "".join(str(c) for c in main.contents)
-    return f'<section class="carto-dossier-part" id="{anchor}"{mark}>{inner}</section>'
+    return _html("section", anchor, MARKS[marks] if marks else "", "".join(str(c) for c in main.contents))
 
 
 def _document(body: str, title: str = TITLE, part: bool = True) -> str:
     """A whole HTML document for WeasyPrint: French, the one style sheet, and the print rules of a dossier's
     part when `part` (no page number: they are drawn at assembly)."""
-    css = stylesheet() + (PART_CSS if part else "")
-    return (f'<!DOCTYPE html><html lang="fr"><head><meta charset="utf-8"><title>{esc(title)}</title>'
-            f"<style>{css}</style></head>"
-            f'<body class="carto-page"><main class="carto-main">{body}</main></body></html>')
+    return _html("document", title, stylesheet() + (PART_CSS if part else ""), body)
 
 
 def _front(reports_dir: Path) -> tuple[BeautifulSoup, BeautifulSoup | None, BeautifulSoup | None]:
@@ -271,38 +255,42 @@ def _front(reports_dir: Path) -> tuple[BeautifulSoup, BeautifulSoup | None, Beau
     return main, fiches, journal
 
 
+def _part(main, anchor: str, anchors: set[str], title: str, base: Path = Path("."),
+          marks: frozenset[str] | None = None) -> tuple[str, str]:
+    """A part's title and document: `main` as its section (:func:`_section`), marked as its banners say unless
+    `marks` is given."""
+    return title, _document(_section(main, anchor, base, anchors, synthetic_roles(main) if marks is None else marks))
+
+
 def _report_part(path: Path, anchor: str, base: Path, anchors: set[str]) -> tuple[str, str]:
     main = _main(path)
-    return _title(main, path.stem), _document(_section(main, anchor, base, anchors, synthetic_roles(main)))
+    return _part(main, anchor, anchors, _title(main, path.stem), base)
 
 
 def _cover_part(reports_dir: Path, anchors: set[str]) -> tuple[str, str]:
-    cover, _, _ = _front(reports_dir)
-    return _title(cover, "Accueil"), _document(_section(cover, "r-index", Path("."), anchors,
-                                                        synthetic_roles(cover)))
+    cover = _front(reports_dir)[0]
+    return _part(cover, "r-index", anchors, _title(cover, "Accueil"))
 
 
 def _annex_part(reports_dir: Path, anchors: set[str]) -> tuple[str, str]:
     cover, fiches_table, _ = _front(reports_dir)
-    intro = BeautifulSoup("<main><h1>Annexe — fiches gestionnaires</h1><p>Une fiche par gestionnaire ayant au "
-                          "moins trois lignes dans la cartographie, par ordre alphabétique.</p></main>",
-                          "html.parser").main
+    intro = BeautifulSoup(_html("annex", ANNEX_TITLE), "html.parser").main
     if fiches_table is not None:
         intro.append(fiches_table)
-    marks = synthetic_roles(cover) & {"cartographie"}  # the table counts open bases, from the cartography
-    return ANNEX_TITLE, _document(_section(intro, "annexe-fiches", Path("."), anchors, frozenset(marks)))
+    # The table counts open bases, from the cartography.
+    return _part(intro, "annexe-fiches", anchors, ANNEX_TITLE, marks=synthetic_roles(cover) & {"cartographie"})
 
 
 def _journal_part(reports_dir: Path, anchors: set[str]) -> tuple[str, str]:
-    _, _, journal = _front(reports_dir)
-    body = BeautifulSoup("<main></main>", "html.parser").main
+    journal = _front(reports_dir)[2]
+    body = BeautifulSoup("", "html.parser").new_tag("main")
     if journal is not None:
         body.append(journal)
         heading = journal.find("h2")
         if heading is not None:
             heading.name = "h1"
             heading.string = JOURNAL_TITLE
-    return JOURNAL_TITLE, _document(_section(body, "annexe-journal", Path("."), anchors))
+    return _part(body, "annexe-journal", anchors, JOURNAL_TITLE, marks=frozenset())
 
 
 def dossier_parts(reports_dir: str | Path, core: Sequence[str]) -> list[Part]:
@@ -314,16 +302,12 @@ def dossier_parts(reports_dir: str | Path, core: Sequence[str]) -> list[Part]:
 
     Raises :class:`DossierError` when ``index.html`` or a core report is missing."""
     reports_dir = Path(reports_dir)
-    index = reports_dir / "index.html"
-    needed = [index] + [reports_dir / f"{n}.html" for n in core]
-    absent = [p.name for p in needed if not p.is_file()]
-    if absent:
-        raise DossierError(reports_dir, f"rapport(s) absent(s), pas de dossier PDF : {', '.join(absent)}")
+    index, *reports = _reports(reports_dir, ["index", *core], "dossier PDF")
     fiche_paths = sorted(p for p in (reports_dir / FICHES_DIR).glob("*.html") if not p.stem.endswith(".erreur"))
     anchors = {f"r-{n}" for n in core} | {f"r-{FICHES_DIR}-{p.stem}" for p in fiche_paths} | {"r-index"}
     extra = " ".join(sorted(anchors))
     parts = [Part("r-index", 0, (index,), extra, partial(_cover_part, reports_dir, anchors))]
-    for path in needed[1:]:
+    for path in reports:
         parts.append(Part(f"r-{path.stem}", 0, (path,), extra,
                           partial(_report_part, path, f"r-{path.stem}", Path("."), anchors)))
     if fiche_paths:
@@ -339,42 +323,24 @@ def contents_part(parts: list[Part], titles: dict[str, str], first_pages: dict[s
     """The contents (« Sommaire »): one line per part but the cover, its title (`titles`: anchor → title) and
     the page it starts on (`first_pages`: anchor → page number, 1-based), fiches nested under the annex; each
     line links to its part."""
-    items, nested = [], []
+    items: list[tuple[tuple, list]] = []  # (line, the fiches' lines under it)
     for part in parts[1:]:
-        line = (f'<li><a href="{LINK_SCHEME}{part.anchor}" data-page="{first_pages.get(part.anchor, "")}">'
-                f"{esc(titles[part.anchor])}</a>")
+        line = (LINK_SCHEME + part.anchor, titles[part.anchor], first_pages.get(part.anchor, ""))
         if part.level:
-            nested.append(line + "</li>")
-            continue
-        if nested:
-            items[-1] = items[-1].removesuffix("</li>") + f"<ol>{''.join(nested)}</ol></li>"
-            nested = []
-        items.append(line + "</li>")
-    if nested:
-        items[-1] = items[-1].removesuffix("</li>") + f"<ol>{''.join(nested)}</ol></li>"
-    body = (f'<nav class="carto-toc carto-dossier-part" id="sommaire" aria-labelledby="sommaire-titre">'
-            f'<h2 id="sommaire-titre">Sommaire</h2><ol>{"".join(items)}</ol></nav>')
-    document = _document(body)
+            items[-1][1].append(line)
+        else:
+            items.append((line, []))
+    document = _document(_html("contents", items))
     return Part("sommaire", 0, (), document, lambda: ("Sommaire", document))
 
 
 def numbers_html(total: int) -> str:
     """A document of `total` empty A4 pages with only « Page N sur T » in the bottom-right margin, in the
     dossier's page rules: drawn over the assembled pages."""
-    page = '<div class="page"></div>'
-    return (f'<!DOCTYPE html><html lang="fr"><head><meta charset="utf-8"><title>{esc(TITLE)}</title><style>'
-            f"{stylesheet()} @page {{ @bottom-left {{ content: none; }} @top-center {{ content: none; }} }}"
-            "html { background: transparent; } .page + .page { break-before: page; }</style></head>"
-            f"<body>{page * total}</body></html>")
+    return _html("numbers", TITLE, stylesheet(), total)
 
 
 # --- Printing ---------------------------------------------------------------------------------------------
-
-
-def _fetcher():
-    from weasyprint.urls import URLFetcher
-
-    return URLFetcher(allowed_protocols={"file", "data"})
 
 
 def print_html(document: str, base_url: str, tagged: bool = True) -> bytes:
@@ -383,11 +349,13 @@ def print_html(document: str, base_url: str, tagged: bool = True) -> bytes:
     import logging
 
     from weasyprint import HTML
+    from weasyprint.urls import URLFetcher
 
     # Its warnings (a screen-only CSS property it ignores) are not the reader's business on the terminal.
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
     options = {"pdf_variant": "pdf/ua-1"} if tagged else {}
-    return HTML(string=document, base_url=base_url, url_fetcher=_fetcher()).write_pdf(
+    fetcher = URLFetcher(allowed_protocols={"file", "data"})
+    return HTML(string=document, base_url=base_url, url_fetcher=fetcher).write_pdf(
         pdf_identifier=b"carto-sante-dossier", **options)
 
 
@@ -454,17 +422,16 @@ def print_parts(parts: list[Part], reports_dir: Path, jobs: int | None = None) -
     base = str(reports_dir) + "/"
     targets = [str(cache / f"{digests[p.anchor]}.pdf") for p, _, _ in missing]
     jobs = max(1, min(jobs or os.cpu_count() or 1, len(missing)))
-    titles = [title for _, title, _ in missing]
+    tasks = ([d for _, _, d in missing], [base] * len(missing), targets, [t for _, t, _ in missing])
     if jobs == 1:
-        counts = [_print_part(document, base, target, title) for (_, title, document), target in
-                  zip(missing, targets, strict=True)]
+        counts = list(map(_print_part, *tasks))
     else:
         import multiprocessing
 
         # Each printer ends with the process that started it, even killed outright (kill -9 of the runner).
         with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("spawn"),
                                  initializer=end_with_parent) as pool:
-            counts = list(pool.map(_print_part, [d for _, _, d in missing], [base] * len(missing), targets, titles))
+            counts = list(pool.map(_print_part, *tasks))
     for (part, title, _), target, count in zip(missing, targets, counts, strict=True):
         found[part.anchor] = Printed(Path(target), title, count)
     return found
@@ -492,16 +459,16 @@ def assemble(sources: list[Path], numbers: Path | None = None) -> bytes:
     import io
 
     import pikepdf
-    from pikepdf import Array, Dictionary, Name, String
+    from pikepdf import Array, Dictionary, Name, NameTree, NumberTree, String
 
-    out = pikepdf.new()
-    root = out.make_indirect(Dictionary(Type=Name.StructTreeRoot))
-    document = out.make_indirect(Dictionary(Type=Name.StructElem, S=Name.Document, P=root, K=Array()))
-    root.K = Array([document])
-    nums, dests, outline = [], [], []
-    offset = 0
-    opened = [pikepdf.open(path) for path in sources]
-    try:
+    # Closed in this order: the sources, then the output.
+    with pikepdf.new() as out, contextlib.ExitStack() as stack:
+        opened = [stack.enter_context(pikepdf.open(path)) for path in sources]
+        root = out.make_indirect(Dictionary(Type=Name.StructTreeRoot))
+        document = out.make_indirect(Dictionary(Type=Name.StructElem, S=Name.Document, P=root, K=Array()))
+        root.K = Array([document])
+        nums, dests, outline = [], [], []
+        offset = 0
         for number, src in enumerate(opened):
             start = len(out.pages)
             out.pages.extend(src.pages)
@@ -519,10 +486,9 @@ def assemble(sources: list[Path], numbers: Path | None = None) -> bytes:
                     for element in kid.K:
                         element.P = document
                         document.K.append(element)
-                entries = list(tree.ParentTree.Nums)
-                for key, value in zip(entries[::2], entries[1::2], strict=True):
-                    nums.append((int(key) + offset, value))
-                    keys = max(keys, int(key) + 1)
+                for key, value in NumberTree(tree.ParentTree).items():
+                    nums.append((key + offset, value))
+                    keys = max(keys, key + 1)
                     # Elements of the margin boxes (running titles) are in the parent tree, not in the tree:
                     # their parent becomes the dossier's Document, so that no copy of a part's root remains.
                     for element in (value if isinstance(value, Array) else [value]):
@@ -543,14 +509,13 @@ def assemble(sources: list[Path], numbers: Path | None = None) -> bytes:
             offset += keys
             names = src.Root.get("/Names", {}).get("/Dests")
             if names is not None:
-                entries = list(_name_tree(names))
-                for name, dest in entries:
+                for name, dest in NameTree(names).items():
                     dest = dest.D if isinstance(dest, Dictionary) else dest
                     page = pages.get(dest[0].objgen) if len(dest) else None
                     if page is not None:
                         dests.append((str(name), Array([page, *list(dest)[1:]])))
             with src.open_outline() as source_outline:
-                outline += [_outline_copy(item, src, pages) for item in source_outline.root]
+                outline += _outline_items(source_outline.root, pages)
             if number == 0:
                 out.Root.Lang = String(str(src.Root.get("/Lang", "fr")))
                 out.Root.MarkInfo = Dictionary(Marked=True)
@@ -567,73 +532,50 @@ def assemble(sources: list[Path], numbers: Path | None = None) -> bytes:
         out.Root.Names = Dictionary(Dests=out.make_indirect(Dictionary(
             Names=Array([x for name, dest in dests for x in (String(name), dest)]))))
         with out.open_outline() as target:
-            target.root.extend(_outline_items(out, outline))
+            target.root.extend(outline)
         if numbers is not None:
             _overlay(out, numbers)
         buffer = io.BytesIO()
         out.save(buffer, deterministic_id=True, min_version="1.7",
                  object_stream_mode=pikepdf.ObjectStreamMode.generate)
         return buffer.getvalue()
-    finally:
-        for src in opened:
-            src.close()
-        out.close()
 
 
-def _name_tree(node):
-    """(name, value) pairs of a PDF name tree (/Names leaves, /Kids recursed)."""
-    if "/Names" in node:
-        entries = list(node.Names)
-        yield from zip(entries[::2], entries[1::2], strict=True)
-    for kid in node.get("/Kids", []):
-        yield from _name_tree(kid)
-
-
-def _outline_copy(item, src, pages) -> dict:
-    """A source bookmark as data: title, page (the assembled page object), position, children."""
-    dest = item.destination
-    if dest is None and item.action is not None and "/D" in item.action:
-        dest = item.action.D
-    page, location = None, [0.0, 0.0]
-    if dest is not None and len(dest) >= 1:
-        page = pages.get(dest[0].objgen)
-        with contextlib.suppress(TypeError, ValueError):
-            location = [float(x) for x in list(dest)[2:4]]
-    return {"title": item.title, "page": page, "location": location,
-            "kids": [_outline_copy(kid, src, pages) for kid in item.children]}
-
-
-def _outline_items(out, outline: list[dict]) -> list:
+def _outline_items(items, pages: dict) -> list:
+    """The source bookmarks `items` as bookmarks of the assembled PDF, at the same position of the same page
+    (`pages`: source page's objgen → assembled page); one to no page of the source is left out, children too."""
     from pikepdf import Array, Name, OutlineItem
 
-    items = []
-    for entry in outline:
-        if entry["page"] is None:
+    copies = []
+    for item in items:
+        dest = item.destination
+        if dest is None and item.action is not None and "/D" in item.action:
+            dest = item.action.D
+        page = pages.get(dest[0].objgen) if dest is not None and len(dest) >= 1 else None
+        if page is None:
             continue
-        left, top = (entry["location"] + [0.0, 0.0])[:2]
-        item = OutlineItem(entry["title"], Array([entry["page"], Name.XYZ, left, top, 0]))
-        item.children.extend(_outline_items(out, entry["kids"]))
-        items.append(item)
-    return items
+        location = [0.0, 0.0]
+        with contextlib.suppress(TypeError, ValueError):
+            location = [float(x) for x in list(dest)[2:4]]
+        left, top = (location + [0.0, 0.0])[:2]
+        copy = OutlineItem(item.title, Array([page, Name.XYZ, left, top, 0]))
+        copy.children.extend(_outline_items(item.children, pages))
+        copies.append(copy)
+    return copies
 
 
 def _overlay(out, numbers: Path) -> None:
     """Draw each page of `numbers` over the page of the same rank of `out`, as a form XObject wrapped in a
     pagination artifact (not part of the structure tree, as PDF/UA wants for page numbers)."""
     import pikepdf
-    from pikepdf import Dictionary, Name
+    from pikepdf import Name
 
     with pikepdf.open(numbers) as stamp:
         if len(stamp.pages) != len(out.pages):
             raise DossierError(numbers, f"{len(stamp.pages)} numéros de page pour {len(out.pages)} pages")
         for number, page in enumerate(out.pages):
-            form = out.copy_foreign(stamp.pages[number].as_form_xobject())
-            name = f"/CartoPage{number}"
-            if "/Resources" not in page.obj:
-                page.obj.Resources = Dictionary()
-            if "/XObject" not in page.obj.Resources:
-                page.obj.Resources.XObject = Dictionary()
-            page.obj.Resources.XObject[Name(name)] = form
+            name = page.add_resource(out.copy_foreign(stamp.pages[number].as_form_xobject()), Name.XObject,
+                                     Name(f"/CartoPage{number}"))
             # The page's own content may leave its graphics state changed: it is wrapped in q … Q first.
             page.contents_add(out.make_stream(b"q\n"), prepend=True)
             page.contents_add(out.make_stream(
@@ -678,12 +620,13 @@ def _dossier_pdf(reports_dir: Path, core: Sequence[str], jobs: int | None) -> tu
     return assemble([p.path for p in order], numbers), {p.path for p in order} | {numbers}
 
 
-def _synthesis_reports(reports_dir: Path) -> list[Path]:
-    """The pages the synthesis is read from (front page, 02, 05); :class:`DossierError` when one is missing."""
-    needed = [reports_dir / n for n in ("index.html", "02_openness.html", "05_priorities.html")]
+def _reports(reports_dir: Path, stems: Sequence[str], what: str) -> list[Path]:
+    """The pages ``<stem>.html`` of `reports_dir` that `what` (a PDF) is read from; :class:`DossierError` naming
+    those missing."""
+    needed = [reports_dir / f"{stem}.html" for stem in stems]
     absent = [p.name for p in needed if not p.is_file()]
     if absent:
-        raise DossierError(reports_dir, f"rapport(s) absent(s), pas de synthèse PDF : {', '.join(absent)}")
+        raise DossierError(reports_dir, f"rapport(s) absent(s), pas de {what} : {', '.join(absent)}")
     return needed
 
 
@@ -691,31 +634,14 @@ def synthesis_part(reports_dir: str | Path) -> Part:
     """The synthesis as a part (sources: the front page, reports 02 and 05, the published ``ouverture.csv``).
     Raises :class:`DossierError` when ``index.html``, 02 or 05 is missing."""
     reports_dir = Path(reports_dir)
-    needed = _synthesis_reports(reports_dir)
+    needed = _reports(reports_dir, ("index", "02_openness", "05_priorities"), "synthèse PDF")
     table = reports_dir / DATA_DIR / "ouverture.csv"
     sources = (*needed, table) if table.is_file() else tuple(needed)
     return Part("synthese", 0, sources, "", lambda: ("Synthèse", synthesis_html(reports_dir)))
 
 
-def build_synthesis(reports_dir: str | Path) -> Path:
-    """Write ``reports_dir/synthese.pdf`` (atomically; tagged PDF/UA-1, page numbers, offline) from the built
-    reports, printed again only when its sources changed (:func:`synthesis_part`). Returns its path. Raises
-    :class:`DossierError` when a report it quotes is missing."""
-    reports_dir = Path(reports_dir)
-    printed = print_parts([synthesis_part(reports_dir)], reports_dir, 1)["synthese"]
-    return write_bytes_atomic(reports_dir / SYNTHESIS, printed.path.read_bytes())
-
-
-def pdfs_key(reports_dir: str | Path, core: Sequence[str]) -> str:
-    """SHA-256 (hex) of everything ``dossier.pdf`` and ``synthese.pdf`` are made from (each part's digest, in
-    order; no HTML parsed, no PDF printed): the same key, the same two files. For the runner's cache entry.
-    Raises :class:`DossierError` as :func:`dossier_parts`."""
-    parts = [*dossier_parts(reports_dir, core), synthesis_part(reports_dir)]
-    return hashlib.sha256("\n".join(p.digest for p in parts).encode()).hexdigest()
-
-
 def build_pdfs(reports_dir: str | Path, core: Sequence[str], jobs: int | None = None) -> list[Path]:
-    """Write ``dossier.pdf`` and ``synthese.pdf`` (:func:`build_dossier`, :func:`build_synthesis`: each part
+    """Write ``dossier.pdf`` and ``synthese.pdf`` (:func:`build_dossier`, :func:`synthesis_part`: each part
     printed only when new, `jobs` processes), then remove from ``.dossier/`` the printed parts neither uses.
     Returns both paths. Raises :class:`DossierError` (nothing written) when a core report is missing."""
     reports_dir = Path(reports_dir)
@@ -754,11 +680,9 @@ def _table_by_caption(main, start: str):
 def synthesis_html(reports_dir: str | Path) -> str:
     """The synthesis as one HTML document: the front page's title, data and headline sentences, the key
     figures of report 02 and the names of the open bases, the opening paths, the shortlist of report 05; each
-    report's section marked as it is in the dossier when built on synthetic data.
-
-    Raises :class:`DossierError` when ``index.html``, 02 or 05 is missing."""
+    report's section marked as it is in the dossier when built on synthetic data. The pages it reads are checked
+    by :func:`synthesis_part`."""
     reports_dir = Path(reports_dir)
-    _synthesis_reports(reports_dir)
     cover, _, _ = _front(reports_dir)
     front_marks = synthetic_roles(cover)
     heading = cover.find("h1")
@@ -768,26 +692,14 @@ def synthesis_html(reports_dir: str | Path) -> str:
         link.unwrap()
     sections = [_section(cover, "s-accueil", Path("."), set(), front_marks)]
     openness = _main(reports_dir / "02_openness.html")
-    kpis = openness.find("ul", class_="carto-kpis")
     bases = _open_bases(reports_dir)
-    rows = "".join(f"<tr><td>{esc(b)}</td><td>{esc(p)}</td><td>{esc(level)}</td></tr>" for b, p, level in bases)
-    count = len({b for b, _, _ in bases})
-    table = (f'<table class="carto"><caption>Les {count} bases ouvertes à au moins un niveau (quatre critères à '
-             f"leur valeur maximale) : une ligne par base et niveau ouvert, {len(bases)} en tout</caption>"
-             '<thead><tr><th scope="col">Base</th>'
-             '<th scope="col">Gestionnaire</th><th scope="col">Niveau</th></tr></thead>'
-             f"<tbody>{rows}</tbody></table>") if bases else "<p>Aucune base ouverte.</p>"
-    paths = _table_by_caption(openness, "Voies d'ouverture de la cartographie")
-    body = (f"<h1>{esc(_title(openness, '02_openness'))}</h1><h2>Chiffres clés</h2>{kpis or ''}"
-            f"<h2>Les bases ouvertes</h2>{table}"
-            + (f"<h2>Les voies d'ouverture</h2>{paths}" if paths is not None else ""))
-    main = BeautifulSoup(f"<main>{body}</main>", "html.parser").main
-    sections.append(_section(main, "s-02", Path("."), set(), synthetic_roles(openness)))
+    body = _html("openness", _title(openness, "02_openness"), openness.find("ul", class_="carto-kpis"), bases,
+                 len({b for b, _, _ in bases}), _table_by_caption(openness, "Voies d'ouverture de la cartographie"))
+    sections.append(_section(BeautifulSoup(body, "html.parser").main, "s-02", Path("."), set(),
+                             synthetic_roles(openness)))
     priorities = _main(reports_dir / "05_priorities.html")
-    shortlist = _table_by_caption(priorities, "Liste courte")
-    banner = priorities.find(class_="carto-banner")
-    body = (f"<h1>{esc(_title(priorities, '05_priorities'))}</h1>{banner or ''}<h2>La liste courte</h2>"
-            + (str(shortlist) if shortlist is not None else "<p>Pas de liste courte.</p>"))
-    main = BeautifulSoup(f"<main>{body}</main>", "html.parser").main
-    sections.append(_section(main, "s-05", Path("."), set(), synthetic_roles(priorities)))
+    body = _html("priorities", _title(priorities, "05_priorities"), priorities.find(class_="carto-banner"),
+                 _table_by_caption(priorities, "Liste courte"))
+    sections.append(_section(BeautifulSoup(body, "html.parser").main, "s-05", Path("."), set(),
+                             synthetic_roles(priorities)))
     return _document("".join(sections), SYNTHESIS_TITLE, part=False)

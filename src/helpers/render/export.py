@@ -19,21 +19,12 @@ from nbconvert import HTMLExporter
 from nbconvert.preprocessors import TagRemovePreprocessor
 
 from helpers.core.storage import write_bytes_atomic
-from helpers.render.blocks import render
+from helpers.render.blocks import render, stylesheet
 
 HIDDEN_TAGS = {"parameters", "injected-parameters"}
 TIMING_KEYS = ("start_time", "end_time", "duration")
 DATE_LABEL = "Date de génération"
 TEMPLATE = "carto"
-
-
-def _render_file(name: str):
-    return resources.files("helpers.render").joinpath(name)
-
-
-def stylesheet() -> str:
-    """The one style sheet of every page (``helpers/render/report.css``), as text."""
-    return _render_file("report.css").read_text(encoding="utf-8")
 
 
 @functools.cache
@@ -42,7 +33,7 @@ def exporter(show_code: bool = False) -> HTMLExporter:
     without `show_code`, no input cell and no parameters cell. One per process and kind, reused: building it
     loads the template and its Jinja environment, and exporting keeps no state from one notebook to the next
     (every call passes its own resources)."""
-    with resources.as_file(_render_file("templates")) as templates:
+    with resources.as_file(resources.files("helpers.render").joinpath("templates")) as templates:
         exporter_ = HTMLExporter(template_name=TEMPLATE, extra_template_basedirs=[str(templates)],
                                  exclude_input=not show_code, exclude_input_prompt=not show_code,
                                  exclude_output_prompt=True, embed_images=True, language_code="fr")
@@ -102,16 +93,6 @@ def to_html(notebook: nbformat.NotebookNode, title: str, provenance: dict | None
     return body
 
 
-def page_html(title: str, body: str) -> str:
-    """A page written by the project (the index), `body` being trusted markup: exported through the same
-    template and style sheet as the reports, as a notebook with one HTML output."""
-    cell = nbformat.v4.new_code_cell(source="", outputs=[nbformat.v4.new_output(
-        "display_data", data={"text/html": body})])
-    cell["id"] = "page"
-    nb = nbformat.v4.new_notebook(cells=[cell])
-    return to_html(nb, title)
-
-
 def export_html(executed: str | Path, target: str | Path, title: str, provenance: dict | None = None,
                 show_code: bool = False) -> Path:
     """Read the executed notebook `executed`, write its HTML page (:func:`to_html`, UTF-8) to `target`
@@ -140,6 +121,10 @@ def index_html(entries: list[dict], data: dict, generated: str) -> str:
     facts = {"Fichier de données": data.get("fichier", "inconnu"), "Empreinte sha256": data.get("sha256", ""),
              "Provenance": data.get("origine", ""),
              "Données": data.get("resume", ""), DATE_LABEL: generated}
-    return page_html("Rapports carto-santé", render(
-        "journal.html.j2", front_page=Markup(front_page(entries, data)), facts=list(facts.items()),
-        main=[e for e in rows if not e.get("fiche")], fiches=[e for e in rows if e.get("fiche")]))
+    body = render("journal.html.j2", front_page=Markup(front_page(entries, data)), facts=list(facts.items()),
+                  main=[e for e in rows if not e.get("fiche")], fiches=[e for e in rows if e.get("fiche")])
+    # Exported through the same template and style sheet as the reports, as a notebook with one HTML output.
+    cell = nbformat.v4.new_code_cell(source="", outputs=[nbformat.v4.new_output(
+        "display_data", data={"text/html": body})])
+    cell["id"] = "page"
+    return to_html(nbformat.v4.new_notebook(cells=[cell]), "Rapports carto-santé")
