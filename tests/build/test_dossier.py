@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import shutil
+from io import BytesIO
 from pathlib import Path
 
 import pikepdf
@@ -16,6 +17,7 @@ from bs4 import BeautifulSoup
 from pypdf import PdfReader
 
 from helpers.render import dossier
+from helpers.render.blocks import stylesheet
 from helpers.render.dossier import (
     DOSSIER,
     MARKS,
@@ -243,3 +245,16 @@ def test_parts_are_named_without_reading_any_html(tmp_path):
     (reports / "02_openness.html").unlink()
     with pytest.raises(DossierError, match="pas de dossier PDF : 02_openness.html"):
         dossier_parts(reports, CORE)
+
+
+@pytest.mark.parametrize("title", ["Rapport 05", "Synthèse — " + "Cartographie des bases de données publiques en "
+                                   "santé (2014) : ce qui est ouvert, ce qui est demandé " * 2])
+def test_the_page_label_stays_on_one_line_whatever_the_running_title(title):
+    # A long report title in the bottom-left box once pushed « Page 1 sur 6 » of the synthesis onto two lines
+    # (« Page 1 sur » / « 6 »): a reader would quote page « 1 sur ».
+    document = (f'<!DOCTYPE html><html lang="fr"><head><meta charset="utf-8"><title>t</title>'
+                f"<style>{stylesheet()}</style></head><body><main class=\"carto-main\"><h1>{title}</h1>"
+                "<p>Texte.</p></main></body></html>")
+    pdf = dossier.print_html(document, "file:///", tagged=False)
+    layout = PdfReader(BytesIO(pdf)).pages[0].extract_text(extraction_mode="layout")
+    assert re.search(r"Page 1 sur 1\s*$", layout, flags=re.M), layout[-400:]
