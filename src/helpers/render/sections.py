@@ -17,6 +17,8 @@ from helpers.core.formats import count_of
 from helpers.render import figures
 from helpers.render.html import render, table_html
 from helpers.steps.base import ANSWERS, CARTOGRAPHY
+from helpers.views import v04_consultation as consultation
+from helpers.views import v05_priorities as priorities
 from helpers.views.index import fiche_counts, fiche_rule
 from helpers.views.v01_clean import shorten
 from helpers.views.v02_openness import LEVELS
@@ -81,9 +83,6 @@ def routes_chart(scored: pd.DataFrame, who: str = "la cartographie") -> HTML:
 def choices(run) -> HTML:
     """Report 04, for each choice question (a ``ConsultationRun``'s): a heading, its bar chart (respondents per
     option, overall) and its table by category (question texts escaped); a sentence when there is none."""
-    # Imported here: it imports scikit-learn (about 1 s), which a producer fiche or the front page does not need.
-    from helpers.views import v04_consultation as consultation
-
     mark = consultation.mark
     questions = []
     for question in consultation.choice_questions(run):
@@ -108,8 +107,6 @@ def themes(run) -> HTML:
     (views.v04_consultation.question_themes) — title, size, terms, its most representative answers as escaped
     quotes with the category (and campaign) — then its codebook when the spec gives one (each code's count with
     its interval, the texts no code fits); a sentence saying why when a question has no theme."""
-    from helpers.views import v04_consultation as consultation  # see choices
-
     questions = consultation.question_themes(run)
     for question in questions:
         if question["codes"] is not None:
@@ -121,8 +118,6 @@ def themes(run) -> HTML:
 def cheapest_heading(run) -> HTML:
     """Report 05's first section heading and lead (a ``PriorityRun``): « Sans la consultation » when the
     answers are synthetic or absent, or ask for no base; else ordered by demand inside each path."""
-    from helpers.views import v05_priorities as priorities  # see choices
-
     return render("cheapest_heading.html.j2",
                   no_demand=None if priorities.asks_for_bases(run) else priorities.NO_DEMAND,
                   without_consultation=priorities.without_consultation(run))
@@ -131,8 +126,6 @@ def cheapest_heading(run) -> HTML:
 def demand_marker(run) -> HTML:
     """Report 05: a box before the demand × openness sections when the demand is synthetic, or when there is
     none to join (those sections are then not shown: ``views.v05_priorities.asks_for_bases``); empty otherwise."""
-    from helpers.views import v05_priorities as priorities  # see choices
-
     return render("demand_marker.html.j2",
                   no_demand=None if priorities.asks_for_bases(run) else priorities.NO_DEMAND,
                   synthetic=priorities.without_consultation(run))
