@@ -53,7 +53,7 @@ NO_DEMAND = ("La consultation analysée ne demandait pas quelles bases ouvrir (s
 def _cheap_counts(run: PriorityRun) -> dict[str, int]:
     """Lower-case label → bases whose cheapest path it is, for the cheap paths (publication, fee)."""
     counts = cheapest_counts(run).set_index("Voie d'ouverture")["Bases"]
-    return {label.lower(): int(counts.get(label, 0)) for code, label in labels().items() if code in CHEAP_PATHS}
+    return {label.lower(): int(counts.get(label, 0)) for code, label in labels().items() if code in CHEAP_ROUTES}
 
 
 def headline(run: PriorityRun) -> dict[str, str]:
@@ -218,7 +218,7 @@ def reading_guide(run: PriorityRun) -> dict[str, str]:
 
 # --- Opening paths (issue 13): the cheapest openings, usable without any consultation ---------------------------
 
-CHEAP_PATHS = ("publication", "redevance")
+CHEAP_ROUTES = ("publication", "redevance")
 
 
 def without_consultation(run: PriorityRun) -> bool:
@@ -227,7 +227,7 @@ def without_consultation(run: PriorityRun) -> bool:
     return bool(run.consultation.get("synthetique")) or run.analysed == 0 or not asks_for_bases(run)
 
 
-def _cheapest_path(run: PriorityRun) -> pd.DataFrame:
+def _cheapest_route(run: PriorityRun) -> pd.DataFrame:
     """Per base with a path at one level at least: its cheapest path (rules-table order) and the levels
     where it applies (« agrégé », « granulaire » or both)."""
     order = {code: i for i, code in enumerate(labels())}
@@ -246,7 +246,7 @@ def cheapest_counts(run: PriorityRun) -> pd.DataFrame:
     of the rules table, ``voies_ouverture.yml``): one row per path, zeros kept, then the « Total » (the bases
     evaluated and not open at one level at least: the paths partition them); columns Voie d'ouverture, Bases,
     Qui décide."""
-    counts = _cheapest_path(run)["voie"].value_counts()
+    counts = _cheapest_route(run)["voie"].value_counts()
     rows = [{"Voie d'ouverture": label, "Bases": int(counts.get(code, 0)), "Qui décide": decider_text(code)}
             for code, label in labels().items()]
     rows.append({"Voie d'ouverture": "Total (bases évaluées non ouvertes à un niveau au moins)",
@@ -257,8 +257,8 @@ def cheapest_counts(run: PriorityRun) -> pd.DataFrame:
 def cheapest(run: PriorityRun) -> pd.DataFrame:
     """Bases whose cheapest path is publication or the fee, path by path; inside a path, by demand with a
     real export, else by the producer's number of such bases (biggest first); then by name."""
-    table = _cheapest_path(run)
-    table = table[table["voie"].isin(CHEAP_PATHS)].copy()
+    table = _cheapest_route(run)
+    table = table[table["voie"].isin(CHEAP_ROUTES)].copy()
     table["_taille"] = table.groupby(["voie", "gestionnaire"])["base_id"].transform("size")
     demand = not without_consultation(run)
     keys = ["_ordre", "n_repondants" if demand else "_taille", "gestionnaire", "base"]
