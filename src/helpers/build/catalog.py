@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import importlib
 import inspect
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -143,14 +143,15 @@ def _spec(config: Path) -> CatalogSpec:
         raise CatalogError(config, f"{where} : {kind} ({exc.error_count()} erreur(s))") from exc
 
 
-def load(root: Path, overrides: dict[str, dict[str, object]] | None = None) -> list[Report]:
+def load(root: Path, overrides: dict[str, dict[str, object]] | None = None, only: Iterable[str] = ()) -> list[Report]:
     """Read and validate reports.yml, apply --set `overrides` ({report: {parameter: value}}) and check
-    every parameter against its notebook (no kernel started). Raises CatalogError or ParameterError."""
+    every parameter against its notebook (no kernel started). Raises CatalogError, or ParameterError (also for
+    a report named by `overrides` or `only`, the --only list, that reports.yml does not declare)."""
     config = root / "reports.yml"
     spec = _spec(config)
     overrides = dict(overrides or {})
     names = [r.name for r in spec.reports]
-    unknown = sorted(set(overrides) - set(names))
+    unknown = sorted({*overrides, *only} - set(names))
     if unknown:
         raise ParameterError(config, f"rapport inconnu : {', '.join(unknown)} ; rapports : {', '.join(names)}")
     reports = []

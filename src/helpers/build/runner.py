@@ -451,12 +451,7 @@ def main(argv: list[str] | None = None) -> int:
 
     root = project_root()
     try:
-        reports = catalog.load(root, parse_overrides(args.set))
-        known = [r.name for r in reports]
-        unknown = sorted(set(args.only or []) - set(known))
-        if unknown:
-            raise catalog.ParameterError(root / "reports.yml",
-                                         f"rapport inconnu : {', '.join(unknown)} ; rapports : {', '.join(known)}")
+        reports = catalog.load(root, parse_overrides(args.set), args.only or [])
     except CartoError as exc:
         print(f"Erreur : {exc}", file=sys.stderr)
         return 2
