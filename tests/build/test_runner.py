@@ -349,7 +349,7 @@ def test_a_direct_papermill_run_gets_the_same_parameter_error_as_the_runner(tmp_
 
 
 def test_status_labels_and_data_summary_are_french():
-    assert [s.label for s in Status] == ["construit", "réutilisé (inchangé)", "échec", "non construit",
+    assert [s.value for s in Status] == ["construit", "réutilisé (inchangé)", "échec", "non construit",
                                          "version précédente conservée"]
     official = SourceRecord("cartographie", "c.ods", "1" * 64, official=True)
     answers = SourceRecord("réponses", "r.csv", "2" * 64, synthetic=True)
