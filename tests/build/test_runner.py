@@ -287,14 +287,14 @@ def test_a_successful_build_is_quiet_and_says_which_data_it_used(built):
 
 
 @pytest.mark.parametrize(("edit", "expected"), [
-    (("name: 02_openness", "name: 02_openness\n    couleur: rouge"), "reports.1.couleur : clé inconnue"),
-    (("title: \"Fiche gestionnaire\"", "title: \"\""), "reports.2.title : String should have at least 1"),
+    (("name: 02_openness", "name: 02_openness\n    couleur: rouge"), "reports[2] : clé(s) inconnue(s) couleur"),
+    (("title: \"Fiche gestionnaire\"", "title: \"\""), "reports[3].title doit être un texte non vide"),
     (("directory: producteurs", "directory: producteurs\n      per_producer: 3"),
-     "reports.2.fan_out.per_producer : clé inconnue"),
+     "reports[3].fan_out : clé(s) inconnue(s) per_producer"),
     (("s03_producer_sheet:producer_names", "s03_producer_sheet:absente"),
      "fan_out.values « helpers.steps.s03_producer_sheet:absente » introuvable"),
     (("parameter: producer", "parameter: productrice"), "fan_out.parameter « productrice » n'est pas un param"),
-    (("reports:", "rapports:"), "reports : Field required"),
+    (("reports:", "rapports:"), "clé(s) inconnue(s) rapports ; clés possibles : reports"),
 ])
 def test_reports_yml_is_validated_by_its_model(tmp_path, edit, expected):
     root = copy_project(tmp_path)
@@ -308,7 +308,8 @@ def test_reports_yml_is_validated_by_its_model(tmp_path, edit, expected):
     assert expected in str(error.value)
     if edit[0] == "name: 02_openness":  # the command stops before any kernel, with the one-line error
         done = run(root)
-        assert done.returncode == 2 and done.stderr.startswith(f"Erreur : {config} : reports.1.couleur")
+        assert done.returncode == 2
+        assert done.stderr.startswith(f"Erreur : {config} : reports[2] : clé(s) inconnue(s) couleur")
         assert not (root / "reports").exists()
 
 
@@ -349,7 +350,7 @@ def test_a_direct_papermill_run_gets_the_same_parameter_error_as_the_runner(tmp_
 
 
 def test_status_labels_and_data_summary_are_french():
-    assert [s.label for s in Status] == ["construit", "réutilisé (inchangé)", "échec", "non construit",
+    assert [s.value for s in Status] == ["construit", "réutilisé (inchangé)", "échec", "non construit",
                                          "version précédente conservée"]
     official = SourceRecord("cartographie", "c.ods", "1" * 64, official=True)
     answers = SourceRecord("réponses", "r.csv", "2" * 64, synthetic=True)

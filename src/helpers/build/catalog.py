@@ -11,14 +11,15 @@ from __future__ import annotations
 
 import importlib
 import inspect
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import Field, field_validator
 
 from helpers.core.errors import CartoError
+from helpers.core.models import Model, validated
 from helpers.core.parameters import Parameter, ParameterError, check, valid_list
 
 __all__ = ["CatalogError", "FanOut", "Parameter", "ParameterError", "Report", "load", "ordered"]
@@ -28,12 +29,10 @@ class CatalogError(CartoError):
     """reports.yml is not valid: unknown key, missing or ill-typed value, fan-out that cannot be resolved."""
 
 
-class FanOut(BaseModel):
+class FanOut(Model):
     """One report per value: `parameter` takes each value returned by the function `values`
     (``module:function``), called with the report's parameters it accepts plus `arguments`; the
     reports go under `directory` of the reports folder, one file per value (slug)."""
-
-    model_config = ConfigDict(extra="forbid")
 
     parameter: str
     values: str = Field(pattern=r"^[A-Za-z_][\w.]*:[A-Za-z_]\w*$")
@@ -57,12 +56,10 @@ class FanOut(BaseModel):
         return list(function(**{k: v for k, v in parameters.items() if k in accepted}, **self.arguments))
 
 
-class ReportSpec(BaseModel):
+class ReportSpec(Model):
     """One entry of reports.yml: name, notebook (relative to the project root), French title, the question it
     answers (shown under its title on the front page), parameters set there, required parameters, inputs and
     outputs (patterns with ``{parameter}``), fan-out."""
-
-    model_config = ConfigDict(extra="forbid")
 
     name: str = Field(pattern=r"^[\w-]+$")
     notebook: str
@@ -75,10 +72,8 @@ class ReportSpec(BaseModel):
     fan_out: FanOut | None = None
 
 
-class CatalogSpec(BaseModel):
+class CatalogSpec(Model):
     """The whole of reports.yml: ``reports``, a non-empty list of uniquely named reports."""
-
-    model_config = ConfigDict(extra="forbid")
 
     reports: list[ReportSpec] = Field(min_length=1)
 
@@ -134,23 +129,18 @@ def _spec(config: Path) -> CatalogSpec:
         raise CatalogError(config, f"illisible ({exc.strerror})") from exc
     except yaml.YAMLError as exc:
         raise CatalogError(config, f"YAML invalide ({str(exc).splitlines()[0]})") from exc
-    try:
-        return CatalogSpec.model_validate(data)
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"]) or "racine"
-        kind = "clé inconnue" if first["type"] == "extra_forbidden" else first["msg"]
-        raise CatalogError(config, f"{where} : {kind} ({exc.error_count()} erreur(s))") from exc
+    return validated(CatalogSpec, data, config, CatalogError)
 
 
-def load(root: Path, overrides: dict[str, dict[str, object]] | None = None) -> list[Report]:
+def load(root: Path, overrides: dict[str, dict[str, object]] | None = None, only: Iterable[str] = ()) -> list[Report]:
     """Read and validate reports.yml, apply --set `overrides` ({report: {parameter: value}}) and check
-    every parameter against its notebook (no kernel started). Raises CatalogError or ParameterError."""
+    every parameter against its notebook (no kernel started). Raises CatalogError, or ParameterError (also for
+    a report named by `overrides` or `only`, the --only list, that reports.yml does not declare)."""
     config = root / "reports.yml"
     spec = _spec(config)
     overrides = dict(overrides or {})
     names = [r.name for r in spec.reports]
-    unknown = sorted(set(overrides) - set(names))
+    unknown = sorted({*overrides, *only} - set(names))
     if unknown:
         raise ParameterError(config, f"rapport inconnu : {', '.join(unknown)} ; rapports : {', '.join(names)}")
     reports = []

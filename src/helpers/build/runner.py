@@ -20,6 +20,7 @@ import sys
 from collections import Counter
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import asdict
+from graphlib import TopologicalSorter
 from importlib import metadata
 from pathlib import Path
 
@@ -189,51 +190,51 @@ class Build:
         still holds is REUSED. Raises :class:`~helpers.build.catalog.CatalogError` for circular
         dependencies."""
         deps = catalog.dependencies(reports, self.root)
-        pending = {r.name: r for r in catalog.ordered(reports, self.root)}
-        state: dict[str, bool] = {}  # report name -> all its tasks succeeded
-        running: dict[str, dict] = {}
+        by_name = {r.name: r for r in catalog.ordered(reports, self.root)}  # CatalogError when circular
+        graph = TopologicalSorter({name: deps[name] for name in by_name})
+        graph.prepare()
+        ok: dict[str, bool] = {}  # report name -> all its tasks succeeded (so far, while some run)
+        left: dict[str, int] = {}  # report name -> its tasks still running
+        futures: dict[Future, str] = {}  # running task -> its report's name
         progress = tqdm(total=len(reports), desc="rapports", unit="rapport", file=sys.stderr, leave=False)
         with _Pool(self.jobs) as pool:
-            while pending or running:
-                for name, report in list(pending.items()):
-                    if not deps[name] <= set(state):
-                        continue
-                    del pending[name]
-                    failed = sorted(d for d in deps[name] if not state[d])
+            while graph.is_active():
+                for name in graph.get_ready():  # every report it depends on is settled
+                    report = by_name[name]
+                    failed = sorted(d for d in deps[name] if not ok[d])
                     try:
                         if failed:
                             raise CartoError(None, f"non construit : dépend de {', '.join(failed)} (échec)")
                         tasks = self.tasks(report)
                     except CartoError as exc:
-                        state[name] = False
+                        ok[name] = False
                         self.not_built(report, Status.SKIPPED if failed else Status.FAILED, str(exc))
                         progress.update(1)
+                        graph.done(name)
                         continue
                     progress.total += len(tasks) - 1
                     progress.refresh()
-                    slot = running.setdefault(name, {"left": len(tasks), "ok": True, "futures": {}})
+                    ok[name], left[name] = True, 0
                     for task in tasks:
                         reused = self.reusable(task)
                         if reused is not None:
                             self.done(reused)
-                            slot["left"] -= 1
                             progress.update(1)
                         else:
-                            slot["futures"][pool.submit(task, self.context)] = task
-                    self._settle(name, running, state)
-                futures = {f: n for n, s in running.items() for f in s["futures"]}
-                if not futures:
-                    continue
+                            futures[pool.submit(task, self.context)] = name
+                            left[name] += 1
+                    if not left[name]:
+                        graph.done(name)
                 finished, _ = wait(futures, return_when=FIRST_COMPLETED)
                 for future in finished:
-                    name = futures[future]
-                    del running[name]["futures"][future]
+                    name = futures.pop(future)
                     outcome = future.result()
-                    running[name]["left"] -= 1
-                    running[name]["ok"] &= outcome.status is Status.BUILT
+                    ok[name] &= outcome.status is Status.BUILT
                     self.done(outcome)
                     progress.update(1)
-                    self._settle(name, running, state)
+                    left[name] -= 1
+                    if not left[name]:
+                        graph.done(name)
         progress.close()
         self.settle()
         return self.outcomes
@@ -259,11 +260,6 @@ class Build:
                     outputs[path] = now[path]
         if changed:
             cache.write(self.reports_dir, self.record)
-
-    @staticmethod
-    def _settle(name: str, running: dict, state: dict) -> None:
-        if name in running and running[name]["left"] == 0:
-            state[name] = running.pop(name)["ok"]
 
 
 class _Pool:
@@ -451,12 +447,7 @@ def main(argv: list[str] | None = None) -> int:
 
     root = project_root()
     try:
-        reports = catalog.load(root, parse_overrides(args.set))
-        known = [r.name for r in reports]
-        unknown = sorted(set(args.only or []) - set(known))
-        if unknown:
-            raise catalog.ParameterError(root / "reports.yml",
-                                         f"rapport inconnu : {', '.join(unknown)} ; rapports : {', '.join(known)}")
+        reports = catalog.load(root, parse_overrides(args.set), args.only or [])
     except CartoError as exc:
         print(f"Erreur : {exc}", file=sys.stderr)
         return 2

@@ -15,25 +15,20 @@ from helpers.steps.base import SourceRecord
 
 
 class Status(enum.Enum):
-    """What became of one report in a build; `label` is the French text shown to the reader."""
+    """What became of one report in a build; its value is the French label shown to the reader."""
 
-    BUILT = "built"
-    REUSED = "reused"
-    FAILED = "failed"
-    SKIPPED = "skipped"  # not run: a report it depends on failed
-    KEPT = "kept"  # not rebuilt this time (its report failed or was skipped), previous version on disk
-
-    @property
-    def label(self) -> str:
-        """French label, for the index and the terminal."""
-        return {"built": "construit", "reused": "réutilisé (inchangé)", "failed": "échec",
-                "skipped": "non construit", "kept": "version précédente conservée"}[self.value]
+    BUILT = "construit"
+    REUSED = "réutilisé (inchangé)"
+    FAILED = "échec"
+    SKIPPED = "non construit"  # not run: a report it depends on failed
+    # Not rebuilt this time (its report failed or was skipped), previous version on disk.
+    KEPT = "version précédente conservée"
 
     @property
     def index_label(self) -> str:
         """What the index's journal shows: a report built by this run or reused from the cache is « à jour »
         either way (its build date is shown beside it), so an unchanged re-run leaves the index as it was."""
-        return "à jour" if self in (Status.BUILT, Status.REUSED) else self.label
+        return "à jour" if self in (Status.BUILT, Status.REUSED) else self.value
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ The bound comes from ``entrees.yml`` (``CARTO_SANTE_MAX_INFLATED_MB`` changes it
 
 from __future__ import annotations
 
-import struct
+import sys
 import zipfile
 import zlib
 from pathlib import Path
@@ -19,8 +19,6 @@ from helpers.core.errors import CartoError
 from helpers.core.formats import decimal
 
 CHUNK = 1 << 16
-LOCAL_HEADER = struct.Struct("<4s5H3I2H")  # zip local file header (APPNOTE 4.3.7), 30 bytes
-LOCAL_SIGNATURE = b"PK\x03\x04"
 
 
 def check_inflated_size(path: str | Path, error: type[CartoError], limit: int | None = None) -> int:
@@ -34,17 +32,17 @@ def check_inflated_size(path: str | Path, error: type[CartoError], limit: int | 
     path = Path(path)
     bound = max_inflated_bytes() if limit is None else limit
     try:
-        with zipfile.ZipFile(path) as package:
-            members = package.infolist()
+        package = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError):
         return 0
-    declared = sum(m.file_size for m in members)
-    if declared > bound:
-        _refuse(path, error, declared, bound, "déclarée")
-    total = 0
-    with path.open("rb") as handle:
+    with package:
+        members = package.infolist()
+        declared = sum(m.file_size for m in members)
+        if declared > bound:
+            _refuse(path, error, declared, bound, "déclarée")
+        total = 0
         for member in members:
-            total += _inflated(handle, member, bound - total)
+            total += _inflated(package, member, bound - total)
             if total > bound:
                 _refuse(path, error, total, bound, "atteinte")
     return total
@@ -56,29 +54,16 @@ def _refuse(path: Path, error: type[CartoError], size: int, bound: int, how: str
                       f"si le fichier est légitime, relevez la limite ({ENV_MAX_INFLATED_MB}, en Mo)")
 
 
-def _inflated(handle, member: zipfile.ZipInfo, room: int) -> int:
-    """Bytes the member inflates to, counted up to `room` + 1 (more is not needed to refuse); its declared
-    size for a method other than stored or deflated, or a header that cannot be read."""
-    handle.seek(member.header_offset)
-    header = handle.read(LOCAL_HEADER.size)
-    if len(header) < LOCAL_HEADER.size or header[:4] != LOCAL_SIGNATURE:
-        return member.file_size
-    fields = LOCAL_HEADER.unpack(header)
-    handle.seek(fields[-2] + fields[-1], 1)  # file name and extra field
-    if member.compress_type == zipfile.ZIP_STORED:
-        return member.compress_size
-    if member.compress_type != zipfile.ZIP_DEFLATED:
-        return member.file_size
-    inflater, left, count = zlib.decompressobj(-zlib.MAX_WBITS), member.compress_size, 0
+def _inflated(package: zipfile.ZipFile, member: zipfile.ZipInfo, room: int) -> int:
+    """Bytes the member inflates to, counted up to `room` + 1 (more is not needed to refuse) and kept nowhere;
+    its declared size when it cannot be inflated (corrupt or encrypted: left to the reader's error)."""
+    declared = member.file_size
+    member.file_size = sys.maxsize  # zipfile stops at the declared size: the stream is measured, not the claim
+    count = 0
     try:
-        while left > 0 and count <= room and not inflater.eof:
-            data = handle.read(min(CHUNK, left))
-            if not data:
-                break
-            left -= len(data)
-            while data and count <= room:
-                count += len(inflater.decompress(data, CHUNK))
-                data = inflater.unconsumed_tail
-    except zlib.error:
-        return member.file_size
+        with package.open(member) as stream:
+            while count <= room and (data := stream.read(CHUNK)):
+                count += len(data)
+    except (zipfile.BadZipFile, zlib.error, NotImplementedError, RuntimeError, EOFError, OSError):
+        return declared
     return count

@@ -28,7 +28,6 @@ from helpers.core.config import data_file, xlsx_max_rows
 from helpers.core.errors import SourceError
 from helpers.core.storage import atomic_paths, write_bytes_atomic
 
-FIXED_ZIP_TIME = (2014, 5, 6, 0, 0, 0)
 PACKAGE = "datapackage.json"
 # Schema type « liste »: a tuple of strings in memory, a JSON array in CSV and XLSX (Frictionless type
 # « array »: a JSON array in the cell), so that no name can be taken for a separator; load_table decodes it.
@@ -134,14 +133,6 @@ def column_spec(table: dict, column: str) -> list:
 
 
 NOTE_SHEET = "note"
-
-
-def xlsx_bytes(tables: dict[str, pd.DataFrame], max_rows: int | None = None) -> bytes:
-    """:func:`write_xlsx` into memory: the workbook's bytes."""
-    with tempfile.TemporaryDirectory(prefix="xlsx-") as tmp:
-        target = Path(tmp) / "classeur.xlsx"
-        write_xlsx(tables, target, max_rows)
-        return target.read_bytes()
 
 
 def write_xlsx(tables: dict[str, pd.DataFrame], target: Path, max_rows: int | None = None) -> Path:
