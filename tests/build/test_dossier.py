@@ -30,6 +30,7 @@ from helpers.render.dossier import (
     synthetic_roles,
 )
 from helpers.render.html import banner
+from helpers.render.sections import front_page
 from helpers.steps.base import ANSWERS, CARTOGRAPHY, Run, SourceRecord
 
 #: The core reports of these hand-written reports (the runner takes them from reports.yml).
@@ -54,8 +55,9 @@ def make_reports(root: Path) -> Path:
     answers, over several pages), two fiches."""
     reports = root / "reports"
     (reports / "producteurs").mkdir(parents=True)
-    index = ('<h1>Cartographie 2014</h1><div class="carto-banner" role="alert"><strong>Réponses synthétiques'
-             '</strong> — inventées.</div><section class="carto-retenir"><h2 id="retenir">Ce qu\'il faut retenir'
+    index = ('<h1>Cartographie 2014</h1><div class="carto-banner" role="alert" data-synthetique="réponses">'
+             '<strong>Réponses synthétiques</strong> — inventées.</div>'
+             '<section class="carto-retenir"><h2 id="retenir">Ce qu\'il faut retenir'
              "</h2><ul><li>19 bases ouvertes.</li></ul></section><h2>Les rapports</h2><ul class=\"carto-cards\">"
              '<li class="carto-card"><h3><a href="02_openness.html">Ouverture</a></h3></li></ul>'
              "<h2>Fiches gestionnaires</h2><p>Une fiche par gestionnaire.</p><table class=\"carto\"><caption>Fiches"
@@ -231,10 +233,12 @@ def test_synthetic_roles_are_read_from_every_kind_of_banner():
     assert roles(banner(Run(sources=[official, answers])).data) == {"réponses"}
     assert roles(banner(Run(sources=[carto])).data) == {"cartographie"}
     assert roles(banner(Run(sources=[official])).data) == frozenset()
-    # The front page's two banners (no attribute): by their first words.
-    assert roles('<div class="carto-banner"><strong>Réponses synthétiques</strong> — …</div>') == {"réponses"}
-    assert roles('<div class="carto-banner"><strong>Données synthétiques</strong> — la cartographie…</div>') == \
-        {"cartographie"}
+    # The front page's banners name their role too; a banner that names none stops the dossier.
+    front = front_page([], {"roles_synthetiques": ["réponses", "cartographie"], "resume": "x"})
+    assert roles(front) == {"cartographie", "réponses"}
+    assert roles(front_page([], {"roles_synthetiques": ["réponses"], "resume": "x"})) == {"réponses"}
+    with pytest.raises(DossierError, match="data-synthetique"):
+        roles('<div class="carto-banner"><strong>Réponses synthétiques</strong> — …</div>')
 
 
 def test_parts_are_named_without_reading_any_html(tmp_path):

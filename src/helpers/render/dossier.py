@@ -164,20 +164,15 @@ def _versions() -> str:
 
 
 def synthetic_roles(soup: BeautifulSoup) -> frozenset[str]:
-    """The synthetic roles (« cartographie », « réponses ») a page's « Données synthétiques » banners name:
-    the banner's ``data-synthetique`` attribute (space-separated roles), else its first words (« Réponses
-    synthétiques », « Données synthétiques — les réponses » are about the answers, any other banner about the
-    cartography)."""
+    """The synthetic roles (« cartographie », « réponses ») a page's « Données synthétiques » banners name in
+    their ``data-synthetique`` attribute (space-separated roles; every banner template writes it). Raises
+    :class:`DossierError` for a banner without it: a page whose mark cannot be read is never printed unmarked."""
     roles: set[str] = set()
     for banner in soup.select(".carto-banner"):
-        named = banner.get("data-synthetique")
-        if named:
-            roles |= set(named.split())
-        elif banner.get_text(" ", strip=True).lower().startswith(("réponses synthétiques",
-                                                                   "données synthétiques — les réponses")):
-            roles.add("réponses")
-        else:
-            roles.add("cartographie")
+        if banner.get("data-synthetique") is None:
+            raise DossierError(None, "un bandeau « Données synthétiques » ne nomme pas ses rôles (attribut "
+                                     f"data-synthetique) : « {banner.get_text(' ', strip=True)[:60]} »")
+        roles |= set(banner["data-synthetique"].split())
     return frozenset(roles)
 
 

@@ -50,7 +50,7 @@ def front_page(entries: list[dict], data: dict, processed_dir: Path | None = Non
     rows = [(name, fiches[name], [str(counts.loc[name, c]) if name in counts.index else "" for c in LEVELS.values()])
             for name in sorted(fiches, key=str.casefold)]
     return render("front_page.html.j2", spec=spec, data=data, quoted=quoted,
-                  banners=[wording[role] for role in (CARTOGRAPHY, ANSWERS) if role in synthetic],
+                  banners=[(role, wording[role]) for role in (CARTOGRAPHY, ANSWERS) if role in synthetic],
                   cards=[(e, e.get("question", "")) for e in by_name.values()],  # reports.yml's question
                   fiches=rows, levels=LEVELS.values(),
                   fiches_question=next((e.get("question", "") for e in fiches.values()), ""),
