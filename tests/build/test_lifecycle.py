@@ -134,12 +134,25 @@ def test_two_builds_with_different_cartographies_each_report_their_own(tmp_path)
 
 # --- 24.2: a killed runner leaves nothing running, and nothing staged after the next build ------------------------
 
+def _live(procs) -> list[psutil.Process]:
+    """The processes of `procs` still running: neither ended nor zombies (a worker's short-lived child can end
+    between listing the tree and reading its state)."""
+    alive = []
+    for proc in procs:
+        try:
+            if proc.status() != psutil.STATUS_ZOMBIE:
+                alive.append(proc)
+        except psutil.Error:
+            continue
+    return alive
+
+
 def _processes_of(root: Path) -> list[psutil.Process]:
     """Every live process of a build in `root` (the runner's environment is inherited by workers and kernels)."""
     found = []
-    for proc in psutil.process_iter():
+    for proc in _live(psutil.process_iter()):
         try:
-            if proc.status() != psutil.STATUS_ZOMBIE and proc.environ().get("CARTO_SANTE_ROOT") == str(root):
+            if proc.environ().get("CARTO_SANTE_ROOT") == str(root):
                 found.append(proc)
         except psutil.Error:
             continue
@@ -153,17 +166,6 @@ def _cmdline(proc: psutil.Process) -> str:
         return " ".join(proc.cmdline())
     except psutil.Error:
         return ""
-
-
-def _still_running(procs: list[psutil.Process]) -> list[psutil.Process]:
-    alive = []
-    for proc in procs:
-        try:
-            if proc.status() != psutil.STATUS_ZOMBIE:
-                alive.append(proc)
-        except psutil.Error:
-            continue
-    return alive
 
 
 def test_a_killed_runner_takes_its_workers_and_kernels_with_it_and_the_next_build_clears_their_files(tmp_path):
@@ -186,7 +188,7 @@ def test_a_killed_runner_takes_its_workers_and_kernels_with_it_and_the_next_buil
         os.kill(build.pid, signal.SIGKILL)
         build.wait(timeout=30)
         gone, alive = psutil.wait_procs(tree, timeout=10)
-        alive = _still_running(alive)
+        alive = _live(alive)
         assert alive == [], [_cmdline(p)[:200] for p in alive]
         assert _processes_of(root) == []
     finally:
@@ -216,7 +218,7 @@ def test_a_killed_runner_takes_its_pdf_printers_with_it(mini):
         os.kill(build.pid, signal.SIGKILL)
         build.wait(timeout=30)
         gone, alive = psutil.wait_procs(printers, timeout=10)
-        alive = _still_running(alive)
+        alive = _live(alive)
         assert printers and alive == [], [_cmdline(p)[:200] for p in alive]
         assert _processes_of(mini) == []
     finally:
