@@ -64,7 +64,9 @@ def codebook_scores(frame, lemmas: dict[str, str]):
                 for tag, group in sorted(ok.groupby("top_tag")) if len(group) > EXAMPLES}
     if len(examples) < 2:
         return None
-    codes = tuple(Code(tag, tuple(frame.loc[rows, "answer"])) for tag, rows in examples.items())
+    # Raw answers, not a spec's texts: not validated (stripped), as they are the keys of `lemmas`.
+    codes = tuple(Code.model_construct(label=tag, examples=tuple(frame.loc[rows, "answer"]))
+                  for tag, rows in examples.items())
     used = {i for rows in examples.values() for i in rows}
     test = ok[~ok.index.isin(used) & ok["top_tag"].isin(examples)]
     documents = test.assign(numero=test.index, texte=test["answer"], lemmes=test["answer"].map(lemmas))

@@ -195,10 +195,10 @@ def test_titles_never_start_or_end_on_a_preposition_an_adverb_nor_stand_on_a_loc
 
 # --- The analyst's codebook -------------------------------------------------------------------------------------
 
-CODES = (Code("Transports", ("Les transports en commun doivent desservir les zones rurales.",
-                             "Plus de trains régionaux dans les campagnes.")),
-         Code("Santé", ("Les hôpitaux manquent de médecins.", "Recruter des médecins dans les déserts médicaux."),
-              ("urgences",)))
+CODES = (Code(label="Transports", examples=("Les transports en commun doivent desservir les zones rurales.",
+                                            "Plus de trains régionaux dans les campagnes.")),
+         Code(label="Santé", examples=("Les hôpitaux manquent de médecins.",
+                                       "Recruter des médecins dans les déserts médicaux."), keywords=("urgences",)))
 
 
 def _coded(texts: list[str]):
@@ -250,8 +250,8 @@ def test_the_spec_carries_a_codebook_and_a_theme_range(tmp_path):
       - {label: "Santé", examples: ["Des médecins", "Des hôpitaux"]}"""))
     question = spec.of_kind("free_text")[0]
     assert question.theme_range == (3, 12)
-    assert question.codes == (Code("Transports", ("Plus de trains",), ("train", "bus")),
-                              Code("Santé", ("Des médecins", "Des hôpitaux")))
+    assert question.codes == (Code(label="Transports", examples=("Plus de trains",), keywords=("train", "bus")),
+                              Code(label="Santé", examples=("Des médecins", "Des hôpitaux")))
 
 
 @pytest.mark.parametrize(("extra", "message"), [

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
@@ -172,9 +172,7 @@ def read_block(block: pd.DataFrame, headers: list[str], value_columns: list[bool
     for j, header in enumerate(headers):
         cells = block.iloc[:, j]
         if value_columns[j]:
-            single = Question(question.id, question.column, "single_choice", None, question.columns,
-                              question.options, question.other)
-            part = read_cells(cells, single)
+            part = read_cells(cells, replace(question, kind="single_choice", separator=None))
             joined = np.where(part.values.to_numpy() != "", joined + JOIN + part.values.to_numpy(), joined)
             typed = np.where(part.other.to_numpy() != "", part.other.to_numpy(), typed)
             off.update(part.off_list)

@@ -53,16 +53,6 @@ OTHER_SUFFIX = "_autre"
 
 
 @dataclass(frozen=True)
-class Code:
-    """One code of a free-text question's codebook (spec key ``codes``): its `label`, the answer texts that
-    exemplify it (at least one) and optional `keywords` (helpers.consultation.codes)."""
-
-    label: str
-    examples: tuple[str, ...]
-    keywords: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
 class Question:
     """One question of the spec.
 
@@ -93,23 +83,6 @@ class Question:
     def labels(self) -> list[str]:
         """The declared option labels, in the spec's order, without repeats."""
         return list(dict.fromkeys(label for _, label in self.options))
-
-
-@dataclass(frozen=True)
-class Exclusion:
-    """Rows whose `column` holds one of `values` (comparison keys: case, accents and spaces ignored; "" = empty;
-    YAML ``true``/``false`` stand for every boolean word of ``booleens`` in consultation.yml, so Excel's VRAI/FAUX
-    read as true/false) are excluded with `reason`. `optional` (from a platform preset): ignored when the export
-    lacks the column. `keep` (presets): the other values the platform writes there; any value outside `values`
-    and `keep` is an error, never kept in silence (None: any other value is kept). `platform`: the preset's
-    key, for messages."""
-
-    column: str
-    values: tuple[str, ...]
-    reason: str
-    optional: bool = False
-    keep: tuple[str, ...] | None = None
-    platform: str | None = None
 
 
 @dataclass(frozen=True)
@@ -252,15 +225,20 @@ class ColumnsSpec(Model):
     date_timezone: Annotated[Text, AfterValidator(_zone)] | None = None
 
 
-class CodeSpec(Model):
-    """One code of a codebook."""
+def _as_tuple(value: object) -> object:
+    return tuple(value) if isinstance(value, list) else value
+
+
+class Code(Model):
+    """One code of a free-text question's codebook (spec key ``codes``): its `label`, the answer texts that
+    exemplify it (at least one) and optional `keywords` (helpers.consultation.codes)."""
 
     label: Text
-    examples: Annotated[list[Text], _non_empty(" de réponses types")]
-    keywords: list[Text] = []
+    examples: Annotated[tuple[Text, ...], BeforeValidator(_as_tuple), _non_empty(" de réponses types")]
+    keywords: Annotated[tuple[Text, ...], BeforeValidator(_as_tuple)] = ()
 
 
-def _codebook(codes: list[CodeSpec]) -> list[CodeSpec]:
+def _codebook(codes: list[Code]) -> list[Code]:
     labels = [comparison_key(c.label) for c in codes]
     twice = sorted({c.label for c, key in zip(codes, labels, strict=True) if labels.count(key) > 1})
     if twice:
@@ -280,7 +258,7 @@ class QuestionSpec(Model):
     separator: Annotated[str, Field(min_length=1), AfterValidator(lambda v: v.strip() or v)] = None
     options: Annotated[object, AfterValidator(_options)] = None
     other: Text | None = None
-    codes: Annotated[list[CodeSpec], _non_empty(" de codes (label, examples, keywords)"),
+    codes: Annotated[list[Code], _non_empty(" de codes (label, examples, keywords)"),
                      AfterValidator(_codebook)] | None = None
     themes: Annotated[object, AfterValidator(_theme_range)] = None
 
@@ -308,6 +286,19 @@ class ExclusionSpec(Model):
     column: Text
     values: Annotated[object, AfterValidator(_keys)]
     reason: Text
+
+
+class Exclusion(ExclusionSpec):
+    """Rows whose `column` holds one of `values` (comparison keys: case, accents and spaces ignored; "" = empty;
+    YAML ``true``/``false`` stand for every boolean word of ``booleens`` in consultation.yml, so Excel's VRAI/FAUX
+    read as true/false) are excluded with `reason`. `optional` (from a platform preset): ignored when the export
+    lacks the column. `keep` (presets): the other values the platform writes there; any value outside `values`
+    and `keep` is an error, never kept in silence (None: any other value is kept). `platform`: the preset's
+    key, for messages. Built from validated spec items by ``_exclusions`` (one per naming of the column)."""
+
+    optional: bool = False
+    keep: tuple[str, ...] | None = None
+    platform: str | None = None
 
 
 class PresetExclusion(ExclusionSpec):
@@ -366,8 +357,9 @@ class Spec(Model):
 def _exclusions(items: list[ExclusionSpec], platform: str | None = None) -> tuple[Exclusion, ...]:
     """Exclusions of a spec, or of a preset (`platform` its key, "" for ``autres_marqueurs``: optional, with
     `keep`, one per naming of the column)."""
-    return tuple(Exclusion(column, e.values, e.reason, platform is not None, getattr(e, "keep", None),
-                           platform or None)
+    return tuple(Exclusion.model_construct(column=column, values=e.values, reason=e.reason,
+                                           optional=platform is not None, keep=getattr(e, "keep", None),
+                                           platform=platform or None)
                  for e in items for column in ([e.column] if isinstance(e.column, str) else e.column))
 
 
@@ -392,8 +384,7 @@ def _question(item: QuestionSpec, preset: Preset) -> list[Question]:
     if separator is None and (item.kind == "multiple_choice" or (item.kind == "datasets" and item.options)):
         separator = preset.choice_separator  # a checkbox list of base names is joined as choices are
     question = Question(item.id, label, item.kind, separator, columns, item.options or (), item.other,
-                        codes=tuple(Code(c.label, tuple(c.examples), tuple(c.keywords)) for c in item.codes or ()),
-                        theme_range=item.themes)
+                        codes=tuple(item.codes or ()), theme_range=item.themes)
     if item.other is None:
         return [question]
     return [question, Question(item.id + OTHER_SUFFIX, f"{label} — {item.other} (précisez)", "free_text",
