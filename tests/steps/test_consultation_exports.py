@@ -339,7 +339,7 @@ def test_case8_personal_ids_are_pseudonymised_in_every_output(real_processed, tm
     for path in [p for p in run.written if p.suffix in {".csv", ".json"}]:
         content = path.read_text(encoding="utf-8")
         assert "marie.curie" not in content and "06 12 34 56 78" not in content, path.name
-    workbook = pd.read_excel(real_processed / "consultation.xlsx", sheet_name=None, dtype=str)
+    workbook = pd.read_excel(real_processed / "consultation.xlsx", sheet_name=None, dtype=str, engine="openpyxl")
     assert not any(frame.astype(str).apply(lambda c: c.str.contains("marie.curie", regex=False)).any().any()
                    for frame in workbook.values())
     again = analyse_consultation(export, write_spec(tmp_path / "q.yml", spec), real_processed)
