@@ -295,6 +295,10 @@ def test_a_successful_build_is_quiet_and_says_which_data_it_used(built):
      "fan_out.values « helpers.steps.s03_producer_sheet:absente » introuvable"),
     (("parameter: producer", "parameter: productrice"), "fan_out.parameter « productrice » n'est pas un param"),
     (("reports:", "rapports:"), "clé(s) inconnue(s) rapports ; clés possibles : reports"),
+    (("name: 01_clean_cartography", "name: 01 nettoyage"),
+     "reports[1].name doit respecter le motif ^[\\w-]+$ (reçu '01 nettoyage')"),
+    (("s03_producer_sheet:producer_names", "s03_producer_sheet producer_names"),
+     "reports[3].fan_out.values doit respecter le motif"),
 ])
 def test_reports_yml_is_validated_by_its_model(tmp_path, edit, expected):
     root = copy_project(tmp_path)

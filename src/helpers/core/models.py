@@ -68,6 +68,8 @@ def message(error: ValidationError, prefix: str = "", top: str = "") -> str:
     elif kind == "literal_error":  # a value outside a closed list
         expected = first["ctx"]["expected"].replace(" or ", " ou ")
         problem = f"doit être l'une des valeurs {expected} (reçu {first['input']!r})"
+    elif kind == "string_pattern_mismatch":  # e.g. a report name with a space (reports.yml)
+        problem = f"doit respecter le motif {first['ctx']['pattern']} (reçu {first['input']!r})"
     elif kind in TYPES:
         problem = f"doit être {TYPES[kind]} (reçu {first['input']!r})"
     else:
