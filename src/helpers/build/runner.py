@@ -12,6 +12,8 @@ from __future__ import annotations
 import argparse
 import ast
 import errno
+import heapq
+import itertools
 import multiprocessing
 import os
 import platform
@@ -196,6 +198,11 @@ class Build:
         ok: dict[str, bool] = {}  # report name -> all its tasks succeeded (so far, while some run)
         left: dict[str, int] = {}  # report name -> its tasks still running
         futures: dict[Future, str] = {}  # running task -> its report's name
+        # Tasks wait here, not in the pool's first-come queue: a report that does not fan out (one long notebook,
+        # e.g. 05 once 02 and 04 are built) starts before the fiches still waiting, which fill the cores around it
+        # (longest first), instead of running alone after the last fiche.
+        queue: list[tuple[bool, int, Task, str]] = []
+        arrival = itertools.count()
         progress = tqdm(total=len(reports), desc="rapports", unit="rapport", file=sys.stderr, leave=False)
         with _Pool(self.jobs) as pool:
             while graph.is_active():
@@ -221,10 +228,13 @@ class Build:
                             self.done(reused)
                             progress.update(1)
                         else:
-                            futures[pool.submit(task, self.context)] = name
+                            heapq.heappush(queue, (task.value is not None, next(arrival), task, name))
                             left[name] += 1
                     if not left[name]:
                         graph.done(name)
+                while queue and len(futures) < self.jobs:
+                    *_, task, name = heapq.heappop(queue)
+                    futures[pool.submit(task, self.context)] = name
                 finished, _ = wait(futures, return_when=FIRST_COMPLETED)
                 for future in finished:
                     name = futures.pop(future)
