@@ -237,8 +237,9 @@ def test_synthetic_roles_are_read_from_every_kind_of_banner():
     front = front_page([], {"roles_synthetiques": ["réponses", "cartographie"], "resume": "x"})
     assert roles(front) == {"cartographie", "réponses"}
     assert roles(front_page([], {"roles_synthetiques": ["réponses"], "resume": "x"})) == {"réponses"}
-    with pytest.raises(DossierError, match="data-synthetique"):
-        roles('<div class="carto-banner"><strong>Réponses synthétiques</strong> — …</div>')
+    with pytest.raises(DossierError, match=r"^reports/04_consultation\.html : un bandeau .*data-synthetique"):
+        synthetic_roles(BeautifulSoup('<div class="carto-banner"><strong>Réponses synthétiques</strong> — …</div>',
+                                      "html.parser"), Path("reports/04_consultation.html"))
 
 
 def test_parts_are_named_without_reading_any_html(tmp_path):

@@ -163,14 +163,15 @@ def _versions() -> str:
     return " ".join(f"{name} {metadata.version(name)}" for name in ("weasyprint", "pydyf", "pikepdf"))
 
 
-def synthetic_roles(soup: BeautifulSoup) -> frozenset[str]:
+def synthetic_roles(soup: BeautifulSoup, path: Path | None = None) -> frozenset[str]:
     """The synthetic roles (« cartographie », « réponses ») a page's « Données synthétiques » banners name in
     their ``data-synthetique`` attribute (space-separated roles; every banner template writes it). Raises
-    :class:`DossierError` for a banner without it: a page whose mark cannot be read is never printed unmarked."""
+    :class:`DossierError` naming the page's file `path` for a banner without it: a page whose mark cannot be read
+    is never printed unmarked."""
     roles: set[str] = set()
     for banner in soup.select(".carto-banner"):
         if banner.get("data-synthetique") is None:
-            raise DossierError(None, "un bandeau « Données synthétiques » ne nomme pas ses rôles (attribut "
+            raise DossierError(path, "un bandeau « Données synthétiques » ne nomme pas ses rôles (attribut "
                                      f"data-synthetique) : « {banner.get_text(' ', strip=True)[:60]} »")
         roles |= set(banner["data-synthetique"].split())
     return frozenset(roles)
@@ -251,20 +252,21 @@ def _front(reports_dir: Path) -> tuple[BeautifulSoup, BeautifulSoup | None, Beau
 
 
 def _part(main, anchor: str, anchors: set[str], title: str, base: Path = Path("."),
-          marks: frozenset[str] | None = None) -> tuple[str, str]:
-    """A part's title and document: `main` as its section (:func:`_section`), marked as its banners say unless
-    `marks` is given."""
-    return title, _document(_section(main, anchor, base, anchors, synthetic_roles(main) if marks is None else marks))
+          marks: frozenset[str] | None = None, source: Path | None = None) -> tuple[str, str]:
+    """A part's title and document: `main` (read from the file `source`) as its section (:func:`_section`),
+    marked as its banners say unless `marks` is given."""
+    marks = synthetic_roles(main, source) if marks is None else marks
+    return title, _document(_section(main, anchor, base, anchors, marks))
 
 
 def _report_part(path: Path, anchor: str, base: Path, anchors: set[str]) -> tuple[str, str]:
     main = _main(path)
-    return _part(main, anchor, anchors, _title(main, path.stem), base)
+    return _part(main, anchor, anchors, _title(main, path.stem), base, source=path)
 
 
 def _cover_part(reports_dir: Path, anchors: set[str]) -> tuple[str, str]:
     cover = _front(reports_dir)[0]
-    return _part(cover, "r-index", anchors, _title(cover, "Accueil"))
+    return _part(cover, "r-index", anchors, _title(cover, "Accueil"), source=reports_dir / "index.html")
 
 
 def _annex_part(reports_dir: Path, anchors: set[str]) -> tuple[str, str]:
@@ -273,7 +275,8 @@ def _annex_part(reports_dir: Path, anchors: set[str]) -> tuple[str, str]:
     if fiches_table is not None:
         intro.append(fiches_table)
     # The table counts open bases, from the cartography.
-    return _part(intro, "annexe-fiches", anchors, ANNEX_TITLE, marks=synthetic_roles(cover) & {"cartographie"})
+    marks = synthetic_roles(cover, reports_dir / "index.html") & {"cartographie"}
+    return _part(intro, "annexe-fiches", anchors, ANNEX_TITLE, marks=marks)
 
 
 def _journal_part(reports_dir: Path, anchors: set[str]) -> tuple[str, str]:
@@ -641,6 +644,8 @@ def build_pdfs(reports_dir: str | Path, core: Sequence[str], jobs: int | None = 
     Returns both paths. Raises :class:`DossierError` (nothing written) when a core report is missing."""
     reports_dir = Path(reports_dir)
     synthesis = synthesis_part(reports_dir)
+    # Printed in the same processes as the dossier's parts (found in .dossier/ below), not after them.
+    print_parts([*dossier_parts(reports_dir, core), synthesis], reports_dir, jobs)
     pdf, used = _dossier_pdf(reports_dir, core, jobs)
     printed = print_parts([synthesis], reports_dir, 1)["synthese"]
     targets = [write_bytes_atomic(reports_dir / DOSSIER, pdf),
@@ -679,7 +684,7 @@ def synthesis_html(reports_dir: str | Path) -> str:
     by :func:`synthesis_part`."""
     reports_dir = Path(reports_dir)
     cover, _, _ = _front(reports_dir)
-    front_marks = synthetic_roles(cover)
+    front_marks = synthetic_roles(cover, reports_dir / "index.html")
     heading = cover.find("h1")
     if heading is not None:
         heading.insert(0, "Synthèse — ")
@@ -691,10 +696,10 @@ def synthesis_html(reports_dir: str | Path) -> str:
     body = _html("openness", _title(openness, "02_openness"), openness.find("ul", class_="carto-kpis"), bases,
                  len({b for b, _, _ in bases}), _table_by_caption(openness, "Voies d'ouverture de la cartographie"))
     sections.append(_section(BeautifulSoup(body, "html.parser").main, "s-02", Path("."), set(),
-                             synthetic_roles(openness)))
+                             synthetic_roles(openness, reports_dir / "02_openness.html")))
     priorities = _main(reports_dir / "05_priorities.html")
     body = _html("priorities", _title(priorities, "05_priorities"), priorities.find(class_="carto-banner"),
                  _table_by_caption(priorities, "Liste courte"))
     sections.append(_section(BeautifulSoup(body, "html.parser").main, "s-05", Path("."), set(),
-                             synthetic_roles(priorities)))
+                             synthetic_roles(priorities, reports_dir / "05_priorities.html")))
     return _document("".join(sections), SYNTHESIS_TITLE, part=False)
