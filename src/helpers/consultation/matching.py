@@ -210,17 +210,22 @@ def _exact(keys: list[str], aliases: pd.DataFrame) -> dict[str, dict]:
     return out
 
 
-def similarity(queries: list[str], choices: list[str], ordered_only: bool = False) -> np.ndarray:
-    """Score 0–100 of every query against every choice (rows: queries)."""
+def similarity_and_order(queries: list[str], choices: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """Two scores 0–100 (uint8, rows: queries, columns: choices), each rapidfuzz pair scored once: the
+    similarity (the better of ``token_sort_ratio`` and ``token_set_ratio`` scaled down by up to 20 % as the
+    shorter text is shorter than the longer) and the word-for-word score alone (``token_sort_ratio``)."""
     options = {"processor": utils.default_process, "dtype": np.float32, "workers": -1}
     ordered = process.cdist(queries, choices, scorer=fuzz.token_sort_ratio, **options)
-    if ordered_only:
-        return np.rint(ordered).astype(np.uint8)
     contained = process.cdist(queries, choices, scorer=fuzz.token_set_ratio, **options)
     q = np.array([len(utils.default_process(x)) for x in queries], dtype=np.float32)[:, None]
     c = np.array([len(utils.default_process(x)) for x in choices], dtype=np.float32)[None, :]
     scale = 0.8 + 0.2 * np.minimum(q, c) / np.maximum(np.maximum(q, c), 1)
-    return np.rint(np.maximum(ordered, contained * scale)).astype(np.uint8)
+    return np.rint(np.maximum(ordered, contained * scale)).astype(np.uint8), np.rint(ordered).astype(np.uint8)
+
+
+def similarity(queries: list[str], choices: list[str]) -> np.ndarray:
+    """The similarity of :func:`similarity_and_order` alone."""
+    return similarity_and_order(queries, choices)[0]
 
 
 def _per_base(scores: np.ndarray, choices: list[str], aliases: pd.DataFrame) -> tuple[np.ndarray, list[str]]:
@@ -235,8 +240,9 @@ def _fuzzy(keys: list[str], aliases: pd.DataFrame, known: KnownNames | None = No
     rules = data_file("consultation.yml")["rapprochement"]
     margin = rules["marge"]
     choices = sorted(aliases["cle"].unique())
-    per_base, base_ids = _per_base(similarity(keys, choices), choices, aliases)
-    in_order, _ = _per_base(similarity(keys, choices, ordered_only=True), choices, aliases)
+    scores, word_order = similarity_and_order(keys, choices)
+    per_base, base_ids = _per_base(scores, choices, aliases)
+    in_order, _ = _per_base(word_order, choices, aliases)
     rows = []
     for i, key in enumerate(keys):
         order = np.argsort(-per_base[i].astype(int), kind="stable")[:2]
