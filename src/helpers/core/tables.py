@@ -22,7 +22,6 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import xlsxwriter
-from frictionless import FrictionlessException, Package, Resource, Schema
 
 from helpers.core.config import data_file, xlsx_max_rows
 from helpers.core.errors import SourceError
@@ -201,6 +200,9 @@ def datapackage(tables: dict[str, pd.DataFrame], source: dict, previous: list[di
     (in the order of schema.yml), pointing at ``<name>.csv``; booleans are written "True"/"False" and an empty
     cell is a missing value.
     """
+    # Imported here: a kernel that only reads tables (a producer fiche) is spared its 0.15 s.
+    from frictionless import Package, Resource, Schema
+
     spec = schema()
     resources = {r["name"]: Resource.from_descriptor(r) for r in previous}
     for name, frame in tables.items():
@@ -236,6 +238,8 @@ def datapackage(tables: dict[str, pd.DataFrame], source: dict, previous: list[di
 
 def _previous_resources(processed_dir: Path) -> list[dict]:
     """The resources of the existing descriptor ([] when absent or unreadable: rebuilt from this step's tables)."""
+    from frictionless import FrictionlessException, Package
+
     try:
         return Package.from_descriptor(str(processed_dir / PACKAGE)).to_descriptor()["resources"]
     except FrictionlessException:
