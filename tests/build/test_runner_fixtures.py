@@ -14,8 +14,10 @@ import pytest
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "mini"
 
 
-def build(root: Path, *args: str) -> subprocess.CompletedProcess:
+def build(root: Path, *args: str, extra_path: Path | None = None) -> subprocess.CompletedProcess:
     env = {**os.environ, "CARTO_SANTE_ROOT": str(root), "CARTO_SANTE_OFFLINE": "1"}
+    if extra_path is not None:  # a fan-out's values function, importable from the project
+        env["PYTHONPATH"] = os.pathsep.join(p for p in (str(extra_path), env.get("PYTHONPATH", "")) if p)
     return subprocess.run([sys.executable, "-m", "helpers", "reports", "--no-pdf", "--jobs", "1", *args],
                           capture_output=True, text=True, timeout=600, env=env)
 
@@ -52,6 +54,35 @@ def test_a_failure_keeps_the_good_reports_and_skips_what_depends_on_it(project):
     assert "échec" in index and "non construit" in index
     assert build(project).returncode == 0  # back to good: the stale error page goes
     assert not (project / "reports" / "a_ecrire.erreur.html").exists()
+
+
+# The mini project with a fan-out ready from the start (the « fiches » fixture: a page per line of noms.txt).
+WITH_FICHES = """reports:
+  - {name: b_lire, notebook: notebooks/b_lire.ipynb, title: "Lecture", parameters: {}, inputs: ["{dossier}/nombre.txt"]}
+  - {name: fiche, notebook: notebooks/fiche.ipynb, title: "Fiche", parameters: {}, inputs: ["{dossier}/noms.txt"],
+     fan_out: {parameter: nom, values: "valeurs_fiches:noms", directory: fiches}}
+  - {name: a_ecrire, notebook: notebooks/a_ecrire.ipynb, title: "Écriture", parameters: {},
+     outputs: ["{dossier}/nombre.txt"]}
+"""
+
+
+def test_a_report_that_does_not_fan_out_runs_before_the_fiches_still_waiting(project):
+    # One worker: reports finish in the order they run. b_lire becomes ready once a_ecrire is built, after the
+    # fiches were listed; it runs next, not after the last fiche (a report others may wait for, or one long
+    # notebook, is not left alone at the end).
+    fiches = FIXTURE.parent / "fiches"
+    shutil.copy(fiches / "notebooks" / "fiche.ipynb", project / "notebooks")
+    shutil.copy(fiches / "valeurs_fiches.py", project)
+    (project / "donnees").mkdir()
+    (project / "donnees" / "noms.txt").write_text("Un\nDeux\nTrois\n", encoding="utf-8")
+    (project / "reports.yml").write_text(WITH_FICHES, encoding="utf-8")
+    done = build(project, extra_path=project)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("Rapports : 5 construits"), done.stdout
+    reports = project / "reports"
+    finished = sorted([reports / "a_ecrire.html", reports / "b_lire.html", *(reports / "fiches").glob("*.html")],
+                      key=lambda p: p.stat().st_mtime_ns)
+    assert [p.stem for p in finished[:2]] == ["a_ecrire", "b_lire"], [p.stem for p in finished]
 
 
 # The mini project under the names the synthesis quotes (02, 05), and a sixth report declared in reports.yml alone.
