@@ -14,6 +14,7 @@ from pathlib import Path
 import pikepdf
 import pytest
 from bs4 import BeautifulSoup
+from pdf_pages import beyond_the_margin
 from pypdf import PdfReader
 
 from helpers.render import dossier
@@ -193,8 +194,8 @@ def test_an_unchanged_part_is_never_printed_again_and_the_incremental_dossier_is
     page.write_text(page.read_text(encoding="utf-8").replace("Paragraphe 3 ", "Paragraphe trois "), encoding="utf-8")
     printed = []
     real = dossier._print_part
-    monkeypatch.setattr(dossier, "_print_part", lambda document, base, target, title: printed.append(target) or
-                        real(document, base, target, title))
+    monkeypatch.setattr(dossier, "_print_part", lambda document, base, target, *rest: printed.append(target) or
+                        real(document, base, target, *rest))
     build_pdfs(reports, CORE, jobs=1)
     # Only report 05, then the synthesis that quotes it: the contents are the same (same pages), so are the others.
     assert len(printed) == 2 and Path(printed[0]).name not in before
@@ -263,3 +264,61 @@ def test_the_page_label_stays_on_one_line_whatever_the_running_title(title):
     pdf = dossier.print_html(document, "file:///", tagged=False)
     layout = PdfReader(BytesIO(pdf)).pages[0].extract_text(extraction_mode="layout")
     assert re.search(r"Page 1 sur 1\s*$", layout, flags=re.M), layout[-400:]
+
+
+def _cell(kind: str, inner: str) -> str:
+    return f'<div class="jp-Cell jp-{kind}Cell jp-Notebook-cell">{inner}</div>'
+
+
+#: The categories of respondents of report 04's tables by category (the synthetic sample's), as column headers.
+CATEGORIES = ["Citoyen ou patient (n=459)", "Chercheur ou universitaire (n=241)", "Professionnel de santé (n=207)",
+              "Association de patients ou d'usagers (n=155)", "Entreprise (industrie, assurance, start-up) (n=131)",
+              "Administration ou établissement public (n=103)", "Autre (n=48)", "Journaliste (n=39)",
+              "Non renseigné (n=24)", "Ensemble (n=1408)"]
+
+
+def _wide_report(headers: list[str]) -> str:
+    """A report's notebook cells: a narrow table, a heading, a table of a column per header (the last column's
+    values end in « 9,9 % »), a closing paragraph."""
+    head = "".join(f"<th>{h}</th>" for h in headers)
+    values = [f"{i % 9},{i % 9} %" for i in range(len(headers) - 1)] + ["9,9 %"]
+    cells = "".join(f'<td class="num">{v}</td>' for v in values)
+    row = f"<tr><td>Base des professionnels de santé</td>{cells}</tr>"
+    wide = (f'<div class="carto-table"><table class="carto"><caption>Part par catégorie</caption><thead><tr>'
+            f"<th>Base</th>{head}</tr></thead><tbody>{row * 12}</tbody></table></div>")
+    narrow = ('<div class="carto-table"><table class="carto"><caption>Étroite</caption><thead><tr><th>Base</th>'
+              "<th>Demandée par</th></tr></thead><tbody><tr><td>PMSI</td><td>12</td></tr></tbody></table></div>")
+    return (_cell("Markdown", "<p>Introduction.</p>") + _cell("Code", narrow)
+            + _cell("Markdown", "<h2>Par catégorie de répondants</h2>") + _cell("Code", wide)
+            + _cell("Markdown", "<p>Suite du rapport.</p>"))
+
+
+def test_a_table_too_wide_for_a_portrait_page_is_printed_landscape_with_its_heading(tmp_path):
+    # Ten columns of French headers and values are wider than a portrait page: printed as they were, the last
+    # columns fell past the page's edge (report 04's tables by category of respondent, a fiche's bases).
+    reports = make_reports(tmp_path)
+    (reports / "02_openness.html").write_text(_page("Rapport 02", _wide_report(CATEGORIES)), encoding="utf-8")
+    build_dossier(reports, CORE, jobs=1)
+    pdf = PdfReader(reports / DOSSIER)
+    landscape = [n for n, page in enumerate(pdf.pages, start=1) if page.mediabox.width > page.mediabox.height]
+    text = {n: re.sub(r"\s+", " ", page.extract_text()) for n, page in enumerate(pdf.pages, start=1)}
+    assert landscape and "Part par catégorie" in text[landscape[0]]
+    assert "Par catégorie de répondants" in text[landscape[0]]  # the heading just before, with the table
+    assert all("9,9 %" in text[n] for n in landscape)  # the last column, on every page of the table
+    portrait = [n for n in text if n not in landscape]
+    assert any("Étroite" in text[n] for n in portrait) and any("Suite du rapport." in text[n] for n in portrait)
+    total = len(pdf.pages)
+    assert all(f"Page {n} sur {total}" in text[n] for n in text)  # numbered in the margin of either orientation
+    assert beyond_the_margin(reports / DOSSIER) == []
+
+
+def test_a_table_too_wide_even_for_a_landscape_page_stops_the_dossier_naming_its_report(tmp_path):
+    # Twice as many categories: even landscape, the last columns would be cut off: no PDF rather than a table
+    # that silently lost columns.
+    reports = make_reports(tmp_path)
+    headers = CATEGORIES[:-1] + [f"Autre catégorie {i} (n=1{i})" for i in range(10)] + CATEGORIES[-1:]
+    (reports / "02_openness.html").write_text(_page("Rapport 02", _wide_report(headers)), encoding="utf-8")
+    with pytest.raises(DossierError, match=r"02_openness\.html : « Rapport 02 » : un tableau est plus large que la "
+                                           r"page imprimée, même en paysage \(page \d+ de la partie"):
+        build_dossier(reports, CORE, jobs=2)  # raised in a printer process, whole
+    assert not (reports / DOSSIER).exists()

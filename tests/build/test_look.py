@@ -10,6 +10,7 @@ from urllib.parse import unquote, urlparse
 
 import pytest
 from bs4 import BeautifulSoup
+from pdf_pages import beyond_the_margin
 from pypdf import PdfReader
 
 from helpers.build.catalog import load
@@ -129,6 +130,16 @@ def test_every_printed_page_built_on_synthetic_data_says_so_and_the_synthesis_is
     assert 1 <= len(synthesis) <= 6 and all(any(m in text for m in MARKS.values()) for text in synthesis)
     assert mark in synthesis[0]
     assert "Liste courte" in " ".join(synthesis) and "Chiffres clés" in " ".join(synthesis)
+
+
+def test_no_printed_table_loses_a_column_past_the_page_edge(reports):
+    """Read from the PDFs themselves (pypdf, not the renderer's own check): no text of either PDF starts in a
+    page's right margin or past its edge. Report 04's tables by category of respondent and the fiches' tables of
+    bases are printed on landscape pages; portrait, their last columns were cut off."""
+    assert beyond_the_margin(reports / DOSSIER) == []
+    assert beyond_the_margin(reports / SYNTHESIS) == []
+    landscape = [page for page in PdfReader(reports / DOSSIER).pages if page.mediabox.width > page.mediabox.height]
+    assert landscape
 
 
 def test_a_dossier_without_its_core_reports_is_a_clear_error(tmp_path):

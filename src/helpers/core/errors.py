@@ -13,6 +13,11 @@ class CartoError(Exception):
         self.problem = problem
         super().__init__(f"{self.path} : {problem}" if self.path else problem)
 
+    def __reduce__(self):
+        # Raised in a worker process (a PDF printer), it must reach the runner whole: by default an exception is
+        # rebuilt from its message alone, which this __init__ does not take.
+        return type(self), (self.path, self.problem)
+
 
 class SourceError(CartoError):
     """The cartography could not be obtained (download, checksum, missing file)."""

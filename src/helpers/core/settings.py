@@ -33,9 +33,10 @@ class FrontPage(Model):
 
 
 class Display(Model):
-    """affichage.yml: rows shown before a long table folds."""
+    """affichage.yml: rows shown before a long table folds; columns from which a printed table is landscape."""
 
     lignes_max: int
+    colonnes_paysage: int
 
 
 class Ranking(Model):

@@ -65,6 +65,8 @@ SYNTHESIS_TITLE = "Synthèse carto-santé — cartographie des bases de données
 LINK_SCHEME = "carto-dossier:"
 #: Changing how parts are printed (this module's markup, WeasyPrint's version) changes every part's digest.
 RENDERING = "parts-2"
+#: The class of the blocks printed on landscape pages (report.css: ``page: paysage``).
+LANDSCAPE = "carto-paysage"
 #: The running header of a part built on synthetic data, by the roles that are synthetic (its one home:
 #: ``data/mentions_synthetiques.yml``).
 MARKS = {frozenset(m["roles"]): m["texte"] for m in data_file("mentions_synthetiques.yml")["entete_imprime"]}
@@ -142,7 +144,8 @@ class Part:
         """SHA-256 (hex) of everything the printed part depends on: the bytes of its sources, `extra`, the
         style sheet, this module's source and its template (the rules that turn a report into a part) and
         WeasyPrint's version. Computed without parsing any HTML, so that an unchanged part costs a hash."""
-        digest = hashlib.sha256(f"{RENDERING}\0{_versions()}\0{self.anchor}\0{self.extra}\0".encode())
+        digest = hashlib.sha256(f"{RENDERING}\0{_versions()}\0{_landscape_columns()}\0{self.anchor}\0{self.extra}\0"
+                                .encode())
         digest.update(stylesheet().encode() + b"\0" + _module_source())
         for path in self.sources:
             digest.update(b"\0" + path.read_bytes())
@@ -215,7 +218,28 @@ def _section(main, anchor: str, base: Path, anchors: set[str], marks: frozenset[
                 link.unwrap()
         else:
             link["href"] = resolved
+    _mark_landscape(main)
     return _html("section", anchor, MARKS[marks] if marks else "", "".join(str(c) for c in main.contents))
+
+
+def _landscape_columns() -> int:
+    return data_file("affichage.yml")["colonnes_paysage"]
+
+
+def _mark_landscape(main) -> None:
+    """Give the class :data:`LANDSCAPE` (landscape pages in print) to every block of `main` holding a table of at
+    least ``colonnes_paysage`` columns (affichage.yml): the notebook cell holding it (else the table's own block),
+    and the text cell just before it, so that its heading is printed with it. A portrait page is 180 mm wide:
+    such a table would lose its last columns past the page's edge."""
+    for table in main.find_all("table", class_="carto"):
+        first_row = table.find("tr")
+        if first_row is None or len(first_row.find_all(["th", "td"])) < _landscape_columns():
+            continue
+        block = table.find_parent(class_="jp-Cell") or table.find_parent(class_="carto-table") or table
+        before = block.find_previous_sibling()
+        for tag in (block, before if before is not None and "jp-MarkdownCell" in before.get("class", []) else None):
+            if tag is not None and LANDSCAPE not in tag.get("class", []):
+                tag["class"] = [*tag.get("class", []), LANDSCAPE]
 
 
 def _document(body: str, title: str = TITLE, part: bool = True) -> str:
@@ -332,10 +356,11 @@ def contents_part(parts: list[Part], titles: dict[str, str], first_pages: dict[s
     return Part("sommaire", 0, (), document, lambda: ("Sommaire", document))
 
 
-def numbers_html(total: int) -> str:
-    """A document of `total` empty A4 pages with only « Page N sur T » in the bottom-right margin, in the
-    dossier's page rules: drawn over the assembled pages."""
-    return _html("numbers", TITLE, stylesheet(), total)
+def numbers_html(total: int, landscape: Sequence[int] = ()) -> str:
+    """A document of `total` empty A4 pages (landscape those whose 0-based number is in `landscape`, as the
+    assembled pages are) with only « Page N sur T » in the bottom-right margin, in the dossier's page rules:
+    drawn over the assembled pages."""
+    return _html("numbers", TITLE, stylesheet(), total, set(landscape))
 
 
 # --- Printing ---------------------------------------------------------------------------------------------
@@ -351,23 +376,48 @@ def print_html(document: str, base_url: str, tagged: bool = True) -> bytes:
 
     # Its warnings (a screen-only CSS property it ignores) are not the reader's business on the terminal.
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
-    options = {"pdf_variant": "pdf/ua-1"} if tagged else {}
+    options = {"pdf_identifier": b"carto-sante-dossier", **({"pdf_variant": "pdf/ua-1"} if tagged else {})}
     fetcher = URLFetcher(allowed_protocols={"file", "data"})
-    return HTML(string=document, base_url=base_url, url_fetcher=fetcher).write_pdf(
-        pdf_identifier=b"carto-sante-dossier", **options)
+    rendered = HTML(string=document, base_url=base_url, url_fetcher=fetcher).render(**options)
+    overflow = _past_the_edge(rendered)
+    if overflow:
+        raise DossierError(None, "un tableau est plus large que la page imprimée, même en paysage "
+                                 f"({overflow}) : ses dernières colonnes seraient coupées, le PDF n'est pas écrit "
+                                 "(le rapport HTML, lui, est complet)")
+    return rendered.write_pdf(**options)
 
 
-def _print_part(document: str, base_url: str, target: str, title: str) -> int:
-    """Print one part into `target`, then its facts (title, pages) beside it as ``.json``, each atomically: a
-    build killed meanwhile keeps the parts already printed, and a PDF without its facts is printed again.
-    Returns the number of pages (a worker process's task)."""
+def _past_the_edge(rendered) -> str:
+    """« page N, « text » » for the first text of a WeasyPrint document laid out (`rendered`) that ends in its
+    page's right margin or past its edge, or "" when every text is within its page. Reads WeasyPrint's laid-out
+    boxes (``Page._page_box``, not a public API: a test prints a table too wide for its page)."""
+    from weasyprint.formatting_structure.boxes import TextBox
+
+    for number, page in enumerate(rendered.pages, start=1):
+        right = page.width - page._page_box.margin_right + 1  # CSS px; 1 px for rounding
+        for box in page._page_box.descendants():
+            if isinstance(box, TextBox) and box.position_x + box.width > right:
+                return f"page {number} de la partie, « {box.text.strip()[:40]} »"
+    return ""
+
+
+def _print_part(document: str, base_url: str, target: str, title: str, source: str | None = None
+                ) -> tuple[int, tuple[int, ...]]:
+    """Print one part (made from the file `source`) into `target`, then its facts (title, pages, landscape pages)
+    beside it as ``.json``, each atomically: a build killed meanwhile keeps the parts already printed, and a PDF
+    without its facts is printed again. Returns the number of pages and the 0-based numbers of its landscape pages
+    (a worker process's task). Raises :class:`DossierError` naming `source` when a table does not fit its page."""
     import io
 
     import pikepdf
 
-    pdf = print_html(document, base_url)
+    try:
+        pdf = print_html(document, base_url)
+    except DossierError as exc:
+        raise DossierError(source, f"« {title} » : {exc.problem}") from None
     with pikepdf.open(io.BytesIO(pdf)) as printed:
         pages = len(printed.pages)
+        landscape = tuple(i for i, page in enumerate(printed.pages) if page.mediabox[2] > page.mediabox[3])
         # WeasyPrint writes a link to a published file (donnees/bases.csv) as an absolute file: address of this
         # build's folder: useless to a reader who receives the dossier, and it would tie the part to the folder.
         # Written relative to reports/ (where the dossier lives), as the HTML pages do.
@@ -386,17 +436,19 @@ def _print_part(document: str, base_url: str, target: str, title: str) -> int:
             pdf = buffer.getvalue()
     write_bytes_atomic(Path(target), pdf)
     write_bytes_atomic(Path(target).with_suffix(".json"),
-                       json.dumps({"titre": title, "pages": pages}, ensure_ascii=False).encode())
-    return pages
+                       json.dumps({"titre": title, "pages": pages, "paysage": landscape}, ensure_ascii=False).encode())
+    return pages, landscape
 
 
 @dataclass(frozen=True)
 class Printed:
-    """A printed part: its PDF in ``reports/.dossier/``, title and number of pages."""
+    """A printed part: its PDF in ``reports/.dossier/``, title, number of pages and the 0-based numbers of its
+    landscape pages."""
 
     path: Path
     title: str
     pages: int
+    landscape: tuple[int, ...] = ()
 
 
 def print_parts(parts: list[Part], reports_dir: Path, jobs: int | None = None) -> dict[str, Printed]:
@@ -414,13 +466,14 @@ def print_parts(parts: list[Part], reports_dir: Path, jobs: int | None = None) -
         except (OSError, ValueError):
             continue
         if pdf.is_file():
-            found[part.anchor] = Printed(pdf, recorded["titre"], recorded["pages"])
+            found[part.anchor] = Printed(pdf, recorded["titre"], recorded["pages"], tuple(recorded["paysage"]))
     missing = [(p, *p.make()) for p in parts if p.anchor not in found]
     missing.sort(key=lambda item: -len(item[2]))
     base = str(reports_dir) + "/"
     targets = [str(cache / f"{digests[p.anchor]}.pdf") for p, _, _ in missing]
     jobs = max(1, min(jobs or os.cpu_count() or 1, len(missing)))
-    tasks = ([d for _, _, d in missing], [base] * len(missing), targets, [t for _, t, _ in missing])
+    tasks = ([d for _, _, d in missing], [base] * len(missing), targets, [t for _, t, _ in missing],
+             [str(p.sources[0]) if p.sources else None for p, _, _ in missing])
     if jobs == 1:
         counts = list(map(_print_part, *tasks))
     else:
@@ -430,8 +483,8 @@ def print_parts(parts: list[Part], reports_dir: Path, jobs: int | None = None) -
         with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("spawn"),
                                  initializer=end_with_parent) as pool:
             counts = list(pool.map(_print_part, *tasks))
-    for (part, title, _), target, count in zip(missing, targets, counts, strict=True):
-        found[part.anchor] = Printed(Path(target), title, count)
+    for (part, title, _), target, (count, landscape) in zip(missing, targets, counts, strict=True):
+        found[part.anchor] = Printed(Path(target), title, count, landscape)
     return found
 
 
@@ -611,10 +664,14 @@ def _dossier_pdf(reports_dir: Path, core: Sequence[str], jobs: int | None) -> tu
             break
         contents_pages = printed["sommaire"].pages
     order = [printed[p.anchor] for p in (parts[0], contents, *parts[1:])]
-    total = sum(p.pages for p in order)
-    numbers = reports_dir / PARTS_DIR / f"pages-{total}.pdf"
+    landscape, total = [], 0
+    for printed_part in order:
+        landscape += [total + i for i in printed_part.landscape]
+        total += printed_part.pages
+    shape = hashlib.sha256(json.dumps(landscape).encode()).hexdigest()[:16]  # which pages are landscape
+    numbers = reports_dir / PARTS_DIR / f"pages-{total}-{shape}.pdf"
     if not numbers.is_file():
-        write_bytes_atomic(numbers, print_html(numbers_html(total), str(reports_dir) + "/", tagged=False))
+        write_bytes_atomic(numbers, print_html(numbers_html(total, landscape), str(reports_dir) + "/", tagged=False))
     return assemble([p.path for p in order], numbers), {p.path for p in order} | {numbers}
 
 
