@@ -360,6 +360,8 @@ def test_status_labels_and_data_summary_are_french():
     answers = SourceRecord("réponses", "r.csv", "2" * 64, synthetic=True)
     assert summary([official, answers]) == "cartographie officielle, réponses synthétiques"
     assert summary([replace(official, official=False)]) == "cartographie non officielle"
+    # A real export is not « non officielle »: no answers were ever published to compare it with.
+    assert summary([official, replace(answers, synthetic=False)]) == "cartographie officielle, réponses fournies"
     assert summary([]) == "données inconnues"
 
 
