@@ -68,7 +68,7 @@ def test_notebooks_04_and_05_with_defaults(offline_project):
     assert "<script>alert" not in html and "<img src=x" not in html and 'href="javascript' not in html
     # A hostile category typed once is grouped as « Autre (hors liste) » and listed in the annex, as text.
     assert "<td>=cmd|" not in html and "<td>Autre (hors liste)</td>" in html
-    assert "« =cmd|' /C calc'!A0 » (catégorie de répondant, 1 réponse(s))" in html
+    assert "« =cmd|' /C calc'!A0 » (catégorie de répondant, 1 réponse)" in html
     assert "clean_cartography(" not in html and '<div class="highlight' not in html  # no code shown
     for name in ("consultation_reponses.csv", "consultation_demandes.csv", "consultation_non_rapprochees.csv",
                  "consultation.xlsx", "consultation.json"):

@@ -259,7 +259,7 @@ def test_case5_values_outside_declared_options_are_grouped_and_listed(real_proce
     assert run.off_list.to_dict("records") == [{"question": "profil", "valeur": HOSTILE, "n_reponses": 1},
                                                {"question": "avis", "valeur": "Peut-être", "n_reponses": 1}]
     text = v04_annex.method(run)["Valeurs hors liste"]
-    assert f"« {HOSTILE} » (catégorie de répondant, 1 réponse(s))" in text  # escaped by html.definitions
+    assert f"« {HOSTILE} » (catégorie de répondant, 1 réponse)" in text  # escaped by html.definitions
     published = pd.read_csv(run.processed_dir / "consultation_reponses.csv", dtype=str, keep_default_na=False)
     assert HOSTILE not in set(published["profil"])
 

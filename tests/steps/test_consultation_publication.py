@@ -114,7 +114,7 @@ def test_report_blocks_escape_answer_text(run):
     assert "<script" not in blocks and "<img src=x" not in blocks and 'href="javascript' not in blocks
     assert "=cmd|" not in blocks  # the hostile category is grouped as « Autre (hors liste) »…
     annex = report.definitions(v04_annex.method(run)).data
-    assert "« =cmd|&#x27; /C calc&#x27;!A0 » (catégorie de répondant, 1 réponse(s))" in annex  # …and listed, as text
+    assert "« =cmd|&#x27; /C calc&#x27;!A0 » (catégorie de répondant, 1 réponse)" in annex  # …and listed, as text
     assert "@SUM(A1)" in blocks and "=HYPERLINK(&quot;http://x&quot;" in blocks
     escaped = report.table_html(run.analysed[["precisions"]], "x")
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in escaped and "<script>" not in escaped

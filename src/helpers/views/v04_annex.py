@@ -7,7 +7,7 @@ import pandas as pd
 
 from helpers.consultation.questionnaire import KINDS
 from helpers.core.config import data_file
-from helpers.core.formats import decimal, local_time, percent
+from helpers.core.formats import count_of, decimal, local_time, percent
 from helpers.steps.s04_consultation import ConsultationRun
 
 
@@ -51,8 +51,9 @@ def _dates(run: ConsultationRun) -> str:
     if not run.spec.date_column:
         return "pas de colonne de date : les resoumissions sont ordonnées par leur place dans l'export"
     order = answers.dates.describe() if answers.dates else ""
-    undated = f"{answers.undated} réponse(s) « non datée(s) » (date vide ou illisible)"
-    return (f"colonne « {run.spec.date_column} », ordre {order} ; {undated} ; {date_span(run.analysed['date'])}"
+    undated = count_of(answers.undated, "réponse « non datée »", "réponses « non datées »")
+    return (f"colonne « {run.spec.date_column} », ordre {order} ; {undated} (date vide ou illisible) ; "
+            f"{date_span(run.analysed['date'])}"
             "enregistrées en UTC, affichées à l'heure de Paris")
 
 
@@ -74,7 +75,8 @@ def off_list_text(run: ConsultationRun) -> str:
     if table.empty:
         return "aucune"
     names = {"profil": "catégorie de répondant"}
-    return " ; ".join(f"« {row.valeur} » ({names.get(row.question, row.question)}, {row.n_reponses} réponse(s))"
+    return " ; ".join(f"« {row.valeur} » ({names.get(row.question, row.question)}, "
+                      f"{count_of(row.n_reponses, 'réponse', 'réponses')})"
                       for row in table.itertuples())
 
 
@@ -153,7 +155,7 @@ def method(run: ConsultationRun) -> dict[str, str]:
         "Textes libres": f"Textes normalisés, données personnelles masquées, mots vides retirés sauf les négations et "
                          f"« ouvert* », lemmatisés avec spaCy (fr_core_news_sm), casse, accents, élisions et pluriels "
                          f"unifiés. Termes distinctifs : écart de TF-IDF "
-                         f"moyen entre une catégorie (au moins {text['profil_min']} textes) et les autres. Thèmes : "
+                         f"moyen entre une catégorie (au moins {text['profil_min']} textes) et les autres. "
                          f"{theme_method(run)}",
         "Publication": f"Tout texte publié est nettoyé des caractères invisibles, ses données personnelles masquées "
                        f"({masks}), quelle que soit leur graphie (espaces, points, tirets, barres obliques, +33, "
