@@ -161,7 +161,7 @@ def test_tables_that_partition_a_set_show_their_total(official):
     assert combinations.iloc[-1].tolist()[-3:] == ["96", "222", "318"]
     atih = pages["producteurs/atih.html"]
     assert "données granulaires : 41 lignes (32 bases)" in text_of(atih)  # was « n = 41 » beside 32 bases
-    voies = table_of(atih, "Voies d'ouverture de ATIH")
+    voies = table_of(atih, "Voies d'ouverture d'ATIH")
     assert voies.iloc[-1, 0].startswith("Total") and voies.iloc[-1].tolist()[3:5] == ["3", "41"]
 
 

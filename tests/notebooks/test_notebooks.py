@@ -110,7 +110,7 @@ def test_notebooks_02_and_03_on_the_official_file(real_processed, tmp_path):
     assert "Fiche gestionnaire : INVS" in fiche and "Institut National de Veille Sanitaire" in fiche
     paths = fiche.index("Ce qu'il faudrait décider")
     assert fiche.index('class="carto-kpis"') < paths < fiche.index("Ses bases, critère par critère")
-    assert "Voies d'ouverture des lignes de INVS" in fiche and "Lignes non ouvertes de INVS" in fiche
+    assert "Voies d'ouverture des lignes d'INVS" in fiche and "Lignes non ouvertes d'INVS" in fiche
     assert "non départagé (rang possible : 1 à 4 sur 4)" in fiche and "Ne peut être distingué d'aucun des 3 autres" \
         in fiche
     assert "3ᵉ (entre" not in fiche  # its interval spans the 4 ranks (issue 18)

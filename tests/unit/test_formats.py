@@ -100,3 +100,13 @@ def test_an_unreadable_source_date_epoch_is_an_error_naming_it(monkeypatch, epoc
     monkeypatch.setenv("SOURCE_DATE_EPOCH", epoch)
     with pytest.raises(CartoError, match="SOURCE_DATE_EPOCH"):
         config.build_time()
+
+
+@pytest.mark.parametrize(("name", "expected"), [
+    ("DREES", "de DREES"), ("INVS", "d'INVS"), ("ANSM", "d'ANSM"), ("Établissement français du sang",
+                                                                    "d'Établissement français du sang"),
+    ("ors Île-de-France", "d'ors Île-de-France"), ("Yvelines", "d'Yvelines"), ("HAS", "de HAS"),
+    ("la cartographie", "de la cartographie"),
+])
+def test_de_is_elided_before_a_vowel_whatever_its_case_and_accent(name, expected):
+    assert formats.of_name(name) == expected

@@ -16,6 +16,8 @@ from babel import Locale
 from babel.dates import format_date, format_datetime
 from babel.numbers import format_decimal, format_percent
 
+from helpers.core.text import strip_accents
+
 LOCALE = "fr_FR"
 NNBSP = "\u202f"  # narrow no-break space: before %, and between thousands (CLDR fr)
 
@@ -118,6 +120,14 @@ def local_time(value: dt.datetime, zone: str = "Europe/Paris") -> str:
     UTC, as the consultation stores its dates)."""
     aware = value if value.tzinfo is not None else value.replace(tzinfo=dt.UTC)
     return format_datetime(aware, format="d MMMM y HH:mm", tzinfo=ZoneInfo(zone), locale=LOCALE)
+
+
+def of_name(name: str) -> str:
+    """« de DREES », « d'INVS », « de la cartographie »: the preposition « de » before `name`, elided before a
+    vowel (accented or not, « y » included) but not before « h » (« de HAS »: acronyms read letter by letter
+    aside, French elides before a vowel sound, and a generated sentence cannot tell a silent h)."""
+    first = name.strip()[:1]
+    return f"d'{name}" if first and strip_accents(first).lower() in "aeiouy" else f"de {name}"
 
 
 def count_of(count: object, singular: str, plural: str) -> str:

@@ -13,7 +13,7 @@ import pandas as pd
 from IPython.display import HTML
 
 from helpers.core.config import data_file, folders
-from helpers.core.formats import count_of
+from helpers.core.formats import count_of, of_name
 from helpers.render import figures
 from helpers.render.html import render, table_html
 from helpers.steps.base import ANSWERS, CARTOGRAPHY
@@ -68,16 +68,17 @@ def routes_chart(scored: pd.DataFrame, who: str = "la cartographie") -> HTML:
     sizes = ", ".join(f"{label.lower()} : {count_of(int((rows['niveau'] == level).sum()), 'ligne', 'lignes')} "
                       f"({count_of(rows.loc[rows['niveau'] == level, 'base_id'].nunique(), 'base', 'bases')})"
                       for level, label in LEVELS.items())
+    of_who = of_name(who)  # « de la cartographie », « d'INVS »
     chart = figures.horizontal_bars(
         data, y="Voie", x="Lignes", hue="Niveau",
-        title=f"Lignes non ouvertes de {who}, par voie d'ouverture ({sizes})", xlabel="Lignes évaluées non ouvertes",
-        ylabel="", alt=f"Diagramme en barres : nombre de lignes évaluées et non ouvertes de {who}, par voie "
+        title=f"Lignes non ouvertes {of_who}, par voie d'ouverture ({sizes})", xlabel="Lignes évaluées non ouvertes",
+        ylabel="", alt=f"Diagramme en barres : nombre de lignes évaluées et non ouvertes {of_who}, par voie "
                       "d'ouverture et par niveau de données ; valeurs dans le tableau qui suit.",
         caption=f"Lignes évaluées non ouvertes — {sizes}. Une ligne est comptée à chaque niveau où elle est évaluée "
                 "et non ouverte ; une base listée sous plusieurs typologies a une ligne par typologie. Voies "
                 "rangées de la moins coûteuse (publication) à la plus lourde.",
-        data_caption=f"Lignes non ouvertes de {who}, par voie et par niveau")
-    return HTML(chart.data + table_html(table, f"Voies d'ouverture de {who} : décision, décideur et lignes par niveau"))
+        data_caption=f"Lignes non ouvertes {of_who}, par voie et par niveau")
+    return HTML(chart.data + table_html(table, f"Voies d'ouverture {of_who} : décision, décideur et lignes par niveau"))
 
 
 def choices(run) -> HTML:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from helpers.cartography.cleaning import CRITERIA, criterion_labels
-from helpers.core.formats import decimal, percent, percent_range, share_of
+from helpers.core.formats import decimal, of_name, percent, percent_range, share_of
 from helpers.openness.aggregation import one_per_base
 from helpers.steps.base import changed_parameters
 from helpers.views.v02_openness import (
@@ -24,6 +24,12 @@ from helpers.views.v02_openness import (
 from helpers.views.v02_routes import route_lines
 
 __all__ = ["quick_wins", "sheet_bases", "sheet_figures", "sheet_place", "sheet_rank_readings", "sheet_settings"]
+
+
+def of_producer(sheet) -> str:
+    """« d'INVS », « de DREES »: the fiche's producer after « de », elided before a vowel, for its titles
+    (:func:`helpers.core.formats.of_name`)."""
+    return of_name(sheet.producer)
 
 
 def sheet_settings(sheet) -> list[str]:
