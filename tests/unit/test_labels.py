@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import pandas as pd
+import pytest
 
 from helpers.cartography.cleaning import criterion_labels
 from helpers.consultation.questionnaire import Question
 from helpers.consultation.tallies import OVERALL, choices
 from helpers.consultation.themes import theme_title
 from helpers.core.config import data_file
+from helpers.views.v01_clean import shorten
 from helpers.views.v04_consultation import CHOICE_NOTES
 
 
@@ -40,3 +42,19 @@ def test_a_single_choice_scale_keeps_its_declared_order_and_note():
     assert list(overall["modalite"]) == [*scale, "Autre"]  # never sorted by count
     assert abs(overall["part"].sum() - 1) < 1e-3
     assert "100 %" not in CHOICE_NOTES["single_choice"] and "au-delà de 100 %" in CHOICE_NOTES["multiple_choice"]
+
+
+FINESS = "Fichier National des Etablissements Sanitaires et Sociaux (FINESS)"
+
+
+@pytest.mark.parametrize(("text", "width", "expected"), [
+    (FINESS, 60, "Fichier National des Etablissements Sanitaires et… (FINESS)"),  # the acronym kept
+    (FINESS, 70, FINESS),  # fits: as it is
+    ("Surveillance des retraités du RSI exposés à l'amiante ( ESPRI )", 40,
+     "Surveillance des retraités du… ( ESPRI )"),
+    ("Base (un complément bien trop long pour un sigle)", 20, "Base (un complément…"),  # not an acronym
+    ("Recommandations de bonnes pratiques\n  (HAS)", 30, "Recommandations de bonn… (HAS)"),  # line break
+    ("Tableau (A) de bord", 12, "Tableau (A)…"),  # parentheses not at the end
+])
+def test_a_shortened_name_keeps_its_closing_acronym(text, width, expected):
+    assert shorten(text, width) == expected and len(shorten(text, width)) <= width

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pandas as pd
 
@@ -17,11 +18,22 @@ LEVEL_LABELS = data_file("vocabulaire.yml")["niveaux"]
 CRITERION_LABELS = {k: v["libelle"] for k, v in data_file("vocabulaire.yml")["criteres"].items()}
 
 
+#: A name's closing « (…) » of at most 15 characters: the acronym a reader knows the base by (« (FINESS) »).
+ACRONYM = re.compile(r"\s*(\([^()]{1,15}\))$")
+
+
 def shorten(text: str, width: int = 80) -> str:
-    """`text` cut to at most `width` characters, the last one an ellipsis « … »; line breaks (and the
-    runs of spaces around them) become single spaces first, so a multi-line cell reads on one table line."""
+    """`text` cut to at most `width` characters with an ellipsis « … »; line breaks (and the runs of spaces around
+    them) become single spaces first, so a multi-line cell reads on one table line. A closing acronym in
+    parentheses is kept after the ellipsis (« Fichier National des Etablissements Sanitaires… (FINESS) »): cut
+    off, the base could no longer be recognised."""
     text = " ".join(str(text).split()) if "\n" in str(text) else str(text)
-    return text if len(text) <= width else text[: width - 1] + "…"
+    if len(text) <= width:
+        return text
+    acronym = ACRONYM.search(text)
+    if acronym and len(acronym[1]) * 3 < width:
+        return text[: width - len(acronym[1]) - 2].rstrip() + "… " + acronym[1]
+    return text[: width - 1] + "…"
 
 
 def source_facts(run: CleaningRun) -> dict[str, str]:
