@@ -142,8 +142,9 @@ class Part:
     @property
     def digest(self) -> str:
         """SHA-256 (hex) of everything the printed part depends on: the bytes of its sources, `extra`, the
-        style sheet, this module's source and its template (the rules that turn a report into a part) and
-        WeasyPrint's version. Computed without parsing any HTML, so that an unchanged part costs a hash."""
+        style sheet, this module's source and its template (the rules that turn a report into a part), the number
+        of columns that makes a table landscape (affichage.yml) and WeasyPrint's version. Computed without parsing
+        any HTML, so that an unchanged part costs a hash."""
         digest = hashlib.sha256(f"{RENDERING}\0{_versions()}\0{_landscape_columns()}\0{self.anchor}\0{self.extra}\0"
                                 .encode())
         digest.update(stylesheet().encode() + b"\0" + _module_source())
@@ -388,9 +389,9 @@ def print_html(document: str, base_url: str, tagged: bool = True) -> bytes:
 
 
 def _past_the_edge(rendered) -> str:
-    """« page N, « text » » for the first text of a WeasyPrint document laid out (`rendered`) that ends in its
-    page's right margin or past its edge, or "" when every text is within its page. Reads WeasyPrint's laid-out
-    boxes (``Page._page_box``, not a public API: a test prints a table too wide for its page)."""
+    """« page N de la partie, « text » » for the first text of a WeasyPrint document laid out (`rendered`) that
+    ends in its page's right margin or past its edge, or "" when every text is within its page. Reads WeasyPrint's
+    laid-out boxes (``Page._page_box``, not a public API: a test prints a table too wide for its page)."""
     from weasyprint.formatting_structure.boxes import TextBox
 
     for number, page in enumerate(rendered.pages, start=1):
