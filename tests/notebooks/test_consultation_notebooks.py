@@ -62,7 +62,7 @@ def test_notebooks_04_and_05_with_defaults(offline_project):
     assert "Bases les plus demandées — réponses synthétiques" in html
     assert "Part des répondants de chaque catégorie ayant nommé la base (bases les plus demandées) — réponses " \
            "synthétiques" in html
-    assert "− exclue : réponse vide</td><td class=\"num\">-38</td>" in html
+    assert "− exclue : réponse vide</td><td class=\"num\">38</td>" in html
     assert html.count('src="data:image/png;base64,') == 5  # per day, categories, bases, two choice questions
     assert "T6 — " in html and "Termes les plus distinctifs" in html and "Annexe : méthode" in html
     assert "<script>alert" not in html and "<img src=x" not in html and 'href="javascript' not in html
@@ -207,7 +207,7 @@ def test_notebooks_04_and_05_on_a_consultation_without_a_datasets_question(offli
     assert html.count("ne demandait pas quelles bases de données ouvrir") == 2  # sections 3 and 5, one sentence
     assert "Le questionnaire ne demandait pas quelles bases ouvrir" in html  # said in the takeaways
     assert "bases de la cartographie demandées" not in html and "Bases les plus demandées" not in html
-    assert "− exclue : contribution mise à la corbeille sur la plateforme</td><td class=\"num\">-4</td>" in html
+    assert "− exclue : contribution mise à la corbeille sur la plateforme</td><td class=\"num\">4</td>" in html
     assert "= Réponses analysées</td><td class=\"num\">56</td>" in html
     assert load_table(processed, "consultation_demandes").empty
 

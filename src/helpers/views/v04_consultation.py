@@ -101,13 +101,14 @@ def takeaways(run: ConsultationRun) -> list[str]:
 
 
 def flow(run: ConsultationRun) -> pd.DataFrame:
-    """Where the answers went: one row per step (received, each exclusion reason with a negative count,
-    analysed, of which in campaigns); columns Étape, Réponses, Part des réponses analysées (French percentage,
-    on the last two rows only)."""
+    """Where the answers went: one row per step (received, each exclusion reason, analysed, of which in
+    campaigns); columns Étape, Réponses, Part des réponses analysées (French percentage, on the last two rows
+    only). An exclusion's count is positive, its label says « − exclue » (« -38 » quoted alone would read as a
+    negative number of answers)."""
     screened = run.screened
     rows = [("Réponses reçues", len(screened), "")]
     for reason, n in screened.loc[screened["statut"] != ANALYSED, "motif_exclusion"].value_counts().items():
-        rows.append((f"− exclue : {reason}", -int(n), ""))
+        rows.append((f"− exclue : {reason}", int(n), ""))
     rows.append(("= Réponses analysées", len(run.analysed), percent(1)))
     in_campaign = int((run.analysed["campagne"] != "").sum())
     rows.append(("dont réponses de campagne (comptées, signalées)", in_campaign,
