@@ -355,8 +355,21 @@ def test_without_personal_ids_they_are_published_as_they_are(tmp_path):
 
 
 
+@pytest.mark.parametrize(("written", "utc"), [
+    ("2014/04/02 6:20:05 PM GMT+2", "2014-04-02T16:20:05+00:00"),  # Google Forms' own CSV download, Paris in April
+    ("2014/11/03 9:00:00 AM GMT+1", "2014-11-03T08:00:00+00:00"),  # winter time
+    ("2014/04/03 12:30:00 AM GMT", "2014-04-03T00:30:00+00:00"),  # midnight half past, no offset: UTC
+    ("2014/04/03 12:30:00 pm GMT+5:30", "2014-04-03T07:00:00+00:00"),  # minutes in the offset, lower case
+    ("2014/04/03 21:00:00 UTC-3", "2014-04-04T00:00:00+00:00"),  # a 24-hour clock, « UTC », a negative offset
+])
+def test_case2_google_forms_own_download_is_read_with_its_offset(tmp_path, written, utc):
+    # « GMT+2 » is UTC+2 as Google labels it; dateutil, following POSIX, would read it as UTC−2 (4 hours off).
+    answers = _read(tmp_path, _google([written], ["PMSI"]), GOOGLE)
+    assert [d.isoformat() for d in answers.frame["date"]] == [utc]
+    assert answers.dates.order is None and answers.undated == 0
+
+
 def test_case2_a_date_format_not_understood_is_a_clear_error(tmp_path):
-    # Google Forms' own download format: year first, 12-hour clock and a GMT offset in a form it doesn't read.
-    rows = _google(["2014/04/02 6:20:05 PM GMT+2", "2014/04/03 9:00:00 AM GMT+2"], ["PMSI", "SAE"])
-    with pytest.raises(AnswersError, match=r"2 valeurs distinctes sur 2 illisibles \(par exemple « 2014/04/02"):
+    rows = _google(["le 2 avril 2014 à 18h20", "3 avr. 2014 09:00"], ["PMSI", "SAE"])
+    with pytest.raises(AnswersError, match=r"2 valeurs distinctes sur 2 illisibles \(par exemple « le 2 avril"):
         _read(tmp_path, rows, GOOGLE)

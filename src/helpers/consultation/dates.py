@@ -2,11 +2,13 @@
 
 What platforms write (see tests/test_platforms.py): ISO 8601 with or without an offset (KoboToolbox
 "2014-04-03T10:05:00.000+02:00", Decidim "2014-04-07 18:12:09 +0200", "…Z"), numeric dates in the
-sheet's locale (Google Forms "4/14/2014 08:01:40" or "14/04/2014 08:01:40", SurveyMonkey
-"04/02/2014 06:20:05 PM", Framaforms "03/04/2014 - 10:05"), and Excel serial numbers (41732.42).
+sheet's locale (Google Sheets "4/14/2014 08:01:40" or "14/04/2014 08:01:40", SurveyMonkey
+"04/02/2014 06:20:05 PM", Framaforms "03/04/2014 - 10:05"), Google Forms' own CSV download (year first, its
+offset as "GMT+2": "2014/04/02 6:20:05 PM GMT+2") and Excel serial numbers (41732.42).
 
 Rules:
-- a date with an offset is exact; a date without one is local time of the spec's `columns.date_timezone`
+- a date with an offset is exact (Google's « GMT+2 » is UTC+2, as Google labels it: not the POSIX sign, which
+  dateutil follows and would read as UTC−2); a date without one is local time of the spec's `columns.date_timezone`
   (UTC for a header saying « (UTC) » and for the presets of platforms that write UTC without an offset:
   Typeform, KoboToolbox's _submission_time), else of `fuseau` (consultation.yml);
 - the day/month order of numeric dates is decided once for the whole column, from the values that
@@ -32,6 +34,8 @@ ISO = r"^\d{4}-\d{2}-\d{2}(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?)?\s*(?:Z|[
 OFFSET = r"(?:Z|[+-]\d{2}:?\d{2})$"
 NUMERIC = (r"^(?P<a>\d{1,2})[/.-](?P<b>\d{1,2})[/.-](?P<y>\d{4}|\d{2})"
            r"(?:[\sT,-]+(?P<h>\d{1,2})[:h](?P<mi>\d{2})(?::(?P<s>\d{2}))?(?:[.,]\d+)?\s*(?P<ampm>[AaPp]\.?[Mm]\.?)?)?$")
+YEAR_FIRST = (r"^(?P<y>\d{4})/(?P<m>\d{1,2})/(?P<d>\d{1,2})\s+(?P<h>\d{1,2}):(?P<mi>\d{2})(?::(?P<s>\d{2}))?"
+              r"\s*(?P<ampm>[AaPp]\.?[Mm]\.?)?\s+(?:GMT|UTC)(?:(?P<sign>[+-])(?P<oh>\d{1,2})(?::?(?P<om>\d{2}))?)?$")
 SERIAL = r"^\d{5}(?:\.\d+)?$"  # Excel serial day numbers 10000–99999 (1927–2173)
 EXCEL_ORIGIN = "1899-12-30"
 ORDER_LABELS = {"day_first": "jour/mois", "month_first": "mois/jour"}
@@ -56,7 +60,8 @@ class DateReading:
         """The rule, in French, for the method annex: the day/month order and why, then the zone the dates
         without an offset were read in and why."""
         if self.order is None:
-            text = "dates ISO 8601 ou numéros de série Excel : pas d'ordre jour/mois à choisir"
+            text = ("dates à l'année en tête (ISO 8601, Google Forms) ou numéros de série Excel : pas d'ordre "
+                    "jour/mois à choisir")
         else:
             how = {"valeurs": "déduit des dates où une partie dépasse 12",
                    "questionnaire": "donné par columns.date_format du questionnaire",
@@ -97,17 +102,29 @@ def _order(parts: pd.DataFrame, texts: pd.Series, column: str, path: Path, date_
     return "day_first", "défaut"
 
 
-def _numeric(parts: pd.DataFrame, order: str, zone: str) -> pd.Series:
-    day, month = (parts["a"], parts["b"]) if order == "day_first" else (parts["b"], parts["a"])
-    year = parts["y"].astype(int)
-    year = year.where(year >= 100, 2000 + year)
+def _stamps(year: pd.Series, month: pd.Series, day: pd.Series, parts: pd.DataFrame) -> pd.Series:
+    """Naive timestamps from the date's parts and the clock of `parts` (h, mi, s, ampm: 12- or 24-hour); NaT
+    for an impossible date (31/02)."""
     hour = parts["h"].fillna("0").astype(int)
     ampm = parts["ampm"].fillna("").str.lower().str[:1]
     hour = hour.where(ampm == "", hour % 12 + (ampm == "p") * 12)
     stamps = pd.to_datetime(pd.DataFrame({"year": year, "month": month.astype(int), "day": day.astype(int),
                                           "hour": hour, "minute": parts["mi"].fillna("0").astype(int),
                                           "second": parts["s"].fillna("0").astype(int)}), errors="coerce")
-    return _local_to_utc(stamps.astype("datetime64[ns]"), zone)
+    return stamps.astype("datetime64[ns]")
+
+
+def _numeric(parts: pd.DataFrame, order: str, zone: str) -> pd.Series:
+    day, month = (parts["a"], parts["b"]) if order == "day_first" else (parts["b"], parts["a"])
+    year = parts["y"].astype(int)
+    return _local_to_utc(_stamps(year.where(year >= 100, 2000 + year), month, day, parts), zone)
+
+
+def _year_first(parts: pd.DataFrame) -> pd.Series:
+    """Google Forms' « 2014/04/02 6:20:05 PM GMT+2 » parts (YEAR_FIRST) to UTC: the local time minus its offset."""
+    minutes = parts["oh"].fillna("0").astype(int) * 60 + parts["om"].fillna("0").astype(int)
+    offset = pd.to_timedelta(minutes.where(parts["sign"] != "-", -minutes), unit="min")
+    return (_stamps(parts["y"].astype(int), parts["m"], parts["d"], parts) - offset).dt.tz_localize("UTC")
 
 
 def parse_dates(values: pd.Series, path: Path, column: str = "date", date_format: str | None = None,
@@ -137,6 +154,10 @@ def parse_dates(values: pd.Series, path: Path, column: str = "date", date_format
     if numeric.any():
         order, settled_by = _order(parts[numeric], distinct[numeric], column, path, date_format)
         parsed[numeric] = _numeric(parts[numeric], order, zone).astype(parsed.dtype)
+    year_first = distinct.str.extract(YEAR_FIRST)
+    google = year_first["y"].notna()
+    if google.any():
+        parsed[google] = _year_first(year_first[google]).astype(parsed.dtype)
     serial = distinct.str.match(SERIAL)
     if serial.any():
         days = pd.to_datetime(distinct[serial].astype(float), unit="D", origin=EXCEL_ORIGIN)
@@ -148,7 +169,8 @@ def parse_dates(values: pd.Series, path: Path, column: str = "date", date_format
         raise AnswersError(path, f"colonne de date « {column} » : {len(unreadable)} valeurs distinctes sur "
                                  f"{len(distinct)} illisibles (par exemple « {example} ») ; formats lus : ISO 8601 "
                                  "avec ou sans décalage, jour/mois/année ou mois/jour/année avec heure (12 ou 24 h), "
-                                 "numéro de série Excel. Convertissez la colonne, ou retirez-la du questionnaire")
+                                 "année/mois/jour avec heure et GMT±h (Google Forms), numéro de série Excel. "
+                                 "Convertissez la colonne, ou retirez-la du questionnaire")
     lookup = pd.Series(parsed.to_numpy(), index=distinct.to_numpy())
     stripped = values.astype(str).str.strip()
     out = stripped.map(lookup) if len(lookup) else pd.Series(pd.NaT, index=values.index)
