@@ -238,8 +238,9 @@ def _mark_landscape(main) -> None:
             continue
         block = table.find_parent(class_="jp-Cell") or table.find_parent(class_="carto-table") or table
         before = block.find_previous_sibling()
-        for tag in (block, before if before is not None and "jp-MarkdownCell" in before.get("class", []) else None):
-            if tag is not None and LANDSCAPE not in tag.get("class", []):
+        heading = before is not None and "jp-MarkdownCell" in before.get("class", [])
+        for tag in (block, before) if heading else (block,):
+            if LANDSCAPE not in tag.get("class", []):
                 tag["class"] = [*tag.get("class", []), LANDSCAPE]
 
 
@@ -648,10 +649,12 @@ def build_dossier(reports_dir: str | Path, core: Sequence[str], jobs: int | None
     return write_bytes_atomic(reports_dir / DOSSIER, _dossier_pdf(reports_dir, core, jobs)[0])
 
 
-def _dossier_pdf(reports_dir: Path, core: Sequence[str], jobs: int | None) -> tuple[bytes, set[Path]]:
-    """The dossier's bytes and the files of ``.dossier/`` it was made from."""
+def _dossier_pdf(reports_dir: Path, core: Sequence[str], jobs: int | None, also: Sequence[Part] = ()
+                 ) -> tuple[bytes, set[Path], dict[str, Printed]]:
+    """The dossier's bytes, the files of ``.dossier/`` it was made from, and every printed part by anchor: the
+    dossier's and `also` (the synthesis), printed in the same processes as the dossier's parts."""
     parts = dossier_parts(reports_dir, core)
-    printed = print_parts(parts, reports_dir, jobs)
+    printed = print_parts([*parts, *also], reports_dir, jobs)
     titles = {anchor: p.title for anchor, p in printed.items()}
     contents_pages = 1
     for _ in range(3):  # the contents' own length shifts the pages after it (one page in practice)
@@ -673,7 +676,7 @@ def _dossier_pdf(reports_dir: Path, core: Sequence[str], jobs: int | None) -> tu
     numbers = reports_dir / PARTS_DIR / f"pages-{total}-{shape}.pdf"
     if not numbers.is_file():
         write_bytes_atomic(numbers, print_html(numbers_html(total, landscape), str(reports_dir) + "/", tagged=False))
-    return assemble([p.path for p in order], numbers), {p.path for p in order} | {numbers}
+    return assemble([p.path for p in order], numbers), {p.path for p in order} | {numbers}, printed
 
 
 def _reports(reports_dir: Path, stems: Sequence[str], what: str) -> list[Path]:
@@ -701,14 +704,11 @@ def build_pdfs(reports_dir: str | Path, core: Sequence[str], jobs: int | None = 
     printed only when new, `jobs` processes), then remove from ``.dossier/`` the printed parts neither uses.
     Returns both paths. Raises :class:`DossierError` (nothing written) when a core report is missing."""
     reports_dir = Path(reports_dir)
-    synthesis = synthesis_part(reports_dir)
-    # Printed in the same processes as the dossier's parts (found in .dossier/ below), not after them.
-    print_parts([*dossier_parts(reports_dir, core), synthesis], reports_dir, jobs)
-    pdf, used = _dossier_pdf(reports_dir, core, jobs)
-    printed = print_parts([synthesis], reports_dir, 1)["synthese"]
+    pdf, used, printed = _dossier_pdf(reports_dir, core, jobs, also=[synthesis_part(reports_dir)])
+    synthesis = printed["synthese"]
     targets = [write_bytes_atomic(reports_dir / DOSSIER, pdf),
-               write_bytes_atomic(reports_dir / SYNTHESIS, printed.path.read_bytes())]
-    prune_parts(reports_dir, used | {printed.path})
+               write_bytes_atomic(reports_dir / SYNTHESIS, synthesis.path.read_bytes())]
+    prune_parts(reports_dir, used | {synthesis.path})
     return targets
 
 
