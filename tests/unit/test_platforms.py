@@ -610,3 +610,45 @@ def test_missing_columns_name_the_separator_found_when_the_platform_writes_anoth
     rows = [["id", "published_at", "Vous êtes", "Pourquoi ?"], ["a", "2014-04-03 10:05:00", "Citoyen", "Recherche"]]
     with pytest.raises(AnswersError, match="absente.*le séparateur trouvé est « ; », le préréglage attend « , »"):
         _run(tmp_path, _write(tmp_path / "cc.csv", rows, ";"), spec)
+
+
+@pytest.mark.parametrize(("utc", "expected"), [
+    # Paris is UTC+2 in April: 3 April 22:30 UTC is 4 April 00:30 in Paris (inside), 28 April 22:00 UTC is 29 April.
+    (["2014-04-03 22:30:00", "2014-04-28 21:59:00"],
+     "2 réponses analysées ont été envoyées du 4 avril 2014 au 28 avril 2014 (heure de Paris), pendant la consultation "
+     "publique de 2014."),
+    (["2014-04-10 10:00:00", "2014-04-28 22:00:00", "2014-04-03 21:59:00"],
+     "3 réponses analysées ont été envoyées du 3 avril 2014 au 29 avril 2014 (heure de Paris) ; 2 réponses envoyées "
+     "hors de la consultation publique de 2014 (du 4 avril 2014 au 28 avril 2014)."),
+    (["2025-03-03 09:00:00", "2025-05-12 17:00:00"],
+     "2 réponses analysées ont été envoyées du 3 mars 2025 au 12 mai 2025 (heure de Paris) : aucune pendant la "
+     "consultation publique de 2014 (du 4 avril 2014 au 28 avril 2014)."),
+    (["2014-04-04 08:00:00", ""],
+     "1 réponse analysée a été envoyée le 4 avril 2014 (heure de Paris), pendant la consultation publique de 2014 ; "
+     "1 autre réponse analysée sans date."),
+    (["", ""],
+     "Aucune des réponses analysées (2) n'est datée : l'export ne dit pas si elles ont été envoyées pendant la "
+     "consultation publique de 2014 (du 4 avril 2014 au 28 avril 2014)."),
+])
+def test_report_04_says_when_the_answers_were_sent_against_the_2014_consultation(utc, expected, tmp_path):
+    # A Typeform export (UTC without an offset): report 04 never presents another consultation's answers as 2014's.
+    from types import SimpleNamespace
+
+    from helpers.views.v04_consultation import period_note, takeaways
+
+    header = ["#", "Vous êtes", "Pourquoi ?", "Response Type", "Submit Date (UTC)"]
+    rows = [header] + [[f"t{i}", "Citoyen", "Recherche", "completed", moment] for i, moment in enumerate(utc)]
+    spec = {"platform": "typeform", "columns": {"id": "#", "respondent_type": "Vous êtes", "date": "Submit Date (UTC)"},
+            "questions": [{"id": "raisons", "column": "Pourquoi ?", "kind": "free_text"}]}
+    answers, screened = _run(tmp_path, _write(tmp_path / "tf.csv", rows, ","), spec)
+    run = SimpleNamespace(analysed=screened[screened["statut"] == ANALYSED], synthetic_answers=False)
+    assert period_note(run) == expected
+    assert period_note(SimpleNamespace(analysed=run.analysed, synthetic_answers=True)) == (
+        f"{expected[:-1]} — réponses synthétiques.")
+    # The takeaway quoted on the front page carries the same days.
+    run = SimpleNamespace(**vars(run), screened=screened, asks_for_bases=False, review=pd.DataFrame({"groupe": []}),
+                          campaigns=pd.DataFrame(), requests=pd.DataFrame())
+    share = takeaways(run)[0]
+    days = re.search(r"envoyées? ((?:le|du) \d+ \S+ \d{4}(?: au \d+ \S+ \d{4})?) \(heure", expected)
+    assert (f"sont analysées (envoyées {days.group(1)}, heure de Paris) ;" in share) if days else (
+        "envoyées" not in share)

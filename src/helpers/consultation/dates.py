@@ -21,6 +21,7 @@ Everything is vectorised over distinct values (pandas), no per-row Python.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -175,6 +176,13 @@ def parse_dates(values: pd.Series, path: Path, column: str = "date", date_format
     stripped = values.astype(str).str.strip()
     out = stripped.map(lookup) if len(lookup) else pd.Series(pd.NaT, index=values.index)
     return pd.to_datetime(out, utc=True).astype("datetime64[ns, UTC]"), reading
+
+
+def period_2014() -> tuple[dt.date, dt.date]:
+    """First and last day of the public consultation of 2014 (4 and 28 April, ``periode_2014`` of
+    ``consultation.yml``), in its zone."""
+    period = data_file("consultation.yml")["periode_2014"]
+    return dt.date.fromisoformat(period["debut"]), dt.date.fromisoformat(period["fin"])
 
 
 def local_dates(dates: pd.Series) -> pd.Series:

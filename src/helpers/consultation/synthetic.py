@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from helpers.consultation.dates import period_2014
 from helpers.consultation.questionnaire import load_questionnaire
 from helpers.consultation.synthetic_draws import AnswerDraw, invented, weighted_choice
 from helpers.core.config import data_path
@@ -42,15 +43,15 @@ class Composition:
 
 
 def _moment(rng: random.Random, day: int) -> dt.datetime:
-    start = dt.datetime.fromisoformat(invented()["periode"]["debut"])
+    start = dt.datetime.combine(period_2014()[0], dt.time())
     return start + dt.timedelta(days=day, hours=rng.randint(7, 23), minutes=rng.randint(0, 59),
                                 seconds=rng.randint(0, 59))
 
 
 def _days() -> tuple[int, list[float]]:
     """Days of the consultation and their weights: a rush at the launch, a rise before the close."""
-    period = invented()["periode"]
-    days = (dt.date.fromisoformat(period["fin"]) - dt.date.fromisoformat(period["debut"])).days + 1
+    first, last = period_2014()
+    days = (last - first).days + 1
     return days, [6, 4, 3] + [1.5] * (days - 6) + [2, 2.5, 3]
 
 
@@ -134,7 +135,7 @@ def generate(bases: pd.DataFrame, n: int = 1500, seed: int = 2014,
     for i in resubmitted:
         copy = {**entries[i], "kind": "resoumission", "origin": entries[i]}
         copy["date"] = min(copy["date"] + dt.timedelta(minutes=rng.randint(60, 3 * 24 * 60)),
-                           dt.datetime.fromisoformat(words["periode"]["fin"]) + dt.timedelta(hours=23, minutes=59))
+                           dt.datetime.combine(period_2014()[1], dt.time(23, 59)))
         if rng.random() < 0.5:  # edited before sending again
             copy.update(raisons=draw.reasons(copy["profil"]), precisions=draw.free_text(copy["profil"]))
         entries.append(copy)

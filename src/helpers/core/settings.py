@@ -368,6 +368,7 @@ class Consultation(Model):
     rapport: _Report
     profil_absent: Text
     fuseau: Text
+    periode_2014: dict[Literal["debut", "fin"], Text]
     hors_liste: _OffList
     non_coche: list[str]
     booleens: _Booleans
@@ -411,7 +412,6 @@ class SyntheticCartography(Model):
 class SyntheticConsultation(Model):
     """consultation_synthetique.yml: invented content of the synthetic answers (word tables typed by shape)."""
 
-    periode: dict[Literal["debut", "fin"], Text]
     profils: dict[str, float]
     graphies_profils: dict[str, str]
     parts: dict[str, float]

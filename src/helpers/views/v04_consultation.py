@@ -6,13 +6,15 @@ escaped where it is laid out (helpers.render): no answer text ever enters the HT
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pandas as pd
 
-from helpers.consultation.dates import local_dates
+from helpers.consultation.dates import local_dates, period_2014
 from helpers.consultation.screening import ANALYSED
 from helpers.consultation.tallies import OVERALL
 from helpers.core.config import data_file
-from helpers.core.formats import count_of, integer, percent, percent_range, share_of, with_mark
+from helpers.core.formats import count_of, date, integer, percent, percent_range, share_of, with_mark
 from helpers.steps.s04_consultation import ConsultationRun
 from helpers.views.v01_clean import shorten
 
@@ -74,7 +76,9 @@ def takeaways(run: ConsultationRun) -> list[str]:
     if run.synthetic_answers:
         sentences.append("Ces chiffres viennent de réponses synthétiques, générées par le projet : ils ne décrivent "
                          "aucun répondant réel et ne doivent pas être cités.")
-    sentences.append(f"{share_of(analysed, len(screened))} réponses reçues sont analysées ; les autres sont "
+    days = _answer_days(run)
+    sent = f" (envoyées {_days_words(*days)}, heure de Paris)" if days else ""
+    sentences.append(f"{share_of(analysed, len(screened))} réponses reçues sont analysées{sent} ; les autres sont "
                      f"vides, exclues ou remplacées par une soumission ultérieure.")
     if not run.asks_for_bases:
         sentences.append("Le questionnaire ne demandait pas quelles bases ouvrir : ce rapport ne compte aucune "
@@ -98,6 +102,45 @@ def takeaways(run: ConsultationRun) -> list[str]:
                          f"({percent(in_campaign / analysed)} des réponses analysées) : comptées et signalées, elles "
                          f"traduisent une mobilisation organisée.")
     return marked_sentences(sentences[:5], run.synthetic_answers)
+
+
+def _answer_days(run: ConsultationRun) -> tuple[dt.date, dt.date] | None:
+    """The first and last day (in the consultation's zone, Europe/Paris) on which an analysed answer was sent, or
+    None when no analysed answer is dated."""
+    dates = local_dates(run.analysed["date"].dropna())
+    return (dates.min().date(), dates.max().date()) if len(dates) else None
+
+
+def _days_words(first: dt.date, last: dt.date) -> str:
+    return f"le {date(first)}" if first == last else f"du {date(first)} au {date(last)}"
+
+
+def period_note(run: ConsultationRun) -> str:
+    """The sentence under report 04's introduction: the days the analysed answers were sent (Paris time), and
+    how many fall outside the public consultation of 2014 (:func:`helpers.consultation.dates.period_2014`).
+    None of its answers was published: an export analysed here may come from another consultation, and the
+    report must not present it as 2014's (it says what the dates show, not where the answers come from). Marked
+    when the answers are synthetic."""
+    first, last = period_2014()
+    consultation = "la consultation publique de 2014"
+    local = local_dates(run.analysed["date"].dropna())
+    if not len(local):
+        return mark(run, f"Aucune des réponses analysées ({integer(len(run.analysed))}) n'est datée : l'export ne dit "
+                         f"pas si elles ont été envoyées pendant {consultation} ({_days_words(first, last)})") + "."
+    outside = int(((local.dt.date < first) | (local.dt.date > last)).sum())
+    sentence = (f"{count_of(len(local), 'réponse analysée a été envoyée', 'réponses analysées ont été envoyées')} "
+                f"{_days_words(local.min().date(), local.max().date())} (heure de Paris)")
+    if not outside:
+        sentence += f", pendant {consultation}"
+    elif outside == len(local):
+        sentence += f" : aucune pendant {consultation} ({_days_words(first, last)})"
+    else:
+        sentence += (f" ; {count_of(outside, 'réponse envoyée', 'réponses envoyées')} hors de {consultation} "
+                     f"({_days_words(first, last)})")
+    undated = len(run.analysed) - len(local)
+    if undated:
+        sentence += f" ; {count_of(undated, 'autre réponse analysée', 'autres réponses analysées')} sans date"
+    return mark(run, sentence) + "."  # the mark before the full stop, as in the takeaways
 
 
 def flow(run: ConsultationRun) -> pd.DataFrame:
