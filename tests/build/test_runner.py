@@ -287,18 +287,20 @@ def test_a_successful_build_is_quiet_and_says_which_data_it_used(built):
 
 
 @pytest.mark.parametrize(("edit", "expected"), [
-    (("name: 02_openness", "name: 02_openness\n    couleur: rouge"), "reports[2] : clé(s) inconnue(s) couleur"),
-    (("title: \"Fiche gestionnaire\"", "title: \"\""), "reports[3].title doit être un texte non vide"),
+    (("name: 02_openness", "name: 02_openness\n    couleur: rouge"),
+     "reports[n° 2 « 02_openness »] : clé(s) inconnue(s) couleur"),
+    (("title: \"Fiche gestionnaire\"", "title: \"\""),
+     "reports[n° 3 « 03_producer_sheet »].title doit être un texte non vide"),
     (("directory: producteurs", "directory: producteurs\n      per_producer: 3"),
-     "reports[3].fan_out : clé(s) inconnue(s) per_producer"),
+     "reports[n° 3 « 03_producer_sheet »].fan_out : clé(s) inconnue(s) per_producer"),
     (("s03_producer_sheet:producer_names", "s03_producer_sheet:absente"),
      "fan_out.values « helpers.steps.s03_producer_sheet:absente » introuvable"),
     (("parameter: producer", "parameter: productrice"), "fan_out.parameter « productrice » n'est pas un param"),
     (("reports:", "rapports:"), "clé(s) inconnue(s) rapports ; clés possibles : reports"),
     (("name: 01_clean_cartography", "name: 01 nettoyage"),
-     "reports[1].name doit respecter le motif ^[\\w-]+$ (reçu '01 nettoyage')"),
+     "reports[n° 1 « 01 nettoyage »].name doit respecter le motif ^[\\w-]+$ (reçu '01 nettoyage')"),
     (("s03_producer_sheet:producer_names", "s03_producer_sheet producer_names"),
-     "reports[3].fan_out.values doit respecter le motif"),
+     "reports[n° 3 « 03_producer_sheet »].fan_out.values doit respecter le motif"),
 ])
 def test_reports_yml_is_validated_by_its_model(tmp_path, edit, expected):
     root = copy_project(tmp_path)
@@ -313,7 +315,8 @@ def test_reports_yml_is_validated_by_its_model(tmp_path, edit, expected):
     if edit[0] == "name: 02_openness":  # the command stops before any kernel, with the one-line error
         done = run(root)
         assert done.returncode == 2
-        assert done.stderr.startswith(f"Erreur : {config} : reports[2] : clé(s) inconnue(s) couleur")
+        assert done.stderr.startswith(f"Erreur : {config} : reports[n° 2 « 02_openness »] : clé(s) inconnue(s) "
+                                      "couleur")
         assert not (root / "reports").exists()
 
 

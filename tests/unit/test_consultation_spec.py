@@ -53,7 +53,7 @@ SPEC_ERRORS = {
                                  "colonne nommée deux fois : Vous êtes"),
     "encodage inconnu": ({**SPEC, "format": {"encoding": "klingon-8"}}, "encodage inconnu « klingon-8 »"),
     "séparateur non pris en charge": ({**SPEC, "format": {"separator": "#"}}, "séparateur « # » non pris en charge"),
-    "colonne vide": (_question(id="q", column="", kind="free_text"), "questions[1].column doit être un texte"),
+    "colonne vide": (_question(id="q", column="", kind="free_text"), "questions[n° 1 « q »].column doit être un texte"),
 }
 
 

@@ -37,9 +37,9 @@ def test_every_data_file_has_a_model_and_fits_it():
     ("consultation.yml", lambda d: d["rapprochement"].pop("accepte"), "rapprochement : clé « accepte » manquante"),
     ("ponderations.yml", lambda d: d["equal"]["points"].update(acess=1), "equal.points : clé(s) inconnue(s) acess"),
     ("priorites.yml", lambda d: d["classes"][0].update(demande=["forte", "fort"]),
-     "classes[1].demande[2] doit être l'une des valeurs 'forte', 'moyenne' ou 'aucune' (reçu 'fort')"),
+     "classes[n° 1].demande[n° 2] doit être l'une des valeurs 'forte', 'moyenne' ou 'aucune' (reçu 'fort')"),
     ("voies_ouverture.yml", lambda d: d["regles"][0].update(voie="publier"), "règle 1 : voie inconnue « publier »"),
-    ("voies_ouverture.yml", lambda d: d["regles"][0].update(manque_un_de=["prix"]), "regles[1].manque_un_de[1]"),
+    ("voies_ouverture.yml", lambda d: d["regles"][0].update(manque_un_de=["prix"]), "regles[n° 1].manque_un_de[n° 1]"),
     ("schema.yml", lambda d: d["bases"]["champs"].update(base=["texte", "Nom"]), "bases.champs.base doit être [type"),
     ("sorties.yml", lambda d: d.update(xslx={}), "clé(s) inconnue(s) xslx ; clés possibles : xlsx"),
     ("vocabulaire.yml", lambda d: d["criteres"]["acces"]["codes"].update({"Accès à tous": True}),
@@ -50,3 +50,19 @@ def test_a_bad_settings_file_is_one_line_naming_it(edited, name, edit, message):
         edited(name, edit)()
     assert message in str(error.value) and str(error.value).startswith(str(config.data_path(name)))
     assert "\n" not in str(error.value)
+
+
+@pytest.mark.parametrize(("loc", "data", "expected"), [
+    (("questions", 1, "column"), {"questions": [{"id": "profil"}, {"id": "raisons", "column": ""}]},
+     "questions[n° 2 « raisons »].column"),
+    (("reports", 0), {"reports": [{"name": "01_clean_cartography"}]}, "reports[n° 1 « 01_clean_cartography »]"),
+    (("classes", 0, "demande", 1), {"classes": [{"demande": ["forte", "fort"]}]}, "classes[n° 1].demande[n° 2]"),
+    (("questions", 0, "id"), {"questions": [{"id": 3}]}, "questions[n° 1].id"),  # a name that is not a text: rank only
+    (("questions", 4), {"questions": []}, "questions[n° 5]"),  # pydantic's place is kept even without the data
+    (("questions", 0), None, "questions[n° 1]"),
+])
+def test_an_error_names_a_list_item_by_its_rank_from_1_and_its_id(loc, data, expected):
+    # « questions[1] » alone could be read as the second question (0-based): the rank says « n° » and the id follows.
+    from helpers.core.models import where
+
+    assert where(loc, data) == expected

@@ -2,7 +2,8 @@
 models, with errors in one French line naming the file: the project's exception, never pydantic's report.
 
 A model declares its keys and types; :func:`validated` reports the first problem as « where problem », `where`
-the key's path as the file writes it (``questions[1].column``: lists counted from 1).
+the key's path as the file writes it, an item of a list by its rank counted from 1 and, when it has one, its
+``id`` or ``name`` (``questions[n° 2 « raisons »].column``: never read as a 0-based index).
 """
 
 from __future__ import annotations
@@ -51,14 +52,26 @@ def _text(value: str) -> str:
 Text = Annotated[str, AfterValidator(_text)]
 
 
-def where(loc: tuple) -> str:
-    """``("questions", 0, "column")`` -> ``questions[1].column``."""
-    return "".join(f"[{p + 1}]" if isinstance(p, int) else f".{p}" for p in loc).lstrip(".")
+def where(loc: tuple, data: object = None) -> str:
+    """``("questions", 1, "column")`` -> ``questions[n° 2 « raisons »].column``: a list's item by its rank from 1,
+    and its ``id`` or ``name`` in `data` (the parsed YAML) when it has one."""
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            item = data[part] if isinstance(data, list) and 0 <= part < len(data) else None
+            name = next((item[k] for k in ("id", "name") if isinstance(item, dict) and isinstance(item.get(k), str)),
+                        None)
+            out += f"[n° {part + 1}{f' « {name} »' if name else ''}]"
+        else:
+            item = data.get(part) if isinstance(data, dict) else None
+            out += f".{part}"
+        data = item
+    return out.lstrip(".")
 
 
-def message(error: ValidationError, prefix: str = "", top: str = "") -> str:
+def message(error: ValidationError, prefix: str = "", top: str = "", data: object = None) -> str:
     """The first problem of `error` in one French line: « where problem » (`prefix` before every path, `top`
-    naming the whole file)."""
+    naming the whole file; `data`, the parsed YAML, names a list's items, :func:`where`)."""
     first = error.errors(include_url=False)[0]
     loc, kind = first["loc"], first["type"]
     if kind == "missing":
@@ -74,7 +87,7 @@ def message(error: ValidationError, prefix: str = "", top: str = "") -> str:
         problem = f"doit être {TYPES[kind]} (reçu {first['input']!r})"
     else:
         problem = first["msg"]
-    place = " ".join(p for p in (prefix, where(loc)) if p) or top
+    place = " ".join(p for p in (prefix, where(loc, data)) if p) or top
     if not place:
         return problem
     return f"{place} {problem}" if problem.startswith("doit ") else f"{place} : {problem}"
@@ -86,4 +99,4 @@ def validated(model: type[M], data: object, path: str | Path, error: type[CartoE
     try:
         return model.model_validate(data)
     except ValidationError as exc:
-        raise error(path, message(exc, prefix, top)) from None
+        raise error(path, message(exc, prefix, top, data)) from None
