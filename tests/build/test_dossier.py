@@ -18,7 +18,7 @@ from pdf_pages import beyond_the_margin
 from pypdf import PdfReader
 
 from helpers.render import dossier
-from helpers.render.blocks import stylesheet
+from helpers.render.blocks import render, stylesheet
 from helpers.render.dossier import (
     DOSSIER,
     MARKS,
@@ -264,6 +264,24 @@ def test_the_page_label_stays_on_one_line_whatever_the_running_title(title):
     pdf = dossier.print_html(document, "file:///", tagged=False)
     layout = PdfReader(BytesIO(pdf)).pages[0].extract_text(extraction_mode="layout")
     assert re.search(r"Page 1 sur 1\s*$", layout, flags=re.M), layout[-400:]
+
+
+def test_a_theme_of_report_04_is_printed_on_one_page_never_a_lone_quote_at_a_page_top():
+    # The official dossier's page 68 once held one quote of theme T30 alone, its heading on the page before.
+    words = "les données de santé doivent être ouvertes aux chercheurs et aux associations " * 3
+    themes = [{"theme": f"T{i}", "libelle": f"Thème numéro {i}", "size": f"{40 - i} textes sur 1 132",
+               "quotes": [{"citation": f"Début {i}{k} : {words} fin {i}{k}.", "profil": "Citoyen ou patient",
+                           "campagne": ""} for k in "ab"]} for i in range(1, 25)]
+    body = render("themes.html.j2", questions=[{"column": "Précisez votre réponse", "why": "", "themes": themes,
+                                                 "codes": None}])
+    document = (f'<!DOCTYPE html><html lang="fr"><head><meta charset="utf-8"><title>t</title>'
+                f"<style>{stylesheet()}</style></head><body><main class=\"carto-main\">{body}</main></body></html>")
+    pages = [re.sub(r"\s+", " ", page.extract_text())
+             for page in PdfReader(BytesIO(dossier.print_html(document, "file:///", tagged=False))).pages]
+    assert len(pages) >= 3
+    for i in range(1, 25):
+        on = [n for n, text in enumerate(pages) if f"T{i} — Thème numéro {i}" in text]
+        assert on and f"fin {i}b." in pages[on[0]], (i, on)  # its heading and its last quote on one page
 
 
 def _cell(kind: str, inner: str) -> str:
