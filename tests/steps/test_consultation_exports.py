@@ -219,7 +219,7 @@ def test_case4_spec_errors_for_the_new_keys(tmp_path):
         assert str(path) in str(error.value)
     for spec, message in [({"platform": "qualtrics"}, "plateforme inconnue « qualtrics »"),
                           ({"exclude": [{"column": "x", "values": ["a"]}]},
-                           "exclude\\[1\\] : clé « reason » manquante"),
+                           "exclude\\[n° 1\\] : clé « reason » manquante"),
                           ({"columns": {"respondent_type": "V", "date_format": "ymd"}},
                            "columns.date_format doit être l'une des valeurs 'day_first' ou 'month_first' "
                            "\\(reçu 'ymd'\\)"),
