@@ -332,7 +332,8 @@ def test_typeform_utc_dates_are_read_as_utc_and_shown_in_paris(tmp_path):
     assert answers.spec.date_timezone == "UTC"
     first = answers.frame["date"].iloc[0]
     assert first.isoformat() == "2014-04-02T23:30:00+00:00"  # read as Paris time it would be 21:30 UTC
-    assert date_span(answers.frame["date"].head(1)).startswith("de la première réponse datée, le 3 avril 2014 01:30")
+    assert date_span(answers.frame["date"].head(1)).startswith(
+        "de la première réponse analysée datée, le 3 avril 2014 01:30")
     assert "fuseau UTC (l'en-tête dit « (UTC) »)" in answers.dates.describe()  # the annex says which zone
 
 
@@ -598,11 +599,38 @@ def test_answers_near_midnight_utc_fall_on_their_paris_day(tmp_path):
     # The per-day chart's axis names the answers' own year (Paris time), not 2014's.
     from types import SimpleNamespace
 
-    from helpers.views.v04_consultation import day_axis_label
+    from helpers.views.v04_consultation import timeline
 
-    assert day_axis_label(SimpleNamespace(analysed=answers.frame)) == "Jour (2014)"
-    later = pd.concat([answers.frame, answers.frame.assign(date=answers.frame["date"] + pd.Timedelta(days=365))])
-    assert day_axis_label(SimpleNamespace(analysed=later)) == "Jour (2014-2015)"
+    days = timeline(SimpleNamespace(analysed=answers.frame))
+    assert (days.unit, days.axis, days.chart["Période"].tolist(), days.chart["Réponses"].tolist()) == (
+        "jour", "Jour (2014)", ["02/04", "03/04"], [15, 15])
+
+
+@pytest.mark.parametrize(("moments", "unit", "axis", "periods", "counts"), [
+    # Within 92 days: every day, zeros included; across New Year's Day in Paris, each day with its year.
+    (["2018-12-30T10:00+01:00", "2019-01-01T09:00+01:00", "2019-01-01T10:00+01:00"], "jour", "Jour",
+     ["30/12/2018", "31/12/2018", "01/01/2019"], [1, 0, 2]),
+    (["2014-04-04T10:00+02:00", "2014-04-06T10:00+02:00"], "jour", "Jour (2014)", ["04/04", "05/04", "06/04"],
+     [1, 0, 1]),
+    # A few test answers of 2014 in a 2025 export: per month, the months that have answers (no 4,000 days of zeros).
+    (["2014-04-02T08:00+02:00", "2014-04-03T08:00+02:00", "2025-03-03T09:00+01:00", "2025-05-12T17:00+02:00",
+      "2025-05-13T09:00+02:00"], "mois", "Mois (ceux qui ont des réponses)", ["avril 2014", "mars 2025", "mai 2025"],
+     [2, 1, 2]),
+    # 31 March 23:30 UTC is 1 April in Paris: counted in April.
+    (["2024-12-10T09:00Z", "2025-03-31T23:30Z"], "mois", "Mois (ceux qui ont des réponses)",
+     ["décembre 2024", "avril 2025"], [1, 1]),
+])
+def test_the_timeline_is_per_day_within_three_months_else_per_month_with_years(moments, unit, axis, periods, counts):
+    from types import SimpleNamespace
+
+    from helpers.views.v04_consultation import timeline
+
+    utc = pd.Series(pd.to_datetime(moments, utc=True))
+    found = timeline(SimpleNamespace(analysed=pd.DataFrame({"date": utc})))
+    assert (found.unit, found.axis, found.chart["Période"].tolist(), found.chart["Réponses"].tolist()) == (
+        unit, axis, periods, counts)
+    assert found.table.columns[1] == "Réponses analysées" and len(found.table) == len(periods)
+    assert ("les mois sans réponse ne sont pas montrés" in found.caption) is (unit == "mois")
 
 
 def test_missing_columns_name_the_separator_found_when_the_platform_writes_another(tmp_path):
@@ -652,3 +680,72 @@ def test_report_04_says_when_the_answers_were_sent_against_the_2014_consultation
     days = re.search(r"envoyées? ((?:le|du) \d+ \S+ \d{4}(?: au \d+ \S+ \d{4})?) \(heure", expected)
     assert (f"sont analysées (envoyées {days.group(1)}, heure de Paris) ;" in share) if days else (
         "envoyées" not in share)
+    assert share.endswith("; aucune n'est exclue.")  # the reasons the export has, not a list of every possible one
+
+
+def limesurvey_other(path: Path) -> Path:
+    # LimeSurvey's multiple choice with its « Autre » option: one more column « Question [Autre] » holding the text
+    # typed (full answers, full question text headings).
+    header = ["ID de la réponse", "Date de soumission", "Dernière page", "Langue de départ", "Vous êtes",
+              "Pourquoi ? [Recherche]", "Pourquoi ? [Transparence]", "Pourquoi ? [Autre]", "Quelles données ?"]
+    rows = [header,
+            ["1", "2014-04-03 10:05:05", "2", "fr", "Citoyen", "Oui", "", "", "PMSI"],
+            ["2", "2014-04-03 11:00:00", "2", "fr", "Citoyen", "N/A", "Oui", "Pour mes cours", "RPPS"],
+            ["3", "2014-04-04 11:00:00", "2", "fr", "Chercheur", "Oui", "Oui", "", "SNIIRAM"]]
+    return _write(path, rows, ",", quoting=csv.QUOTE_ALL)
+
+
+OTHER_WITHOUT_OPTIONS = {
+    "limesurvey": (limesurvey_other, ["Pourquoi ? [Recherche]", "Pourquoi ? [Transparence]", "Pourquoi ? [Autre]"],
+                   "Autre", {"Recherche": 2, "Transparence": 2, "Autre": 1}),
+    "typeform": (typeform, ["Recherche", "Transparence", "Other"], "Other",
+                 {"Recherche": 2, "Transparence": 1, "Other": 1}),
+    "surveymonkey": (surveymonkey, None, "Autre", {"Recherche": 2, "Transparence": 1, "Autre": 1}),
+}
+
+
+@pytest.mark.parametrize("platform", OTHER_WITHOUT_OPTIONS)
+@pytest.mark.parametrize("declared", ["sans options", "avec options"])
+def test_an_other_option_without_declared_options_counts_each_column_as_its_option(platform, declared, tmp_path):
+    # A LimeSurvey spec with `other: "Autre"` and no `options` once counted every ticked option under « Autre (hors
+    # liste) », in silence: the other label alone was taken for the whole list of options.
+    build, columns, other, expected = OTHER_WITHOUT_OPTIONS[platform]
+    spec = dict(PLATFORMS[platform][1] if platform != "limesurvey" else PLATFORMS["limesurvey"][1])
+    question = {"id": "raisons", "kind": "multiple_choice", "other": other,
+                **({"columns": columns, "label": "Pourquoi ?"} if columns else
+                   {"column": "Pourquoi ? (plusieurs réponses possibles)"})}
+    if declared == "avec options":
+        question["options"] = ["Recherche", "Transparence"]
+    spec["questions"] = [question, {"id": "demandes", "column": "Quelles données ?", "kind": "datasets"}]
+    answers, screened = _run(tmp_path, build(tmp_path / f"{platform}.csv"), spec)
+    raisons = next(q for q in answers.spec.questions if q.id == "raisons")
+    assert _shares(screened, raisons) == expected
+    assert "Autre (hors liste)" not in set("\n".join(screened["raisons"]).split("\n"))
+    assert (screened["raisons_autre"] == "Pour mes cours").sum() == 1  # the typed text, to its free-text question
+
+
+def test_an_other_option_without_options_in_one_column_is_an_error_naming_the_question(tmp_path):
+    # Google Forms writes the typed « Autre » text in the same cell as the options: without their list, nothing
+    # tells a choice from that text. Refused with one line, rather than every answer counted as « Autre ».
+    spec = dict(PLATFORMS["google_forms"][1])
+    spec["questions"] = [{"id": "raisons", "column": "Pourquoi ?", "kind": "multiple_choice", "other": "Autre"}]
+    with pytest.raises(AnswersError, match=r"google_forms\.csv : question « raisons » \(colonne « Pourquoi \? »\) : "
+                                           r"« other » \(Autre\) sans « options »"):
+        _run(tmp_path, google_forms(tmp_path / "google_forms.csv"), spec)
+
+
+@pytest.mark.parametrize("platform", ["limesurvey", "cap_collectif", "google_forms"])
+def test_the_takeaway_on_excluded_answers_names_the_export_s_own_reasons(platform, tmp_path):
+    # It used to say « les autres sont vides, exclues ou remplacées… » whatever happened: a reader quoting it would
+    # report replaced answers an export never had.
+    from types import SimpleNamespace
+
+    from helpers.views.v04_consultation import takeaways
+
+    build, spec, expected = PLATFORMS[platform]
+    _, screened = _run(tmp_path, build(tmp_path / f"{platform}.csv"), spec)
+    run = SimpleNamespace(analysed=screened[screened["statut"] == ANALYSED], screened=screened,
+                          synthetic_answers=False, asks_for_bases=False, review=pd.DataFrame({"groupe": []}),
+                          campaigns=pd.DataFrame(), requests=pd.DataFrame())
+    (reason, n), = expected["exclues"].items()
+    assert takeaways(run)[0].endswith(f"; 1 autre est exclue : {n} « {reason} ».")

@@ -112,3 +112,19 @@ def test_tables_that_partition_the_bases_show_their_total(run):
     classes = view.classes(run)
     assert classes.iloc[-1]["Classe"] == "Total (bases de la cartographie)"
     assert classes.iloc[-1]["Bases"] == classes["Bases"].iloc[:-1].sum() == len(run.priorities)
+
+
+def test_the_demand_takeaway_says_whose_answers_and_when_they_were_sent(run):
+    # Quoted alone on the front page or in the synthesis, « 247 des 289 bases … sont demandées » did not say which
+    # consultation's answers it counts: an export need not be 2014's.
+    import json
+
+    from helpers.views.v05_priorities import takeaways
+
+    facts = json.loads((run.processed_dir / "consultation.json").read_text(encoding="utf-8"))
+    assert (facts["premier_jour"], facts["dernier_jour"]) == ("2014-04-04", "2014-04-28")  # the synthetic sample
+    demand = next(s for s in takeaways(run) if "sont demandées" in s)
+    assert f"sont demandées par au moins un des {run.analysed:,} répondants".replace(",", "\u202f") in demand
+    assert "(réponses envoyées du 4 avril 2014 au 28 avril 2014, heure de Paris) ;" in demand
+    undated = type(run)(**{**vars(run), "consultation": {**run.consultation, "premier_jour": None}})
+    assert "envoyées" not in next(s for s in takeaways(undated) if "sont demandées" in s)

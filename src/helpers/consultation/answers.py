@@ -306,6 +306,11 @@ def _choice(path: Path, question: Question, rows: pd.DataFrame, header: _Header,
         row, start = positions[question.columns[0]]
         indexes = list(header.block(row, start)) if len(header.rows) > 1 else [start]
         if len(indexes) == 1:
+            if question.other and not question.options:
+                raise AnswersError(path, f"question « {question.id} » (colonne « {question.columns[0]} ») : "
+                                         f"« other » ({question.other}) sans « options » : dans une seule colonne, "
+                                         "seule la liste des options sépare un choix du texte tapé avec "
+                                         f"« {question.other} » ; déclarez « options » dans le questionnaire")
             return choices.read_cells(_clean(rows[start]), question)
         last = header.rows[-1]
         known = {comparison_key(v) for v in data_file("consultation.yml")["second_entete"]}

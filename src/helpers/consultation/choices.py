@@ -10,7 +10,10 @@ Encodings (see tests/test_platforms.py for each platform's real layout):
 
 A value outside declared options is counted under « Autre (hors liste) » (consultation.yml) and listed;
 with an `other` option declared, it is that option and its typed text goes to the free-text question
-`<id>_autre` instead. The result is the chosen labels joined by line breaks (labels never hold one).
+`<id>_autre` instead. Without declared options, each column of a one-column-per-option question is its own option
+(`other` names the « Autre » column, it lists no option); a one-cell question then needs its options
+(helpers.consultation.answers refuses `other` without them). The result is the chosen labels joined by line
+breaks (labels never hold one).
 """
 
 from __future__ import annotations
@@ -137,20 +140,21 @@ def read_cells(cells: pd.Series, question: Question) -> ChoiceReading:
 def _option_label(header: str, question: Question, lookup: dict[str, str]) -> str | None:
     """The option a column stands for: LimeSurvey's [Option], its header, or its part after one of Kobo's « / »
     (group and question path), longest first: an option label may itself hold a « / » (« Recherche/enseignement »),
-    so the header is never cut at its last one only."""
+    so the header is never cut at its last one only. Without declared options, every column is an option of its
+    own ([Option], else the header), the `other` one included: an `other` label alone lists no option."""
     cuts = [i + 1 for i, c in enumerate(header) if c == "/"]
     candidates = [header, *(header[i:] for i in cuts if header[i:].strip())]
     bracket = OPTION_IN_BRACKETS.search(header)
     if bracket:
         candidates.insert(0, bracket.group(1))
-    if not lookup:
-        return clean_text(bracket.group(1) if bracket else header)
+    is_other = bool(question.other) and any(comparison_key(c).startswith(comparison_key(question.other))
+                                            for c in candidates)
+    if not question.options:
+        return question.other if is_other else clean_text(bracket.group(1) if bracket else header)
     for candidate in candidates:
         if comparison_key(candidate) in lookup:
             return lookup[comparison_key(candidate)]
-    if question.other and any(comparison_key(c).startswith(comparison_key(question.other)) for c in candidates):
-        return question.other
-    return None
+    return question.other if is_other else None
 
 
 def read_block(block: pd.DataFrame, headers: list[str], value_columns: list[bool],
@@ -172,7 +176,9 @@ def read_block(block: pd.DataFrame, headers: list[str], value_columns: list[bool
     for j, header in enumerate(headers):
         cells = block.iloc[:, j]
         if value_columns[j]:
-            part = read_cells(cells, replace(question, kind="single_choice", separator=None))
+            # Without declared options its labels are taken as written: the « other » text has its own column.
+            part = read_cells(cells, replace(question, kind="single_choice", separator=None,
+                                             other=question.other if question.options else None))
             joined = np.where(part.values.to_numpy() != "", joined + JOIN + part.values.to_numpy(), joined)
             typed = np.where(part.other.to_numpy() != "", part.other.to_numpy(), typed)
             off.update(part.off_list)

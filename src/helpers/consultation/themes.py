@@ -20,6 +20,7 @@ personal data masked).
 from __future__ import annotations
 
 import re
+import warnings
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
@@ -28,6 +29,7 @@ import pandas as pd
 from rapidfuzz import fuzz
 from scipy.stats import binomtest
 from sklearn.decomposition import NMF, non_negative_factorization
+from sklearn.exceptions import ConvergenceWarning
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.preprocessing import normalize
 
@@ -59,6 +61,7 @@ class TextAnalysis:
     terms: pd.DataFrame  # distinctive terms by category
     quotes: pd.DataFrame
     notes: dict = field(default_factory=dict)  # question -> why it has no theme
+    unconverged: list = field(default_factory=list)  # questions whose NMF stopped at its iteration limit
     memberships: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=ANSWER_COLUMNS))
 
     @property
@@ -182,6 +185,28 @@ def _members(weights: np.ndarray) -> np.ndarray:
     share = data_file("consultation.yml")["textes"]["appartenance"]
     top = weights.max(axis=1, keepdims=True)
     return (weights > 0) & (weights >= share * top)
+
+
+class _Fitting(warnings.catch_warnings):
+    """Around sklearn's NMF: `stopped` tells whether a fit reached its iteration limit (ConvergenceWarning: said in
+    report 04's method annex, not printed in the report). The square root of a reconstruction error that rounding
+    made slightly negative (a near-exact fit, e.g. repeated texts) is a NaN sklearn only reports: dropped. Any
+    other warning is raised again."""
+
+    def __init__(self):
+        super().__init__(record=True)
+
+    def __enter__(self):
+        self.caught = super().__enter__()
+        warnings.simplefilter("always")
+        return self
+
+    def __exit__(self, *exc):
+        super().__exit__(*exc)
+        self.stopped = any(issubclass(w.category, ConvergenceWarning) for w in self.caught)
+        for w in self.caught:
+            if not issubclass(w.category, ConvergenceWarning) and "encountered in sqrt" not in str(w.message):
+                warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
 
 
 def _refit(matrix, components: np.ndarray) -> np.ndarray:
@@ -312,28 +337,30 @@ def _quotes(documents: pd.DataFrame, weights: np.ndarray, k: int, question: str,
 
 
 def _question_themes(docs: pd.DataFrame, rows: np.ndarray, sub, vocabulary: np.ndarray, question: str,
-                     n_themes: int | None, bounds: tuple[int, int]) -> tuple[list, list, list, str]:
+                     n_themes: int | None, bounds: tuple[int, int]) -> tuple[list, list, list, str, bool]:
     """Themes of one question's texts (`rows` of `docs`; `sub`: their TF-IDF rows over `vocabulary`):
-    (themes, quotes, memberships, note); fills ``docs["theme"]`` for those rows."""
+    (themes, quotes, memberships, note, whether a fit stopped at its iteration limit); fills ``docs["theme"]``
+    for those rows."""
     rules = data_file("consultation.yml")["textes"]
     usable = np.asarray(sub.getnnz(axis=1) > 0)
     n_usable = int(usable.sum())
     if n_usable < max(2 * (n_themes or bounds[0]), rules["min_df"], 2):
-        return [], [], [], f"trop peu de textes exploitables ({n_usable}) pour dégager des thèmes"
+        return [], [], [], f"trop peu de textes exploitables ({n_usable}) pour dégager des thèmes", False
     min_size = min_theme_size(len(rows))
     k = n_themes or theme_count(n_usable, bounds)
     k = max(1, min(k, sub.shape[1] - 1, n_usable - 1))
     sample = sample_rows(len(rows))
     fitted = sub if sample is None else sub[sample]
     model = NMF(n_components=k, init="nndsvda", random_state=SEED, max_iter=400)
-    fit_weights = model.fit_transform(fitted)
-    # The rules refit the weights after each merge: on a seeded subsample at national size (sizes scaled).
-    judged = np.random.default_rng(SEED).permutation(fitted.shape[0])[: rules["regles_max"]]
-    judged.sort()
-    components, _ = condense(fitted[judged], model.components_, fit_weights[judged],
-                             max(1, int(np.ceil(min_size * len(judged) / len(rows)))))
-    codes = pd.factorize(docs["lemmes"].iloc[rows])[0]  # each distinct text refitted once
-    weights = _refit(sub[np.unique(codes, return_index=True)[1]], components)[codes]
+    with _Fitting() as fitting:
+        fit_weights = model.fit_transform(fitted)
+        # The rules refit the weights after each merge: on a seeded subsample at national size (sizes scaled).
+        judged = np.random.default_rng(SEED).permutation(fitted.shape[0])[: rules["regles_max"]]
+        judged.sort()
+        components, _ = condense(fitted[judged], model.components_, fit_weights[judged],
+                                 max(1, int(np.ceil(min_size * len(judged) / len(rows)))))
+        codes = pd.factorize(docs["lemmes"].iloc[rows])[0]  # each distinct text refitted once
+        weights = _refit(sub[np.unique(codes, return_index=True)[1]], components)[codes]
     # Themes numbered by size (T1: the largest), ties by their profile's first term.
     best = np.where(weights.max(axis=1) > 0, weights.argmax(axis=1), -1)
     counts = np.bincount(best[best >= 0], minlength=len(components))
@@ -364,7 +391,7 @@ def _question_themes(docs: pd.DataFrame, rows: np.ndarray, sub, vocabulary: np.n
     memberships = pd.DataFrame({"numero": sub_docs["numero"].to_numpy()[text_rows], "question": question,
                                 "theme": [f"T{t + 1}" for t in theme_cols],
                                 "poids": np.round(weights[text_rows, theme_cols] / total[text_rows, 0], 4)})
-    return themes, quotes, [memberships], ""
+    return themes, quotes, [memberships], "", fitting.stopped
 
 
 def analyse_texts(documents: pd.DataFrame, n_themes: int | None = None,
@@ -421,6 +448,8 @@ def analyse_texts(documents: pd.DataFrame, n_themes: int | None = None,
         memberships += found[2]
         if found[3]:
             result.notes[question] = found[3]
+        if found[4]:
+            result.unconverged.append(question)
     result.themes = pd.DataFrame(themes, columns=THEME_COLUMNS)
     result.quotes = pd.DataFrame(quotes, columns=QUOTE_COLUMNS)
     result.memberships = (pd.concat(memberships, ignore_index=True) if memberships

@@ -104,7 +104,8 @@ def share_of(part: object, whole: object) -> str:
 
 
 def date(value: dt.date | dt.datetime, style: str = "long") -> str:
-    """A date in French: « 6 mai 2014 » (``style="long"``) or « 06/05/2014 » (``"short"``)."""
+    """A date in French: « 6 mai 2014 » (``style="long"``), « 06/05/2014 » (``"short"``) or in a CLDR pattern
+    (``"MMMM y"``: « avril 2014 »)."""
     return format_date(value, format=style, locale=LOCALE)
 
 

@@ -262,6 +262,7 @@ class _Reading(Model):
 
 class _Report(Model):
     lignes_max: int
+    jours_max: int
 
 
 class _OffList(Model):

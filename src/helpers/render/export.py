@@ -85,9 +85,16 @@ def to_html(notebook: nbformat.NotebookNode, title: str, provenance: dict | None
     """An executed notebook as one self-contained HTML page titled `title`, with its provenance block.
 
     `provenance`: label → value (see :func:`provenance_html`), or None for no block; `show_code` keeps
-    input cells and the parameters cells (error pages). Returns the page's HTML (text)."""
+    input cells and the parameters cells (error pages); without it, what the kernel wrote to stderr (a library's
+    warning) is left out. Returns the page's HTML (text)."""
     nb = nbformat.from_dict(notebook)
     nb.metadata["title"] = title
+    if not show_code:
+        # A library's warning (English, the machine's paths) is not the reader's: the executed notebook under
+        # reports/notebooks/ keeps it, the published report does not (error pages keep everything).
+        for cell in nb.cells:
+            if cell.get("outputs"):
+                cell.outputs = [o for o in cell.outputs if not (o.output_type == "stream" and o.name == "stderr")]
     extra = {"carto_css": stylesheet(), "carto_after": provenance_html(provenance) if provenance else ""}
     body, _ = exporter(show_code).from_notebook_node(nb, resources=extra)
     return body

@@ -18,6 +18,7 @@ from helpers.cartography.sources import official
 from helpers.consultation import demand, tallies
 from helpers.consultation.aliases import alias_table
 from helpers.consultation.answers import Answers, off_list_of, read_answers
+from helpers.consultation.dates import local_dates
 from helpers.consultation.lemmas import lemmatise
 from helpers.consultation.matching import RESULT_COLUMNS, known_names, match_keys, mentions_table
 from helpers.consultation.questionnaire import Questionnaire, load_questionnaire
@@ -277,11 +278,14 @@ def _final(name: str, frame: pd.DataFrame) -> pd.DataFrame:
 
 def _provenance(run: ConsultationRun) -> str:
     answers = run.answers
+    days = local_dates(run.analysed["date"].dropna()).dt.date  # the analysed answers' first and last day, in Paris
     facts = {"fichier": answers.path.name, "sha256": answers.sha256, "questionnaire": run.spec.path.name,
              "synthetique": run.synthetic_answers, "format": answers.file_format, "encodage": answers.encoding,
              "separateur": answers.separator, "plateforme": run.spec.platform, "lignes_entete": answers.header_rows,
              "dates": answers.dates.describe() if answers.dates else None, "non_datees": answers.undated,
              "recues": len(run.screened), "analysees": len(run.analysed),
+             "premier_jour": days.min().isoformat() if len(days) else None,
+             "dernier_jour": days.max().isoformat() if len(days) else None,
              "questions_bases": len(run.spec.of_kind("datasets"))}
     return json.dumps(facts, ensure_ascii=False, indent=2) + "\n"
 
@@ -289,7 +293,8 @@ def _provenance(run: ConsultationRun) -> str:
 def read_consultation_provenance(processed_dir: str | Path = PROCESSED_DIR) -> dict:
     """Notebook 04's ``consultation.json`` in `processed_dir`, as a dict (fichier, sha256,
     questionnaire, synthetique, format, encodage, separateur, plateforme, lignes_entete, dates, non_datees,
-    recues, analysees, questions_bases: how many questions asked which bases to open — 0 for a free-text
+    recues, analysees, premier_jour and dernier_jour (the first and last day an analysed answer was sent, Paris time,
+    ISO; None when none is dated), questions_bases: how many questions asked which bases to open — 0 for a free-text
     consultation, whose demand report 05 then does not join).
 
     Raises ``SourceError`` when it is absent (run notebook 04 first)."""

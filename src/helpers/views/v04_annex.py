@@ -46,25 +46,29 @@ def source_facts(run: ConsultationRun) -> dict[str, str]:
 
 
 def _dates(run: ConsultationRun) -> str:
-    """Which column dates the answers, the day/month order used and why, and how many are « non datées »."""
+    """Which column dates the answers, the day/month order used and why, how many are « non datées » among the
+    answers received and among those analysed (an incomplete response excluded has often no date), and the first and
+    last analysed answer."""
     answers = run.answers
     if not run.spec.date_column:
         return "pas de colonne de date : les resoumissions sont ordonnées par leur place dans l'export"
     order = answers.dates.describe() if answers.dates else ""
-    undated = count_of(answers.undated, "réponse « non datée »", "réponses « non datées »")
-    return (f"colonne « {run.spec.date_column} », ordre {order} ; {undated} (date vide ou illisible) ; "
+    undated = count_of(answers.undated, "réponse reçue « non datée »", "réponses reçues « non datées »")
+    analysed = count_of(int(run.analysed["date"].isna().sum()), "réponse analysée", "réponses analysées")
+    return (f"colonne « {run.spec.date_column} », ordre {order} ; {undated} (date vide ou illisible), dont "
+            f"{analysed} ; "
             f"{date_span(run.analysed['date'])}"
             "enregistrées en UTC, affichées à l'heure de Paris")
 
 
 def date_span(dates: pd.Series) -> str:
-    """« de la première réponse datée, le 3 avril 2014 01:30, à la dernière, le … (heure de Paris) ; » for
-    tz-aware UTC `dates` (NaT ignored); "" when none is dated."""
+    """« de la première réponse analysée datée, le 3 avril 2014 01:30, à la dernière, le … (heure de Paris) ; » for
+    tz-aware UTC `dates` of the analysed answers (NaT ignored); "" when none is dated."""
     dated = dates.dropna()
     if dated.empty:
         return ""
     zone = data_file("consultation.yml")["fuseau"]
-    return (f"de la première réponse datée, le {local_time(dated.min(), zone)}, à la dernière, le "
+    return (f"de la première réponse analysée datée, le {local_time(dated.min(), zone)}, à la dernière, le "
             f"{local_time(dated.max(), zone)} (heure de Paris) ; ")
 
 
@@ -102,7 +106,18 @@ def theme_method(run: ConsultationRun) -> str:
             f"résultats. Grille d'analyse (clé codes du questionnaire) : confiance 0–1 d'un texte dans un code d'après "
             f"sa proximité aux exemples du code ; code donné à partir de {decimal(codes['seuil'])}. "
             f"Accord avec des codeurs humains, mesuré le {quality['date']} sur {quality['corpus']} : "
-            f"{quality['resume']}.")
+            f"{quality['resume']}.{_unconverged(run)}")
+
+
+def _unconverged(run: ConsultationRun) -> str:
+    stopped = run.texts.unconverged
+    if not stopped:
+        return ""
+    columns = {q.id: q.column for q in run.spec.questions}
+    labels = ", ".join(f"« {columns.get(q, q)} »" for q in stopped)
+    return (f" La factorisation NMF s'est arrêtée à sa limite d'itérations sans converger pour "
+            f"{count_of(len(stopped), 'question', 'questions')} ({labels}) : ses thèmes y sont à lire avec plus de "
+            "prudence encore.")
 
 
 def method(run: ConsultationRun) -> dict[str, str]:

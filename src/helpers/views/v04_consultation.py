@@ -7,6 +7,7 @@ escaped where it is laid out (helpers.render): no answer text ever enters the HT
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 import pandas as pd
 
@@ -68,6 +69,16 @@ NO_BASES_ASKED = ("Le questionnaire de cette consultation ne demandait pas quell
                   "demande de base à compter, et cette section est sans objet.")
 
 
+def no_requests(run: ConsultationRun) -> str:
+    """Why section 3 of report 04 shows no chart of the most requested bases: no question asked for bases, or no
+    mention was matched with certainty to a base of the cartography."""
+    if not run.asks_for_bases:
+        return NO_BASES_ASKED
+    return ("Aucune base nommée par les répondants n'a été rapprochée avec certitude d'une base de la cartographie : "
+            "aucune demande n'est comptée. Les mentions à vérifier et les données absentes de la cartographie sont "
+            "en section 5.")
+
+
 def takeaways(run: ConsultationRun) -> list[str]:
     """« Ce qu'il faut retenir » of report 04: 3–5 French sentences computed from the run; the first says the
     answers are synthetic when they are."""
@@ -77,9 +88,12 @@ def takeaways(run: ConsultationRun) -> list[str]:
         sentences.append("Ces chiffres viennent de réponses synthétiques, générées par le projet : ils ne décrivent "
                          "aucun répondant réel et ne doivent pas être cités.")
     days = _answer_days(run)
-    sent = f" (envoyées {_days_words(*days)}, heure de Paris)" if days else ""
-    sentences.append(f"{share_of(analysed, len(screened))} réponses reçues sont analysées{sent} ; les autres sont "
-                     f"vides, exclues ou remplacées par une soumission ultérieure.")
+    sent = f" (envoyées {days_words(*days)}, heure de Paris)" if days else ""
+    excluded = screened.loc[screened["statut"] != ANALYSED, "motif_exclusion"].value_counts()
+    why = ", ".join(f"{integer(n)} « {reason} »" for reason, n in excluded.items())  # the export's own reasons
+    rest = (f"{count_of(int(excluded.sum()), 'autre est exclue', 'autres sont exclues')} : {why}" if len(excluded)
+            else "aucune n'est exclue")
+    sentences.append(f"{share_of(analysed, len(screened))} réponses reçues sont analysées{sent} ; {rest}.")
     if not run.asks_for_bases:
         sentences.append("Le questionnaire ne demandait pas quelles bases ouvrir : ce rapport ne compte aucune "
                          "demande de base ; il rend compte de la participation, des catégories de répondants et "
@@ -111,7 +125,8 @@ def _answer_days(run: ConsultationRun) -> tuple[dt.date, dt.date] | None:
     return (dates.min().date(), dates.max().date()) if len(dates) else None
 
 
-def _days_words(first: dt.date, last: dt.date) -> str:
+def days_words(first: dt.date, last: dt.date) -> str:
+    """« le 4 avril 2014 » or « du 4 avril 2014 au 28 avril 2014 »."""
     return f"le {date(first)}" if first == last else f"du {date(first)} au {date(last)}"
 
 
@@ -126,17 +141,17 @@ def period_note(run: ConsultationRun) -> str:
     local = local_dates(run.analysed["date"].dropna())
     if not len(local):
         return mark(run, f"Aucune des réponses analysées ({integer(len(run.analysed))}) n'est datée : l'export ne dit "
-                         f"pas si elles ont été envoyées pendant {consultation} ({_days_words(first, last)})") + "."
+                         f"pas si elles ont été envoyées pendant {consultation} ({days_words(first, last)})") + "."
     outside = int(((local.dt.date < first) | (local.dt.date > last)).sum())
     sentence = (f"{count_of(len(local), 'réponse analysée a été envoyée', 'réponses analysées ont été envoyées')} "
-                f"{_days_words(local.min().date(), local.max().date())} (heure de Paris)")
+                f"{days_words(local.min().date(), local.max().date())} (heure de Paris)")
     if not outside:
         sentence += f", pendant {consultation}"
     elif outside == len(local):
-        sentence += f" : aucune pendant {consultation} ({_days_words(first, last)})"
+        sentence += f" : aucune pendant {consultation} ({days_words(first, last)})"
     else:
         sentence += (f" ; {count_of(outside, 'réponse envoyée', 'réponses envoyées')} hors de {consultation} "
-                     f"({_days_words(first, last)})")
+                     f"({days_words(first, last)})")
     undated = len(run.analysed) - len(local)
     if undated:
         sentence += f" ; {count_of(undated, 'autre réponse analysée', 'autres réponses analysées')} sans date"
@@ -159,27 +174,45 @@ def flow(run: ConsultationRun) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["Étape", "Réponses", "Part des réponses analysées"])
 
 
-def per_day(run: ConsultationRun) -> tuple[pd.DataFrame, pd.DataFrame] | None:
-    """Analysed answers per calendar day in Europe/Paris (``local_dates``), every day from the first to the
-    last kept (zeros included).
+@dataclass(frozen=True)
+class Timeline:
+    """Analysed answers over time, in the consultation's zone (Europe/Paris): `unit` « jour » or « mois »,
+    `chart` (Période, Réponses: the bars in order), `table` (the same under the chart, its first column saying
+    how a period is written), `axis` (the chart's axis label, with the year when there is one) and `caption`."""
 
-    Returns (chart data: Jour « jj/mm », Réponses; table: Jour (jj/mm), Réponses analysées), or None when no
-    analysed answer has a readable date."""
+    unit: str
+    chart: pd.DataFrame
+    table: pd.DataFrame
+    axis: str
+    caption: str
+
+
+def timeline(run: ConsultationRun) -> Timeline | None:
+    """Analysed answers per day, every day from the first to the last (zeros included), when they span at most
+    ``rapport.jours_max`` days (consultation.yml); else per month, the months that have answers only (answers of
+    2014 and of 2025 in one export: not 4,000 days of zeros). A period is written with its year whenever the
+    answers span more than one (« 02/04/2014 », « avril 2014 »). None when no analysed answer is dated."""
     dates = local_dates(run.analysed["date"].dropna())
     if dates.empty:
         return None
-    days = dates.dt.normalize().value_counts().sort_index()
-    full = pd.date_range(days.index.min(), days.index.max(), freq="D")
-    days = days.reindex(full, fill_value=0)
-    data = pd.DataFrame({"Jour": [d.strftime("%d/%m") for d in days.index], "Réponses": days.to_numpy()})
-    return data, data.rename(columns={"Jour": "Jour (jj/mm)", "Réponses": "Réponses analysées"})
-
-
-def day_axis_label(run: ConsultationRun) -> str:
-    """The per-day chart's axis label with the year(s) of the analysed answers in Paris time: « Jour (2014) »,
-    « Jour (2018-2019) » (an export from another consultation than 2014's is dated by its own year)."""
-    years = sorted(local_dates(run.analysed["date"].dropna()).dt.year.unique())
-    return f"Jour ({years[0]})" if len(years) == 1 else f"Jour ({years[0]}-{years[-1]})" if years else "Jour"
+    caption = "Un pic peut correspondre à une campagne ou à une relance ; voir la section 6."
+    years = sorted(dates.dt.year.unique())
+    first, last = dates.min().date(), dates.max().date()
+    if (last - first).days < data_file("consultation.yml")["rapport"]["jours_max"]:
+        days = dates.dt.normalize().value_counts().sort_index()
+        days = days.reindex(pd.date_range(days.index.min(), days.index.max(), freq="D"), fill_value=0)
+        pattern, header = ("%d/%m", "Jour (jj/mm)") if len(years) == 1 else ("%d/%m/%Y", "Jour (jj/mm/aaaa)")
+        labels = [d.strftime(pattern) for d in days.index]
+        unit, axis = "jour", f"Jour ({years[0]})" if len(years) == 1 else "Jour"
+    else:
+        days = dates.dt.to_period("M").value_counts().sort_index()
+        labels = [date(p.to_timestamp(), "MMMM y") for p in days.index]
+        header, unit, axis = "Mois", "mois", "Mois (ceux qui ont des réponses)"
+        caption = (f"Réponses envoyées {days_words(first, last)} : comptées par mois, les mois sans réponse ne sont "
+                   f"pas montrés. {caption}")
+    chart = pd.DataFrame({"Période": labels, "Réponses": days.to_numpy()})
+    return Timeline(unit, chart, chart.rename(columns={"Période": header, "Réponses": "Réponses analysées"}),
+                    axis, caption)
 
 
 def profiles(run: ConsultationRun) -> pd.DataFrame:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pandas as pd
 
 from helpers.core.config import data_file
@@ -10,7 +12,7 @@ from helpers.openness.routes import decider_text, labels
 from helpers.steps.s05_priorities import PriorityRun
 from helpers.views.v01_clean import shorten
 from helpers.views.v02_openness import SHORT
-from helpers.views.v04_consultation import ANSWERS_MARK, marked_sentences, synthetic_mark
+from helpers.views.v04_consultation import ANSWERS_MARK, days_words, marked_sentences, synthetic_mark
 
 LEVEL_LABELS = {"agrege": "Agrégé", "granulaire": "Granulaire"}
 
@@ -80,6 +82,16 @@ def headline(run: PriorityRun) -> dict[str, str]:
             for label, value in cards.items()}
 
 
+def _sent(run: PriorityRun) -> str:
+    """« (réponses envoyées du … au …, heure de Paris) » from consultation.json, or "" when no answer is dated: a
+    demand quoted alone says which consultation's answers it counts (an export need not be 2014's)."""
+    first, last = run.consultation.get("premier_jour"), run.consultation.get("dernier_jour")
+    if not first:
+        return ""
+    days = days_words(dt.date.fromisoformat(first), dt.date.fromisoformat(last))
+    return f" (réponses envoyées {days}, heure de Paris)"
+
+
 def takeaways(run: PriorityRun) -> list[str]:
     """« Ce qu'il faut retenir » of report 05: 3–5 French sentences computed from the run; the first says the
     demand is synthetic when the answers are."""
@@ -99,7 +111,8 @@ def takeaways(run: PriorityRun) -> list[str]:
                          f"répondants sont inventés et ne doivent pas être cités.")
     share = percent(len(requested) / len(table))
     sentences.append(f"{integer(len(requested))} des {integer(len(table))} bases de la cartographie ({share}) sont "
-                     f"demandées par au moins un répondant ; {integer(closed)} d'entre elles "
+                     f"demandées par au moins un des {integer(run.analysed)} répondants{_sent(run)} ; "
+                     f"{integer(closed)} d'entre elles "
                      f"({percent(closed / len(requested)) if len(requested) else percent(0)}) ne sont ouvertes à "
                      f"aucun niveau.")
     if len(firsts):
