@@ -749,3 +749,29 @@ def test_the_takeaway_on_excluded_answers_names_the_export_s_own_reasons(platfor
                           campaigns=pd.DataFrame(), requests=pd.DataFrame())
     (reason, n), = expected["exclues"].items()
     assert takeaways(run)[0].endswith(f"; 1 autre est exclue : {n} « {reason} ».")
+
+
+@pytest.mark.parametrize(("review", "expected"), [
+    ({"groupe": ["M001", "", ""], "mention": ["registre des cancers", "SNDS", "base nationale"],
+      "n_repondants": [4, 30, 2]},
+     "1 groupe de données demandées est absent de la cartographie ; 2 mentions incertaines ne sont pas comptées, "
+     "dont « SNDS », nommée par 30 répondants : à vérifier (section 5)."),
+    ({"groupe": ["", "M001", "M002"], "mention": ["snds", "a", "b"], "n_repondants": [1, 4, 2]},
+     "2 groupes de données demandées sont absents de la cartographie ; 1 mention incertaine n'est pas comptée, "
+     "dont « snds », nommée par 1 répondant : à vérifier (section 5)."),
+    ({"groupe": ["M001"], "mention": ["a"], "n_repondants": [4]},
+     "1 groupe de données demandées est absent de la cartographie (section 5)."),
+])
+def test_a_mention_many_name_but_no_rule_settles_is_in_the_takeaways(review, expected, tmp_path):
+    # A fresh user's « SNDS », named by 30 respondents and ambiguous (SNDM, PNDS), was in neither the demands nor the
+    # « 4 groupes absents » of the takeaways: a reader of the summary would miss the second most requested base.
+    from types import SimpleNamespace
+
+    from helpers.views.v04_consultation import takeaways
+
+    build, spec, _ = PLATFORMS["limesurvey"]
+    _, screened = _run(tmp_path, build(tmp_path / "limesurvey.csv"), spec)
+    run = SimpleNamespace(analysed=screened[screened["statut"] == ANALYSED], screened=screened,
+                          synthetic_answers=False, asks_for_bases=True, review=pd.DataFrame(review),
+                          campaigns=pd.DataFrame(), requests=pd.DataFrame())
+    assert expected in takeaways(run)

@@ -79,6 +79,20 @@ def no_requests(run: ConsultationRun) -> str:
             "en section 5.")
 
 
+def _uncertain(run: ConsultationRun) -> str:
+    """« ; 3 mentions incertaines ne sont pas comptées, dont « SNDS », nommée par 30 répondants : à vérifier » (the
+    most named of the mentions to check or ambiguous), or "": a base many name but no rule settles must not vanish
+    from a summary that counts only the certain ones."""
+    uncertain = run.review[run.review["groupe"] == ""]
+    if not len(uncertain):
+        return ""
+    top = uncertain.sort_values("n_repondants", ascending=False, kind="stable").iloc[0]
+    counted = count_of(len(uncertain), "mention incertaine n'est pas comptée",
+                       "mentions incertaines ne sont pas comptées")
+    return (f" ; {counted}, dont « {shorten(top['mention'], 60)} », nommée par "
+            f"{count_of(int(top['n_repondants']), 'répondant', 'répondants')} : à vérifier")
+
+
 def takeaways(run: ConsultationRun) -> list[str]:
     """« Ce qu'il faut retenir » of report 04: 3–5 French sentences computed from the run; the first says the
     answers are synthetic when they are."""
@@ -108,7 +122,7 @@ def takeaways(run: ConsultationRun) -> list[str]:
     absent = "est absent" if groups <= 1 else "sont absents"
     if run.asks_for_bases:
         sentences.append(f"{count_of(groups, 'groupe de données demandées', 'groupes de données demandées')} "
-                         f"{absent} de la cartographie (section 5).")
+                         f"{absent} de la cartographie{_uncertain(run)} (section 5).")
     in_campaign = int((run.analysed["campagne"] != "").sum())
     if len(run.campaigns) and len(sentences) < 5:
         sentences.append(f"{count_of(len(run.campaigns), 'campagne regroupe', 'campagnes regroupent')} "
