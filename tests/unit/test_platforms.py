@@ -775,3 +775,15 @@ def test_a_mention_many_name_but_no_rule_settles_is_in_the_takeaways(review, exp
                           synthetic_answers=False, asks_for_bases=True, review=pd.DataFrame(review),
                           campaigns=pd.DataFrame(), requests=pd.DataFrame())
     assert expected in takeaways(run)
+
+
+def test_the_readme_limesurvey_spec_counts_a_limesurvey_export_with_its_other_column(tmp_path):
+    import yaml
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    block = next(b for b in readme.split("```yaml\n")[1:] if b.startswith("# Cap Collectif"))
+    spec = next(d for d in yaml.safe_load_all(block.split("```")[0]) if d["platform"] == "limesurvey")
+    answers, screened = _run(tmp_path, limesurvey_other(tmp_path / "limesurvey.csv"), spec)
+    raisons = next(q for q in answers.spec.questions if q.id == "raisons")
+    assert _shares(screened, raisons) == {"Recherche": 2, "Transparence": 2, "Autre": 1}
+    assert (screened["raisons_autre"] == "Pour mes cours").sum() == 1
