@@ -787,3 +787,15 @@ def test_the_readme_limesurvey_spec_counts_a_limesurvey_export_with_its_other_co
     raisons = next(q for q in answers.spec.questions if q.id == "raisons")
     assert _shares(screened, raisons) == {"Recherche": 2, "Transparence": 2, "Autre": 1}
     assert (screened["raisons_autre"] == "Pour mes cours").sum() == 1
+
+
+@pytest.mark.parametrize(("written", "named"), [("Vous êtes :", "Vous êtes"), ("vous etes", "Vous êtes"),
+                                                ("Vous êtes ?", "Vous êtes")])
+def test_a_missing_column_names_the_export_s_nearest_header(written, named, tmp_path):
+    # A fresh user's spec said « Vous êtes », LimeSurvey's heading was « Vous êtes : »: the error listed 20 headers
+    # and left the reader to find the colon.
+    build, spec, _ = PLATFORMS["limesurvey"]
+    text = build(tmp_path / "limesurvey.csv").read_text(encoding="utf-8-sig").replace('"Vous êtes"', f'"{written}"')
+    (tmp_path / "limesurvey.csv").write_text(text, encoding="utf-8-sig")
+    with pytest.raises(AnswersError, match=re.escape(f"« {named} » (l'export a « {written} »)")):
+        _run(tmp_path, tmp_path / "limesurvey.csv", spec)

@@ -26,6 +26,7 @@ import pandas as pd
 import pyarrow as pa
 from pyarrow import csv as pa_csv
 from python_calamine import CalamineError, CalamineWorkbook
+from rapidfuzz import fuzz, process
 
 from helpers.cartography.reading import cell_text
 from helpers.consultation import choices
@@ -183,6 +184,14 @@ class _Header:
         return range(start, end)
 
 
+def _with_nearest(column: str, labels: list[str]) -> str:
+    """« « Vous êtes » (l'export a « Vous êtes : ») »: a missing column with the export's nearest header (rapidfuzz
+    ratio ≥ 80 without case, accents or punctuation), the usual cause being a colon or a space."""
+    keys = {label: comparison_key(label) for label in labels}
+    nearest = process.extractOne(comparison_key(column), keys, scorer=fuzz.ratio, score_cutoff=80)
+    return f"« {column} »" + (f" (l'export a « {nearest[2]} »)" if nearest else "")
+
+
 def _locate(path: Path, header: _Header, spec: Questionnaire,
             separator: str | None = None) -> dict[str, tuple[int, int]]:
     """(header row, position) of every column the spec names; missing columns are one error listing them (and, for
@@ -196,8 +205,8 @@ def _locate(path: Path, header: _Header, spec: Questionnaire,
                  f"« {_shown(spec.preset_separator)} »" if separator and spec.preset_separator
                  and separator != spec.preset_separator else "")
         raise AnswersError(path, f"colonne(s) du questionnaire {spec.path.name} absente(s) de l'export : "
-                                 f"{', '.join(f'« {c} »' for c in missing)} ; colonnes présentes : {shown or 'aucune'}"
-                                 f"{found}")
+                                 f"{', '.join(_with_nearest(c, labels) for c in missing)} ; colonnes présentes : "
+                                 f"{shown or 'aucune'}{found}")
     for exclusion in spec.exclusions:
         if exclusion.optional and exclusion.column not in positions:
             found = header.find(path, exclusion.column)
