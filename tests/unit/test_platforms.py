@@ -646,7 +646,7 @@ def test_missing_columns_name_the_separator_found_when_the_platform_writes_anoth
      "2 réponses analysées ont été envoyées du 4 avril 2014 au 28 avril 2014 (heure de Paris), pendant la consultation "
      "publique de 2014."),
     (["2014-04-10 10:00:00", "2014-04-28 22:00:00", "2014-04-03 21:59:00"],
-     "3 réponses analysées ont été envoyées du 3 avril 2014 au 29 avril 2014 (heure de Paris) ; 2 réponses envoyées "
+     "3 réponses analysées ont été envoyées du 3 avril 2014 au 29 avril 2014 (heure de Paris), dont 2 envoyées "
      "hors de la consultation publique de 2014 (du 4 avril 2014 au 28 avril 2014)."),
     (["2025-03-03 09:00:00", "2025-05-12 17:00:00"],
      "2 réponses analysées ont été envoyées du 3 mars 2025 au 12 mai 2025 (heure de Paris) : aucune pendant la "
@@ -678,7 +678,10 @@ def test_report_04_says_when_the_answers_were_sent_against_the_2014_consultation
                           campaigns=pd.DataFrame(), requests=pd.DataFrame())
     share = takeaways(run)[0]
     days = re.search(r"envoyées? ((?:le|du) \d+ \S+ \d{4}(?: au \d+ \S+ \d{4})?) \(heure", expected)
-    assert (f"sont analysées (envoyées {days.group(1)}, heure de Paris) ;" in share) if days else (
+    outside = re.search(r"dont (\d+) envoyées? hors|aucune pendant", expected)
+    outside = "" if not outside else (f", dont {outside.group(1)} hors de la consultation de 2014" if outside.group(1)
+                                      else f", dont {len(utc)} hors de la consultation de 2014")
+    assert (f"sont analysées (envoyées {days.group(1)}, heure de Paris{outside}) ;" in share) if days else (
         "envoyées" not in share)
     assert share.endswith("; aucune n'est exclue.")  # the reasons the export has, not a list of every possible one
 

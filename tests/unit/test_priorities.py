@@ -128,3 +128,7 @@ def test_the_demand_takeaway_says_whose_answers_and_when_they_were_sent(run):
     assert "(réponses envoyées du 4 avril 2014 au 28 avril 2014, heure de Paris) ;" in demand
     undated = type(run)(**{**vars(run), "consultation": {**run.consultation, "premier_jour": None}})
     assert "envoyées" not in next(s for s in takeaways(undated) if "sont demandées" in s)
+    assert facts["hors_periode_2014"] == 0
+    late = type(run)(**{**vars(run), "consultation": {**run.consultation, "hors_periode_2014": 6}})
+    assert "heure de Paris, dont 6 hors de la consultation de 2014) ;" in next(
+        s for s in takeaways(late) if "sont demandées" in s)

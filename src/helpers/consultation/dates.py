@@ -185,6 +185,14 @@ def period_2014() -> tuple[dt.date, dt.date]:
     return dt.date.fromisoformat(period["debut"]), dt.date.fromisoformat(period["fin"])
 
 
+def outside_2014(dates: pd.Series) -> int:
+    """How many of the UTC timestamps `dates` (NaT ignored) fall outside the 2014 consultation (:func:`period_2014`),
+    by their day in the consultation's zone."""
+    days = local_dates(dates.dropna()).dt.date
+    first, last = period_2014()
+    return int(((days < first) | (days > last)).sum())
+
+
 def local_dates(dates: pd.Series) -> pd.Series:
     """UTC timestamps (tz-aware Series) shown in the consultation's zone (``fuseau`` of
     ``consultation.yml``, Europe/Paris), as naive local times; NaT stays NaT."""

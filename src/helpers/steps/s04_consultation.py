@@ -18,7 +18,7 @@ from helpers.cartography.sources import official
 from helpers.consultation import demand, tallies
 from helpers.consultation.aliases import alias_table
 from helpers.consultation.answers import Answers, off_list_of, read_answers
-from helpers.consultation.dates import local_dates
+from helpers.consultation.dates import local_dates, outside_2014
 from helpers.consultation.lemmas import lemmatise
 from helpers.consultation.matching import RESULT_COLUMNS, known_names, match_keys, mentions_table
 from helpers.consultation.questionnaire import Questionnaire, load_questionnaire
@@ -286,6 +286,7 @@ def _provenance(run: ConsultationRun) -> str:
              "recues": len(run.screened), "analysees": len(run.analysed),
              "premier_jour": days.min().isoformat() if len(days) else None,
              "dernier_jour": days.max().isoformat() if len(days) else None,
+             "hors_periode_2014": outside_2014(run.analysed["date"]),
              "questions_bases": len(run.spec.of_kind("datasets"))}
     return json.dumps(facts, ensure_ascii=False, indent=2) + "\n"
 
@@ -294,7 +295,8 @@ def read_consultation_provenance(processed_dir: str | Path = PROCESSED_DIR) -> d
     """Notebook 04's ``consultation.json`` in `processed_dir`, as a dict (fichier, sha256,
     questionnaire, synthetique, format, encodage, separateur, plateforme, lignes_entete, dates, non_datees,
     recues, analysees, premier_jour and dernier_jour (the first and last day an analysed answer was sent, Paris time,
-    ISO; None when none is dated), questions_bases: how many questions asked which bases to open — 0 for a free-text
+    ISO; None when none is dated), hors_periode_2014 (analysed answers sent outside 4–28 April 2014),
+    questions_bases: how many questions asked which bases to open — 0 for a free-text
     consultation, whose demand report 05 then does not join).
 
     Raises ``SourceError`` when it is absent (run notebook 04 first)."""

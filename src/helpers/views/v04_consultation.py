@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from helpers.consultation.dates import local_dates, period_2014
+from helpers.consultation.dates import local_dates, outside_2014, period_2014
 from helpers.consultation.screening import ANALYSED
 from helpers.consultation.tallies import OVERALL
 from helpers.core.config import data_file
@@ -102,7 +102,8 @@ def takeaways(run: ConsultationRun) -> list[str]:
         sentences.append("Ces chiffres viennent de réponses synthétiques, générées par le projet : ils ne décrivent "
                          "aucun répondant réel et ne doivent pas être cités.")
     days = _answer_days(run)
-    sent = f" (envoyées {days_words(*days)}, heure de Paris)" if days else ""
+    sent = f" (envoyées {days_words(*days)}, heure de Paris{outside_words(outside_2014(run.analysed['date']))})" \
+        if days else ""
     excluded = screened.loc[screened["statut"] != ANALYSED, "motif_exclusion"].value_counts()
     why = ", ".join(f"{integer(n)} « {reason} »" for reason, n in excluded.items())  # the export's own reasons
     rest = (f"{count_of(int(excluded.sum()), 'autre est exclue', 'autres sont exclues')} : {why}" if len(excluded)
@@ -128,7 +129,7 @@ def takeaways(run: ConsultationRun) -> list[str]:
         sentences.append(f"{count_of(len(run.campaigns), 'campagne regroupe', 'campagnes regroupent')} "
                          f"{count_of(in_campaign, 'réponse', 'réponses')} "
                          f"({percent(in_campaign / analysed)} des réponses analysées) : comptées et signalées, elles "
-                         f"traduisent une mobilisation organisée.")
+                         f"signalent sans doute une mobilisation organisée (un même texte, repris).")
     return marked_sentences(sentences[:5], run.synthetic_answers)
 
 
@@ -137,6 +138,12 @@ def _answer_days(run: ConsultationRun) -> tuple[dt.date, dt.date] | None:
     None when no analysed answer is dated."""
     dates = local_dates(run.analysed["date"].dropna())
     return (dates.min().date(), dates.max().date()) if len(dates) else None
+
+
+def outside_words(outside: int) -> str:
+    """« , dont 6 hors de la consultation de 2014 » for answers sent outside it, "" for none: a period quoted alone
+    (« du 4 au 29 avril ») must not pass for the consultation's."""
+    return f", dont {integer(outside)} hors de la consultation de 2014" if outside else ""
 
 
 def days_words(first: dt.date, last: dt.date) -> str:
@@ -156,7 +163,7 @@ def period_note(run: ConsultationRun) -> str:
     if not len(local):
         return mark(run, f"Aucune des réponses analysées ({integer(len(run.analysed))}) n'est datée : l'export ne dit "
                          f"pas si elles ont été envoyées pendant {consultation} ({days_words(first, last)})") + "."
-    outside = int(((local.dt.date < first) | (local.dt.date > last)).sum())
+    outside = outside_2014(run.analysed["date"])
     sentence = (f"{count_of(len(local), 'réponse analysée a été envoyée', 'réponses analysées ont été envoyées')} "
                 f"{days_words(local.min().date(), local.max().date())} (heure de Paris)")
     if not outside:
@@ -164,7 +171,7 @@ def period_note(run: ConsultationRun) -> str:
     elif outside == len(local):
         sentence += f" : aucune pendant {consultation} ({days_words(first, last)})"
     else:
-        sentence += (f" ; {count_of(outside, 'réponse envoyée', 'réponses envoyées')} hors de {consultation} "
+        sentence += (f", dont {count_of(outside, 'envoyée', 'envoyées')} hors de {consultation} "
                      f"({days_words(first, last)})")
     undated = len(run.analysed) - len(local)
     if undated:

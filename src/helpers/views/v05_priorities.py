@@ -12,7 +12,7 @@ from helpers.openness.routes import decider_text, labels
 from helpers.steps.s05_priorities import PriorityRun
 from helpers.views.v01_clean import shorten
 from helpers.views.v02_openness import SHORT
-from helpers.views.v04_consultation import ANSWERS_MARK, days_words, marked_sentences, synthetic_mark
+from helpers.views.v04_consultation import ANSWERS_MARK, days_words, marked_sentences, outside_words, synthetic_mark
 
 LEVEL_LABELS = {"agrege": "Agrégé", "granulaire": "Granulaire"}
 
@@ -89,7 +89,8 @@ def _sent(run: PriorityRun) -> str:
     if not first:
         return ""
     days = days_words(dt.date.fromisoformat(first), dt.date.fromisoformat(last))
-    return f" (réponses envoyées {days}, heure de Paris)"
+    outside = outside_words(int(run.consultation.get("hors_periode_2014") or 0))
+    return f" (réponses envoyées {days}, heure de Paris{outside})"
 
 
 def takeaways(run: PriorityRun) -> list[str]:
