@@ -224,3 +224,19 @@ def test_issue17_case4_labelled_variant_set_recall_and_no_wrong_base(real):
     for mention in ("l'échantillon entred", "la cohorte cosmop", "le référentiel rass"):
         base_id = _base_of(aliases, SOLE_ACRONYM[mention])
         assert (found.loc[mention, "base_id"], found.loc[mention, "base_trouvee"]) == (base_id, base_id)
+
+
+def test_an_answer_naming_no_data_is_neither_a_request_nor_missing_data(real, tmp_path):
+    # A fresh user's Kobo export: « je ne sais pas », « tout ! », « Rien. » made three of the four « données absentes
+    # de la cartographie » of the headline card.
+    processed, _, _ = real
+    rows = [HEADER,
+            ["1", "Citoyen", "", "Je ne sais pas", "", "", "Tout !"],
+            ["2", "Citoyen", "", "PMSI", "", "", "Rien."],
+            ["3", "Chercheur", "", "NSP", "", "", "Toutes les données"],
+            ["4", "Citoyen", "", "aucune idée", "", "", "Registre des implants mammaires"]]
+    run = analyse_consultation(write_csv(tmp_path / "r.csv", rows), write_spec(tmp_path / "q.yml"), processed)
+    assert set(run.requests["base_id"]) == {"BA033E778"}
+    assert run.review["mention"].tolist() == ["Registre des implants mammaires"]
+    texts = run.screened.set_index("numero")
+    assert "Je ne sais pas" in texts.loc[1].to_string()  # the answer itself is kept as written

@@ -368,10 +368,17 @@ def mentions_table(answers: pd.DataFrame, questions: list, known: KnownNames | N
                                                                                      "mention"])
     unique = pd.unique(table["mention"])
     table["cle"] = table["mention"].map({m: mention_key(m, known) for m in unique})
-    # A mention without any letter ("-1+1") names no dataset: it stays in the answer, not in the lists.
-    named = table["cle"].str.contains(r"[a-z]", regex=True)
-    long_enough = table["cle"].str.len() >= data_file("consultation.yml")["rapprochement"]["longueur_min"]
+    # A mention without any letter ("-1+1"), or an answer naming no data (« je ne sais pas », « tout »), names no
+    # dataset: it stays in the answer, not in the lists.
+    rules = data_file("consultation.yml")["rapprochement"]
+    named = table["cle"].str.contains(r"[a-z]", regex=True) & ~table["cle"].isin(_non_answers())
+    long_enough = table["cle"].str.len() >= rules["longueur_min"]
     return table[named & long_enough].reset_index(drop=True)
+
+
+@cache
+def _non_answers() -> frozenset[str]:
+    return frozenset(match_key(text) for text in data_file("consultation.yml")["rapprochement"]["non_reponses"])
 
 
 def group_unmatched(counts: pd.DataFrame) -> pd.Series:

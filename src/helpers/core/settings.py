@@ -293,6 +293,7 @@ class _Matching(Model):
     a_verifier: float
     marge: float
     longueur_min: int
+    non_reponses: list[str]
     regroupement: float
     mots_generiques: list[str]
     mots_de_tete: list[str]

