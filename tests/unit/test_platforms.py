@@ -802,3 +802,16 @@ def test_a_missing_column_names_the_export_s_nearest_header(written, named, tmp_
     (tmp_path / "limesurvey.csv").write_text(text, encoding="utf-8-sig")
     with pytest.raises(AnswersError, match=re.escape(f"« {named} » (l'export a « {written} »)")):
         _run(tmp_path, tmp_path / "limesurvey.csv", spec)
+
+
+def test_kobo_label_columns_without_options_are_named_after_the_question_s_path(tmp_path):
+    # Without `options`, a fresh user's Kobo labels export gave options named « Vos attentes/Pourquoi …/Journalisme »:
+    # the group and question path every column shares is not part of the option (« Recherche/enseignement » is).
+    group = "Vos usages/Pourquoi ?"
+    spec = {"platform": "kobo", "columns": {"id": "_uuid", "respondent_type": "Vous êtes", "date": "_submission_time"},
+            "questions": [{"id": "raisons", "label": "Pourquoi ?", "kind": "multiple_choice", "other": "Autre",
+                           "columns": [f"{group}/Recherche/enseignement", f"{group}/Transparence",
+                                       f"{group}/Autre usage"]}]}
+    answers, screened = _run(tmp_path, kobo_labels(tmp_path / "kobo.csv"), spec)
+    assert _shares(screened, answers.spec.questions[0]) == {"Recherche/enseignement": 16, "Transparence": 1,
+                                                              "Autre": 2}

@@ -18,6 +18,7 @@ breaks (labels never hold one).
 
 from __future__ import annotations
 
+import os
 import re
 from collections import Counter
 from dataclasses import dataclass, field, replace
@@ -157,6 +158,16 @@ def _option_label(header: str, question: Question, lookup: dict[str, str]) -> st
     return question.other if is_other else None
 
 
+def _shared_path(headers: list[str]) -> str:
+    """The group and question path every column of one question starts with (KoboToolbox's label export:
+    « Vos usages/Pourquoi ?/ »), "" when they share none: without declared options, what follows is the option,
+    « / » included (« Recherche/enseignement »)."""
+    if len(headers) < 2:
+        return ""
+    common = os.path.commonprefix(headers)
+    return common[: common.rfind("/") + 1]
+
+
 def read_block(block: pd.DataFrame, headers: list[str], value_columns: list[bool],
                question: Question) -> ChoiceReading:
     """Read a question spread over several columns of `block` (one per option, `headers` their export
@@ -167,6 +178,7 @@ def read_block(block: pd.DataFrame, headers: list[str], value_columns: list[bool
     header names no declared option is counted under « Autre (hors liste) » (its header in `off_list`). Returns a
     ``ChoiceReading`` on the index of `block`, as ``read_cells``."""
     lookup = _lookup(question)
+    path = "" if question.options else _shared_path(headers)
     unchecked = {comparison_key(v) for v in data_file("consultation.yml")["non_coche"]} | {""}
     n = len(block)
     joined = np.full(n, "", dtype=object)
@@ -188,7 +200,7 @@ def read_block(block: pd.DataFrame, headers: list[str], value_columns: list[bool
         chosen = ~keys.isin(unchecked).to_numpy()
         if not chosen.any():
             continue
-        label = _option_label(header, question, lookup)
+        label = _option_label(header.removeprefix(path), question, lookup)
         if label is None:
             off[clean_text(header)] += int(chosen.sum())
             off_rows = np.where(chosen, off_rows + JOIN + clean_text(header), off_rows)
