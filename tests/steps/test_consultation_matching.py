@@ -240,3 +240,13 @@ def test_an_answer_naming_no_data_is_neither_a_request_nor_missing_data(real, tm
     assert run.review["mention"].tolist() == ["Registre des implants mammaires"]
     texts = run.screened.set_index("numero")
     assert "Je ne sais pas" in texts.loc[1].to_string()  # the answer itself is kept as written
+
+
+@pytest.mark.parametrize("typed", ["pmsi ; FINESS", "pmsi;FINESS", "PMSI ;\nFINESS"])
+def test_a_list_typed_with_semicolons_is_cut_whatever_the_separator(real, tmp_path, typed):
+    # « pmsi ; RPPS » was one mention, « ambiguë », and neither base was counted (a fresh user's Kobo export).
+    processed, _, _ = real
+    rows = [HEADER, ["1", "Citoyen", "", typed, "", "", ""], ["2", "Citoyen", "", "FINESS", "", "", ""]]
+    run = analyse_consultation(write_csv(tmp_path / "r.csv", rows), write_spec(tmp_path / "q.yml"), processed)
+    assert run.requests.set_index("base_id")["n_repondants"].to_dict() == {"BA6A3F604": 2, "BA033E778": 1}
+    assert run.review.empty

@@ -172,7 +172,9 @@ def _rest(line: str, atoms: list[tuple[int, int]], rest: list[int], whole: froze
 def split_mentions(values: pd.Series, separator: str | None, known: KnownNames | None = None,
                    options: tuple[tuple[str, str], ...] = ()) -> pd.Series:
     """One mention per element (index kept): cut at line breaks and at the question's separator, each without
-    the list marker a respondent typed before it (« - », « • », « 1. »: « une par ligne » answers).
+    the list marker a respondent typed before it (« - », « • », « 1. »: « une par ligne » answers). Without
+    `options`, a « ; » cuts too, whatever the separator: respondents type lists with it (« pmsi ; RPPS ») and no
+    name of the cartography holds one.
 
     With `options` (the question's declared (code, label) pairs), a line is cut by matching them, longest first,
     and written as their labels; what lies between them is one typed text (a part that is a name of `known` on
@@ -188,9 +190,10 @@ def split_mentions(values: pd.Series, separator: str | None, known: KnownNames |
     whole = (known.keys if known else frozenset()) if options else None
     spans = _spans(names, separator)
     cells, key_of = {}, {}
+    lines = re.compile(r"\n" if options or separator == ";" else r"[\n;]")
     for cell in pd.unique(text):
         parts = []
-        for line in cell.split("\n"):
+        for line in lines.split(cell):
             pieces = _cut(line, separator, spans, whole, key_of)
             parts += [LIST_MARKER_RE.sub("", p.strip()) for p in pieces]
         cells[cell] = [p for p in parts if p] or [""]
