@@ -815,3 +815,25 @@ def test_kobo_label_columns_without_options_are_named_after_the_question_s_path(
     answers, screened = _run(tmp_path, kobo_labels(tmp_path / "kobo.csv"), spec)
     assert _shares(screened, answers.spec.questions[0]) == {"Recherche/enseignement": 16, "Transparence": 1,
                                                               "Autre": 2}
+
+
+def test_the_themes_by_category_table_gives_each_question_s_base_of_its_shares():
+    # « Si autre — Comparer les tarifs : 100 % » under « Chercheur (n=25) » rested on 3 texts of that question.
+    from types import SimpleNamespace
+
+    from helpers.views.v04_consultation import themes_by_profile
+
+    documents = pd.DataFrame({
+        "question": ["raisons"] * 22 + ["autre"] * 3,
+        "profil": ["Chercheur"] * 22 + ["Chercheur"] * 3,
+        "theme": ["T1"] * 11 + ["T2"] * 11 + ["T1"] * 3})
+    themes = pd.DataFrame({"question": ["raisons", "raisons", "autre"], "theme": ["T1", "T2", "T1"],
+                           "libelle": ["Recherche", "Transparence", "Comparer les tarifs"]})
+    spec = SimpleNamespace(questions=[SimpleNamespace(id="raisons", column="Pourquoi ?"),
+                                      SimpleNamespace(id="autre", column="Si autre")])
+    run = SimpleNamespace(texts=SimpleNamespace(documents=documents, themes=themes), spec=spec,
+                          profiles=pd.DataFrame({"profil": ["Chercheur"]}))
+    table = themes_by_profile(run).set_index("Thème")["Chercheur (n=25)"].to_dict()
+    assert table == {"Pourquoi ? — textes (base des parts)": "22", "Pourquoi ? — T1 — Recherche": "50\u202f%",
+                     "Pourquoi ? — T2 — Transparence": "50\u202f%", "Si autre — textes (base des parts)": "3",
+                     "Si autre — T1 — Comparer les tarifs": "100\u202f%"}

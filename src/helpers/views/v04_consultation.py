@@ -426,21 +426,27 @@ def question_themes(run: ConsultationRun) -> list[dict]:
 
 
 def themes_by_profile(run: ConsultationRun) -> pd.DataFrame:
-    """Share of each category's themed texts in each theme: one row per question and theme (« question —
-    T1 — title »); one column « <catégorie> (n=<texts>) » per category with at least ``textes.profil_min``
-    themed texts (counted over all questions); French percentages within the question (0 % when absent)."""
+    """Share of each category's themed texts in each theme: for each question, a row « question — textes (base des
+    parts) » with how many themed texts each category wrote in it, then one row per theme (« question — T1 —
+    title »); one column « <catégorie> (n=<texts>) » per category with at least ``textes.profil_min`` themed texts
+    (counted over all questions); French percentages within the question (0 % when absent). A share is never
+    quoted without its base: « 100 % » of a small question may rest on 3 texts."""
     docs = run.texts.documents
     docs = docs[docs["theme"] != ""]
     sizes = docs["profil"].value_counts()
-    themes = run.texts.themes
-    table = pd.DataFrame({"Thème": [f"{shorten(_question_label(run, t.question), 60)} — {t.theme} — {t.libelle}"
-                                    for t in themes.itertuples()]})
-    for profile in _ordered_profiles(run, sizes):
-        mine = docs[docs["profil"] == profile]
-        shares = mine.groupby("question")["theme"].value_counts(normalize=True)
-        shown = [shares.get((t.question, t.theme), 0) for t in themes.itertuples()]
-        table[f"{profile} (n={sizes[profile]})"] = [percent(v) for v in shown]
-    return table
+    profiles = _ordered_profiles(run, sizes)
+    rows = []
+    for question, themes in run.texts.themes.groupby("question", sort=False):
+        label = shorten(_question_label(run, question), 60)
+        mine = docs[docs["question"] == question]
+        counts = mine["profil"].value_counts()
+        rows.append({"Thème": f"{label} — textes (base des parts)",
+                     **{f"{p} (n={sizes[p]})": integer(int(counts.get(p, 0))) for p in profiles}})
+        shares = mine.groupby("profil")["theme"].value_counts(normalize=True)
+        rows += [{"Thème": f"{label} — {t.theme} — {t.libelle}",
+                  **{f"{p} (n={sizes[p]})": percent(shares.get((p, t.theme), 0)) for p in profiles}}
+                 for t in themes.itertuples()]
+    return pd.DataFrame(rows, columns=["Thème", *(f"{p} (n={sizes[p]})" for p in profiles)])
 
 
 def distinctive_terms(run: ConsultationRun) -> pd.DataFrame:
