@@ -250,3 +250,34 @@ def test_a_list_typed_with_semicolons_is_cut_whatever_the_separator(real, tmp_pa
     run = analyse_consultation(write_csv(tmp_path / "r.csv", rows), write_spec(tmp_path / "q.yml"), processed)
     assert run.requests.set_index("base_id")["n_repondants"].to_dict() == {"BA6A3F604": 2, "BA033E778": 1}
     assert run.review.empty
+
+
+@pytest.mark.parametrize(("typed", "expected"), [
+    ("pmsi et FINESS", {"BA033E778": 1, "BA6A3F604": 2}),
+    ("PMSI & finess", {"BA033E778": 1, "BA6A3F604": 2}),
+    ("Le PMSI et le FINESS", {"BA033E778": 1, "BA6A3F604": 2}),
+])
+def test_two_names_joined_by_et_are_two_requests(real, tmp_path, typed, expected):
+    # « pmsi et la base ADELI » was one mention, « ambiguë »: neither base was counted (a fresh user's Kobo export).
+    processed, _, _ = real
+    rows = [HEADER, ["1", "Citoyen", "", typed, "", "", ""], ["2", "Citoyen", "", "FINESS", "", "", ""]]
+    run = analyse_consultation(write_csv(tmp_path / "r.csv", rows), write_spec(tmp_path / "q.yml"), processed)
+    assert run.requests.set_index("base_id")["n_repondants"].to_dict() == expected
+
+
+def test_a_name_holding_et_is_never_cut(real, known):
+    from helpers.consultation.matching import split_mentions
+
+    names = [n for n in known.names if " et " in n][:20]
+    assert len(names) >= 10
+    cut = split_mentions(pd.Series(names), None, known)
+    assert cut.tolist() == names
+
+
+def test_a_semicolon_cuts_only_when_no_name_of_the_cartography_holds_one():
+    from helpers.consultation.matching import KnownNames, split_mentions
+
+    typed = pd.Series(["Enquête A ; volet B"])
+    assert split_mentions(typed, None, KnownNames()).tolist() == ["Enquête A", "volet B"]
+    held = KnownNames(names=("Enquête A ; volet B",))
+    assert split_mentions(typed, None, held).tolist() == ["Enquête A ; volet B"]

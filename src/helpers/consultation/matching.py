@@ -51,6 +51,7 @@ RESULT_COLUMNS = ["cle", "statut", "methode", "base_id", "score", "candidats"]
 
 LIST_MARKER = r"^(?:[-–—•*·]|\d{1,2}[.)])\s+"
 LIST_MARKER_RE = re.compile(LIST_MARKER)
+AND_RE = re.compile(r"\s+(?:et|&)\s+", re.IGNORECASE)
 NAME_CUTS = (",", "/", ";", "|")  # where a checkbox list may cut a base name
 
 
@@ -169,12 +170,22 @@ def _rest(line: str, atoms: list[tuple[int, int]], rest: list[int], whole: froze
     return out
 
 
+def _names_joined(mention: str, known: KnownNames) -> list[str]:
+    """« pmsi et la base ADELI » -> [« pmsi », « la base ADELI »] when each side of its « et » (« & ») is a name of
+    `known` (an alias key, ``mention_key``) and the whole is not; else [`mention`]."""
+    sides = AND_RE.split(mention)
+    if len(sides) < 2 or mention_key(mention, known) in known.keys:
+        return [mention]
+    return sides if all(mention_key(side, known) in known.keys for side in sides) else [mention]
+
+
 def split_mentions(values: pd.Series, separator: str | None, known: KnownNames | None = None,
                    options: tuple[tuple[str, str], ...] = ()) -> pd.Series:
     """One mention per element (index kept): cut at line breaks and at the question's separator, each without
     the list marker a respondent typed before it (« - », « • », « 1. »: « une par ligne » answers). Without
-    `options`, a « ; » cuts too, whatever the separator: respondents type lists with it (« pmsi ; RPPS ») and no
-    name of the cartography holds one.
+    `options`, a « ; » cuts too, whatever the separator, unless a name of `known` holds one: respondents type lists
+    with it (« pmsi ; RPPS »). A mention « A et B » (or « A & B ») is two when each side is a name of `known` on its
+    own and the whole is not (« pmsi et la base ADELI »); « et » inside a name never cuts it.
 
     With `options` (the question's declared (code, label) pairs), a line is cut by matching them, longest first,
     and written as their labels; what lies between them is one typed text (a part that is a name of `known` on
@@ -190,12 +201,15 @@ def split_mentions(values: pd.Series, separator: str | None, known: KnownNames |
     whole = (known.keys if known else frozenset()) if options else None
     spans = _spans(names, separator)
     cells, key_of = {}, {}
-    lines = re.compile(r"\n" if options or separator == ";" else r"[\n;]")
+    semicolon = not options and separator != ";" and not any(";" in name for name in (known.names if known else ()))
+    lines = re.compile(r"[\n;]" if semicolon else r"\n")
     for cell in pd.unique(text):
         parts = []
         for line in lines.split(cell):
             pieces = _cut(line, separator, spans, whole, key_of)
             parts += [LIST_MARKER_RE.sub("", p.strip()) for p in pieces]
+        if known is not None and not options:
+            parts = [name for part in parts for name in _names_joined(part, known)]
         cells[cell] = [p for p in parts if p] or [""]
     parts = text.map(cells).explode()
     return parts[parts.str.len() > 0]
