@@ -102,8 +102,7 @@ def takeaways(run: ConsultationRun) -> list[str]:
         sentences.append("Ces chiffres viennent de réponses synthétiques, générées par le projet : ils ne décrivent "
                          "aucun répondant réel et ne doivent pas être cités.")
     days = _answer_days(run)
-    sent = f" (envoyées {days_words(*days)}, heure de Paris{outside_words(outside_2014(run.analysed['date']))})" \
-        if days else ""
+    sent = f" (envoyées {sent_words(*days, outside_2014(run.analysed['date']))})" if days else ""
     excluded = screened.loc[screened["statut"] != ANALYSED, "motif_exclusion"].value_counts()
     why = ", ".join(f"{integer(n)} « {reason} »" for reason, n in excluded.items())  # the export's own reasons
     rest = (f"{count_of(int(excluded.sum()), 'autre est exclue', 'autres sont exclues')} : {why}" if len(excluded)
@@ -140,10 +139,12 @@ def _answer_days(run: ConsultationRun) -> tuple[dt.date, dt.date] | None:
     return (dates.min().date(), dates.max().date()) if len(dates) else None
 
 
-def outside_words(outside: int) -> str:
-    """« , dont 6 hors de la consultation de 2014 » for answers sent outside it, "" for none: a period quoted alone
-    (« du 4 au 29 avril ») must not pass for the consultation's."""
-    return f", dont {integer(outside)} hors de la consultation de 2014" if outside else ""
+def sent_words(first: dt.date, last: dt.date, outside: int) -> str:
+    """« du 4 avril 2014 au 29 avril 2014, heure de Paris, dont 6 hors de la consultation de 2014 »: when answers
+    were sent and how many outside the 2014 consultation (nothing said when none): a period quoted alone must not
+    pass for the consultation's (reports 04 and 05)."""
+    return (f"{days_words(first, last)}, heure de Paris"
+            + (f", dont {integer(outside)} hors de la consultation de 2014" if outside else ""))
 
 
 def days_words(first: dt.date, last: dt.date) -> str:
@@ -159,21 +160,22 @@ def period_note(run: ConsultationRun) -> str:
     when the answers are synthetic."""
     first, last = period_2014()
     consultation = "la consultation publique de 2014"
-    local = local_dates(run.analysed["date"].dropna())
-    if not len(local):
+    days = _answer_days(run)
+    if days is None:
         return mark(run, f"Aucune des réponses analysées ({integer(len(run.analysed))}) n'est datée : l'export ne dit "
                          f"pas si elles ont été envoyées pendant {consultation} ({days_words(first, last)})") + "."
+    dated = int(run.analysed["date"].notna().sum())
     outside = outside_2014(run.analysed["date"])
-    sentence = (f"{count_of(len(local), 'réponse analysée a été envoyée', 'réponses analysées ont été envoyées')} "
-                f"{days_words(local.min().date(), local.max().date())} (heure de Paris)")
+    sentence = (f"{count_of(dated, 'réponse analysée a été envoyée', 'réponses analysées ont été envoyées')} "
+                f"{days_words(*days)} (heure de Paris)")
     if not outside:
         sentence += f", pendant {consultation}"
-    elif outside == len(local):
+    elif outside == dated:
         sentence += f" : aucune pendant {consultation} ({days_words(first, last)})"
     else:
         sentence += (f", dont {count_of(outside, 'envoyée', 'envoyées')} hors de {consultation} "
                      f"({days_words(first, last)})")
-    undated = len(run.analysed) - len(local)
+    undated = len(run.analysed) - dated
     if undated:
         sentence += f" ; {count_of(undated, 'autre réponse analysée', 'autres réponses analysées')} sans date"
     return mark(run, sentence) + "."  # the mark before the full stop, as in the takeaways

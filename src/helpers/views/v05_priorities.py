@@ -12,7 +12,7 @@ from helpers.openness.routes import decider_text, labels
 from helpers.steps.s05_priorities import PriorityRun
 from helpers.views.v01_clean import shorten
 from helpers.views.v02_openness import SHORT
-from helpers.views.v04_consultation import ANSWERS_MARK, days_words, marked_sentences, outside_words, synthetic_mark
+from helpers.views.v04_consultation import ANSWERS_MARK, marked_sentences, sent_words, synthetic_mark
 
 LEVEL_LABELS = {"agrege": "Agrégé", "granulaire": "Granulaire"}
 
@@ -88,9 +88,8 @@ def _sent(run: PriorityRun) -> str:
     first, last = run.consultation.get("premier_jour"), run.consultation.get("dernier_jour")
     if not first:
         return ""
-    days = days_words(dt.date.fromisoformat(first), dt.date.fromisoformat(last))
-    outside = outside_words(int(run.consultation.get("hors_periode_2014") or 0))
-    return f" (réponses envoyées {days}, heure de Paris{outside})"
+    outside = int(run.consultation.get("hors_periode_2014") or 0)
+    return f" (réponses envoyées {sent_words(dt.date.fromisoformat(first), dt.date.fromisoformat(last), outside)})"
 
 
 def takeaways(run: PriorityRun) -> list[str]:
