@@ -737,6 +737,60 @@ def test_an_other_option_without_options_in_one_column_is_an_error_naming_the_qu
         _run(tmp_path, google_forms(tmp_path / "google_forms.csv"), spec)
 
 
+def kobo_or_other(path: Path, names: bool) -> Path:
+    """KoboToolbox export of a select_multiple declared « or_other »: pyxform adds a text question named
+    ``<name>_other``, labelled « Specify other. », shown only when « other » is ticked; formpack writes it in a column
+    of its own, after the choice's split columns. `names`: XML names as headers (else labels, group paths)."""
+    group = "" if names else "Vos usages/"
+    choice = "raisons" if names else f"{group}Pourquoi ?"
+    other_text = "raisons_other" if names else f"{group}Specify other."
+    labels = {"recherche": "Recherche", "transparence": "Transparence", "other": "Other"}
+    header = ["Vous êtes", choice, *(f"{choice}/{c if names else labels[c]}" for c in labels), other_text,
+              "_id", "_uuid", "_submission_time", "_validation_status", "_index"]
+    ticked = [("recherche",), ("recherche", "other"), ("other",), ("transparence",), ("other",)]
+    typed = ["", "Pour mes cours", "Un article de presse", "", "Suivre mon hôpital"]
+    rows = [header]
+    for i, (chosen, text) in enumerate(zip(ticked, typed, strict=True)):
+        cell = " ".join(c if names else labels[c] for c in chosen)
+        rows.append(["Citoyen", cell, *("1" if c in chosen else "0" for c in labels), text, str(100 + i), f"u-{i}",
+                     f"2014-04-0{1 + i}T08:00:00", "Approved" if i != 4 else "Not Approved", str(i + 1)])
+    return _write(path, rows, ";", eol="\n")
+
+
+@pytest.mark.parametrize("names", [True, False])
+@pytest.mark.parametrize("layout", ["one column", "one column per option"])
+def test_kobo_or_other_text_is_read_from_its_own_column(names, layout, tmp_path):
+    # Kobo writes the text typed with « Other » in a column of its own: `<id>_autre` used to say « aucun texte »
+    # under an « Autre (précisez) » heading while 3 respondents had typed one.
+    group = "" if names else "Vos usages/"
+    choice = "raisons" if names else f"{group}Pourquoi ?"
+    options = ({"recherche": "Recherche", "transparence": "Transparence", "other": "Autre"} if names
+               else {"Recherche": "Recherche", "Transparence": "Transparence", "Other": "Autre"})
+    question = ({"column": choice} if layout == "one column"
+                else {"columns": [f"{choice}/{c}" for c in options], "label": "Pourquoi ?"})
+    spec = {"platform": "kobo", "columns": {"id": "_uuid", "respondent_type": "Vous êtes", "date": "_submission_time"},
+            "questions": [{"id": "raisons", "kind": "multiple_choice", **question, "options": options, "other": "Autre",
+                           "other_column": "raisons_other" if names else f"{group}Specify other."}]}
+    answers, screened = _run(tmp_path, kobo_or_other(tmp_path / "kobo.csv", names), spec)
+    assert _shares(screened, answers.spec.questions[0]) == {"Recherche": 2, "Transparence": 1, "Autre": 2}
+    analysed = screened[screened["statut"] == ANALYSED]
+    assert analysed["raisons_autre"].tolist() == ["", "Pour mes cours", "Un article de presse", ""]
+    assert [q.id for q in answers.spec.of_kind("free_text")] == ["raisons_autre"]
+
+
+def test_other_column_is_checked_like_any_column(tmp_path):
+    spec = {"platform": "kobo", "columns": {"id": "_uuid", "respondent_type": "Vous êtes", "date": "_submission_time"},
+            "questions": [{"id": "raisons", "column": "raisons", "kind": "multiple_choice", "other": "Autre",
+                           "options": {"recherche": "Recherche", "transparence": "Transparence", "other": "Autre"},
+                           "other_column": "raisons_autre_texte"}]}
+    with pytest.raises(AnswersError, match=r"kobo\.csv : .*« raisons_autre_texte »"):
+        _run(tmp_path, kobo_or_other(tmp_path / "kobo.csv", names=True), spec)
+    del spec["questions"][0]["other"]
+    with pytest.raises(QuestionnaireError, match=r"q\.yml : questions\[n° 1 « raisons »\].*« other_column ».*va avec "
+                                                 r"« other »"):
+        _run(tmp_path, kobo_or_other(tmp_path / "kobo.csv", names=True), spec)
+
+
 @pytest.mark.parametrize("platform", ["limesurvey", "cap_collectif", "google_forms"])
 def test_the_takeaway_on_excluded_answers_names_the_export_s_own_reasons(platform, tmp_path):
     # It used to say « les autres sont vides, exclues ou remplacées… » whatever happened: a reader quoting it would
@@ -790,6 +844,29 @@ def test_the_readme_limesurvey_spec_counts_a_limesurvey_export_with_its_other_co
     raisons = next(q for q in answers.spec.questions if q.id == "raisons")
     assert _shares(screened, raisons) == {"Recherche": 2, "Transparence": 2, "Autre": 1}
     assert (screened["raisons_autre"] == "Pour mes cours").sum() == 1
+
+
+def test_the_readme_kobo_spec_counts_a_kobo_export_with_its_or_other_column(tmp_path):
+    import yaml
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    block = next(b for b in readme.split("```yaml\n")[1:] if b.startswith("# Cap Collectif"))
+    spec = next(d for d in yaml.safe_load_all(block.split("```")[0]) if d["platform"] == "kobo")
+    header = ["start", "end", "profil", "demandes", "raisons", "raisons/recherche", "raisons/transparence", "usages",
+              "usages/etude", "usages/other", "usages_other", "_id", "_uuid", "_submission_time",
+              "_validation_status", "_index"]
+    hxl = ["", "#date+end", "#respondee+type", "#indicator+text", "", "", "", "", "", "", "", "#meta+id", "", "", "",
+           ""]
+    rows = [header, hxl]
+    for i, (usages, typed) in enumerate([("etude", ""), ("etude other", "Pour mes cours"), ("other", "Un article")]):
+        rows.append([f"2014-04-0{3 + i}T10:00:00.000+02:00", f"2014-04-0{3 + i}T10:05:00.000+02:00", "citoyen",
+                     "PMSI", "recherche", "1", "0", usages, "1" if "etude" in usages else "0",
+                     "1" if "other" in usages else "0", typed, str(101 + i), f"u-{i}", f"2014-04-0{3 + i}T08:05:02",
+                     "", str(i + 1)])
+    answers, screened = _run(tmp_path, _write(tmp_path / "kobo.csv", rows, ";", eol="\n"), spec)
+    usages = next(q for q in answers.spec.questions if q.id == "usages")
+    assert _shares(screened, usages) == {"Étude": 2, "Autre": 2}
+    assert screened["usages_autre"].tolist() == ["", "Pour mes cours", "Un article"]
 
 
 @pytest.mark.parametrize(("written", "named"), [("Vous êtes :", "Vous êtes"), ("vous etes", "Vous êtes"),

@@ -374,7 +374,9 @@ def read_answers(path: str | Path, spec: Questionnaire, block_size: int | None =
     frame["exclusion"] = _exclusion(rows, positions, spec).to_numpy()
     off_values = pd.DataFrame(index=frame.index)
     for question in spec.questions:
-        if question.derived_from:
+        if question.derived_from:  # the typed « Autre » text: from the choice cell, or its own column (Kobo)
+            if question.columns:
+                frame[question.id] = column(question.columns[0]).to_numpy()
             continue
         if question.is_choice:
             read = _choice(path, question, rows, header, positions)

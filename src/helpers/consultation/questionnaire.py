@@ -60,7 +60,8 @@ class Question:
     headers it is read from (one, or one per option). `options` maps what a cell may hold (label, or
     code) to the label counted; empty when the spec declares none (a datasets question's options are the base
     names its checkbox list offered: cells are cut by them, matching.split_mentions). `other` is the label of the option
-    whose typed text goes to the free-text question `<id>_autre` (`derived_from` names its choice question).
+    whose typed text goes to the free-text question `<id>_autre` (`derived_from` names its choice question; its
+    `columns` is the platform's own column for that text when the spec names one, ``other_column``).
     """
 
     id: str
@@ -258,6 +259,7 @@ class QuestionSpec(Model):
     separator: Annotated[str, Field(min_length=1), AfterValidator(lambda v: v.strip() or v)] = None
     options: Annotated[object, AfterValidator(_options)] = None
     other: Text | None = None
+    other_column: Text | None = None  # the platform's own column for the text typed with `other` (Kobo)
     codes: Annotated[list[Code], _non_empty(" de codes (label, examples, keywords)"),
                      AfterValidator(_codebook)] | None = None
     themes: Annotated[object, AfterValidator(_theme_range)] = None
@@ -275,6 +277,9 @@ class QuestionSpec(Model):
         if "other" in given and kind not in ("multiple_choice", "single_choice"):
             raise ValueError("« other » ne vaut que pour une question à choix (le texte tapé avec « Autre » d'une "
                              "question de bases est une mention)")
+        if "other_column" in given and "other" not in given:
+            raise ValueError("« other_column » (la colonne du texte tapé avec « Autre ») va avec « other » (le libellé "
+                             "de l'option « Autre »)")
         if {"codes", "themes"} & given and kind != "free_text":
             raise ValueError("« codes » et « themes » ne valent que pour une question free_text")
         return self
@@ -388,7 +393,7 @@ def _question(item: QuestionSpec, preset: Preset) -> list[Question]:
     if item.other is None:
         return [question]
     return [question, Question(item.id + OTHER_SUFFIX, f"{label} — {item.other} (précisez)", "free_text",
-                               derived_from=item.id)]
+                               columns=(item.other_column,) if item.other_column else (), derived_from=item.id)]
 
 
 def _timezone(columns: ColumnsSpec, preset: Preset) -> tuple[str, str]:
