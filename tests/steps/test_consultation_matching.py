@@ -281,3 +281,35 @@ def test_a_semicolon_cuts_only_when_no_name_of_the_cartography_holds_one():
     assert split_mentions(typed, None, KnownNames()).tolist() == ["Enquête A", "volet B"]
     held = KnownNames(names=("Enquête A ; volet B",))
     assert split_mentions(typed, None, held).tolist() == ["Enquête A ; volet B"]
+
+
+@pytest.mark.parametrize("separator", [None, "|", ","])
+@pytest.mark.parametrize(("typed", "expected"), [
+    # A fresh user's SurveyMonkey export: the list stayed one mention, PMSI counted for 34 respondents of 59.
+    ("Répertoire Adeli, le fichier Finess, le PMSI", {"B8533AF94": 1, "BA6A3F604": 2, "BA033E778": 1}),
+    ("prix des médicaments,statistique annuelle des établissements, fichier FINESS",
+     {"B2E348461": 1, "BA6A3F604": 2}),
+    ("le PMSI, pmsi, Finess", {"BA033E778": 1, "BA6A3F604": 2}),  # one respondent naming a base twice counts once
+])
+def test_a_list_typed_with_commas_is_cut_whatever_the_separator(real, tmp_path, separator, typed, expected):
+    processed, _, _ = real
+    spec = write_spec(tmp_path / "q.yml", questions=[{"id": "manquantes", "column": "Données manquantes",
+                                                       "kind": "datasets",
+                                                       **({"separator": separator} if separator else {})}])
+    rows = [HEADER, ["1", "Citoyen", "", "", "", "", typed], ["2", "Citoyen", "", "", "", "", "FINESS"]]
+    run = analyse_consultation(write_csv(tmp_path / "r.csv", rows), spec, processed)
+    assert run.requests.set_index("base_id")["n_repondants"].to_dict() == expected
+
+
+def test_a_name_holding_a_comma_is_never_cut_however_it_is_typed(known):
+    from helpers.consultation.matching import split_mentions
+    from helpers.core.text import strip_accents
+
+    names = [n for n in known.names if "," in n]
+    assert len(names) >= 10
+    for typed in (names, [strip_accents(n).lower() for n in names], [n.replace(", ", ",") for n in names]):
+        for separator in (None, "|", ","):
+            assert split_mentions(pd.Series(typed), separator, known).tolist() == typed
+    # A comma inside brackets lists details of one mention.
+    assert split_mentions(pd.Series(["PMSI (MCO, SSR), finess"]), None, known).tolist() == ["PMSI (MCO, SSR)",
+                                                                                            "finess"]

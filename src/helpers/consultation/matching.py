@@ -52,6 +52,9 @@ RESULT_COLUMNS = ["cle", "statut", "methode", "base_id", "score", "candidats"]
 LIST_MARKER = r"^(?:[-–—•*·]|\d{1,2}[.)])\s+"
 LIST_MARKER_RE = re.compile(LIST_MARKER)
 AND_RE = re.compile(r"\s+(?:et|&)\s+", re.IGNORECASE)
+#: A bracketed aside (« PMSI (MCO, SSR) »): a comma there lists details of one mention, never two mentions.
+BRACKETED = re.compile(r"\([^()]*\)")
+HELD_COMMA = "\ue000"  # a private-use character: no respondent types it
 NAME_CUTS = (",", "/", ";", "|")  # where a checkbox list may cut a base name
 
 
@@ -185,21 +188,26 @@ def split_mentions(values: pd.Series, separator: str | None, known: KnownNames |
     the list marker a respondent typed before it (« - », « • », « 1. »: « une par ligne » answers). Without
     `options`, a « ; » cuts too, whatever the separator, unless a name of `known` holds one: respondents type lists
     with it (« pmsi ; RPPS »). A mention « A et B » (or « A & B ») is two when each side is a name of `known` on its
-    own and the whole is not (« pmsi et la base ADELI »); « et » inside a name never cuts it.
+    own and the whole is not (« pmsi et la base ADELI »); « et » inside a name never cuts it. Without `options`, a
+    « , » cuts too, whatever the separator (« Adeli, le fichier Finess, le snds »), except inside brackets
+    (« PMSI (MCO, SSR) ») or inside a name of `known` that holds one.
 
     With `options` (the question's declared (code, label) pairs), a line is cut by matching them, longest first,
     and written as their labels; what lies between them is one typed text (a part that is a name of `known` on
     its own apart: an undeclared option). Without, a separator inside a name of `known` (the cartography's
     names) never cuts it. Each distinct cell is cut once."""
     text = values.fillna("").astype(str)
+    if separator == "," and not options:
+        separator = None  # the comma cut below, which keeps brackets whole
     if options:
         names = {code: label for code, label in options} | {label: label for _, label in options}
     else:
         names = {name: None for name in (known.names if known else ()) if separator and separator in name}
     # A name cut at the separator: each part compared by its words, so « a,b » and « a, b » are one name.
-    separator = separator or "\n"  # none: a line is one mention, or one option
+    separator = separator or "\n"  # options without a separator: a line is one list of them
     whole = (known.keys if known else frozenset()) if options else None
     spans = _spans(names, separator)
+    commas = None if options else _spans({n: None for n in (known.names if known else ()) if "," in n}, ",")
     cells, key_of = {}, {}
     semicolon = not options and separator != ";" and not any(";" in name for name in (known.names if known else ()))
     lines = re.compile(r"[\n;]" if semicolon else r"\n")
@@ -207,12 +215,20 @@ def split_mentions(values: pd.Series, separator: str | None, known: KnownNames |
         parts = []
         for line in lines.split(cell):
             pieces = _cut(line, separator, spans, whole, key_of)
+            if commas is not None:
+                pieces = [p for piece in pieces for p in _comma_cut(piece, commas, key_of)]
             parts += [LIST_MARKER_RE.sub("", p.strip()) for p in pieces]
         if known is not None and not options:
             parts = [name for part in parts for name in _names_joined(part, known)]
         cells[cell] = [p for p in parts if p] or [""]
     parts = text.map(cells).explode()
     return parts[parts.str.len() > 0]
+
+
+def _comma_cut(piece: str, commas: dict, key_of: dict[str, str]) -> list[str]:
+    """`piece` cut at « , » (``_cut``), except inside brackets and inside a name of `commas` (``_spans``)."""
+    held = BRACKETED.sub(lambda m: m.group().replace(",", HELD_COMMA), piece)
+    return [p.replace(HELD_COMMA, ",") for p in _cut(held, ",", commas, None, key_of)]
 
 
 def _exact(keys: list[str], aliases: pd.DataFrame) -> dict[str, dict]:
