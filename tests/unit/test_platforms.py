@@ -63,18 +63,19 @@ def cap_collectif(path: Path) -> Path:
 
 
 # Decidim: Decidim::Forms::UserAnswersSerializer (decidim-forms/app/serializers/decidim/forms/
-# user_answers_serializer.rb) through Decidim::Exporters::CSV (col_sep « ; »): "ID", creation date as Ruby writes
-# it ("2014-04-07 18:12:09 +0200"), hashed IP, user status, then "N. Question"; choices joined with ", ";
+# user_answers_serializer.rb) through Decidim::Exporters::CSV (col_sep « ; »): the attribute names of
+# decidim-forms/config/locales/fr.yml ("ID de réponse", "Répondu le", "Hachage IP", "Statut de l'utilisateur"), the
+# date as created_at.to_s(:db) writes it (UTC, no offset), then "N. Question"; choices joined with ", ";
 # the export screen is described in OpenSourcePolitics/docs-admin-decidim (8.1 Exporter les contributions).
 def decidim(path: Path) -> Path:
-    header = ["ID", "Date de création", "Hash IP", "Statut de l'utilisateur", "1. Vous êtes",
+    header = ["ID de réponse", "Répondu le", "Hachage IP", "Statut de l'utilisateur", "1. Vous êtes",
               "2. Quelles données souhaitez-vous voir ouvrir ?", "3. Usages"]
     rows = [header,
-            ["a1b2", "2014-04-07 18:12:09 +0200", "9f86d0", "Inscrit", "Citoyen", "PMSI",
+            ["a1b2", "2014-04-07 16:12:09", "9f86d0", "Enregistré", "Citoyen", "PMSI",
              "Création d'un service, d'une application, Recherche"],
-            ["c3d4", "2014-04-08 09:00:00 +0200", "60303a", "Non inscrit", "Chercheur", "SNIIRAM",
+            ["c3d4", "2014-04-08 07:00:00", "60303a", "Non enregistré", "Chercheur", "SNIIRAM",
              "Recherche"],
-            ["e5f6", "2014-04-09 10:30:00 +0200", "fd61a0", "Inscrit", "Citoyen", "RPPS",
+            ["e5f6", "2014-04-09 08:30:00", "fd61a0", "Enregistré", "Citoyen", "RPPS",
              "Création d'un service, d'une application"]]
     return _write(path, rows, ";", eol="\n")
 
@@ -190,7 +191,7 @@ PLATFORMS = {
       "premiere_date": "2014-04-03T08:05:00+00:00"}),
     "decidim": (decidim, {
         "platform": "decidim",
-        "columns": {"id": "ID", "respondent_type": "1. Vous êtes", "date": "Date de création"},
+        "columns": {"id": "ID de réponse", "respondent_type": "1. Vous êtes", "date": "Répondu le"},
         "questions": [{"id": "demandes", "column": "2. Quelles données souhaitez-vous voir ouvrir ?",
                        "kind": "datasets"},
                       {"id": "raisons", "column": "3. Usages", "kind": "multiple_choice",
@@ -337,13 +338,18 @@ def test_typeform_utc_dates_are_read_as_utc_and_shown_in_paris(tmp_path):
     assert "fuseau UTC (l'en-tête dit « (UTC) »)" in answers.dates.describe()  # the annex says which zone
 
 
-@pytest.mark.parametrize("case", ["en-tête (UTC)", "préréglage Typeform", "préréglage Kobo", "clé du questionnaire",
-                                  "défaut Paris"])
+@pytest.mark.parametrize("case", ["en-tête (UTC)", "préréglage Typeform", "préréglage Kobo", "préréglage Decidim",
+                                  "Decidim réglé sur Paris", "clé du questionnaire", "défaut Paris"])
 def test_the_zone_of_dates_without_offset_comes_from_spec_header_or_preset(case, tmp_path):
     header, value, extra = {
         "en-tête (UTC)": ("Date (UTC)", "2014-04-02 23:30:00", {}),
         "préréglage Typeform": ("Submit Date", "2014-04-02 23:30:00", {"platform": "typeform"}),
         "préréglage Kobo": ("_submission_time", "2014-04-02T23:30:00", {"platform": "kobo"}),
+        # A fresh user's Decidim export (created_at.to_s(:db), UTC) was read as Paris time: 8 answers « hors de la
+        # consultation » instead of 7. An installation that writes its own zone says so in the spec.
+        "préréglage Decidim": ("Répondu le", "2014-04-02 23:30:00", {"platform": "decidim"}),
+        "Decidim réglé sur Paris": ("Répondu le", "2014-04-03 01:30:00",
+                                    {"platform": "decidim", "columns": {"date_timezone": "Europe/Paris"}}),
         "clé du questionnaire": ("Date", "2014-04-02 19:30:00", {"columns": {"date_timezone": "America/Martinique"}}),
         "défaut Paris": ("Date", "2014-04-03 01:30:00", {}),
     }[case]
@@ -352,7 +358,7 @@ def test_the_zone_of_dates_without_offset_comes_from_spec_header_or_preset(case,
             "questions": [{"id": "raisons", "column": "Pourquoi ?", "kind": "free_text"}], **extra}
     answers, _ = _run(tmp_path, export, spec)
     assert answers.frame["date"].iloc[0].isoformat() == "2014-04-02T23:30:00+00:00"
-    assert answers.dates.timezone == ("Europe/Paris" if case == "défaut Paris" else
+    assert answers.dates.timezone == ("Europe/Paris" if case in ("défaut Paris", "Decidim réglé sur Paris") else
                                       "America/Martinique" if case == "clé du questionnaire" else "UTC")
 
 
