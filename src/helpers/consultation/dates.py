@@ -1,7 +1,7 @@
 """Submission dates of a consultation export, read once per column and stored in UTC.
 
 What platforms write (see tests/test_platforms.py): ISO 8601 with or without an offset (KoboToolbox
-"2014-04-03T10:05:00.000+02:00", Decidim "2014-04-07 18:12:09 +0200", "…Z"), numeric dates in the
+"2014-04-03T10:05:00.000+02:00", Decidim "2014-04-07 16:12:09" in UTC, "…Z"), numeric dates in the
 sheet's locale (Google Sheets "4/14/2014 08:01:40" or "14/04/2014 08:01:40", SurveyMonkey
 "04/02/2014 06:20:05 PM", Framaforms "03/04/2014 - 10:05"), Google Forms' own CSV download (year first, its
 offset as "GMT+2": "2014/04/02 6:20:05 PM GMT+2") and Excel serial numbers (41732.42).
