@@ -106,7 +106,7 @@ def test_flow_and_tallies_are_the_same_in_blocks_and_whole(export, processed, tm
 def test_theme_model_fitted_on_a_sample_assigns_every_text(export, processed, monkeypatch):
     path, spec_path = export
     spec = load_questionnaire(spec_path)
-    run_docs = _documents(read_answers(path, spec).frame.assign(campagne=""), spec)
+    run_docs, _ = _documents(read_answers(path, spec).frame.assign(campagne=""), spec, size=10**9)  # no campaign
     monkeypatch.setitem(data_file("consultation.yml")["textes"], "echantillon_max", 500)
     first, second = analyse_texts(run_docs, 6), analyse_texts(run_docs, 6)
     assert len(run_docs) > 500

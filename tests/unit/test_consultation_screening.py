@@ -113,3 +113,34 @@ def test_synthetic_sample_counts_match_what_the_generator_put_in(synthetic_run):
     published = pd.read_csv(run.processed_dir / "consultation_reponses.csv", dtype=str, keep_default_na=False)
     assert published["statut"].value_counts().to_dict() == {"analysee": 1408, "exclue": 92}
     assert (published["campagne"] != "").sum() == 78
+
+
+def test_a_campaign_is_the_same_text_to_one_question_whatever_the_answers_wrote_elsewhere(tmp_path):
+    # Two fresh users (SurveyMonkey, Decidim): 11 and 23 answers pasted the same text in one question, but the
+    # campaign rule compared all of an answer's free texts at once, so those that also wrote something of their own
+    # elsewhere were left out (0 campaign; 16 of 23), contrary to the rule the method annex states.
+    questions = [{"id": "precisions", "column": "Précisez", "kind": "free_text"},
+                 {"id": "remarques", "column": "Données manquantes", "kind": "free_text"}]
+    spec_path = write_spec(tmp_path / "q.yml", questions=questions)
+    rows = [HEADER]
+    for i in range(11):
+        own = f"Remarque personnelle numéro {i} sur les hôpitaux de ma région" if i % 2 else ""
+        rows.append([f"C{i}", "Citoyen", "", "", "", CAMPAIGN.lower() if i == 3 else CAMPAIGN, own])
+    rows += [[f"O{i}", "Citoyen", "", "", "", f"L'ouverture des données de qualité des hôpitaux, avis {i}", ""]
+             for i in range(4)]
+    processed = processed_cartography(tmp_path / "processed")
+    run = analyse_consultation(write_csv(tmp_path / "r.csv", rows), spec_path, processed)
+    members = run.screened[run.screened["campagne"] != ""]
+    assert members["id"].tolist() == [f"C{i}" for i in range(11)]
+    assert run.campaigns[["campagne", "question", "n_reponses"]].to_dict("records") == [
+        {"campagne": "C1", "question": "precisions", "n_reponses": 11}]
+    # The campaign's text is analysed once; each answer's own texts are analysed as theirs.
+    documents = run.texts.documents
+    assert (documents["question"] == "precisions").sum() == 1 + 4
+    assert (documents["question"] == "remarques").sum() == 5
+    assert documents.groupby("question")["campagne"].apply(lambda c: sorted(set(c))).to_dict() == {
+        "precisions": ["", "C1"], "remarques": [""]}  # an answer's own text is quoted as its own
+    # Its theme is given back to each of the 11 answers, for that question only.
+    themes = load_table(processed, "consultation_themes_reponses")
+    assert sorted(themes.loc[themes["question"] == "precisions", "numero"]) == list(range(1, 16))
+    assert sorted(themes.loc[themes["question"] == "remarques", "numero"]) == [2, 4, 6, 8, 10]

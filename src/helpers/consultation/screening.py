@@ -6,9 +6,10 @@ Rules, applied in this order (wording and thresholds in data/consultation.yml):
 2. resubmission: when the export has an identifier and it repeats, the latest submission replaces the
    earlier ones: latest by date when every submission of that identifier is dated, else by position in
    the export (an unreadable date never counts as the earliest);
-3. campaign: the same free text (case and spaces ignored, at least `longueur_min` characters) in at
-   least `taille_min` of the remaining answers, and at least `part_min` of them (a phrasing common in a
-   very large consultation is not a campaign). Campaign answers are kept and flagged, never deleted;
+3. campaign: the same free text to the same question (case and spaces ignored, at least `longueur_min`
+   characters) in at least `taille_min` of the remaining answers, and at least `part_min` of them (a phrasing
+   common in a very large consultation is not a campaign), whatever the answers wrote elsewhere. Campaign answers
+   are kept and flagged (an answer in two campaigns: the larger), never deleted;
 4. exact duplicate, only when the export has no respondent identifier: outside campaigns, an answer with
    a free text that repeats an earlier answer on the respondent type and every question (case and spaces
    ignored): the later copies are excluded. Answers without free text are never duplicates (identical
@@ -44,13 +45,30 @@ def join_texts(columns: list[pd.Series], separator: str) -> pd.Series:
     return out
 
 
+def campaign_size(live: int) -> int:
+    """How many of `live` answers must share a text for it to be a campaign: ``taille_min``, more in a large
+    consultation (``part_min`` of them; ``consultation.yml``)."""
+    rules = data_file("consultation.yml")["campagnes"]
+    return max(rules["taille_min"], math.ceil(rules["part_min"] * live))
+
+
+def repeated_texts(texts: pd.Series, size: int) -> pd.Series:
+    """The key (``comparison_key``) of each text of `texts` (one question's answers) written alike by at least
+    `size` of them, at least ``longueur_min`` characters long; "" for the others."""
+    keys = _keys(texts)
+    keys = keys.where(keys.str.len() >= data_file("consultation.yml")["campagnes"]["longueur_min"], "")
+    sizes = keys[keys != ""].value_counts()
+    return keys.where(keys.isin(sizes.index[sizes >= size]), "")
+
+
 def screen(frame: pd.DataFrame, spec: Questionnaire) -> pd.DataFrame:
-    """The answers with `statut` (analysee / exclue), `motif_exclusion` and `campagne` (C1, C2… or "")."""
+    """The answers with `statut` (analysee / exclue), `motif_exclusion`, `campagne` (C1, C2… or "") and
+    `question_campagne` (the id of the free-text question the campaign's answers share, or "")."""
     rules = data_file("consultation.yml")
     reasons = rules["exclusion"]
     out = frame.copy(deep=False)  # copy-on-write (pandas 3): the caller's frame is never changed
     questions = [q.id for q in spec.questions]
-    out["statut"], out["motif_exclusion"], out["campagne"] = ANALYSED, "", ""
+    out["statut"], out["motif_exclusion"], out["campagne"], out["question_campagne"] = ANALYSED, "", "", ""
 
     if "exclusion" in out:
         marked = out["exclusion"] != ""
@@ -70,23 +88,23 @@ def screen(frame: pd.DataFrame, spec: Questionnaire) -> pd.DataFrame:
         earlier = rank < latest
         out.loc[earlier[earlier].index, ["statut", "motif_exclusion"]] = [EXCLUDED, reasons["resoumission"]]
 
+    live = out["statut"] == ANALYSED
+    out.attrs["taille_campagne"] = size = campaign_size(int(live.sum()))
+    found = []  # (-size, first numero, question, members): largest first, then earliest
+    for question in spec.of_kind("free_text"):
+        keys = repeated_texts(out.loc[live, question.id], size)
+        for _, members in keys[keys != ""].groupby(keys[keys != ""]):
+            found.append((-len(members), int(out.loc[members.index, "numero"].min()), question.id, members.index))
+    named = 0
+    for *_, question, members in sorted(found, key=lambda f: f[:3]):
+        members = members[out.loc[members, "campagne"] == ""]  # an answer in two campaigns stays in the first
+        if len(members):
+            named += 1
+            out.loc[members, ["campagne", "question_campagne"]] = [f"C{named}", question]
+
     # The answer's free texts, case and spaces ignored, joined (empty when it wrote none).
     free = [_keys(out[q.id]) for q in spec.of_kind("free_text")]
     text = join_texts(free, " || ") if free else pd.Series("", index=out.index)
-    live = out["statut"] == ANALYSED
-    long_enough = text.str.len() >= rules["campagnes"]["longueur_min"]
-    sizes = text[live & long_enough].value_counts()
-    # Answers that must share a text for it to be a campaign: taille_min, more in a large consultation.
-    out.attrs["taille_campagne"] = max(rules["campagnes"]["taille_min"],
-                                       math.ceil(rules["campagnes"]["part_min"] * int(live.sum())))
-    campaigns = sizes[sizes >= out.attrs["taille_campagne"]]
-    if len(campaigns):
-        first = out.loc[live].groupby(text[live])["numero"].min()
-        order = sorted(campaigns.index, key=lambda key: (-campaigns[key], first[key]))
-        names = {key: f"C{i}" for i, key in enumerate(order, start=1)}
-        member = live & text.isin(names)
-        out.loc[member, "campagne"] = text[member].map(names)
-
     candidates = (out["statut"] == ANALYSED) & (out["campagne"] == "") & (text != "") & (not spec.id_column)
     content = out.loc[candidates, ["profil", *questions]].apply(lambda col: _keys(col))
     repeated = content.duplicated(keep="first")
@@ -95,13 +113,16 @@ def screen(frame: pd.DataFrame, spec: Questionnaire) -> pd.DataFrame:
 
 
 def campaigns(screened: pd.DataFrame, spec: Questionnaire) -> pd.DataFrame:
-    """One row per campaign: its id, size, share of analysed answers, main respondent type, first answer."""
+    """One row per campaign: its id, the question its answers share (id), size, share of analysed answers, main
+    respondent type, first answer."""
     members = screened[screened["campagne"] != ""]
     analysed = int((screened["statut"] == ANALYSED).sum())
     rows = []
     for name, group in members.groupby("campagne", sort=False):
-        rows.append({"campagne": name, "n_reponses": len(group), "part": round(len(group) / analysed, 4),
+        rows.append({"campagne": name, "question": group["question_campagne"].iloc[0], "n_reponses": len(group),
+                     "part": round(len(group) / analysed, 4),
                      "profil_principal": group["profil"].value_counts().index[0],
                      "premiere_reponse": int(group["numero"].min())})
-    table = pd.DataFrame(rows, columns=["campagne", "n_reponses", "part", "profil_principal", "premiere_reponse"])
+    table = pd.DataFrame(rows, columns=["campagne", "question", "n_reponses", "part", "profil_principal",
+                                        "premiere_reponse"])
     return table.sort_values("premiere_reponse").sort_values("n_reponses", ascending=False, kind="stable")

@@ -23,7 +23,7 @@ from helpers.consultation.lemmas import lemmatise
 from helpers.consultation.matching import RESULT_COLUMNS, known_names, match_keys, mentions_table
 from helpers.consultation.questionnaire import Questionnaire, load_questionnaire
 from helpers.consultation.redaction import pseudonymise_ids, publishable_series, without_personal_data_series
-from helpers.consultation.screening import ANALYSED, campaigns, join_texts, screen
+from helpers.consultation.screening import ANALYSED, campaigns, repeated_texts, screen
 from helpers.consultation.synthetic import write_synthetic_consultation
 from helpers.core.config import PROCESSED_DIR, data_file, resolve_path
 from helpers.core.errors import QuestionnaireError
@@ -110,41 +110,48 @@ def _published(screened: pd.DataFrame, spec: Questionnaire) -> pd.DataFrame:
 
 
 def _campaigns(screened: pd.DataFrame, spec: Questionnaire) -> pd.DataFrame:
-    """consultation_campagnes, with the text of each campaign (published, cut as a quote)."""
+    """consultation_campagnes, with the text each campaign's answers share (published, cut as a quote)."""
     table = campaigns(screened, spec)
     first = screened[screened["campagne"] != ""].drop_duplicates("campagne").set_index("campagne")
-    text = join_texts([first[q.id] for q in spec.of_kind("free_text")], "\n") if len(first) else first["numero"]
+    text = pd.Series([first.at[c, first.at[c, "question_campagne"]] for c in first.index], index=first.index,
+                     dtype=object)
     limit = data_file("consultation.yml")["publication"]["citation_max"]
     table["texte"] = table["campagne"].map(publishable_series(text, limit)) if len(table) else ""
     return table
 
 
-def _documents(analysed: pd.DataFrame, spec: Questionnaire) -> pd.DataFrame:
+def _documents(analysed: pd.DataFrame, spec: Questionnaire, size: int) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Free texts to analyse: one per analysed answer and free-text question it answered (column `question`),
-    a campaign's text once per question (its first answer)."""
+    a text written alike by at least `size` answers (a campaign's, ``screening.repeated_texts``) once, under its
+    first answer; and those copies (question, premier: the numero kept, numero: each other one)."""
     columns = ["numero", "profil", "campagne", "question", "texte"]
-    parts = []
+    parts, copies = [], []
     for question in spec.of_kind("free_text"):
-        part = analysed[["numero", "profil", "campagne"]].assign(question=question.id,
-                                                                 texte=publishable_series(analysed[question.id]))
-        part = part[part["texte"] != ""]
-        parts.append(part[(part["campagne"] == "") | ~part["campagne"].duplicated()])
-    return pd.concat(parts, ignore_index=True)[columns] if parts else pd.DataFrame(columns=columns)
+        repeated = repeated_texts(analysed[question.id], size)
+        # A text is a campaign's when it is repeated: an answer's own text elsewhere is quoted as its own.
+        part = analysed[["numero", "profil"]].assign(campagne=analysed["campagne"].where(repeated != "", ""),
+                                                     question=question.id,
+                                                     texte=publishable_series(analysed[question.id]))
+        first = part["numero"].groupby(repeated).transform("min").where(repeated != "")
+        copy = part["numero"] != first.fillna(part["numero"])
+        copies.append(pd.DataFrame({"question": question.id, "premier": first[copy].astype(int),
+                                    "numero": part.loc[copy, "numero"]}))
+        parts.append(part[(part["texte"] != "") & ~copy])
+    empty = pd.DataFrame(columns=["question", "premier", "numero"])
+    return (pd.concat(parts, ignore_index=True)[columns] if parts else pd.DataFrame(columns=columns),
+            pd.concat(copies, ignore_index=True) if copies else empty)
 
 
-def per_answer(table: pd.DataFrame, analysed: pd.DataFrame) -> pd.DataFrame:
-    """`table` (numero, question, …: one campaign's text under its first answer) given to every analysed answer
-    of that campaign too, sorted by numero, question (and the rest as it came)."""
+def per_answer(table: pd.DataFrame, copies: pd.DataFrame) -> pd.DataFrame:
+    """`table` (numero, question, …: a repeated text's rows under its first answer) given to every answer that
+    wrote it too (`copies`: question, premier, numero, from ``_documents``), sorted by numero, question (and the
+    rest as it came)."""
     if table.empty:
         return table.reset_index(drop=True)
-    members = analysed.loc[analysed["campagne"] != "", ["numero", "campagne"]]
-    first = members.drop_duplicates("campagne").rename(columns={"numero": "premier"})
-    others = members.merge(first, on="campagne")
-    others = others[others["numero"] != others["premier"]]
-    copies = table.merge(others[["premier", "numero"]].rename(columns={"numero": "autre"}),
-                         left_on="numero", right_on="premier")
-    copies = copies.assign(numero=copies["autre"])[table.columns]
-    out = pd.concat([table, copies], ignore_index=True)
+    copied = table.merge(copies.rename(columns={"numero": "autre"}), left_on=["question", "numero"],
+                         right_on=["question", "premier"])
+    copied = copied.assign(numero=copied["autre"])[table.columns]
+    out = pd.concat([table, copied], ignore_index=True)
     return out.sort_values(["numero", "question"], kind="stable").reset_index(drop=True)
 
 
@@ -196,7 +203,7 @@ def analyse_consultation(answers_path: str | Path | None = None, questionnaire_p
     frame["profil"], off_profiles = tallies.categories(frame["profil"], spec.respondent_options)
     screened = screen(frame, spec)
     analysed = screened[screened["statut"] == ANALYSED]
-    documents = _documents(analysed, spec)
+    documents, copies = _documents(analysed, spec, screened.attrs["taille_campagne"])
     codebooks = {q.id: q.codes for q in spec.of_kind("free_text") if q.codes}
     # The codes' examples and keywords are lemmatised with the texts (same lemmas).
     extra = list(dict.fromkeys(t for codes in codebooks.values() for c in codes for t in c.examples + c.keywords))
@@ -228,9 +235,9 @@ def analyse_consultation(answers_path: str | Path | None = None, questionnaire_p
               "consultation_non_rapprochees": run.review, "consultation_choix": run.choices,
               "consultation_campagnes": campaign_table, "consultation_themes": texts.themes,
               "consultation_termes": texts.terms,
-              "consultation_themes_reponses": per_answer(texts.memberships, analysed),
+              "consultation_themes_reponses": per_answer(texts.memberships, copies),
               "consultation_codes_reponses": per_answer(coding.answers if coding else
-                                                        pd.DataFrame(columns=CODE_ANSWER_COLUMNS), analysed)}
+                                                        pd.DataFrame(columns=CODE_ANSWER_COLUMNS), copies)}
     tables = {name: frame if frame is published else _final(name, frame) for name, frame in tables.items()}
     run.written = write_processed(processed, tables, workbook_name=WORKBOOK_04, source=official())
     run.written.append(write_bytes_atomic(processed / PROVENANCE_04, _provenance(run).encode()))

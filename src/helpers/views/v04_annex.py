@@ -145,11 +145,13 @@ def method(run: ConsultationRun) -> dict[str, str]:
                               f"aucune liste n'est déclarée, à partir de {rules['hors_liste']['reponses_min']} "
                               f"réponses) est comptée sous « {rules['hors_liste']['libelle']} ». Valeurs : "
                               + off_list_text(run) + ".",
-        "Campagnes": f"Même texte libre (au moins {camp['longueur_min']} caractères, casse et espaces ignorés) "
-                     f"dans au moins {camp['taille_min']} réponses et au moins {percent(camp['part_min'], 2)} d'entre "
-                     f"elles, soit {run.screened.attrs.get('taille_campagne', camp['taille_min'])} réponses ici. Les "
-                     "réponses de campagne sont comptées comme les répondants qu'elles sont, signalées, et leur "
-                     "texte ne compte qu'une fois dans l'analyse des textes.",
+        "Campagnes": f"Même texte libre à la même question (au moins {camp['longueur_min']} caractères, casse et "
+                     f"espaces ignorés) dans au moins {camp['taille_min']} réponses et au moins "
+                     f"{percent(camp['part_min'], 2)} d'entre elles, soit "
+                     f"{run.screened.attrs.get('taille_campagne', camp['taille_min'])} réponses ici. Les "
+                     "réponses de campagne sont comptées comme les répondants qu'elles sont, signalées, et ce "
+                     "texte ne compte qu'une fois dans l'analyse des textes ; leurs autres textes comptent comme les "
+                     "leurs.",
         "Répondants, pas cellules": "Chaque effectif compte des répondants : une base citée deux fois par la même "
                                     "personne compte une fois. Les parts des questions à choix multiples se cumulent "
                                     "au-delà de 100 %.",
