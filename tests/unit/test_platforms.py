@@ -131,6 +131,51 @@ def surveymonkey(path: Path) -> Path:
     return _write(path, rows, ",")
 
 
+def surveymonkey_english(path: Path) -> Path:
+    """A SurveyMonkey « All Responses Data » CSV from an account in English: the same two header rows, labelled
+    « Response », « Open-Ended Response », « Other (please specify) »; the respondent category is a single choice
+    with an « Other » box, so its header spans two columns."""
+    meta = ["Respondent ID", "Collector ID", "Start Date", "End Date", "IP Address", "Email Address", "First Name",
+            "Last Name", "Custom Data 1"]
+    row1 = meta + ["Vous êtes :", "", "Quelles données ?"]
+    row2 = [""] * len(meta) + ["Response", "Other (please specify)", "Open-Ended Response"]
+    rows = [row1, row2]
+    for i, (chosen, typed) in enumerate([("Citoyen", ""), ("", "Élu local"), ("Chercheur", ""), ("", ""),
+                                         ("", "retraité")]):
+        rows.append([str(1101 + i), "901", "04/02/2014 06:10:00 PM", f"04/0{2 + i}/2014 06:20:05 PM", "", "", "",
+                     "", "", chosen, typed, "PMSI"])
+    return _write(path, rows, ",")
+
+
+@pytest.mark.parametrize("said", [None, 1])
+def test_a_surveymonkey_label_row_is_never_a_respondent_whatever_header_rows_says(said, tmp_path):
+    # A fresh user's spec said header_rows: 1 for a SurveyMonkey export in English: its label row was counted as a
+    # respondent (« 241 réponses reçues ») and « Open-Ended Response » as a requested dataset absent from the map.
+    spec = {"platform": "surveymonkey", "columns": {"respondent_type": "Vous êtes :", "date": "End Date"},
+            "questions": [{"id": "demandes", "column": "Quelles données ?", "kind": "datasets"}]}
+    if said:
+        spec["format"] = {"header_rows": said}
+    else:
+        spec["platform"] = None
+        spec["columns"]["date_format"] = "month_first"
+    told = r" \(le questionnaire dit 1\)" if said else ""
+    with pytest.raises(AnswersError, match=rf"surveymonkey\.csv : la ligne sous l'en-tête est une ligne d'en-tête de "
+                                           rf"plus{told} .* déclarez format\.header_rows: 2"):
+        _run(tmp_path, surveymonkey_english(tmp_path / "surveymonkey.csv"), spec)
+
+
+def test_a_category_typed_in_surveymonkey_s_other_box_is_off_list_not_left_blank(tmp_path):
+    # A fresh user's export: 11 respondents who typed their category in « Other (please specify) » were shown as
+    # « Non renseigné », which the report defines as a question left blank.
+    spec = {"platform": "surveymonkey", "columns": {"respondent_type": "Vous êtes :", "date": "End Date"},
+            "respondent_options": ["Citoyen", "Chercheur"],
+            "questions": [{"id": "demandes", "column": "Quelles données ?", "kind": "datasets"}]}
+    answers, _ = _run(tmp_path, surveymonkey_english(tmp_path / "surveymonkey.csv"), spec)
+    assert answers.frame["profil"].tolist() == ["Citoyen", "Élu local", "Chercheur", "Non renseigné", "retraité"]
+    assert tallies.categories(answers.frame["profil"], ("Citoyen", "Chercheur"))[0].tolist() == [
+        "Citoyen", "Autre (hors liste)", "Chercheur", "Non renseigné", "Autre (hors liste)"]
+
+
 # LimeSurvey: response export (application/views/admin/export/exportresults_view.php: CSV, « full answers »
 # and « full question text » headings): "ID de la réponse", "Date de soumission" (empty for an incomplete
 # response), "Dernière page", "Langue de départ", then one column per option of a multiple-choice question

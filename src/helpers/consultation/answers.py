@@ -268,11 +268,14 @@ def _split_table(path: Path, table: pd.DataFrame, spec: Questionnaire) -> tuple[
     rows = [[clean_text(v) for v in table.iloc[i].tolist()] for i in range(min(n, len(table)))]
     data = table.iloc[n:].reset_index(drop=True)
     repeated = _repeats_header(data, rows[-1] if rows else [])
-    if declared is None and len(data) and (
-            _is_second_header([clean_text(v) for v in data.iloc[0].tolist()]) or (len(repeated) and repeated[0] == 0)):
-        raise AnswersError(path, "la ligne sous l'en-tête est une seconde ligne d'en-tête (étiquettes HXL, "
+    # Checked even when header_rows is declared: a spec saying 1 for a SurveyMonkey export counted its label row
+    # as a respondent and « Open-Ended Response » as a requested dataset.
+    if len(data) and (_is_second_header([clean_text(v) for v in data.iloc[0].tolist()])
+                      or (declared is None and len(repeated) and repeated[0] == 0)):
+        said = f" (le questionnaire dit {declared})" if declared else ""
+        raise AnswersError(path, f"la ligne sous l'en-tête est une ligne d'en-tête de plus{said} (étiquettes HXL, "
                                  "« Réponse » de SurveyMonkey ou en-tête répété), pas une réponse : déclarez "
-                                 "format.header_rows: 2 dans le questionnaire (ou platform)")
+                                 f"format.header_rows: {n + 1} dans le questionnaire (ou platform)")
     if len(repeated):
         numbers = ", ".join(str(n + 1) for n in repeated[:5])
         raise AnswersError(path, f"{len(repeated)} ligne(s) de données répètent l'en-tête (réponse(s) n° {numbers} "
@@ -362,6 +365,9 @@ def read_answers(path: str | Path, spec: Questionnaire, block_size: int | None =
     ids = column(spec.id_column) if spec.id_column else pd.Series([""] * len(rows))
     frame["id"] = ids.where(ids != "", frame["numero"].astype(str)).to_numpy()
     profiles = column(spec.respondent_column)
+    if len(header.rows) > 1:  # SurveyMonkey: « Réponse », then the category typed in « Autre (veuillez préciser) »
+        for i in header.block(*positions[spec.respondent_column])[1:]:
+            profiles = profiles.where(profiles != "", _clean(rows[i]))
     frame["profil"] = profiles.where(profiles != "", data_file("consultation.yml")["profil_absent"]).to_numpy()
     undated, reading = 0, None
     if spec.date_column:
