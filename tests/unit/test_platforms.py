@@ -778,6 +778,30 @@ def test_an_other_option_without_declared_options_counts_each_column_as_its_opti
     assert (screened["raisons_autre"] == "Pour mes cours").sum() == 1  # the typed text, to its free-text question
 
 
+@pytest.mark.parametrize("platform", OTHER_WITHOUT_OPTIONS)
+@pytest.mark.parametrize("mistake", ["option sans accent", "option en minuscules tronquée", "other en anglais"])
+def test_a_declared_option_or_other_that_names_no_column_of_its_block_is_an_error(platform, mistake, tmp_path):
+    # A fresh user's SurveyMonkey spec said « Evaluation » for the column « Évaluation des politiques publiques »:
+    # the option counted nothing and its 71 answers went to « Autre (hors liste) »; `other: "Autre"` for a column
+    # « Other (please specify) » lost the 22 typed texts. Both in silence.
+    build, columns, other, _ = OTHER_WITHOUT_OPTIONS[platform]
+    spec = dict(PLATFORMS[platform][1])
+    options, wrong = ["Recherche", "Transparence"], "Transparence"
+    if mistake == "option sans accent":
+        options, wrong = ["Récherche", "Transparence"], "Récherche"
+    elif mistake == "option en minuscules tronquée":
+        options, wrong = ["Recherche", "transparenc"], "transparenc"
+    else:
+        other, wrong = ("Other" if other != "Other" else "Autre"), ("Other" if other != "Other" else "Autre")
+    question = {"id": "raisons", "kind": "multiple_choice", "other": other, "options": options,
+                **({"columns": columns, "label": "Pourquoi ?"} if columns else
+                   {"column": "Pourquoi ? (plusieurs réponses possibles)"})}
+    spec["questions"] = [question, {"id": "demandes", "column": "Quelles données ?", "kind": "datasets"}]
+    with pytest.raises(AnswersError, match=rf"{platform}\.csv : question « raisons » : aucune colonne de l'export "
+                                           rf"pour « {wrong} »"):
+        _run(tmp_path, build(tmp_path / f"{platform}.csv"), spec)
+
+
 def test_an_other_option_without_options_in_one_column_is_an_error_naming_the_question(tmp_path):
     # Google Forms writes the typed « Autre » text in the same cell as the options: without their list, nothing
     # tells a choice from that text. Refused with one line, rather than every answer counted as « Autre ».

@@ -328,6 +328,12 @@ def _choice(path: Path, question: Question, rows: pd.DataFrame, header: _Header,
         known = {comparison_key(v) for v in data_file("consultation.yml")["second_entete"]}
         headers = [last[i] or header.rows[row][i] for i in indexes]
         value_columns = [comparison_key(h) in known for h in headers]
+    if (question.options or question.other) and (missing := choices.unmatched_options(headers, value_columns,
+                                                                                     question)):
+        shown = ", ".join(f"« {h} »" for h in headers if h)
+        raise AnswersError(path, f"question « {question.id} » : aucune colonne de l'export pour "
+                                 f"{', '.join(_with_nearest(m, headers) for m in missing)} (options déclarées ou "
+                                 f"« other ») ; colonnes de la question : {shown}")
     block = pd.concat([_clean(rows[i]) for i in indexes], axis=1)
     return choices.read_block(block, headers, value_columns, question)
 

@@ -158,6 +158,16 @@ def _option_label(header: str, question: Question, lookup: dict[str, str]) -> st
     return question.other if is_other else None
 
 
+def unmatched_options(headers: list[str], value_columns: list[bool], question: Question) -> list[str]:
+    """The declared options (labels) and `other` label of `question` that no column of its block stands for, when
+    its options are its columns (no column holds the chosen label itself, `value_columns`); [] otherwise. A
+    misspelled option would silently count nothing while its real column went to « Autre (hors liste) »."""
+    lookup = _lookup(question)
+    found = {_option_label(h, question, lookup) for h, value in zip(headers, value_columns, strict=True) if not value}
+    wanted = ([] if any(value_columns) else [label for _, label in question.options]) + [question.other or ""]
+    return [label for label in dict.fromkeys(wanted) if label and label not in found]
+
+
 def _shared_path(headers: list[str]) -> str:
     """The group and question path every column of one question starts with (KoboToolbox's label export:
     « Vos usages/Pourquoi ?/ »), "" when they share none: without declared options, what follows is the option,
