@@ -802,6 +802,32 @@ def test_a_declared_option_or_other_that_names_no_column_of_its_block_is_an_erro
         _run(tmp_path, build(tmp_path / f"{platform}.csv"), spec)
 
 
+@pytest.mark.parametrize(("platform", "cell", "typed"), [
+    # Decidim writes a choice with free text as « body (custom_body) » (UserAnswersSerializer#normalize_choices).
+    ("decidim", "Recherche, Autre (pour ma thèse, en épidémiologie)", "pour ma thèse, en épidémiologie"),
+    ("decidim", "Autre (enseignement (cours de biostatistique))", "enseignement (cours de biostatistique)"),
+    ("decidim", "autre : un mémoire", "un mémoire"),
+    # Google Forms appends the typed text as one more item, commas included.
+    ("google_forms", "Transparence, Pour une enquête, en deux parties", "Pour une enquête, en deux parties"),
+    ("decidim", "Recherche, Autre", ""),  # the option ticked, nothing typed
+])
+def test_the_text_typed_with_other_is_published_as_typed(platform, cell, typed, tmp_path):
+    # A fresh user's Decidim export: « Autre (pour ma thèse, en épidémiologie) » was published as « Autre (pour ma
+    # thèse; en épidémiologie) », the platform's wrapper kept and the respondent's comma turned into « ; ».
+    build, spec, _ = PLATFORMS[platform]
+    path = build(tmp_path / f"{platform}.csv")
+    rows = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8-sig"), newline=""),
+                           delimiter=";" if platform == "decidim" else ","))
+    column = rows[0].index("3. Usages" if platform == "decidim" else "Pourquoi ?")
+    rows[1][column] = cell
+    spec = dict(spec)
+    spec["questions"] = [{**q, "options": ["Création d'un service, d'une application", "Recherche", "Transparence"],
+                          "other": "Autre"} if q["id"] == "raisons" else q for q in spec["questions"]]
+    answers, screened = _run(tmp_path, _write(path, rows, ";" if platform == "decidim" else ","), spec)
+    assert answers.frame["raisons_autre"].iloc[0] == typed
+    assert "Autre" in answers.frame["raisons"].iloc[0].split("\n")
+
+
 def test_an_other_option_without_options_in_one_column_is_an_error_naming_the_question(tmp_path):
     # Google Forms writes the typed « Autre » text in the same cell as the options: without their list, nothing
     # tells a choice from that text. Refused with one line, rather than every answer counted as « Autre ».

@@ -31,6 +31,7 @@ from helpers.core.config import data_file
 from helpers.core.text import clean_text, comparison_key
 
 JOIN = "\n"
+MATCHED = "\x00"  # where a declared option was matched in a cell: no respondent types it
 OPTION_IN_BRACKETS = re.compile(r"\[([^\[\]]+)\]\s*$")  # LimeSurvey "Question [Option]"
 
 
@@ -78,24 +79,35 @@ def _patterns(question: Question, lookup: dict[str, str]) -> list[tuple[re.Patte
 
 
 def _split_one(cell: str, question: Question, lookup: dict[str, str],
-               patterns: list[tuple[re.Pattern, str]]) -> tuple[list[str], list[str]]:
-    """(labels, pieces outside the options) of one cell, options matched longest first."""
+               patterns: list[tuple[re.Pattern, str]]) -> tuple[list[str], list[str], list[str]]:
+    """(labels, pieces outside the options cut at the separator, runs between the options kept whole) of one cell,
+    options matched longest first. A run is what one respondent typed: « pour ma thèse, en épidémiologie » keeps
+    its comma."""
     text = " ".join(cell.split()).replace("\u2019", "'")
     if not question.options and not question.other:
         if question.kind == "multiple_choice" and question.separator:
-            return [p.strip() for p in text.split(question.separator) if p.strip()], []
-        return ([text] if text else []), []
+            return [p.strip() for p in text.split(question.separator) if p.strip()], [], []
+        return ([text] if text else []), [], []
     separator = question.separator if question.kind == "multiple_choice" and question.separator else None
     if separator is None:
         label = lookup.get(comparison_key(text))
-        return ([label], []) if label else ([], [text] if text else [])
+        return ([label], [], []) if label else ([], [text] if text else [], [text] if text else [])
     found, rest = [], text
     for pattern, label in patterns:
         if pattern.search(rest):
             found.append(label)
-            rest = pattern.sub(" ", rest)
-    pieces = [p.strip() for p in rest.split(separator.strip() or None) if p.strip()]
-    return found, pieces
+            rest = pattern.sub(MATCHED, rest)
+    edge = separator.strip()
+    pieces = [p.strip() for p in rest.replace(MATCHED, separator).split(edge or None) if p.strip()]
+    runs = [run.strip().strip(edge).strip() for run in rest.split(MATCHED)]
+    return found, pieces, [run for run in runs if run]
+
+
+def typed_text(run: str, other: str) -> str:
+    """The text typed with the `other` option, without the option's label the platform writes around it: Decidim's
+    « Autre (pour ma thèse) », « Autre : pour ma thèse » → « pour ma thèse »; any other text as it is."""
+    wrapped = re.fullmatch(rf"{re.escape(other)}\s*(?:\((.*)\)|:\s*(.*))", run, re.IGNORECASE | re.DOTALL)
+    return (wrapped.group(1) or wrapped.group(2) or "").strip() if wrapped else run
 
 
 def read_cells(cells: pd.Series, question: Question) -> ChoiceReading:
@@ -119,11 +131,11 @@ def read_cells(cells: pd.Series, question: Question) -> ChoiceReading:
     patterns = _patterns(question, lookup)
     values, other, off = {}, {}, {}
     for cell in pd.unique(cells):
-        labels, pieces = _split_one(cell, question, lookup, patterns)
+        labels, pieces, runs = _split_one(cell, question, lookup, patterns)
         typed = ""
         if pieces and question.other:
             labels.append(question.other)
-            typed = "; ".join(pieces)
+            typed = "; ".join(typed_text(run, question.other) for run in runs)
         elif pieces:
             labels.append(off_label)
             off[cell] = pieces
