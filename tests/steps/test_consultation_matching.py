@@ -234,12 +234,26 @@ def test_an_answer_naming_no_data_is_neither_a_request_nor_missing_data(real, tm
             ["1", "Citoyen", "", "Je ne sais pas", "", "", "Tout !"],
             ["2", "Citoyen", "", "PMSI", "", "", "Rien."],
             ["3", "Chercheur", "", "NSP", "", "", "Toutes les données"],
-            ["4", "Citoyen", "", "aucune idée", "", "", "Registre des implants mammaires"]]
+            ["4", "Citoyen", "", "aucune idée", "", "", "Registre des implants mammaires"],
+            # Test answers of a platform without a test flag (Decidim): « test » is no missing data either.
+            ["5", "Citoyen", "", "Test", "", "", "TEST."]]
     run = analyse_consultation(write_csv(tmp_path / "r.csv", rows), write_spec(tmp_path / "q.yml"), processed)
     assert set(run.requests["base_id"]) == {"BA033E778"}
     assert run.review["mention"].tolist() == ["Registre des implants mammaires"]
     texts = run.screened.set_index("numero")
     assert "Je ne sais pas" in texts.loc[1].to_string()  # the answer itself is kept as written
+
+
+def test_a_free_text_that_says_nothing_makes_no_theme(real, tmp_path):
+    # A fresh user's Decidim export: 12 « je ne sais pas » made a theme « T4 — Sais » (terms « ne sai, sai pas »).
+    # Nobody answers the datasets questions here: that used to stop the analysis (an empty column of keys).
+    processed, _, _ = real
+    nothing = ["Je ne sais pas.", "je sais pas", "NSP", "Rien", "non", "Ras", "test", "néant", "Aucune idée !"]
+    said = ["Les délais d'accès aux données du PMSI sont trop longs", "Publier les tarifs des hôpitaux"]
+    rows = [HEADER] + [[str(i), "Citoyen", "", "", "", text, ""] for i, text in enumerate(nothing + said, 1)]
+    run = analyse_consultation(write_csv(tmp_path / "r.csv", rows), write_spec(tmp_path / "q.yml"), processed)
+    assert sorted(run.texts.documents["texte"]) == sorted(said)
+    assert (run.analysed["precisions"] == "NSP").sum() == 1  # the answer itself is kept as written
 
 
 @pytest.mark.parametrize("typed", ["pmsi ; FINESS", "pmsi;FINESS", "PMSI ;\nFINESS"])

@@ -400,18 +400,29 @@ def mentions_table(answers: pd.DataFrame, questions: list, known: KnownNames | N
     table = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=["numero", "question",
                                                                                      "mention"])
     unique = pd.unique(table["mention"])
-    table["cle"] = table["mention"].map({m: mention_key(m, known) for m in unique})
+    table["cle"] = table["mention"].map({m: mention_key(m, known) for m in unique}).astype(object)  # empty: no float
     # A mention without any letter ("-1+1"), or an answer naming no data (« je ne sais pas », « tout »), names no
     # dataset: it stays in the answer, not in the lists.
     rules = data_file("consultation.yml")["rapprochement"]
-    named = table["cle"].str.contains(r"[a-z]", regex=True) & ~table["cle"].isin(_non_answers())
+    named = table["cle"].str.contains(r"[a-z]", regex=True) & ~table["cle"].isin(non_answer_keys())
     long_enough = table["cle"].str.len() >= rules["longueur_min"]
     return table[named & long_enough].reset_index(drop=True)
 
 
 @cache
-def _non_answers() -> frozenset[str]:
+def non_answer_keys() -> frozenset[str]:
+    """The comparison keys (``match_key``) of the answers that say nothing: « je ne sais pas », « rien »,
+    « tout », « test »… (``rapprochement.non_reponses`` of ``consultation.yml``)."""
     return frozenset(match_key(text) for text in data_file("consultation.yml")["rapprochement"]["non_reponses"])
+
+
+def says_nothing(texts: pd.Series) -> pd.Series:
+    """True for each text of `texts` that is one of the ``non_answer_keys`` (case, accents and punctuation
+    ignored); only short texts are keyed (the longest non-answer is a few words)."""
+    longest = max(len(t) for t in data_file("consultation.yml")["rapprochement"]["non_reponses"]) + 10
+    short = pd.unique(texts[texts.str.len() <= longest])
+    keys = non_answer_keys()
+    return texts.map({t: match_key(t) in keys for t in short}).eq(True)
 
 
 def group_unmatched(counts: pd.DataFrame) -> pd.Series:

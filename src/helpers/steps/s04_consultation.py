@@ -20,7 +20,7 @@ from helpers.consultation.aliases import alias_table
 from helpers.consultation.answers import Answers, off_list_of, read_answers
 from helpers.consultation.dates import local_dates, outside_2014
 from helpers.consultation.lemmas import lemmatise
-from helpers.consultation.matching import RESULT_COLUMNS, known_names, match_keys, mentions_table
+from helpers.consultation.matching import RESULT_COLUMNS, known_names, match_keys, mentions_table, says_nothing
 from helpers.consultation.questionnaire import Questionnaire, load_questionnaire
 from helpers.consultation.redaction import pseudonymise_ids, publishable_series, without_personal_data_series
 from helpers.consultation.screening import ANALYSED, campaigns, repeated_texts, screen
@@ -123,7 +123,8 @@ def _campaigns(screened: pd.DataFrame, spec: Questionnaire) -> pd.DataFrame:
 def _documents(analysed: pd.DataFrame, spec: Questionnaire, size: int) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Free texts to analyse: one per analysed answer and free-text question it answered (column `question`),
     a text written alike by at least `size` answers (a campaign's, ``screening.repeated_texts``) once, under its
-    first answer; and those copies (question, premier: the numero kept, numero: each other one)."""
+    first answer, a text that says nothing (« je ne sais pas », ``matching.says_nothing``) never; and those copies
+    (question, premier: the numero kept, numero: each other one)."""
     columns = ["numero", "profil", "campagne", "question", "texte"]
     parts, copies = [], []
     for question in spec.of_kind("free_text"):
@@ -136,7 +137,7 @@ def _documents(analysed: pd.DataFrame, spec: Questionnaire, size: int) -> tuple[
         copy = part["numero"] != first.fillna(part["numero"])
         copies.append(pd.DataFrame({"question": question.id, "premier": first[copy].astype(int),
                                     "numero": part.loc[copy, "numero"]}))
-        parts.append(part[(part["texte"] != "") & ~copy])
+        parts.append(part[(part["texte"] != "") & ~copy & ~says_nothing(analysed[question.id])])
     empty = pd.DataFrame(columns=["question", "premier", "numero"])
     return (pd.concat(parts, ignore_index=True)[columns] if parts else pd.DataFrame(columns=columns),
             pd.concat(copies, ignore_index=True) if copies else empty)

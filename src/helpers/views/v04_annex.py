@@ -172,7 +172,9 @@ def method(run: ConsultationRun) -> dict[str, str]:
                             "Une réponse qui ne nomme aucune donnée (" + ", ".join(
                                 f"« {t} »" for t in match["non_reponses"][:4]) + "…) n'est ni une demande ni une "
                             "donnée absente.",
-        "Textes libres": f"Textes normalisés, données personnelles masquées, mots vides retirés sauf les négations et "
+        "Textes libres": f"Un texte qui ne dit rien (« {match['non_reponses'][0]} », « rien »…) n'entre dans aucun "
+                         f"thème. Textes normalisés, données personnelles masquées, mots vides retirés sauf les "
+                         f"négations et "
                          f"« ouvert* », lemmatisés avec spaCy (fr_core_news_sm), casse, accents, élisions et pluriels "
                          f"unifiés. Termes distinctifs : écart de TF-IDF "
                          f"moyen entre une catégorie (au moins {text['profil_min']} textes) et les autres. "
