@@ -5,6 +5,8 @@ Every case is a kind, tested on several members (offsets, orders, encodings), no
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 import pytest
 from consultation_helpers import write_csv, write_spec, write_xlsx
@@ -373,3 +375,15 @@ def test_case2_a_date_format_not_understood_is_a_clear_error(tmp_path):
     rows = _google(["le 2 avril 2014 à 18h20", "3 avr. 2014 09:00"], ["PMSI", "SAE"])
     with pytest.raises(AnswersError, match=r"2 valeurs distinctes sur 2 illisibles \(par exemple « le 2 avril"):
         _read(tmp_path, rows, GOOGLE)
+
+
+@pytest.mark.parametrize("suffix", [".json", ".JSON", ".xml"])
+def test_an_export_that_is_not_a_table_is_refused_by_its_format(suffix, tmp_path):
+    # A fresh user gave Decidim's JSON export: it was read as a CSV and failed with pandas' « Error tokenizing
+    # data. C error: Expected 1 fields… ».
+    export = tmp_path / f"decidim{suffix}"
+    export.write_text('[{"ID de réponse": 1, "1. Vous êtes :": "Citoyen"}]', encoding="utf-8")
+    spec = load_questionnaire(write_spec(tmp_path / "q.yml"))
+    with pytest.raises(AnswersError, match=rf"decidim{re.escape(suffix)} : format {suffix.lower()} non lu : exportez "
+                                           r"les réponses en CSV, XLSX ou ODS"):
+        read_answers(export, spec)

@@ -40,6 +40,9 @@ from helpers.core.storage import sha256_file
 from helpers.core.text import clean_text, comparison_key
 
 SHEET_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".ods"}
+#: Export formats platforms also offer that are not tables (Decidim's JSON, Kobo's XML, SPSS): refused by name, not
+#: read as a CSV that fails with the parser's own message.
+NOT_TABLES = {".json", ".xml", ".sav", ".zip", ".pdf", ".docx", ".geojson"}
 OFF_LIST_COLUMNS = ["question", "valeur", "n_reponses"]
 
 
@@ -353,6 +356,9 @@ def read_answers(path: str | Path, spec: Questionnaire, block_size: int | None =
         raise AnswersError(path, "export des réponses introuvable")
     encoding = separator = None
     suffix = path.suffix.lower()
+    if suffix in NOT_TABLES:
+        raise AnswersError(path, f"format {suffix} non lu : exportez les réponses en CSV, XLSX ou ODS (une ligne par "
+                                 "réponse), l'export en tableau que chaque plateforme propose")
     if suffix in SHEET_SUFFIXES:
         table = _read_sheet(path, spec)
     else:

@@ -31,7 +31,9 @@ def source_facts(run: ConsultationRun) -> dict[str, str]:
     platform preset, cartography used)."""
     answers = run.answers
     status = "échantillon synthétique généré par le projet" if run.synthetic_answers else "export fourni"
-    fmt = answers.file_format.upper() + (f", encodage {answers.encoding}, séparateur « {answers.separator} »"
+    # utf-8-sig is how a file with or without a BOM is read: the file itself is UTF-8.
+    encoding = "utf-8" if answers.encoding == "utf-8-sig" else answers.encoding
+    fmt = answers.file_format.upper() + (f", encodage {encoding}, séparateur « {answers.separator} »"
                                          if answers.file_format == "csv" else "")
     expected = run.spec.preset_separator
     if answers.file_format == "csv" and expected and answers.separator != expected and not run.spec.separator:
