@@ -163,7 +163,11 @@ SOLE_ACRONYM = {"l'échantillon entred": "entred", "la cohorte cosmop": "cosmop"
                 "L'ÉCHANTILLON ENTRED": "entred", "la Cohorte Cosmop.": "cosmop", "le referentiel RASS ;": "rass",
                 "les données entred de 2007": "entred", "Cohorte COSMOP (mortalité par profession)": "cosmop",
                 "le fichier FINESS des établissements": "finess", "la cohorte Elfe": "elfe",
-                "je voudrais les données du référentiel Rass s'il vous plaît": "rass"}
+                "je voudrais les données du référentiel Rass s'il vous plaît": "rass",
+                # Two fresh users' exports: left « à vérifier ». « médecins » is one word from another base's name
+                # (« répertoire des médicaments »), the producer's acronym is no French word.
+                "Repertoire rpps des médecins": "rpps", "base PMSI (ATIH)": "pmsi", "le PMSI de l'ATIH": "pmsi",
+                "Fichier Finess de la DREES": "finess"}
 
 
 def _base_of(aliases: pd.DataFrame, acronym: str) -> str:
@@ -190,6 +194,7 @@ def test_issue17_case4_what_is_not_only_one_acronym_is_never_counted_for_it(real
         "ENTRED baromètre santé",  # two bases named: not reduced to the acronym
         "ENTRED et COSMOP",
         "INCa/BVA…",  # a piece of « Baromètres et études INCa/Ipsos, INCa/BVA… », not INCA's study
+        "le PMSI de l'INSEE",  # a producer of other bases, not of the PMSI's
     ]
     keys = {m: mention_key(m, known) for m in never}
     table = match_keys(list(keys.values()), aliases, known).set_index("cle")

@@ -67,7 +67,8 @@ class KnownNames:
     `longest`: most words in an alias key; `bases`: alias key -> the base ids it names; `words`: base id -> the
     words of its name (``aliases.words``); `names`: every base's name as written, and without its parentheses;
     `pieces`: key of a piece of a base name cut at « , », « / », « ; » or « | » (two words at least) that is no
-    alias -> the base ids whose name it is a piece of, joined by « | »."""
+    alias -> the base ids whose name it is a piece of, joined by « | »; `producers`: base id -> the words of its
+    producers' names (``gestionnaires``: « atih »)."""
 
     acronyms: frozenset[str] = frozenset()
     keys: frozenset[str] = frozenset()
@@ -76,12 +77,16 @@ class KnownNames:
     words: dict[str, frozenset[str]] = field(default_factory=dict)
     names: tuple[str, ...] = ()
     pieces: dict[str, str] = field(default_factory=dict)
+    producers: dict[str, frozenset[str]] = field(default_factory=dict)
 
 
 def known_names(bases: pd.DataFrame, aliases: pd.DataFrame) -> KnownNames:
-    """The ``KnownNames`` of the cartography: `bases` is ``bases.csv`` (base_id, base), `aliases` its
-    ``aliases.alias_table``."""
+    """The ``KnownNames`` of the cartography: `bases` is ``bases.csv`` (base_id, base, and gestionnaires when it
+    has them), `aliases` its ``aliases.alias_table``."""
     keys = frozenset(aliases["cle"])
+    producers = {base_id: frozenset(w for name in ([names] if isinstance(names, str) else names) for w in words(name))
+                 for base_id, names in bases.drop_duplicates("base_id").set_index("base_id")
+                 .get("gestionnaires", pd.Series(dtype=object)).items()}
     names, pieces, name_words = [], {}, {}
     for base_id, name in bases.drop_duplicates("base_id")[["base_id", "base"]].itertuples(index=False):
         name = " ".join(str(name).split())
@@ -99,7 +104,7 @@ def known_names(bases: pd.DataFrame, aliases: pd.DataFrame) -> KnownNames:
         lambda k: is_french_word(k, inflected=False))
     return KnownNames(frozenset(aliases.loc[aliases["sigle"] & ~emphasis, "cle"]), keys,
                       max((len(k.split()) for k in keys), default=0), bases_of, name_words, tuple(dict.fromkeys(names)),
-                      {k: "|".join(sorted(v)) for k, v in pieces.items()})
+                      {k: "|".join(sorted(v)) for k, v in pieces.items()}, producers)
 
 
 def _word_key(text: str) -> str:
@@ -351,11 +356,13 @@ def _common_words() -> frozenset[str]:
 
 def sole_acronym(mention: str, known: KnownNames) -> str | None:
     """The key of the one acronym of the cartography (`known`) that `mention` names among common words only, or
-    None. Every other word must be a generic or stop word (``mots_generiques``, ``textes.mots_vides``), a number
-    or a common French word (``aliases.is_french_word``) that is not itself a name of the cartography, nor part
-    of one with its neighbours, nor (two words or more) close to another base's name (token_sort_ratio at least
-    ``a_verifier``: « ENTRED baromètre santé » names two bases); an acronym that is a French word counts only
-    written as an acronym (``_as_acronym``: « la cohorte Elfe », never « la taxe foncière »)."""
+    None. Every other word must be a generic or stop word (``mots_generiques``, ``textes.mots_vides``), a number,
+    a word of the name of a producer of the acronym's base (« le PMSI de l'ATIH ») or a common French word
+    (``aliases.is_french_word``) that is not itself a name of the cartography, nor part of one with its
+    neighbours, nor (two words or more) another base's name (token_sort_ratio at least ``accepte``: « ENTRED
+    baromètre santé » names two bases; « répertoire RPPS des médecins » one, though « répertoire des
+    médicaments » is a name); an acronym that is a French word counts
+    only written as an acronym (``_as_acronym``: « la cohorte Elfe », never « la taxe foncière »)."""
     generic = _common_words()
     tokens = [(w, k, n == 0) for n, w in enumerate(WRITTEN_WORD.findall(mention)) for k in words(w)]
     found = {k for w, k, first in tokens if k in known.acronyms
@@ -363,14 +370,16 @@ def sole_acronym(mention: str, known: KnownNames) -> str | None:
     if len(found) != 1:
         return None
     acronym = found.pop()
+    own = frozenset().union(*(known.producers.get(b, frozenset()) for b in known.bases[acronym]))
     rest = [k for _, k, _ in tokens if k != acronym and k not in generic]
-    if not all(k.isdigit() or len(k) == 1 or (is_french_word(k) and k not in known.acronyms) for k in rest):
+    if not all(k.isdigit() or len(k) == 1 or k in own or (is_french_word(k) and k not in known.acronyms)
+               for k in rest):
         return None
     spans = {" ".join(rest[i:j]) for i in range(len(rest)) for j in range(i + 1, min(len(rest), i + known.longest) + 1)}
     if spans & known.keys:
         return None
     if len(rest) >= 2:
-        cutoff = data_file("consultation.yml")["rapprochement"]["a_verifier"]
+        cutoff = data_file("consultation.yml")["rapprochement"]["accepte"]
         close = process.extract(" ".join(rest), list(known.bases), scorer=fuzz.token_sort_ratio, score_cutoff=cutoff,
                                 limit=None)
         if any(known.bases[key] - known.bases[acronym] for key, _, _ in close):
