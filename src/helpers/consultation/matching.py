@@ -180,11 +180,14 @@ def _rest(line: str, atoms: list[tuple[int, int]], rest: list[int], whole: froze
 
 def _names_joined(mention: str, known: KnownNames) -> list[str]:
     """« pmsi et la base ADELI » -> [« pmsi », « la base ADELI »] when each side of its « et » (« & ») is a name of
-    `known` (an alias key, ``mention_key``) and the whole is not; else [`mention`]."""
+    `known` (an alias key, ``mention_key``) or holds one of its acronyms (« Pmsi MCO et adeli ») and the whole is
+    not a name; else [`mention`]."""
     sides = AND_RE.split(mention)
     if len(sides) < 2 or mention_key(mention, known) in known.keys:
         return [mention]
-    return sides if all(mention_key(side, known) in known.keys for side in sides) else [mention]
+    keys = [mention_key(side, known) for side in sides]
+    named = all(key in known.keys or not known.acronyms.isdisjoint(key.split()) for key in keys)
+    return sides if named else [mention]
 
 
 def split_mentions(values: pd.Series, separator: str | None, known: KnownNames | None = None,
@@ -193,7 +196,8 @@ def split_mentions(values: pd.Series, separator: str | None, known: KnownNames |
     the list marker a respondent typed before it (« - », « • », « 1. »: « une par ligne » answers). Without
     `options`, a « ; » cuts too, whatever the separator, unless a name of `known` holds one: respondents type lists
     with it (« pmsi ; RPPS »). A mention « A et B » (or « A & B ») is two when each side is a name of `known` on its
-    own and the whole is not (« pmsi et la base ADELI »); « et » inside a name never cuts it. Without `options`, a
+    own or holds one of its acronyms, and the whole is not (« pmsi et la base ADELI », « Pmsi MCO et adeli »);
+    « et » inside a name never cuts it. Without `options`, a
     « , » cuts too, whatever the separator (« Adeli, le fichier Finess, le snds »), except inside brackets
     (« PMSI (MCO, SSR) ») or inside a name of `known` that holds one.
 
