@@ -144,3 +144,23 @@ def test_a_campaign_is_the_same_text_to_one_question_whatever_the_answers_wrote_
     themes = load_table(processed, "consultation_themes_reponses")
     assert sorted(themes.loc[themes["question"] == "precisions", "numero"]) == list(range(1, 16))
     assert sorted(themes.loc[themes["question"] == "remarques", "numero"]) == [2, 4, 6, 8, 10]
+
+
+def test_a_campaign_s_size_counts_every_answer_carrying_its_text(tmp_path):
+    # A fresh user's Decidim export: a campaign whose members partly belonged to a larger one was listed with 5
+    # answers, under the threshold of 10 its text had passed. An answer is flagged once, in the larger campaign,
+    # and counted in the size of each.
+    from helpers.consultation.screening import campaigns
+
+    questions = [{"id": "precisions", "column": "Précisez", "kind": "free_text"},
+                 {"id": "remarques", "column": "Données manquantes", "kind": "free_text"}]
+    spec = load_questionnaire(write_spec(tmp_path / "q.yml", questions=questions))
+    other = "Il faudrait un portail unique pour toutes les bases de santé publique."
+    rows = [HEADER] + [[f"R{i}", "Citoyen", "", "", "", CAMPAIGN if i < 14 else "", other if i >= 8 else ""]
+                       for i in range(20)]
+    screened = screen(read_answers(write_csv(tmp_path / "r.csv", rows), spec).frame, spec)
+    assert screened["campagne"].tolist() == ["C1"] * 14 + ["C2"] * 6
+    table = campaigns(screened, spec)
+    assert table[["campagne", "question", "n_reponses", "premiere_reponse"]].to_dict("records") == [
+        {"campagne": "C1", "question": "precisions", "n_reponses": 14, "premiere_reponse": 1},
+        {"campagne": "C2", "question": "remarques", "n_reponses": 12, "premiere_reponse": 9}]

@@ -113,16 +113,22 @@ def screen(frame: pd.DataFrame, spec: Questionnaire) -> pd.DataFrame:
 
 
 def campaigns(screened: pd.DataFrame, spec: Questionnaire) -> pd.DataFrame:
-    """One row per campaign: its id, the question its answers share (id), size, share of analysed answers, main
-    respondent type, first answer."""
+    """One row per campaign: its id, the question its answers share (id), size (every analysed answer carrying its
+    text there, those flagged with a larger campaign included), share of analysed answers, main respondent type,
+    first answer."""
     members = screened[screened["campagne"] != ""]
-    analysed = int((screened["statut"] == ANALYSED).sum())
-    rows = []
+    live = screened["statut"] == ANALYSED
+    analysed = int(live.sum())
+    keys, rows = {}, []
     for name, group in members.groupby("campagne", sort=False):
-        rows.append({"campagne": name, "question": group["question_campagne"].iloc[0], "n_reponses": len(group),
-                     "part": round(len(group) / analysed, 4),
-                     "profil_principal": group["profil"].value_counts().index[0],
-                     "premiere_reponse": int(group["numero"].min())})
+        question = group["question_campagne"].iloc[0]
+        if question not in keys:
+            keys[question] = _keys(screened[question])
+        carrying = screened[live & (keys[question] == keys[question][group.index[0]])]
+        rows.append({"campagne": name, "question": question, "n_reponses": len(carrying),
+                     "part": round(len(carrying) / analysed, 4),
+                     "profil_principal": carrying["profil"].value_counts().index[0],
+                     "premiere_reponse": int(carrying["numero"].min())})
     table = pd.DataFrame(rows, columns=["campagne", "question", "n_reponses", "part", "profil_principal",
                                         "premiere_reponse"])
     return table.sort_values("premiere_reponse").sort_values("n_reponses", ascending=False, kind="stable")
