@@ -62,7 +62,7 @@ def test_notebooks_04_and_05_with_defaults(offline_project):
     assert "Bases les plus demandées — réponses synthétiques" in html
     assert "Part des répondants de chaque catégorie ayant nommé la base (bases les plus demandées) — réponses " \
            "synthétiques" in html
-    assert "− exclue : réponse vide</td><td class=\"num\">38</td>" in html
+    assert "− exclue : aucune question répondue</td><td class=\"num\">38</td>" in html
     assert html.count('src="data:image/png;base64,') == 5  # per day, categories, bases, two choice questions
     assert "T6 — " in html and "Termes les plus distinctifs" in html and "Annexe : méthode" in html
     assert "<script>alert" not in html and "<img src=x" not in html and 'href="javascript' not in html
@@ -142,7 +142,7 @@ def test_notebooks_04_and_05_with_a_second_export_in_another_layout_and_encoding
     assert "T4 — " in html and "T5 — " not in html
     answers = load_table(processed, "consultation_reponses")
     reasons = answers["motif_exclusion"].value_counts()
-    assert reasons["réponse vide"] == composition.blank
+    assert reasons["aucune question répondue"] == composition.blank
     assert "remplacée par une soumission ultérieure (même identifiant)" not in reasons  # no identifier column
     assert reasons["doublon exact d'une réponse antérieure"] >= composition.duplicates
     assert answers.groupby("campagne").size().drop("").tolist() == composition.campaigns

@@ -63,7 +63,7 @@ def _assert_cap_collectif_counts(export: Path, spec) -> None:
     screened = screen(read_answers(export, spec).frame, spec)
     assert len(screened) == 240
     assert screened["motif_exclusion"].value_counts().to_dict() == {
-        "": 231, "contribution mise à la corbeille sur la plateforme": 8, "réponse vide": 1}
+        "": 231, "contribution mise à la corbeille sur la plateforme": 8, "aucune question répondue": 1}
     usages = next(q for q in spec.questions if q.id == "usages")
     assert _counts(screened, usages) == {"Information des patients": 67, "Création d'un service": 63,
                                          "Recherche": 59, "Journalisme": 51, "Curiosité": 23,

@@ -48,8 +48,9 @@ def test_exclusions_and_campaigns_with_exact_counts(screened):
     assert len(screened) == 21
     reasons = screened["motif_exclusion"].value_counts().to_dict()
     # B1 and B2 wrote the same text under different identifiers: two respondents, not a duplicate.
-    assert reasons == {"": 19, "réponse vide": 1, "remplacée par une soumission ultérieure (même identifiant)": 1}
-    assert by_id.loc["A2#2", "motif_exclusion"] == "réponse vide"
+    assert reasons == {"": 19, "aucune question répondue": 1,
+                       "remplacée par une soumission ultérieure (même identifiant)": 1}
+    assert by_id.loc["A2#2", "motif_exclusion"] == "aucune question répondue"
     assert by_id.loc["A3#3", "statut"] == "exclue" and by_id.loc["A3#4", "statut"] == "analysee"  # latest kept
     assert by_id.loc["B2#18", "statut"] == "analysee"
     # Identical answers without free text are different respondents, not duplicates.
@@ -102,7 +103,7 @@ def test_synthetic_sample_counts_match_what_the_generator_put_in(synthetic_run):
     _, composition = generate(bases)
     counts = run.screened["motif_exclusion"].value_counts()
     assert len(run.screened) == composition.received == 1500
-    assert counts["réponse vide"] == composition.blank == 38
+    assert counts["aucune question répondue"] == composition.blank == 38
     # The same answer sent twice under the same identifier is a resubmission (the generator's "doublons").
     resubmitted = counts["remplacée par une soumission ultérieure (même identifiant)"]
     assert resubmitted == composition.resubmitted + composition.duplicates == 45 + 9

@@ -270,7 +270,8 @@ PLATFORMS = {
         "questions": [{"id": "raisons", "column": "Pourquoi ? (plusieurs réponses possibles)",
                        "kind": "multiple_choice", "options": ["Recherche", "Transparence"], "other": "Autre"},
                       {"id": "demandes", "column": "Quelles données ?", "kind": "datasets"}]},
-     {"recues": 3, "exclues": {"réponse vide": 1}, "raisons": {"Recherche": 2, "Transparence": 1, "Autre": 1},
+     {"recues": 3, "exclues": {"aucune question répondue": 1},
+      "raisons": {"Recherche": 2, "Transparence": 1, "Autre": 1},
       "premiere_date": "2014-04-02T16:20:05+00:00"}),
     "limesurvey": (limesurvey, {
         "platform": "limesurvey",
@@ -468,7 +469,7 @@ def test_limesurvey_incomplete_responses_are_excluded_under_every_heading(naming
             "questions": [question, {"id": "demandes", "column": header[10], "kind": "datasets"}]}
     answers, screened = _run(tmp_path, export, spec)
     reasons = screened["motif_exclusion"].value_counts().to_dict()
-    assert reasons == {"": 23, "réponse incomplète (jamais soumise)": 6, "réponse vide": 1}
+    assert reasons == {"": 23, "réponse incomplète (jamais soumise)": 6, "aucune question répondue": 1}
     table = tallies.choices(screened[screened["statut"] == ANALYSED], answers.spec.questions[0])
     research = table[(table["profil"] == tallies.OVERALL) & (table["modalite"] == "Recherche")].iloc[0]
     assert (research["n_repondants"], research["base_n"]) == (16, 23)  # not 18/29
