@@ -106,7 +106,9 @@ def test_flow_and_tallies_are_the_same_in_blocks_and_whole(export, processed, tm
 def test_theme_model_fitted_on_a_sample_assigns_every_text(export, processed, monkeypatch):
     path, spec_path = export
     spec = load_questionnaire(spec_path)
-    run_docs, _ = _documents(read_answers(path, spec).frame.assign(campagne=""), spec, size=10**9)  # no campaign
+    frame = read_answers(path, spec).frame.assign(campagne="")
+    frame.attrs["taille_campagne"] = 10
+    run_docs, _ = _documents(frame, spec)
     monkeypatch.setitem(data_file("consultation.yml")["textes"], "echantillon_max", 500)
     first, second = analyse_texts(run_docs, 6), analyse_texts(run_docs, 6)
     assert len(run_docs) > 500

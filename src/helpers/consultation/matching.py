@@ -236,6 +236,8 @@ def split_mentions(values: pd.Series, separator: str | None, known: KnownNames |
 
 def _comma_cut(piece: str, commas: dict, key_of: dict[str, str]) -> list[str]:
     """`piece` cut at « , » (``_cut``), except inside brackets and inside a name of `commas` (``_spans``)."""
+    if "," not in piece:
+        return [piece]
     held = BRACKETED.sub(lambda m: m.group().replace(",", HELD_COMMA), piece)
     return [p.replace(HELD_COMMA, ",") for p in _cut(held, ",", commas, None, key_of)]
 

@@ -52,18 +52,27 @@ def campaign_size(live: int) -> int:
     return max(rules["taille_min"], math.ceil(rules["part_min"] * live))
 
 
-def repeated_texts(texts: pd.Series, size: int) -> pd.Series:
-    """The key (``comparison_key``) of each text of `texts` (one question's answers) written alike by at least
-    `size` of them, at least ``longueur_min`` characters long; "" for the others."""
-    keys = _keys(texts)
-    keys = keys.where(keys.str.len() >= data_file("consultation.yml")["campagnes"]["longueur_min"], "")
-    sizes = keys[keys != ""].value_counts()
-    return keys.where(keys.isin(sizes.index[sizes >= size]), "")
+def _repeated(keys: pd.Series, size: int) -> pd.Series:
+    """Of `keys` (one question's answers, ``comparison_key``), those written alike by at least `size` answers and at
+    least ``longueur_min`` characters long, on their rows only."""
+    keys = keys[keys.str.len() >= data_file("consultation.yml")["campagnes"]["longueur_min"]]
+    sizes = keys.value_counts()
+    return keys[keys.isin(sizes.index[sizes >= size])]
+
+
+def repeated_texts(screened: pd.DataFrame, question: str) -> pd.Series:
+    """The key (``comparison_key``) of each answer of `screened` (``screen``'s, or a part of it) whose text at
+    `question` (a free-text question's id) is a campaign's (``taille_campagne`` answers or more wrote it alike),
+    "" for the others. Keyed on the answers flagged in a campaign only: every answer carrying such a text is."""
+    flagged = screened[screened["campagne"] != ""]
+    keys = _repeated(_keys(flagged[question]), screened.attrs["taille_campagne"])
+    return keys.reindex(screened.index, fill_value="")
 
 
 def screen(frame: pd.DataFrame, spec: Questionnaire) -> pd.DataFrame:
     """The answers with `statut` (analysee / exclue), `motif_exclusion`, `campagne` (C1, C2… or "") and
-    `question_campagne` (the id of the free-text question the campaign's answers share, or "")."""
+    `question_campagne` (the id of the free-text question the campaign's answers share, or ""); its ``attrs`` hold
+    ``taille_campagne``."""
     rules = data_file("consultation.yml")
     reasons = rules["exclusion"]
     out = frame.copy(deep=False)  # copy-on-write (pandas 3): the caller's frame is never changed
@@ -90,11 +99,12 @@ def screen(frame: pd.DataFrame, spec: Questionnaire) -> pd.DataFrame:
 
     live = out["statut"] == ANALYSED
     out.attrs["taille_campagne"] = size = campaign_size(int(live.sum()))
+    free_keys = {q.id: _keys(out[q.id]) for q in spec.of_kind("free_text")}  # case and spaces ignored
     found = []  # (-size, first numero, question, members): largest first, then earliest
-    for question in spec.of_kind("free_text"):
-        keys = repeated_texts(out.loc[live, question.id], size)
-        for _, members in keys[keys != ""].groupby(keys[keys != ""]):
-            found.append((-len(members), int(out.loc[members.index, "numero"].min()), question.id, members.index))
+    for question, keys in free_keys.items():
+        keys = _repeated(keys[live], size)
+        for _, members in keys.groupby(keys):
+            found.append((-len(members), int(out.loc[members.index, "numero"].min()), question, members.index))
     named = 0
     for *_, question, members in sorted(found, key=lambda f: f[:3]):
         members = members[out.loc[members, "campagne"] == ""]  # an answer in two campaigns stays in the first
@@ -103,7 +113,7 @@ def screen(frame: pd.DataFrame, spec: Questionnaire) -> pd.DataFrame:
             out.loc[members, ["campagne", "question_campagne"]] = [f"C{named}", question]
 
     # The answer's free texts, case and spaces ignored, joined (empty when it wrote none).
-    free = [_keys(out[q.id]) for q in spec.of_kind("free_text")]
+    free = list(free_keys.values())
     text = join_texts(free, " || ") if free else pd.Series("", index=out.index)
     candidates = (out["statut"] == ANALYSED) & (out["campagne"] == "") & (text != "") & (not spec.id_column)
     content = out.loc[candidates, ["profil", *questions]].apply(lambda col: _keys(col))
@@ -117,14 +127,12 @@ def campaigns(screened: pd.DataFrame, spec: Questionnaire) -> pd.DataFrame:
     text there, those flagged with a larger campaign included), share of analysed answers, main respondent type,
     first answer."""
     members = screened[screened["campagne"] != ""]
-    live = screened["statut"] == ANALYSED
-    analysed = int(live.sum())
-    keys, rows = {}, []
+    analysed = int((screened["statut"] == ANALYSED).sum())
+    rows = []
     for name, group in members.groupby("campagne", sort=False):
         question = group["question_campagne"].iloc[0]
-        if question not in keys:
-            keys[question] = _keys(screened[question])
-        carrying = screened[live & (keys[question] == keys[question][group.index[0]])]
+        keys = repeated_texts(screened, question)
+        carrying = screened.loc[keys.index[keys == keys[group.index[0]]]]
         rows.append({"campagne": name, "question": question, "n_reponses": len(carrying),
                      "part": round(len(carrying) / analysed, 4),
                      "profil_principal": carrying["profil"].value_counts().index[0],

@@ -120,15 +120,15 @@ def _campaigns(screened: pd.DataFrame, spec: Questionnaire) -> pd.DataFrame:
     return table
 
 
-def _documents(analysed: pd.DataFrame, spec: Questionnaire, size: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+def _documents(analysed: pd.DataFrame, spec: Questionnaire) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Free texts to analyse: one per analysed answer and free-text question it answered (column `question`),
-    a text written alike by at least `size` answers (a campaign's, ``screening.repeated_texts``) once, under its
-    first answer, a text that says nothing (« je ne sais pas », ``matching.says_nothing``) never; and those copies
+    a text written alike by many answers (a campaign's, ``screening.repeated_texts``) once, under its first
+    answer, a text that says nothing (« je ne sais pas », ``matching.says_nothing``) never; and those copies
     (question, premier: the numero kept, numero: each other one)."""
     columns = ["numero", "profil", "campagne", "question", "texte"]
     parts, copies = [], []
     for question in spec.of_kind("free_text"):
-        repeated = repeated_texts(analysed[question.id], size)
+        repeated = repeated_texts(analysed, question.id)
         # A text is a campaign's when it is repeated: an answer's own text elsewhere is quoted as its own.
         part = analysed[["numero", "profil"]].assign(campagne=analysed["campagne"].where(repeated != "", ""),
                                                      question=question.id,
@@ -204,7 +204,7 @@ def analyse_consultation(answers_path: str | Path | None = None, questionnaire_p
     frame["profil"], off_profiles = tallies.categories(frame["profil"], spec.respondent_options)
     screened = screen(frame, spec)
     analysed = screened[screened["statut"] == ANALYSED]
-    documents, copies = _documents(analysed, spec, screened.attrs["taille_campagne"])
+    documents, copies = _documents(analysed, spec)
     codebooks = {q.id: q.codes for q in spec.of_kind("free_text") if q.codes}
     # The codes' examples and keywords are lemmatised with the texts (same lemmas).
     extra = list(dict.fromkeys(t for codes in codebooks.values() for c in codes for t in c.examples + c.keywords))
