@@ -206,6 +206,53 @@ def framaforms(path: Path) -> Path:
     return _write(path, rows, ",", encoding="utf-8", eol="\n")
 
 
+def framaforms_webform7(path: Path) -> Path:
+    """The three header rows as Drupal 7 Webform's webform_results_download_headers() writes them: the submission
+    details' names on the third row, a text component's name on the third row only, a select-multiple's name on
+    the second row above its first option, its options (« Autre » last) on the third; a ticked box holds « X »."""
+    meta = ["Serial", "SID", "Time", "Draft", "IP Address", "UID", "Username"]
+    row1 = ["Consultation"] + [""] * (len(meta) + 7)
+    row2 = ["Submission Details"] + [""] * (len(meta) - 1) + ["", "Pourquoi ?", "", "", "", ""]
+    row3 = meta + ["Vous êtes", "Recherche", "Transparence", "Autre", "Remarques", "Quelles données ?"]
+    rows = [row1, row2, row3]
+    answers = [("Citoyen", "X", "", "", "Des données ouvertes pour les patients", "PMSI"),
+               ("Chercheur", "X", "X", "Mes cours, mes TD", "Publier les délais d'accès", "RPPS"),
+               ("Citoyen", "", "X", "", "", "SNIIRAM"),
+               ("Journaliste", "", "", "", "Non", "FINESS"),
+               ("Citoyen", "X", "", "", "Un portail unique pour toutes les bases", "PMSI")]
+    for i, answer in enumerate(answers):
+        rows.append([str(i + 1), str(1001 + i), f"0{3 + i}/04/2014 - 10:05", "0", "", "0", "", *answer])
+    return _write(path, rows, ",", encoding="utf-8", eol="\n", quoting=csv.QUOTE_ALL)
+
+
+@pytest.mark.parametrize("other", ["Autre", None])
+def test_a_webform_checkbox_block_ends_where_the_next_question_begins(other, tmp_path):
+    # A fresh user's Framaforms export: the row of the checkbox question's title is empty above the text questions
+    # after it, so its block ran to the end of the row: « Pourquoi ? » 111 (93 %) listed the other questions as
+    # options, « Non » read as an unticked box, and the base n counted every respondent.
+    question = {"id": "raisons", "column": "Pourquoi ?", "kind": "multiple_choice",
+                "options": ["Recherche", "Transparence"], **({"other": other} if other else {})}
+    spec = {"platform": "framaforms", "columns": {"id": "SID", "respondent_type": "Vous êtes", "date": "Time"},
+            "questions": [question, {"id": "demandes", "column": "Quelles données ?", "kind": "datasets"},
+                          {"id": "remarques", "column": "Remarques", "kind": "free_text"}]}
+    answers, screened = _run(tmp_path, framaforms_webform7(tmp_path / "framaforms.csv"), spec)
+    expected = {"Recherche": 3, "Transparence": 2} | ({"Autre": 1} if other else {"Autre (hors liste)": 1})
+    assert _shares(screened, answers.spec.questions[0]) == expected
+    if other:
+        assert answers.frame["raisons_autre"].tolist() == ["", "Mes cours, mes TD", "", "", ""]
+
+
+def test_a_block_running_into_an_undeclared_question_is_an_error(tmp_path):
+    # The same export with « Remarques » left out of the spec: its texts would have been counted as an option.
+    spec = {"platform": "framaforms", "columns": {"id": "SID", "respondent_type": "Vous êtes", "date": "Time"},
+            "questions": [{"id": "raisons", "column": "Pourquoi ?", "kind": "multiple_choice"},
+                          {"id": "demandes", "column": "Quelles données ?", "kind": "datasets"}]}
+    # Without options nor other, the block runs from « Pourquoi ? » to the next question the spec names.
+    with pytest.raises(AnswersError, match=r"framaforms\.csv : question « raisons » : la colonne « Remarques » de son "
+                                           r"bloc tient 3 valeurs différentes .* déclarez-la dans le questionnaire"):
+        _run(tmp_path, framaforms_webform7(tmp_path / "framaforms.csv"), spec)
+
+
 # Typeform: « Download responses » as CSV: "#" (the response token), one column per question (a multiple-selection
 # question gets one column per choice, titled by the choice and holding its label when chosen, and "Other" for the
 # typed text), then "Response Type" (completed / partial when partial responses are included), "Start Date (UTC)",

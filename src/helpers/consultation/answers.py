@@ -179,10 +179,13 @@ class _Header:
                 return r, found[0]
         return None
 
-    def block(self, row: int, start: int) -> range:
-        """The columns under one header: from it to the next filled cell of its header row."""
+    def block(self, row: int, start: int, positions: dict[str, tuple[int, int]]) -> range:
+        """The columns under one header: from it to the next filled cell of its header row, or to the next column
+        the spec names (`positions`, ``_locate``): Drupal Webform (Framaforms) leaves the row of a checkbox
+        question's title empty above the text questions that follow it."""
+        claimed = {i for _, i in positions.values()}
         end = start + 1
-        while end < len(self.rows[row]) and not self.rows[row][end].strip():
+        while end < len(self.rows[row]) and not self.rows[row][end].strip() and end not in claimed:
             end += 1
         return range(start, end)
 
@@ -311,6 +314,24 @@ def _exclusion(rows: pd.DataFrame, positions: dict, spec: Questionnaire) -> pd.S
     return out
 
 
+def _check_ticks(path: Path, question: Question, rows: pd.DataFrame, indexes: list[int], headers: list[str],
+                 value_columns: list[bool]) -> None:
+    """Raise AnswersError when a column of a question's block holds more than ``cases_valeurs_max`` different
+    values: a checkbox column holds its one mark (« X », its key or label, « 1 »); more is another question's
+    text the block ran into (a column the spec does not name), which would be counted as an option."""
+    unchecked = {comparison_key(v) for v in data_file("consultation.yml")["non_coche"]} | {""}
+    limit = data_file("consultation.yml")["cases_valeurs_max"]
+    for i, label, value in zip(indexes, headers, value_columns, strict=True):
+        if value or (question.other and comparison_key(label).startswith(comparison_key(question.other))):
+            continue
+        marks = [v for v in pd.unique(_clean(rows[i])) if comparison_key(v) not in unchecked]
+        if len(marks) > limit:
+            raise AnswersError(path, f"question « {question.id} » : la colonne « {label} » de son bloc tient "
+                                     f"{len(marks)} valeurs différentes (« {marks[0][:40]} »…), pas une case "
+                                     "cochée : c'est sans doute une autre question ; déclarez-la dans le "
+                                     "questionnaire, ou donnez les colonnes de celle-ci avec « columns »")
+
+
 def _choice(path: Path, question: Question, rows: pd.DataFrame, header: _Header,
             positions: dict) -> choices.ChoiceReading:
     """One choice question, in one column or spread over several (declared, or the block of its header)."""
@@ -319,7 +340,7 @@ def _choice(path: Path, question: Question, rows: pd.DataFrame, header: _Header,
         headers, value_columns = list(question.columns), [False] * len(indexes)
     else:
         row, start = positions[question.columns[0]]
-        indexes = list(header.block(row, start)) if len(header.rows) > 1 else [start]
+        indexes = list(header.block(row, start, positions)) if len(header.rows) > 1 else [start]
         if len(indexes) == 1:
             if question.other and not question.options:
                 raise AnswersError(path, f"question « {question.id} » (colonne « {question.columns[0]} ») : "
@@ -330,7 +351,11 @@ def _choice(path: Path, question: Question, rows: pd.DataFrame, header: _Header,
         last = header.rows[-1]
         known = {comparison_key(v) for v in data_file("consultation.yml")["second_entete"]}
         headers = [last[i] or header.rows[row][i] for i in indexes]
+        if question.other and (ends := [i for i, h in enumerate(headers)
+                                        if comparison_key(h).startswith(comparison_key(question.other))]):
+            indexes, headers = indexes[:ends[0] + 1], headers[:ends[0] + 1]  # the « Autre » column ends its block
         value_columns = [comparison_key(h) in known for h in headers]
+        _check_ticks(path, question, rows, indexes, headers, value_columns)
     if (question.options or question.other) and (missing := choices.unmatched_options(headers, value_columns,
                                                                                      question)):
         shown = ", ".join(f"« {h} »" for h in headers if h)
@@ -378,7 +403,7 @@ def read_answers(path: str | Path, spec: Questionnaire, block_size: int | None =
     frame["id"] = ids.where(ids != "", frame["numero"].astype(str)).to_numpy()
     profiles = column(spec.respondent_column)
     if len(header.rows) > 1:  # SurveyMonkey: « Réponse », then the category typed in « Autre (veuillez préciser) »
-        for i in header.block(*positions[spec.respondent_column])[1:]:
+        for i in header.block(*positions[spec.respondent_column], positions)[1:]:
             profiles = profiles.where(profiles != "", _clean(rows[i]))
     frame["profil"] = profiles.where(profiles != "", data_file("consultation.yml")["profil_absent"]).to_numpy()
     undated, reading = 0, None

@@ -373,6 +373,7 @@ class Consultation(Model):
     periode_2014: dict[Literal["debut", "fin"], Text]
     hors_liste: _OffList
     non_coche: list[str]
+    cases_valeurs_max: int
     booleens: _Booleans
     second_entete: list[str]
     exclusion: _Exclusions
