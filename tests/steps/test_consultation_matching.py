@@ -249,6 +249,22 @@ def test_an_answer_naming_no_data_is_neither_a_request_nor_missing_data(real, tm
     assert "Je ne sais pas" in texts.loc[1].to_string()  # the answer itself is kept as written
 
 
+@pytest.mark.parametrize("typed", ["FINESS, contact : jean.dupont@example.fr", "finess ; Tél. 06 12 34 56 78",
+                                   "FINESS, écrire à j.dupont@chu-lille.fr", "Finess, MAIL: a@b.org",
+                                   "FINESS\nMe contacter au +33 6 12 34 56 78", "FINESS, Courriel :",
+                                   "FINESS | contact mail : a@b.fr ou tél 01 23 45 67 89"])
+def test_what_is_left_of_contact_details_is_no_missing_data(real, tmp_path, typed):
+    # A fresh user's Framaforms export: « FINESS, contact : x@y.fr » listed « contact : » as a dataset absent from
+    # the cartography once the e-mail was removed.
+    processed, _, _ = real
+    rows = [HEADER, ["1", "Citoyen", "", typed, "", "", ""],
+            # Contact words beside a word that names something are a request: « téléphonie mobile ».
+            ["2", "Citoyen", "", "Données de téléphonie mobile", "", "", "Fichier des contacts"]]
+    run = analyse_consultation(write_csv(tmp_path / "r.csv", rows), write_spec(tmp_path / "q.yml"), processed)
+    assert run.requests.set_index("base_id")["n_repondants"].to_dict() == {"BA6A3F604": 1}
+    assert sorted(run.review["mention"]) == ["Données de téléphonie mobile", "Fichier des contacts"]
+
+
 def test_a_free_text_that_says_nothing_makes_no_theme(real, tmp_path):
     # A fresh user's Decidim export: 12 « je ne sais pas » made a theme « T4 — Sais » (terms « ne sai, sai pas »).
     # Nobody answers the datasets questions here: that used to stop the analysis (an empty column of keys).

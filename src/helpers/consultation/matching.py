@@ -419,9 +419,22 @@ def mentions_table(answers: pd.DataFrame, questions: list, known: KnownNames | N
     # A mention without any letter ("-1+1"), or an answer naming no data (« je ne sais pas », « tout »), names no
     # dataset: it stays in the answer, not in the lists.
     rules = data_file("consultation.yml")["rapprochement"]
-    named = table["cle"].str.contains(r"[a-z]", regex=True) & ~table["cle"].isin(non_answer_keys())
+    named = (table["cle"].str.contains(r"[a-z]", regex=True) & ~table["cle"].isin(non_answer_keys())
+             & ~table["cle"].map(_contact_only).astype(bool))
     long_enough = table["cle"].str.len() >= rules["longueur_min"]
     return table[named & long_enough].reset_index(drop=True)
+
+
+def _contact_only(key: str) -> bool:
+    """True when the comparison key `key` is only words introducing contact details (``mots_contact``) and
+    common words: what is left of « contact : x@y.fr » or « écrire à x@y.fr ou 06… » once they are removed."""
+    tokens = set(key.split())
+    return bool(tokens & _contact_words()) and tokens <= _contact_words() | _common_words()
+
+
+@cache
+def _contact_words() -> frozenset[str]:
+    return frozenset(w for text in data_file("consultation.yml")["rapprochement"]["mots_contact"] for w in words(text))
 
 
 @cache

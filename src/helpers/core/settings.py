@@ -294,6 +294,7 @@ class _Matching(Model):
     marge: float
     longueur_min: int
     non_reponses: list[str]
+    mots_contact: list[str]
     regroupement: float
     mots_generiques: list[str]
     mots_de_tete: list[str]

@@ -172,8 +172,9 @@ def method(run: ConsultationRun) -> dict[str, str]:
                             "forment un groupe, nommé par sa graphie la plus fréquente. Une mention peut être absente "
                             "par synonymie (« causes de décès » pour « causes de mortalité ») : la liste est à relire. "
                             "Une réponse qui ne nomme aucune donnée (" + ", ".join(
-                                f"« {t} »" for t in match["non_reponses"][:4]) + "…) n'est ni une demande ni une "
-                            "donnée absente.",
+                                f"« {t} »" for t in match["non_reponses"][:4]) + "…), ni ce qui reste d'une adresse ou "
+                            "d'un numéro retirés (« contact : », « tél. »), n'est ni une demande ni une donnée "
+                            "absente.",
         "Textes libres": f"Un texte qui ne dit rien (« {match['non_reponses'][0]} », « rien »…) n'entre dans aucun "
                          f"thème. Textes normalisés, données personnelles masquées, mots vides retirés sauf les "
                          f"négations et "
