@@ -356,6 +356,27 @@ def test_a_direct_papermill_run_gets_the_same_parameter_error_as_the_runner(tmp_
     assert "paramètre inconnu « procesed_dir » pour 01_clean_cartography" in error.value.evalue
 
 
+def test_a_path_given_with_set_is_published_without_the_home_folder(tmp_path, monkeypatch):
+    # A fresh user's --set answers_path=/home/<name>/… printed their folder on the front page, in report 04 and
+    # in its published notebook: a path is kept relative to the project, or under « ~ ».
+    home, root = tmp_path / "home" / "marie.dupont", tmp_path / "projet"
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("CARTO_SANTE_ROOT", str(root))
+    given = runner.parse_overrides([
+        f"04_consultation.answers_path='{root}/data/raw/export.csv'",
+        f"04_consultation.questionnaire_path={home}/Documents/questionnaire.yml",
+        "01_clean_cartography.cartography_path='/srv/partage/cartographie.ods'",
+        "04_consultation.n_themes=4", "02_openness.processed_dir='~/traitees'"])
+    assert given == {"04_consultation": {"answers_path": "data/raw/export.csv",
+                                         "questionnaire_path": "~/Documents/questionnaire.yml", "n_themes": 4},
+                     "01_clean_cartography": {"cartography_path": "/srv/partage/cartographie.ods"},
+                     "02_openness": {"processed_dir": "~/traitees"}}
+    report = catalog.Report(name="04", notebook=Path("n.ipynb"), title="", question="",
+                            parameters=given["04_consultation"], declared={},
+                            inputs=["{answers_path}", "{questionnaire_path}"])
+    assert report.paths(report.inputs, root) == [root / "data/raw/export.csv", home / "Documents/questionnaire.yml"]
+
+
 def test_status_labels_and_data_summary_are_french():
     assert [s.value for s in Status] == ["construit", "réutilisé (inchangé)", "échec", "non construit",
                                          "version précédente conservée"]

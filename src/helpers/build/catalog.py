@@ -109,15 +109,15 @@ class Report:
         return self.fan_out is not None and self.fan_out.parameter not in self.given
 
     def paths(self, patterns: list[str], root: Path) -> list[Path]:
-        """Patterns with parameters filled in (``{name}`` placeholders), as absolute paths under `root`
-        unless already absolute; a pattern naming a None or empty parameter is dropped. Raises ``KeyError``
+        """Patterns with parameters filled in (``{name}`` placeholders, « ~ » expanded), as absolute paths
+        under `root` unless already absolute; a pattern naming a None or empty parameter is dropped. Raises ``KeyError``
         for a placeholder that is not a parameter of the notebook."""
         out = []
         for pattern in patterns:
             names = [n for n in self.parameters if "{" + n + "}" in pattern]
             if any(self.parameters[n] in (None, "") for n in names):
                 continue
-            path = Path(pattern.format(**self.parameters))
+            path = Path(pattern.format(**self.parameters)).expanduser()
             out.append(path if path.is_absolute() else root / path)
         return out
 

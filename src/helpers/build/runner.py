@@ -31,7 +31,15 @@ from tqdm import tqdm
 from helpers.build import cache, catalog, lock
 from helpers.build.tasks import Context, Outcome, Status, Task, remove_error_files, summary
 from helpers.core import formats
-from helpers.core.config import PROCESSED_DIR, RAW_DIR, build_time, data_file, project_root, resolve_path
+from helpers.core.config import (
+    PROCESSED_DIR,
+    RAW_DIR,
+    build_time,
+    data_file,
+    project_root,
+    published_path,
+    resolve_path,
+)
 from helpers.core.errors import CartoError
 from helpers.core.parameters import changed
 from helpers.core.storage import sha256_file, write_bytes_atomic
@@ -48,8 +56,10 @@ BUSY = 3  # exit code: another build holds the lock (--no-wait)
 
 def parse_overrides(items: list[str]) -> dict[str, dict[str, object]]:
     """["02_openness.min_bases_ranked=3", ...] -> {report: {param: value}} (values as Python literals,
-    kept as text when they are not one). Raises ``ParameterError`` for an item not of the form
-    ``NOM.PARAMETRE=VALEUR``."""
+    kept as text when they are not one; a path, ``chemin`` in ``parametres.yml``, as ``published_path``: the
+    reports and their notebooks show it, and a home folder's name is personal data). Raises
+    ``ParameterError`` for an item not of the form ``NOM.PARAMETRE=VALEUR``."""
+    paths = {name for name, spec in data_file("parametres.yml").items() if spec.get("chemin")}
     overrides: dict[str, dict[str, object]] = {}
     for item in items:
         target, sep, raw = item.partition("=")
@@ -60,6 +70,8 @@ def parse_overrides(items: list[str]) -> dict[str, dict[str, object]]:
             value = ast.literal_eval(raw)
         except (ValueError, SyntaxError):
             value = raw
+        if param in paths and isinstance(value, str):
+            value = published_path(value)
         overrides.setdefault(name, {})[param] = value
     return overrides
 

@@ -99,6 +99,16 @@ def resolve_path(path: str | Path) -> Path:
     return path if path.is_absolute() else project_root() / path
 
 
+def published_path(path: str) -> str:
+    """`path` as reports may show it and ``resolve_path`` reads it back: relative to the project root when
+    inside it, under « ~ » when inside the home folder (its name is often the user's), else as given."""
+    given = Path(path).expanduser()
+    for base, prefix in ((project_root(), ""), (Path.home(), "~/")):
+        if given.is_absolute() and given.is_relative_to(base):
+            return prefix + given.relative_to(base).as_posix()
+    return path
+
+
 def data_path(name: str):
     """A file shipped in ``helpers/data/`` (an importlib Traversable, usable with ``resources.as_file``).
 

@@ -91,6 +91,7 @@ class _ParameterName(Model):
     libelle: Text
     valeurs: str | None = None
     sujet: bool = False
+    chemin: bool = False
 
 
 class Parameters(RootModel[dict[str, _ParameterName]]):
