@@ -265,6 +265,53 @@ def test_what_is_left_of_contact_details_is_no_missing_data(real, tmp_path, type
     assert sorted(run.review["mention"]) == ["Données de téléphonie mobile", "Fichier des contacts"]
 
 
+def test_a_campaign_pasted_at_which_data_is_a_campaign_and_its_words_are_no_missing_data(real, tmp_path):
+    # A fresh user's LimeSurvey export: 22 pasted « Nous, membres du collectif …, demandons l'ouverture du SNIIRAM et
+    # du PMSI » were no campaign (free-text questions only), and « Nous » was a dataset absent from the cartography.
+    processed, _, _ = real
+    pasted = "Nous, membres du collectif Données Santé Ouvertes, demandons l'ouverture immédiate du PMSI"
+    # One name copied alike by many (here the cartography's own) is a popular request, not a campaign.
+    copied = "PMSI – programme de médicalisation des systèmes d'information"
+    rows = [HEADER] + [[str(i), "Citoyen", "", pasted, "", "", ""] for i in range(1, 13)] + [
+        ["13", "Chercheur", "", "PMSI", "", "", ""], ["14", "Citoyen", "", "FINESS", "", "", ""]] + [
+        [str(i), "Chercheur", "", copied, "", "", ""] for i in range(15, 27)]
+    run = analyse_consultation(write_csv(tmp_path / "r.csv", rows), write_spec(tmp_path / "q.yml"), processed)
+    assert run.campaigns[["campagne", "question", "n_reponses"]].values.tolist() == [["C1", "demandes", 12]]
+    pmsi = run.requests.set_index("base_id").loc["BA033E778"]
+    assert (pmsi["n_repondants"], pmsi["n_dont_campagnes"]) == (25, 12)
+    assert run.review["mention"].tolist() == ["membres du collectif Données Santé Ouvertes"]
+
+
+@pytest.mark.parametrize(("typed", "base_id"), [
+    ("les données du P.M.S.I.", "BA033E778"), ("p.m.s.i", "BA033E778"), ("Le S.N.I.I.R.A.M. et le R.P.P.S", None),
+    ("Surtout ADELI", "B8533AF94"), ("adeli merci", "B8533AF94"), ("Adeli svp", "B8533AF94"),
+    ("Je souhaite ADELI", "B8533AF94"), ("adeli (données détaillées)", "B8533AF94"),
+    ("le répertoire RPPS svp", "B8733243B"), ("RPPS stp", "B8733243B"), ("Le FINESS en entier; merci", "BA6A3F604")])
+def test_an_acronym_with_dots_or_a_one_word_name_among_polite_words_is_its_base(real, tmp_path, typed, base_id):
+    # A fresh user's LimeSurvey export: « les données du P.M.S.I. » was absent from the cartography, « Surtout
+    # ADELI », « adeli merci » and « le répertoire RPPS svp » were « à vérifier », and « merci » a missing dataset.
+    processed, _, _ = real
+    rows = [HEADER, ["1", "Citoyen", "", typed, "", "", ""]]
+    run = analyse_consultation(write_csv(tmp_path / "r.csv", rows), write_spec(tmp_path / "q.yml"), processed)
+    if base_id is None:  # SNIIRAM is shared by two bases (ambiguous); RPPS is counted
+        assert set(run.requests["base_id"]) == {"B8733243B"}
+        assert run.review["statut"].tolist() == ["ambiguë"]
+    else:
+        assert run.requests["base_id"].tolist() == [base_id] and run.review.empty
+
+
+@pytest.mark.parametrize("typed", ["CépiDc", "cepidc", "CEPIDC", "le CépiDC (causes de décès)",
+                                   "les données de l'Inserm-CépiDc"])
+def test_a_mention_naming_only_a_producer_is_for_review_with_its_bases(real, tmp_path, typed):
+    # A fresh user's LimeSurvey export: 29 « CépiDc » were four groups « absentes de la cartographie », though its
+    # bases are in it. Naming a producer is not naming one of its bases: listed, not counted.
+    processed, _, _ = real
+    rows = [HEADER, ["1", "Citoyen", "", typed, "", "", ""]]
+    run = analyse_consultation(write_csv(tmp_path / "r.csv", rows), write_spec(tmp_path / "q.yml"), processed)
+    assert run.requests.empty and run.review["statut"].tolist() == ["ambiguë"]
+    assert "BBAA865B5 Base des causes de mortalité" in run.review["candidats"].iloc[0]
+
+
 def test_a_free_text_that_says_nothing_makes_no_theme(real, tmp_path):
     # A fresh user's Decidim export: 12 « je ne sais pas » made a theme « T4 — Sais » (terms « ne sai, sai pas »).
     # Nobody answers the datasets questions here: that used to stop the analysis (an empty column of keys).
@@ -294,6 +341,10 @@ def test_a_list_typed_with_semicolons_is_cut_whatever_the_separator(real, tmp_pa
     # A side that holds an acronym of the cartography names a base (a fresh user's 22 « Pmsi MCO et adeli »).
     ("Pmsi MCO et finess", {"BA033E778": 1, "BA6A3F604": 2}),
     ("PMSI-SSR et le fichier FINESS", {"BA033E778": 1, "BA6A3F604": 2}),
+    # « / », « + », « ou », and a side naming a producer (« CepiDC et Pmsi »; a fresh user's Cap Collectif export).
+    ("pmsi / FINESS", {"BA033E778": 1, "BA6A3F604": 2}), ("Le PMSI/finess", {"BA033E778": 1, "BA6A3F604": 2}),
+    ("PMSI + Finess", {"BA033E778": 1, "BA6A3F604": 2}), ("pmsi ou finess", {"BA033E778": 1, "BA6A3F604": 2}),
+    ("R.P.P.S / finess", {"B8733243B": 1, "BA6A3F604": 2}), ("CepiDC et Pmsi", {"BA033E778": 1, "BA6A3F604": 1}),
 ])
 def test_two_names_joined_by_et_are_two_requests(real, tmp_path, typed, expected):
     # « pmsi et la base ADELI » was one mention, « ambiguë »: neither base was counted (a fresh user's Kobo export).
@@ -304,11 +355,11 @@ def test_two_names_joined_by_et_are_two_requests(real, tmp_path, typed, expected
 
 
 def test_a_name_holding_et_is_never_cut(real, known):
-    from helpers.consultation.matching import split_mentions
+    from helpers.consultation.matching import AND_RE, split_mentions
     from helpers.core.text import strip_accents
 
-    names = [n for n in known.names if " et " in n]
-    assert len(names) >= 40
+    names = [n for n in known.names if AND_RE.search(n)]  # « et », « ou », « / », « + »…
+    assert len(names) >= 60
     for typed in (names, [strip_accents(n).lower() for n in names]):
         assert split_mentions(pd.Series(typed), None, known).tolist() == typed
 

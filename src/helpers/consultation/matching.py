@@ -51,7 +51,7 @@ RESULT_COLUMNS = ["cle", "statut", "methode", "base_id", "score", "candidats"]
 
 LIST_MARKER = r"^(?:[-–—•*·]|\d{1,2}[.)])\s+"
 LIST_MARKER_RE = re.compile(LIST_MARKER)
-AND_RE = re.compile(r"\s+(?:et|&)\s+", re.IGNORECASE)
+AND_RE = re.compile(r"\s+(?:et|ou|&|\+)\s+|\s*/\s*", re.IGNORECASE)  # « A et B », « A / B », « A + B »
 #: A bracketed aside (« PMSI (MCO, SSR) »): a comma there lists details of one mention, never two mentions.
 BRACKETED = re.compile(r"\([^()]*\)")
 HELD_COMMA = "\ue000"  # a private-use character: no respondent types it
@@ -63,7 +63,8 @@ class KnownNames:
     """What the cartography names, for cutting and keying mentions (``known_names``).
 
     `acronyms`: alias keys written as one acronym (``sigle`` of the alias table), except French words only written
-    in capitals inside a name (« SIDA », « RADON »: emphasis, not an acronym); `keys`: every alias key;
+    in capitals inside a name (« SIDA », « RADON »: emphasis, not an acronym), and one-word aliases that are no
+    French word (« adeli » of « Répertoire Adeli »); `keys`: every alias key;
     `longest`: most words in an alias key; `bases`: alias key -> the base ids it names; `words`: base id -> the
     words of its name (``aliases.words``); `names`: every base's name as written, and without its parentheses;
     `pieces`: key of a piece of a base name cut at « , », « / », « ; » or « | » (two words at least) that is no
@@ -102,7 +103,9 @@ def known_names(bases: pd.DataFrame, aliases: pd.DataFrame) -> KnownNames:
     # A French word written so is an acronym of the base only when the name defines it in parentheses.
     emphasis = (aliases["source"] == "sigle dans le nom") & aliases["cle"].map(
         lambda k: is_french_word(k, inflected=False))
-    return KnownNames(frozenset(aliases.loc[aliases["sigle"] & ~emphasis, "cle"]), keys,
+    # A one-word name that is no French word (« Répertoire Adeli », « Hospidiag ») is named alone as an acronym is.
+    proper = ~aliases["cle"].str.contains(" ") & ~aliases["cle"].map(lambda k: is_french_word(k, inflected=False))
+    return KnownNames(frozenset(aliases.loc[(aliases["sigle"] & ~emphasis) | proper, "cle"]), keys,
                       max((len(k.split()) for k in keys), default=0), bases_of, name_words, tuple(dict.fromkeys(names)),
                       {k: "|".join(sorted(v)) for k, v in pieces.items()}, producers)
 
@@ -179,14 +182,15 @@ def _rest(line: str, atoms: list[tuple[int, int]], rest: list[int], whole: froze
 
 
 def _names_joined(mention: str, known: KnownNames) -> list[str]:
-    """« pmsi et la base ADELI » -> [« pmsi », « la base ADELI »] when each side of its « et » (« & ») is a name of
-    `known` (an alias key, ``mention_key``) or holds one of its acronyms (« Pmsi MCO et adeli ») and the whole is
-    not a name; else [`mention`]."""
+    """« pmsi et la base ADELI » -> [« pmsi », « la base ADELI »] when each side of its « et » (« ou », « & »,
+    « + », « / ») is a name of `known` (an alias key, ``mention_key``), holds one of its acronyms (« Pmsi MCO et
+    adeli ») or names a producer of its bases (« CepiDC et Pmsi ») and the whole is not a name; else [`mention`]."""
     sides = AND_RE.split(mention)
     if len(sides) < 2 or mention_key(mention, known) in known.keys:
         return [mention]
     keys = [mention_key(side, known) for side in sides]
-    named = all(key in known.keys or not known.acronyms.isdisjoint(key.split()) for key in keys)
+    named = all(key in known.keys or not known.acronyms.isdisjoint(key.split()) or _producer_bases(key, known)
+                for key in keys)
     return sides if named else [mention]
 
 
@@ -195,8 +199,9 @@ def split_mentions(values: pd.Series, separator: str | None, known: KnownNames |
     """One mention per element (index kept): cut at line breaks and at the question's separator, each without
     the list marker a respondent typed before it (« - », « • », « 1. »: « une par ligne » answers). Without
     `options`, a « ; » cuts too, whatever the separator, unless a name of `known` holds one: respondents type lists
-    with it (« pmsi ; RPPS »). A mention « A et B » (or « A & B ») is two when each side is a name of `known` on its
-    own or holds one of its acronyms, and the whole is not (« pmsi et la base ADELI », « Pmsi MCO et adeli »);
+    with it (« pmsi ; RPPS »). A mention « A et B » (« ou », « & », « + », « / ») is two when each side is a name of
+    `known` on its own, holds one of its acronyms or names a producer, and the whole is not (« pmsi et la base
+    ADELI », « Pmsi MCO et adeli », « Adeli / pmsi »);
     « et » inside a name never cuts it. Without `options`, a
     « , » cuts too, whatever the separator (« Adeli, le fichier Finess, le snds »), except inside brackets
     (« PMSI (MCO, SSR) ») or inside a name of `known` that holds one.
@@ -341,10 +346,25 @@ def match_keys(keys: list[str], aliases: pd.DataFrame, known: KnownNames | None 
     done = set(exact) | set(pieces) | {row["cle"] for row in wordless}
     rest = [k for k in keys if k not in done]
     rows = list(exact.values()) + list(pieces.values()) + wordless + (_fuzzy(rest, aliases, known) if rest else [])
+    for row in rows:
+        if row["statut"] == UNMATCHED and (managed := _producer_bases(row["cle"], known)):
+            row.update(statut=REVIEW if len(managed) == 1 else AMBIGUOUS, methode="gestionnaire",
+                       candidats="|".join(managed), score=np.nan)
     return pd.DataFrame(rows, columns=RESULT_COLUMNS).sort_values("cle").reset_index(drop=True)
 
 
+def _producer_bases(key: str, known: KnownNames | None) -> list[str]:
+    """The bases whose producer the key names (« cepidc », « les données de la CNAMTS ») when its every word
+    that is neither common nor French is a word of their producers' names: the mention is in the cartography but
+    names no base of it, so it is listed for review with them, never counted nor « absente »; [] otherwise."""
+    if known is None:
+        return []
+    own = {w for w in key.split() if w not in _common_words() and not is_french_word(w)}
+    return sorted(b for b, words in known.producers.items() if own and own <= words)
+
+
 WRITTEN_WORD = re.compile(r"[^\W_]+")
+DOTTED = re.compile(r"(?<![^\W_])[^\W\d_](?:\.[^\W\d_])+\.?(?![^\W_])")  # « P.M.S.I. », not « M. Dupont »
 
 
 def _as_acronym(written: str, first: bool) -> bool:
@@ -393,10 +413,18 @@ def sole_acronym(mention: str, known: KnownNames) -> str | None:
     return acronym
 
 
+def undotted(text: str) -> str:
+    """`text` with its acronyms written with dots joined up: « P.M.S.I. », « s.n.i.i.r.a.m » -> « PMSI »,
+    « sniiram » (« M. Dupont » is left alone: one letter)."""
+    return DOTTED.sub(lambda m: m.group(0).replace(".", ""), text)
+
+
 def mention_key(mention: str, known: KnownNames | None = None) -> str:
-    """The comparison key of a mention (``aliases.match_key``); with the cartography's `known` names, a mention
-    that names one of its acronyms among common words only (``sole_acronym``) is keyed as that acronym, so that it
-    meets its exact alias — unless the whole mention is an alias itself."""
+    """The comparison key of a mention (``aliases.match_key``, acronyms written with dots joined up: ``undotted``);
+    with the cartography's `known` names, a mention that names one of its acronyms among common words only
+    (``sole_acronym``) is keyed as that acronym, so that it meets its exact alias — unless the whole mention is an
+    alias itself."""
+    mention = undotted(mention)
     key = match_key(mention)
     if known is None or key in known.keys or " " not in key:
         return key
@@ -416,20 +444,20 @@ def mentions_table(answers: pd.DataFrame, questions: list, known: KnownNames | N
                                                                                      "mention"])
     unique = pd.unique(table["mention"])
     table["cle"] = table["mention"].map({m: mention_key(m, known) for m in unique}).astype(object)  # empty: no float
-    # A mention without any letter ("-1+1"), or an answer naming no data (« je ne sais pas », « tout »), names no
-    # dataset: it stays in the answer, not in the lists.
+    # A mention without any letter ("-1+1"), an answer naming no data (« je ne sais pas », « tout ») or made of
+    # common words only names no dataset: it stays in the answer, not in the lists.
     rules = data_file("consultation.yml")["rapprochement"]
     named = (table["cle"].str.contains(r"[a-z]", regex=True) & ~table["cle"].isin(non_answer_keys())
-             & ~table["cle"].map(_contact_only).astype(bool))
+             & ~table["cle"].map(_names_nothing).astype(bool))
     long_enough = table["cle"].str.len() >= rules["longueur_min"]
     return table[named & long_enough].reset_index(drop=True)
 
 
-def _contact_only(key: str) -> bool:
-    """True when the comparison key `key` is only words introducing contact details (``mots_contact``) and
-    common words: what is left of « contact : x@y.fr » or « écrire à x@y.fr ou 06… » once they are removed."""
-    tokens = set(key.split())
-    return bool(tokens & _contact_words()) and tokens <= _contact_words() | _common_words()
+def _names_nothing(key: str) -> bool:
+    """True when the comparison key `key` is only common words (``_common_words``: « Nous » of « Nous, membres
+    du collectif, demandons… ») and words introducing contact details (``mots_contact``: what is left of
+    « contact : x@y.fr » or « écrire à x@y.fr ou 06… » once they are removed)."""
+    return set(key.split()) <= _contact_words() | _common_words()
 
 
 @cache

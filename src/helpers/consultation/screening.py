@@ -23,6 +23,7 @@ import math
 
 import pandas as pd
 
+from helpers.consultation.matching import split_mentions
 from helpers.consultation.questionnaire import Questionnaire
 from helpers.core.config import data_file
 from helpers.core.text import comparison_key
@@ -62,8 +63,9 @@ def _repeated(keys: pd.Series, size: int) -> pd.Series:
 
 def repeated_texts(screened: pd.DataFrame, question: str) -> pd.Series:
     """The key (``comparison_key``) of each answer of `screened` (``screen``'s, or a part of it) whose text at
-    `question` (a free-text question's id) is a campaign's (``taille_campagne`` answers or more wrote it alike),
-    "" for the others. Keyed on the answers flagged in a campaign only: every answer carrying such a text is."""
+    `question` (a free-text or datasets question's id) is a campaign's (``taille_campagne`` answers or more wrote
+    it alike), "" for the others. Keyed on the answers flagged in a campaign only: every answer carrying such a
+    text is."""
     flagged = screened[screened["campagne"] != ""]
     keys = _repeated(_keys(flagged[question]), screened.attrs["taille_campagne"])
     return keys.reindex(screened.index, fill_value="")
@@ -71,7 +73,8 @@ def repeated_texts(screened: pd.DataFrame, question: str) -> pd.Series:
 
 def screen(frame: pd.DataFrame, spec: Questionnaire) -> pd.DataFrame:
     """The answers with `statut` (analysee / exclue), `motif_exclusion`, `campagne` (C1, C2… or "") and
-    `question_campagne` (the id of the free-text question the campaign's answers share, or ""); its ``attrs`` hold
+    `question_campagne` (the id of the free-text or datasets question the campaign's answers share, or ""); its
+    ``attrs`` hold
     ``taille_campagne``."""
     rules = data_file("consultation.yml")
     reasons = rules["exclusion"]
@@ -101,8 +104,14 @@ def screen(frame: pd.DataFrame, spec: Questionnaire) -> pd.DataFrame:
     out.attrs["taille_campagne"] = size = campaign_size(int(live.sum()))
     free_keys = {q.id: _keys(out[q.id]) for q in spec.of_kind("free_text")}  # case and spaces ignored
     found = []  # (-size, first numero, question, members): largest first, then earliest
-    for question, keys in free_keys.items():
-        keys = _repeated(keys[live], size)
+    repeated = {q: _repeated(keys[live], size) for q, keys in free_keys.items()}
+    for question in spec.of_kind("datasets"):
+        # A text pasted at « which data? » is a campaign when it names several (a list, a letter cut at its
+        # commas); one name typed alike by many is a popular request, copied from the cartography or not.
+        keys = _repeated(_keys(out.loc[live, question.id]), size)
+        pieces = split_mentions(out.loc[keys.index, question.id], question.separator).index.value_counts()
+        repeated[question.id] = keys[pieces.reindex(keys.index, fill_value=0) >= 2]
+    for question, keys in repeated.items():
         for _, members in keys.groupby(keys):
             found.append((-len(members), int(out.loc[members.index, "numero"].min()), question, members.index))
     named = 0
