@@ -279,6 +279,8 @@ def test_a_campaign_pasted_at_which_data_is_a_campaign_and_its_words_are_no_miss
     assert run.campaigns[["campagne", "question", "n_reponses"]].values.tolist() == [["C1", "demandes", 12]]
     pmsi = run.requests.set_index("base_id").loc["BA033E778"]
     assert (pmsi["n_repondants"], pmsi["n_dont_campagnes"]) == (25, 12)
+    # The campaign's 12 copies are one writer: PMSI is named « PMSI », not by a fragment of the letter.
+    assert run.matching.set_index("cle").at["pmsi", "mention"] == "PMSI"
     assert run.review["mention"].tolist() == ["membres du collectif Données Santé Ouvertes"]
 
 
@@ -310,6 +312,18 @@ def test_a_mention_naming_only_a_producer_is_for_review_with_its_bases(real, tmp
     run = analyse_consultation(write_csv(tmp_path / "r.csv", rows), write_spec(tmp_path / "q.yml"), processed)
     assert run.requests.empty and run.review["statut"].tolist() == ["ambiguë"]
     assert "BBAA865B5 Base des causes de mortalité" in run.review["candidats"].iloc[0]
+
+
+def test_a_takeaway_agrees_its_nouns_and_verbs_with_one(real, tmp_path):
+    # A fresh user's small export: « 1 bases de la cartographie sont demandées ».
+    from helpers.views.v04_consultation import takeaways
+
+    processed, _, _ = real
+    rows = [HEADER, ["1", "Citoyen", "", "PMSI", "", "", ""]]
+    run = analyse_consultation(write_csv(tmp_path / "r.csv", rows), write_spec(tmp_path / "q.yml"), processed)
+    said = " ".join(takeaways(run)).replace("\u202f", " ").replace("\xa0", " ")
+    assert said.startswith("1 sur 1 (100 %) réponse reçue est analysée ;")
+    assert ": 1 répondant sur 1 (100 %) la nomme ; 1 base de la cartographie est demandée au moins une fois." in said
 
 
 def test_a_free_text_that_says_nothing_makes_no_theme(real, tmp_path):

@@ -214,7 +214,7 @@ def analyse_consultation(answers_path: str | Path | None = None, questionnaire_p
     mentions, matches = _mentions(analysed, spec, bases)
     accepted = demand.accepted_pairs(mentions, matches)
     requests = demand.requests_per_base(accepted, bases, analysed)
-    matching = demand.matching_table(mentions, matches, bases)
+    matching = demand.matching_table(mentions, matches, bases, screened)
     n_themes = n_themes or data_file("consultation.yml")["textes"]["themes"] or None  # 0: from the data
     texts = analyse_texts(documents, n_themes, all_lemmas.iloc[: len(documents)].reset_index(drop=True),
                           {q.id: q.theme_range for q in spec.of_kind("free_text") if q.theme_range})

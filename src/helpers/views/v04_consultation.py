@@ -107,7 +107,8 @@ def takeaways(run: ConsultationRun) -> list[str]:
     why = ", ".join(f"{integer(n)} « {reason} »" for reason, n in excluded.items())  # the export's own reasons
     rest = (f"{count_of(int(excluded.sum()), 'autre est exclue', 'autres sont exclues')} : {why}" if len(excluded)
             else "aucune n'est exclue")
-    sentences.append(f"{share_of(analysed, len(screened))} réponses reçues sont analysées{sent} ; {rest}.")
+    received = "réponse reçue est analysée" if len(screened) <= 1 else "réponses reçues sont analysées"
+    sentences.append(f"{share_of(analysed, len(screened))} {received}{sent} ; {rest}.")
     if not run.asks_for_bases:
         sentences.append("Le questionnaire ne demandait pas quelles bases ouvrir : ce rapport ne compte aucune "
                          "demande de base ; il rend compte de la participation, des catégories de répondants et "
@@ -115,9 +116,11 @@ def takeaways(run: ConsultationRun) -> list[str]:
     elif len(run.requests):
         top = run.requests.iloc[0]
         sentences.append(f"La base la plus demandée est « {shorten(top['base'], 80)} » ({top['gestionnaire']}) : "
-                         f"{integer(top['n_repondants'])} répondants sur {integer(analysed)} "
-                         f"({percent(top['part_repondants'])}) la nomment ; {integer(len(run.requests))} bases de la "
-                         f"cartographie sont demandées au moins une fois.")
+                         f"{count_of(int(top['n_repondants']), 'répondant', 'répondants')} sur {integer(analysed)} "
+                         f"({percent(top['part_repondants'])}) "
+                         + ("la nomme ; " if top['n_repondants'] <= 1 else "la nomment ; ")
+                         + (f"{count_of(len(run.requests), 'base', 'bases')} de la cartographie "
+                            + ("est demandée" if len(run.requests) <= 1 else "sont demandées") + " au moins une fois."))
     groups = int((run.review["groupe"] != "").sum())
     absent = "est absent" if groups <= 1 else "sont absents"
     if run.asks_for_bases:
@@ -345,7 +348,7 @@ def at_most(table: pd.DataFrame, total: int | None = None) -> pd.DataFrame:
     if total <= limit:
         return table
     note = {c: "" for c in table.columns}
-    note[table.columns[0]] = (f"… et {integer(total - limit)} autres lignes, plus rarement "
+    note[table.columns[0]] = (f"… et {count_of(total - limit, 'autre ligne', 'autres lignes')}, plus rarement "
                               "demandées : la liste complète est dans consultation_non_rapprochees.csv")
     return pd.concat([table.head(limit).astype(object), pd.DataFrame([note])], ignore_index=True)
 
@@ -421,8 +424,8 @@ def question_themes(run: ConsultationRun) -> list[dict]:
                                                for r in codes.itertuples()]}),
                 unfitted=list(unfitted["texte"].head(limit)),
                 unfitted_summary=f"Textes auxquels aucun code ne convient ({integer(len(unfitted))})",
-                more=(f"… et {integer(len(unfitted) - limit)} autres (consultation_codes_reponses.csv : un numéro "
-                      "absent n’a reçu aucun code).") if len(unfitted) > limit else None)
+                more=(f"… et {count_of(len(unfitted) - limit, 'autre', 'autres')} (consultation_codes_reponses.csv : "
+                      "un numéro absent n’a reçu aucun code).") if len(unfitted) > limit else None)
         out.append(item)
     return out
 

@@ -110,17 +110,20 @@ def takeaways(run: PriorityRun) -> list[str]:
         sentences.append(f"La demande vient de réponses synthétiques générées par le projet : {real}les nombres de "
                          f"répondants sont inventés et ne doivent pas être cités.")
     share = percent(len(requested) / len(table))
-    sentences.append(f"{integer(len(requested))} des {integer(len(table))} bases de la cartographie ({share}) sont "
-                     f"demandées par au moins un des {integer(run.analysed)} répondants{_sent(run)} ; "
-                     f"{integer(closed)} d'entre elles "
-                     f"({percent(closed / len(requested)) if len(requested) else percent(0)}) ne sont ouvertes à "
+    requested_verb = "est demandée" if len(requested) <= 1 else "sont demandées"
+    closed_verb = "n'est ouverte" if closed <= 1 else "ne sont ouvertes"
+    sentences.append(f"{integer(len(requested))} des {integer(len(table))} bases de la cartographie ({share}) "
+                     f"{requested_verb} par au moins un des {count_of(run.analysed, 'répondant', 'répondants')}"
+                     f"{_sent(run)} ; {integer(closed)} d'entre elles "
+                     f"({percent(closed / len(requested)) if len(requested) else percent(0)}) {closed_verb} à "
                      f"aucun niveau.")
     if len(firsts):
         top = firsts.iloc[0]
         in_priority = "est en priorité" if len(firsts) <= 1 else "sont en priorité"
         sentences.append(f"{count_of(len(firsts), 'base', 'bases')} {in_priority} 1 à 3. La première est "
                          f"« {shorten(top['base'], 80)} »"
-                         f" ({top['gestionnaire']}), demandée par {integer(top['n_repondants'])} répondants "
+                         f" ({top['gestionnaire']}), demandée par "
+                         f"{count_of(int(top['n_repondants']), 'répondant', 'répondants')} "
                          f"({percent(top['part_repondants'])}) ; ce qu'il faudrait faire : "
                          f"{top['actions'] or 'à instruire'}.")
         holders = firsts["gestionnaire"].value_counts().head(3)
@@ -210,8 +213,9 @@ def reading_guide(run: PriorityRun) -> dict[str, str]:
     quantile = decimal(spec["demande"]["quantile_forte"], 2)
     top_share = percent(1 - spec["demande"]["quantile_forte"])
     demand = (f"Nombre de répondants de la consultation ayant nommé la base (rapprochements sûrs seulement, "
-              f"un répondant compte une fois ; {integer(run.analysed)} réponses analysées). « Très demandée » : "
-              f"au moins {integer(run.strong_threshold)} répondants, soit les {top_share} des bases demandées "
+              f"un répondant compte une fois ; {count_of(run.analysed, 'réponse analysée', 'réponses analysées')}). "
+              f"« Très demandée » : au moins {count_of(run.strong_threshold, 'répondant', 'répondants')}, "
+              f"soit les {top_share} des bases demandées "
               f"qui le sont le plus (quantile {quantile}, et au moins {spec['demande']['min_forte']}).")
     return {
         "Demande": demand if asks_for_bases(run) else f"Aucune. {NO_DEMAND}",
