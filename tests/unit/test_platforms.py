@@ -523,6 +523,22 @@ def test_limesurvey_incomplete_responses_are_excluded_under_every_heading(naming
 
 
 @pytest.mark.parametrize("naming", LIMESURVEY_HEADINGS)
+def test_a_limesurvey_survey_without_date_stamp_has_no_dates_not_1980(naming, tmp_path):
+    # A fresh user's export of a survey without « Date stamp »: LimeSurvey writes 1980-01-01 00:00:00 as every
+    # submission date, and report 04 said the answers were « envoyées le 1 janvier 1980 ».
+    header, ticked, options = LIMESURVEY_HEADINGS[naming]
+    export = limesurvey_sample(tmp_path / "ls.csv", header, ticked)
+    text = export.read_text(encoding="utf-8-sig")
+    export.write_text(re.sub(r'"2014-04-\d\d 10:\d\d:00"', '"1980-01-01 00:00:00"', text), encoding="utf-8-sig")
+    spec = {"platform": "limesurvey", "columns": {"id": header[0], "respondent_type": header[7], "date": header[1]},
+            "questions": [{"id": "demandes", "column": header[10], "kind": "datasets"}]}
+    _, screened = _run(tmp_path, export, spec)
+    assert screened["motif_exclusion"].value_counts().to_dict() == {
+        "": 23, "réponse incomplète (jamais soumise)": 6, "aucune question répondue": 1}
+    assert screened["date"].isna().all()
+
+
+@pytest.mark.parametrize("naming", LIMESURVEY_HEADINGS)
 def test_limesurvey_marks_without_the_preset_are_an_error_naming_the_key(naming, tmp_path):
     header, ticked, _ = LIMESURVEY_HEADINGS[naming]
     export = limesurvey_sample(tmp_path / "ls.csv", header, ticked)
@@ -542,6 +558,39 @@ def test_cap_collectif_trash_marks_need_the_preset_or_a_rule(tmp_path):
                                  for c in ("trashed", "trashedStatus")]}
     _, screened = _run(tmp_path, build(tmp_path / "cc.csv"), ruled)
     assert (screened["statut"] == ANALYSED).sum() == 3
+
+
+# Cap Collectif's own questionnaire export (cap-collectif/platform: Command/Serializer/ReplyNormalizer.php, full
+# variant; BaseNormalizer::getReadableBoolean writes Oui/Non, getNullableDatetime "Y-m-d H:i:s"; the header keys as
+# its export snapshots write them; ContributionExporter « ; »): drafts and unpublished replies are rows of it. Its
+# first column is each reply's type, « Réponse »: no SurveyMonkey label row, since the next row says the same.
+CAP_REPLIES = ["export_contribution_type", "export_contribution_id", "export_contribution_author_id",
+               "export_contribution_published_at", "export_contribution_published", "export_contribution_author",
+               "export_contribution_author_email", "export_contribution_author_phone",
+               "export_contribution_created_at", "export_contribution_updated_at", "export_contribution_draft",
+               "export_contribution_undraft_at", "export_contribution_account", "export_contribution_internal_comm",
+               "Vous êtes", "Quelles données souhaitez-vous voir ouvrir ?"]
+
+
+def test_cap_collectif_drafts_and_unpublished_replies_are_excluded_by_the_preset(tmp_path):
+    reply = ["Réponse", "", "VXNlcjox", "", "Oui", "marie", "m@example.org", "", "2014-04-03 10:00:00", "", "Non",
+             "2014-04-03 10:05:00", "Oui", "Non", "Citoyen", "PMSI"]
+    rows = [CAP_REPLIES,
+            [*reply[:1], "UmVwbHk6MQ==", *reply[2:]],
+            [*reply[:1], "UmVwbHk6Mg==", *reply[2:4], "Non", *reply[5:10], "Oui", "", *reply[12:]],  # a draft
+            [*reply[:1], "UmVwbHk6Mw==", *reply[2:4], "Non", *reply[5:]]]  # sent, then unpublished
+    spec = {"platform": "cap_collectif",
+            "columns": {"id": "export_contribution_id", "respondent_type": "Vous êtes",
+                        "date": "export_contribution_created_at"},
+            "questions": [{"id": "demandes", "column": "Quelles données souhaitez-vous voir ouvrir ?",
+                           "kind": "datasets"}]}
+    _, screened = _run(tmp_path, _write(tmp_path / "cc.csv", rows, ";"), spec)
+    assert screened["motif_exclusion"].tolist() == ["", "brouillon, jamais envoyé (Cap Collectif)",
+                                                    "réponse non publiée (Cap Collectif)"]
+    # Without the preset, the marks are an error, never silently counted.
+    bare = {k: v for k, v in spec.items() if k != "platform"}
+    with pytest.raises(AnswersError, match=r"« export_contribution_(draft|published) » marque 1 ligne.*cap_collectif"):
+        _run(tmp_path, _write(tmp_path / "cc.csv", rows, ";"), bare)
 
 
 @pytest.mark.parametrize("written", ["VRAI", "true", "True", "1", "Oui", "yes"])

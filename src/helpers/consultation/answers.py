@@ -153,15 +153,17 @@ def _read_sheet(path: Path, spec: Questionnaire) -> pd.DataFrame:
     return pd.DataFrame([row for row in rows if any(v.strip() for v in row)], dtype=str).fillna("")
 
 
-def _is_second_header(row: list[str]) -> bool:
-    """HXL hashtags (#meta+id) in every filled cell, or SurveyMonkey's « Réponse » labels in some."""
+def _is_second_header(row: list[str], below: list[str] | None = None) -> bool:
+    """HXL hashtags (#meta+id) in every filled cell, or SurveyMonkey's « Réponse » labels in some — in a column
+    whose next row (`below`) does not hold the same: Cap Collectif writes « Réponse » as every reply's type."""
     filled = [comparison_key(v) for v in row if v.strip()]
     if not filled:
         return False
     if all(v.startswith("#") and " " not in v for v in filled):
         return True
     known = {comparison_key(v) for v in data_file("consultation.yml")["second_entete"]}
-    return any(v in known for v in filled)
+    below = [comparison_key(v) for v in below] if below else [None] * len(row)
+    return any(comparison_key(v) in known and comparison_key(v) != b for v, b in zip(row, below, strict=True))
 
 
 @dataclass
@@ -276,7 +278,8 @@ def _split_table(path: Path, table: pd.DataFrame, spec: Questionnaire) -> tuple[
     repeated = _repeats_header(data, rows[-1] if rows else [])
     # Checked even when header_rows is declared: a spec saying 1 for a SurveyMonkey export counted its label row
     # as a respondent and « Open-Ended Response » as a requested dataset.
-    if len(data) and (_is_second_header([clean_text(v) for v in data.iloc[0].tolist()])
+    below = [clean_text(v) for v in data.iloc[1].tolist()] if len(data) > 1 else None
+    if len(data) and (_is_second_header([clean_text(v) for v in data.iloc[0].tolist()], below)
                       or (declared is None and len(repeated) and repeated[0] == 0)):
         said = f" (le questionnaire dit {declared})" if declared else ""
         raise AnswersError(path, f"la ligne sous l'en-tête est une ligne d'en-tête de plus{said} (étiquettes HXL, "
@@ -408,7 +411,9 @@ def read_answers(path: str | Path, spec: Questionnaire, block_size: int | None =
     frame["profil"] = profiles.where(profiles != "", data_file("consultation.yml")["profil_absent"]).to_numpy()
     undated, reading = 0, None
     if spec.date_column:
-        dates, reading = parse_dates(column(spec.date_column), path, spec.date_column, spec.date_format,
+        written = column(spec.date_column)
+        written = written.where(~written.isin(spec.date_placeholders), "")  # a platform's « no date »
+        dates, reading = parse_dates(written, path, spec.date_column, spec.date_format,
                                      spec.date_timezone, spec.date_timezone_source)
         frame["date"] = dates.set_axis(frame.index)
         undated = int(frame["date"].isna().sum())

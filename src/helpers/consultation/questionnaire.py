@@ -97,7 +97,7 @@ class Questionnaire:
     preset of ``plateformes.yml`` used; `exclusions` are the rows to drop (preset's first); `respondent_options`
     the declared categories (empty: none declared). `date_timezone` is the zone of dates written without an
     offset (`date_timezone_source` says who set it: columns.date_timezone, a « (UTC) » header, the preset, or the
-    default of consultation.yml)."""
+    default of consultation.yml); a date cell holding one of `date_placeholders` has no date."""
     path: Path
     questions: tuple[Question, ...]
     respondent_column: str
@@ -110,6 +110,7 @@ class Questionnaire:
     date_format: str | None = None  # day_first | month_first, for a date column nothing settles
     date_timezone: str = "Europe/Paris"  # zone of the dates written without an offset
     date_timezone_source: str = "défaut"  # questionnaire | en-tête | préréglage | défaut
+    date_placeholders: tuple[str, ...] = ()  # the preset's « no date » values (LimeSurvey 1980-01-01 00:00:00)
     preset_separator: str | None = None  # what the preset's platform writes (the separator is still detected)
     platform: str | None = None
     exclusions: tuple[Exclusion, ...] = ()
@@ -324,6 +325,7 @@ class Preset(Model):
     choice_separator: str | None = None  # as written: Kobo joins option codes with one space
     date_format: DateFormat | None = None
     date_timezone: Annotated[object, AfterValidator(_zones)] = None  # one zone, or column -> zone
+    date_placeholders: list[str] = []  # what the platform writes in a date column when it kept no date
     exclude: list[PresetExclusion] = []
     nom: Text
 
@@ -455,6 +457,7 @@ def load_questionnaire(path: str | Path) -> Questionnaire:
     date_format = spec.columns.date_format if "date_format" in spec.columns.model_fields_set else preset.date_format
     return Questionnaire(path, questions, spec.columns.respondent_type, spec.columns.id, spec.columns.date, **fmt,
                          date_format=date_format, date_timezone=zone, date_timezone_source=zone_source,
+                         date_placeholders=tuple(preset.date_placeholders),
                          preset_separator=preset.format.separator, platform=spec.platform,
                          exclusions=_exclusions(preset.exclude, spec.platform) + _exclusions(spec.exclude),
                          respondent_options=tuple(spec.respondent_options or ()))
