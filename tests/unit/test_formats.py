@@ -45,6 +45,13 @@ def test_ranges_counts_and_dates():
     assert formats.percent_range(0.1, 0.4) == f"10{NNBSP}% – 40{NNBSP}%"
     assert formats.share_of(19, 279) == f"19 sur 279 (6,8{NNBSP}%)"
     assert formats.date(dt.date(2014, 5, 6)) == "6 mai 2014"
+    # The first of a month is an ordinal in French (a fresh user's « envoyées le 1 janvier 1980 »).
+    assert formats.date(dt.date(2014, 4, 1)) == "1er avril 2014"
+    assert formats.date(dt.date(2014, 4, 11)) == "11 avril 2014"
+    assert formats.date(dt.date(2014, 4, 1), "MMMM y") == "avril 2014"
+    assert formats.date(dt.date(2014, 4, 1), "short") == "01/04/2014"
+    assert formats.timestamp(dt.datetime(2026, 12, 1, 8, 5, tzinfo=dt.UTC)) == "1er décembre 2026 à 08:05 UTC"
+    assert formats.local_time(dt.datetime(2014, 3, 31, 22, 30, tzinfo=dt.UTC)) == "1er avril 2014 00:30"
     assert formats.timestamp(dt.datetime(2026, 11, 29, 8, 5, tzinfo=dt.UTC)) == "29 novembre 2026 à 08:05 UTC"
 
 
@@ -84,7 +91,7 @@ def test_halves_are_rounded_up_as_readers_expect():
 
 
 @pytest.mark.parametrize(("epoch", "shown"), [("1399334400", "6 mai 2014 à 00:00 UTC"),
-                                             ("0", "1 janvier 1970 à 00:00 UTC")])
+                                             ("0", "1er janvier 1970 à 00:00 UTC")])
 def test_source_date_epoch_fixes_the_build_date(monkeypatch, epoch, shown):
     from helpers.core import config
 

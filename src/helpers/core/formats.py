@@ -103,15 +103,21 @@ def share_of(part: object, whole: object) -> str:
     return f"{text} ({percent(int(part) / base)})" if base else text
 
 
+def _first(text: str) -> str:
+    """« 1er avril 2014 »: French writes the first day of a month as an ordinal (Lexique des règles
+    typographiques en usage à l'Imprimerie nationale); CLDR's patterns have no ordinal day."""
+    return "1er" + text[1:] if text.startswith("1 ") else text
+
+
 def date(value: dt.date | dt.datetime, style: str = "long") -> str:
-    """A date in French: « 6 mai 2014 » (``style="long"``), « 06/05/2014 » (``"short"``) or in a CLDR pattern
-    (``"MMMM y"``: « avril 2014 »)."""
-    return format_date(value, format=style, locale=LOCALE)
+    """A date in French: « 6 mai 2014 », « 1er avril 2014 » (``style="long"``), « 06/05/2014 » (``"short"``) or
+    in a CLDR pattern (``"MMMM y"``: « avril 2014 »)."""
+    return _first(format_date(value, format=style, locale=LOCALE))
 
 
 def timestamp(value: dt.datetime) -> str:
     """A date and time in French, to the minute, with its zone when known: « 6 mai 2014 à 08:35 UTC »."""
-    text = format_datetime(value, format="d MMMM y 'à' HH:mm", locale=LOCALE)
+    text = _first(format_datetime(value, format="d MMMM y 'à' HH:mm", locale=LOCALE))
     return f"{text} UTC" if value.tzinfo is not None and value.utcoffset() == dt.timedelta(0) else text
 
 
@@ -120,7 +126,7 @@ def local_time(value: dt.datetime, zone: str = "Europe/Paris") -> str:
     """A moment shown in `zone`, to the minute, in French: « 3 avril 2014 01:30 » (a naive value is taken as
     UTC, as the consultation stores its dates)."""
     aware = value if value.tzinfo is not None else value.replace(tzinfo=dt.UTC)
-    return format_datetime(aware, format="d MMMM y HH:mm", tzinfo=ZoneInfo(zone), locale=LOCALE)
+    return _first(format_datetime(aware, format="d MMMM y HH:mm", tzinfo=ZoneInfo(zone), locale=LOCALE))
 
 
 def of_name(name: str) -> str:
