@@ -288,8 +288,11 @@ def test_a_campaign_pasted_at_which_data_is_a_campaign_and_its_words_are_no_miss
     ("les données du P.M.S.I.", "BA033E778"), ("p.m.s.i", "BA033E778"), ("Le S.N.I.I.R.A.M. et le R.P.P.S", None),
     ("Surtout ADELI", "B8533AF94"), ("adeli merci", "B8533AF94"), ("Adeli svp", "B8533AF94"),
     ("Je souhaite ADELI", "B8533AF94"), ("adeli (données détaillées)", "B8533AF94"),
-    ("le répertoire RPPS svp", "B8733243B"), ("RPPS stp", "B8733243B"), ("Le FINESS en entier; merci", "BA6A3F604")])
-def test_an_acronym_with_dots_or_a_one_word_name_among_polite_words_is_its_base(real, tmp_path, typed, base_id):
+    ("le répertoire RPPS svp", "B8733243B"), ("RPPS stp", "B8733243B"), ("Le FINESS en entier; merci", "BA6A3F604"),
+    # An acronym cut by a hyphen (a fresh user's Cap Collectif export: 10 « le SNIIR-AM » were « à vérifier »).
+    ("le PM-SI", "BA033E778"), ("Fichier FI-NESS", "BA6A3F604"), ("le SNIIR-AM / R.P.P.S", None)])
+def test_an_acronym_with_dots_or_hyphen_or_a_one_word_name_among_polite_words_is_its_base(real, tmp_path, typed,
+                                                                                        base_id):
     # A fresh user's LimeSurvey export: « les données du P.M.S.I. » was absent from the cartography, « Surtout
     # ADELI », « adeli merci » and « le répertoire RPPS svp » were « à vérifier », and « merci » a missing dataset.
     processed, _, _ = real

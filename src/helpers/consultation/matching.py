@@ -364,6 +364,7 @@ def _producer_bases(key: str, known: KnownNames | None) -> list[str]:
 
 
 WRITTEN_WORD = re.compile(r"[^\W_]+")
+HYPHENATED = re.compile(r"(?<![^\W_])([^\W_]+)-([^\W_]+)(?![^\W_])")
 DOTTED = re.compile(r"(?<![^\W_])[^\W\d_](?:\.[^\W\d_])+\.?(?![^\W_])")  # « P.M.S.I. », not « M. Dupont »
 
 
@@ -420,11 +421,15 @@ def undotted(text: str) -> str:
 
 
 def mention_key(mention: str, known: KnownNames | None = None) -> str:
-    """The comparison key of a mention (``aliases.match_key``, acronyms written with dots joined up: ``undotted``);
+    """The comparison key of a mention (``aliases.match_key``, acronyms written with dots joined up: ``undotted``,
+    and with `known`, an acronym of the cartography cut by a hyphen: « SNIIR-AM »);
     with the cartography's `known` names, a mention that names one of its acronyms among common words only
     (``sole_acronym``) is keyed as that acronym, so that it meets its exact alias — unless the whole mention is an
     alias itself."""
     mention = undotted(mention)
+    if known is not None and "-" in mention:  # « le SNIIR-AM »: an acronym of the cartography cut by a hyphen
+        mention = HYPHENATED.sub(lambda m: m.group(1) + m.group(2) if "".join(words(m.group(1) + m.group(2)))
+                                 in known.acronyms else m.group(0), mention)
     key = match_key(mention)
     if known is None or key in known.keys or " " not in key:
         return key
