@@ -290,7 +290,10 @@ def test_a_campaign_pasted_at_which_data_is_a_campaign_and_its_words_are_no_miss
     ("Je souhaite ADELI", "B8533AF94"), ("adeli (données détaillées)", "B8533AF94"),
     ("le répertoire RPPS svp", "B8733243B"), ("RPPS stp", "B8733243B"), ("Le FINESS en entier; merci", "BA6A3F604"),
     # An acronym cut by a hyphen (a fresh user's Cap Collectif export: 10 « le SNIIR-AM » were « à vérifier »).
-    ("le PM-SI", "BA033E778"), ("Fichier FI-NESS", "BA6A3F604"), ("le SNIIR-AM / R.P.P.S", None)])
+    ("le PM-SI", "BA033E778"), ("Fichier FI-NESS", "BA6A3F604"), ("le SNIIR-AM / R.P.P.S", None),
+    # A field beside the acronym (both fresh users: « Le PMSI (MCO, SSR) », « … de : PMSI MCO » were « à vérifier »).
+    ("Le PMSI (MCO, SSR)", "BA033E778"), ("Je souhaite l'ouverture de : PMSI MCO", "BA033E778"),
+    ("pmsi had", "BA033E778")])
 def test_an_acronym_with_dots_or_hyphen_or_a_one_word_name_among_polite_words_is_its_base(real, tmp_path, typed,
                                                                                         base_id):
     # A fresh user's LimeSurvey export: « les données du P.M.S.I. » was absent from the cartography, « Surtout

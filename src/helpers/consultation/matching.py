@@ -374,6 +374,12 @@ def _as_acronym(written: str, first: bool) -> bool:
 
 
 @cache
+def _excluded_acronyms() -> frozenset[str]:
+    """The acronyms that are no base's alias (``rapprochement.sigles_exclus``), as words (``aliases.words``)."""
+    return frozenset(w for text in data_file("consultation.yml")["rapprochement"]["sigles_exclus"] for w in words(text))
+
+
+@cache
 def _common_words() -> frozenset[str]:
     """Generic words of the keys and stop words of the free texts (consultation.yml), without accents."""
     rules = data_file("consultation.yml")
@@ -384,7 +390,8 @@ def _common_words() -> frozenset[str]:
 def sole_acronym(mention: str, known: KnownNames) -> str | None:
     """The key of the one acronym of the cartography (`known`) that `mention` names among common words only, or
     None. Every other word must be a generic or stop word (``mots_generiques``, ``textes.mots_vides``), a number,
-    a word of the name of a producer of the acronym's base (« le PMSI de l'ATIH ») or a common French word
+    a word of the name of a producer of the acronym's base (« le PMSI de l'ATIH »), an excluded acronym that is
+    no producer's (``sigles_exclus``: a field, « PMSI (MCO, SSR) ») or a common French word
     (``aliases.is_french_word``) that is not itself a name of the cartography, nor part of one with its
     neighbours, nor (two words or more) another base's name (token_sort_ratio at least ``accepte``: « ENTRED
     baromètre santé » names two bases; « répertoire RPPS des médecins » one, though « répertoire des
@@ -399,7 +406,9 @@ def sole_acronym(mention: str, known: KnownNames) -> str | None:
     acronym = found.pop()
     own = frozenset().union(*(known.producers.get(b, frozenset()) for b in known.bases[acronym]))
     rest = [k for _, k, _ in tokens if k != acronym and k not in generic]
-    if not all(k.isdigit() or len(k) == 1 or k in own or (is_french_word(k) and k not in known.acronyms)
+    # An excluded acronym that is no producer's is a field or a nomenclature (« PMSI MCO », « PMSI (MCO, SSR) »).
+    fields = _excluded_acronyms() - frozenset().union(*known.producers.values())
+    if not all(k.isdigit() or len(k) == 1 or k in own or k in fields or (is_french_word(k) and k not in known.acronyms)
                for k in rest):
         return None
     spans = {" ".join(rest[i:j]) for i in range(len(rest)) for j in range(i + 1, min(len(rest), i + known.longest) + 1)}
