@@ -281,6 +281,12 @@ def test_a_campaign_pasted_at_which_data_is_a_campaign_and_its_words_are_no_miss
     assert (pmsi["n_repondants"], pmsi["n_dont_campagnes"]) == (25, 12)
     # The campaign's 12 copies are one writer: PMSI is named « PMSI », not by a fragment of the letter.
     assert run.matching.set_index("cle").at["pmsi", "mention"] == "PMSI"
+    # The letter's other piece is listed as absent, and read as the campaign's (table and takeaway).
+    assert run.review[["n_repondants", "n_dont_campagnes"]].values.tolist() == [[12, 12]]
+    from helpers.views.v04_consultation import missing, takeaways
+    assert missing(run)["dont campagnes"].tolist() == [12]
+    assert ("1 groupe de données demandées est absent de la cartographie, dont 1 écrit par des membres de "
+            "campagnes seulement") in " ".join(takeaways(run))
     assert run.review["mention"].tolist() == ["membres du collectif Données Santé Ouvertes"]
 
 

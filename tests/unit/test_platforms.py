@@ -1008,14 +1008,20 @@ def test_the_takeaway_on_excluded_answers_names_the_export_s_own_reasons(platfor
 
 @pytest.mark.parametrize(("review", "expected"), [
     ({"groupe": ["M001", "", ""], "mention": ["registre des cancers", "SNDS", "base nationale"],
-      "n_repondants": [4, 30, 2]},
+      "n_repondants": [4, 30, 2], "n_dont_campagnes": [0, 0, 0]},
      "1 groupe de données demandées est absent de la cartographie ; 2 mentions incertaines ne sont pas comptées, "
      "dont « SNDS », nommée par 30 répondants : à vérifier (section 5)."),
-    ({"groupe": ["", "M001", "M002"], "mention": ["snds", "a", "b"], "n_repondants": [1, 4, 2]},
+    ({"groupe": ["", "M001", "M002"], "mention": ["snds", "a", "b"], "n_repondants": [1, 4, 2],
+      "n_dont_campagnes": [0, 1, 0]},
      "2 groupes de données demandées sont absents de la cartographie ; 1 mention incertaine n'est pas comptée, "
      "dont « snds », nommée par 1 répondant : à vérifier (section 5)."),
-    ({"groupe": ["M001"], "mention": ["a"], "n_repondants": [4]},
+    ({"groupe": ["M001"], "mention": ["a"], "n_repondants": [4], "n_dont_campagnes": [0]},
      "1 groupe de données demandées est absent de la cartographie (section 5)."),
+    # A group only campaign members wrote (a piece of a pasted letter) is said to be theirs.
+    ({"groupe": ["M001", "M002", "M003"], "mention": ["a", "b", "c"], "n_repondants": [12, 10, 3],
+      "n_dont_campagnes": [12, 10, 1]},
+     "3 groupes de données demandées sont absents de la cartographie, dont 2 écrits par des membres de campagnes "
+     "seulement (section 5)."),
 ])
 def test_a_mention_many_name_but_no_rule_settles_is_in_the_takeaways(review, expected, tmp_path):
     # A fresh user's « SNDS », named by 30 respondents and ambiguous (SNDM, PNDS), was in neither the demands nor the

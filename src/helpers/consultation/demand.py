@@ -123,15 +123,22 @@ def matching_table(mentions: pd.DataFrame, matches: pd.DataFrame, bases: pd.Data
     return table[columns].sort_values(["n_repondants", "cle"], ascending=[False, True]).reset_index(drop=True)
 
 
-def review_list(table: pd.DataFrame, mentions: pd.DataFrame, bases: pd.DataFrame) -> pd.DataFrame:
+def review_list(table: pd.DataFrame, mentions: pd.DataFrame, bases: pd.DataFrame,
+                analysed: pd.DataFrame) -> pd.DataFrame:
     """``consultation_non_rapprochees``: the mentions a human must read.
 
     First the unmatched mentions grouped into missing datasets (``matching.group_unmatched``), one row per
     group named by its most written spelling (ties: the spelling closest to all others), numbered ``groupe``
     M001… from the most requested; then the « à vérifier » and « ambiguë » mentions with up to five candidate
-    bases (« id name »). Columns statut (French label), groupe, mention, variantes, n_repondants, n_mentions,
-    questions, score (NaN for groups), candidats."""
+    bases (« id name »). Columns statut (French label), groupe, mention, variantes, n_repondants,
+    n_dont_campagnes (those of them in a campaign of `analysed`: a group only a campaign's letter made is read
+    so), n_mentions, questions, score (NaN for groups), candidats."""
     names = bases.drop_duplicates("base_id").set_index("base_id")["base"]
+    campaigners = set(analysed.loc[analysed["campagne"] != "", "numero"])
+
+    def in_campaigns(keys) -> int:
+        return len(set(mentions.loc[mentions["cle"].isin(keys), "numero"]) & campaigners)
+
     unmatched = table[table["statut"] == UNMATCHED]
     groups = group_unmatched(unmatched[["cle", "n_repondants"]])
     rows = []
@@ -147,19 +154,20 @@ def review_list(table: pd.DataFrame, mentions: pd.DataFrame, bases: pd.DataFrame
         rows.append({"statut": STATUS_LABELS[UNMATCHED], "groupe": "", "mention": lead["mention"],
                      "variantes": " ; ".join(others),
                      "n_repondants": int(mentions.loc[mentions["cle"].isin(keys.index), "numero"].nunique()),
-                     "n_mentions": int(members["n_mentions"].sum()),
+                     "n_dont_campagnes": in_campaigns(keys.index), "n_mentions": int(members["n_mentions"].sum()),
                      "questions": "|".join(sorted({q for qs in members["questions"] for q in qs.split("|")})),
                      "score": float("nan"), "candidats": ""})
     for status in (REVIEW, AMBIGUOUS):
         for row in table[table["statut"] == status].itertuples():
             ids = [c for c in row.candidats.split("|") if c]
             rows.append({"statut": STATUS_LABELS[status], "groupe": "", "mention": row.mention,
-                         "variantes": row.variantes, "n_repondants": row.n_repondants, "n_mentions": row.n_mentions,
+                         "variantes": row.variantes, "n_repondants": row.n_repondants,
+                         "n_dont_campagnes": in_campaigns([row.cle]), "n_mentions": row.n_mentions,
                          "questions": row.questions, "score": row.score,
                          "candidats": " ; ".join(f"{i} {names.get(i, '')}" for i in ids[:5])
                          + (f" ; … ({len(ids)} bases)" if len(ids) > 5 else "")})
-    out = pd.DataFrame(rows, columns=["statut", "groupe", "mention", "variantes", "n_repondants", "n_mentions",
-                                      "questions", "score", "candidats"])
+    out = pd.DataFrame(rows, columns=["statut", "groupe", "mention", "variantes", "n_repondants", "n_dont_campagnes",
+                                      "n_mentions", "questions", "score", "candidats"])
     order = {STATUS_LABELS[s]: i for i, s in enumerate((UNMATCHED, REVIEW, AMBIGUOUS))}
     out["_o"] = out["statut"].map(order)
     out = out.sort_values(["_o", "n_repondants", "mention"], ascending=[True, False, True]).reset_index(drop=True)

@@ -224,7 +224,7 @@ def analyse_consultation(answers_path: str | Path | None = None, questionnaire_p
     campaign_table = _campaigns(screened, spec)
     run = ConsultationRun(
         answers, spec, synthetic, provenance, screened, analysed, mentions, matching, requests,
-        demand.requests_per_producer(accepted, bases), demand.review_list(matching, mentions, bases),
+        demand.requests_per_producer(accepted, bases), demand.review_list(matching, mentions, bases, analysed),
         tallies.profiles(analysed), tallies.all_choices(analysed, list(spec.questions)), campaign_table, texts,
         n_themes, processed, demand.profile_columns(sorted(analysed["profil"].unique())),
         off_list=_off_list(answers, off_profiles, typed_profiles, analysed), coding=coding,

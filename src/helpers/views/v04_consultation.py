@@ -121,11 +121,16 @@ def takeaways(run: ConsultationRun) -> list[str]:
                          + ("la nomme ; " if top['n_repondants'] <= 1 else "la nomment ; ")
                          + (f"{count_of(len(run.requests), 'base', 'bases')} de la cartographie "
                             + ("est demandée" if len(run.requests) <= 1 else "sont demandées") + " au moins une fois."))
-    groups = int((run.review["groupe"] != "").sum())
-    absent = "est absent" if groups <= 1 else "sont absents"
     if run.asks_for_bases:
+        grouped = run.review[run.review["groupe"] != ""]
+        groups = len(grouped)
+        absent = "est absent" if groups <= 1 else "sont absents"
+        # A group only a campaign's members wrote is often a piece of its pasted letter: said, as the table shows.
+        only = int((grouped["n_dont_campagnes"] == grouped["n_repondants"]).sum())
+        campaign_only = (f", dont {integer(only)} écrit{'s' if only > 1 else ''} par des membres de campagnes "
+                         "seulement" if only else "")
         sentences.append(f"{count_of(groups, 'groupe de données demandées', 'groupes de données demandées')} "
-                         f"{absent} de la cartographie{_uncertain(run)} (section 5).")
+                         f"{absent} de la cartographie{campaign_only}{_uncertain(run)} (section 5).")
     in_campaign = int((run.analysed["campagne"] != "").sum())
     if len(run.campaigns) and len(sentences) < 5:
         sentences.append(f"{count_of(len(run.campaigns), 'campagne regroupe', 'campagnes regroupent')} "
@@ -356,10 +361,12 @@ def at_most(table: pd.DataFrame, total: int | None = None) -> pd.DataFrame:
 def missing(run: ConsultationRun) -> pd.DataFrame:
     """Data requested but absent from the cartography: one row per group of similar unmatched mentions of
     ``consultation_non_rapprochees`` (M001: most requested), named by its most written spelling; columns
-    Groupe, Donnée demandée, Autres graphies (five at most), Répondants, Question(s) (voir l'annexe)."""
+    Groupe, Donnée demandée, Autres graphies (five at most), Répondants, dont campagnes (a group only a
+    campaign's pasted letter wrote is read so), Question(s) (voir l'annexe)."""
     rows = run.review[run.review["groupe"] != ""]
     return at_most(pd.DataFrame({"Groupe": rows["groupe"], "Donnée demandée": rows["mention"],
                                  "Autres graphies": rows["variantes"], "Répondants": rows["n_repondants"],
+                                 "dont campagnes": rows["n_dont_campagnes"],
                                  "Question(s) (voir l'annexe)": rows["questions"].str.replace("|", ", ")}))
 
 
