@@ -172,7 +172,7 @@ def test_a_category_typed_in_surveymonkey_s_other_box_is_off_list_not_left_blank
             "questions": [{"id": "demandes", "column": "Quelles données ?", "kind": "datasets"}]}
     answers, _ = _run(tmp_path, surveymonkey_english(tmp_path / "surveymonkey.csv"), spec)
     assert answers.frame["profil"].tolist() == ["Citoyen", "Élu local", "Chercheur", "Non renseigné", "retraité"]
-    assert tallies.categories(answers.frame["profil"], ("Citoyen", "Chercheur"))[0].tolist() == [
+    assert tallies.categories(answers.frame["profil"], answers.spec.respondent_options)[0].tolist() == [
         "Citoyen", "Autre (hors liste)", "Chercheur", "Non renseigné", "Autre (hors liste)"]
 
 
@@ -520,6 +520,21 @@ def test_limesurvey_incomplete_responses_are_excluded_under_every_heading(naming
     table = tallies.choices(screened[screened["statut"] == ANALYSED], answers.spec.questions[0])
     research = table[(table["profil"] == tallies.OVERALL) & (table["modalite"] == "Recherche")].iloc[0]
     assert (research["n_repondants"], research["base_n"]) == (16, 23)  # not 18/29
+
+
+def test_a_limesurvey_export_with_answer_codes_is_labelled_by_respondent_options(tmp_path):
+    # A fresh user's « answer codes » export: respondent_options refused a code -> label table, and every table
+    # showed A1…A7 and « -oth- ».
+    header = LIMESURVEY_HEADINGS["codes"][0]
+    rows = [header] + [[str(i), f"2014-04-0{4 + i % 5} 10:00:00", "3", "fr", "1", "", "", code, "Y", "", "PMSI"]
+                       for i, code in enumerate(["A1", "A1", "A2", "-oth-", "a2", "A9"], 1)]
+    spec = {"platform": "limesurvey", "columns": {"id": "id", "respondent_type": "Q1", "date": "submitdate"},
+            "respondent_options": {"A1": "Citoyen", "A2": "Chercheur", "-oth-": "Autre"},
+            "questions": [{"id": "demandes", "column": "Q3", "kind": "datasets"}]}
+    answers, _ = _run(tmp_path, _write(tmp_path / "ls.csv", rows, ",", quoting=csv.QUOTE_ALL), spec)
+    kept, off = tallies.categories(answers.frame["profil"], answers.spec.respondent_options)
+    assert kept.tolist() == ["Citoyen", "Citoyen", "Chercheur", "Autre", "Chercheur", "Autre (hors liste)"]
+    assert off.to_dict("records") == [{"valeur": "A9", "n_reponses": 1}]
 
 
 @pytest.mark.parametrize("naming", LIMESURVEY_HEADINGS)

@@ -114,7 +114,7 @@ class Questionnaire:
     preset_separator: str | None = None  # what the preset's platform writes (the separator is still detected)
     platform: str | None = None
     exclusions: tuple[Exclusion, ...] = ()
-    respondent_options: tuple[str, ...] = ()
+    respondent_options: tuple[tuple[str, str], ...] = ()  # (what a cell holds, label), as a question's options
 
     def columns(self) -> list[str]:
         """Every export column the spec requires, in the spec's order."""
@@ -352,7 +352,7 @@ class Spec(Model):
     columns: ColumnsSpec
     questions: Annotated[list[QuestionSpec], _non_empty("")]
     exclude: list[ExclusionSpec] = []
-    respondent_options: Annotated[list[Text], _non_empty(" de catégories")] | None = None
+    respondent_options: Annotated[object, AfterValidator(_options)] = None  # labels, or code -> label
 
     @field_validator("format", "exclude", mode="before")
     @classmethod
@@ -460,4 +460,4 @@ def load_questionnaire(path: str | Path) -> Questionnaire:
                          date_placeholders=tuple(preset.date_placeholders),
                          preset_separator=preset.format.separator, platform=spec.platform,
                          exclusions=_exclusions(preset.exclude, spec.platform) + _exclusions(spec.exclude),
-                         respondent_options=tuple(spec.respondent_options or ()))
+                         respondent_options=spec.respondent_options or ())

@@ -27,10 +27,12 @@ def unify_spellings(values: pd.Series) -> pd.Series:
     return keys.map(counts.set_index("cle")["valeur"])
 
 
-def categories(profiles: pd.Series, options: tuple[str, ...]) -> tuple[pd.Series, pd.DataFrame]:
+def categories(profiles: pd.Series, options: tuple[tuple[str, str], ...]) -> tuple[pd.Series, pd.DataFrame]:
     """Respondent categories kept, and the values grouped as « Autre (hors liste) » (valeur, n_reponses).
 
-    With declared options, a value matching none (case and spaces ignored) is grouped; without, a category
+    With declared options ((code, label) pairs: ``Questionnaire.respondent_options``), a value is its option's
+    label when it is its code or its label (case and spaces ignored: LimeSurvey's « A1 » or « Citoyen »), and
+    grouped when it matches none; without, a category
     of fewer than `hors_liste.categorie_min` answers once the export has `hors_liste.reponses_min` answers
     (consultation.yml): a string typed once in the category field never becomes a bar of its own.
     """
@@ -39,7 +41,7 @@ def categories(profiles: pd.Series, options: tuple[str, ...]) -> tuple[pd.Series
     keys = profiles.map({v: comparison_key(v) for v in pd.unique(profiles)})
     absent = profiles == rules["profil_absent"]
     if options:
-        declared = {comparison_key(o): o for o in options}
+        declared = {comparison_key(held): label for code, label in options for held in (code, label)}
         kept = keys.map(declared)
         off = kept.isna() & ~absent
         out = kept.where(~off, label).where(~absent, profiles)
