@@ -44,7 +44,7 @@ def test_personal_data_masked_and_invisible_characters_removed(raw, expected):
 def test_long_texts_are_cut_after_masking():
     text = "a" * 995 + " " + EMAIL + " fin"
     cut = publishable(text)
-    assert len(cut) == 1001 and cut.endswith("…") and "@" not in cut  # the email is masked, then the cut
+    assert cut == "a" * 995 + "…"  # the email masked, then the cut, at the end of a word (not « [courr… »)
     assert publishable("mot " * 2000, 400) == ("mot " * 100).rstrip() + "…"
 
 
@@ -93,7 +93,7 @@ def test_hostile_strings_survive_as_inert_text(run):
     assert "Mon numéro de sécurité sociale est [numéro masqué], vérifiez mon dossier." in texts
     assert "Texte inversé, jointure invisible et émoji 🏥🙂 dans la réponse." in texts
     longest = max(texts, key=len)
-    assert len(longest) == 1001 and longest.endswith("…")  # the 5,580-character answer, cut
+    assert 990 < len(longest) <= 1001 and longest.endswith(" Je…")  # the 5,580-character answer, cut at a word
     # A category typed once is no category of its own (issue 10, case 5): grouped, and listed in the annex.
     profiles = {row["profil"] for row in rows}
     assert "'=cmd|' /C calc'!A0" not in profiles and "=cmd|' /C calc'!A0" not in profiles

@@ -53,8 +53,12 @@ FINESS = "Fichier National des Etablissements Sanitaires et Sociaux (FINESS)"
     ("Surveillance des retraités du RSI exposés à l'amiante ( ESPRI )", 40,
      "Surveillance des retraités du… ( ESPRI )"),
     ("Base (un complément bien trop long pour un sigle)", 20, "Base (un complément…"),  # not an acronym
-    ("Recommandations de bonnes pratiques\n  (HAS)", 30, "Recommandations de bonn… (HAS)"),  # line break
+    ("Recommandations de bonnes pratiques\n  (HAS)", 30, "Recommandations de… (HAS)"),  # line break
     ("Tableau (A) de bord", 12, "Tableau (A)…"),  # parentheses not at the end
+    # Cut at a word's end (a fresh user's « (plusieurs réponses possible… »), unless that loses half of it.
+    ("Pour quels usages ? (plusieurs réponses possibles)", 40, "Pour quels usages ? (plusieurs réponses…"),
+    ("Anticonstitutionnellement remarquable", 20, "Anticonstitutionnel…"),
+    ("PMSI – programme de médicalisation", 12, "PMSI…"),
 ])
 def test_a_shortened_name_keeps_its_closing_acronym(text, width, expected):
     assert shorten(text, width) == expected and len(shorten(text, width)) <= width

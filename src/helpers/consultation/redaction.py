@@ -20,7 +20,7 @@ import unicodedata
 import pandas as pd
 
 from helpers.core.config import data_file, pseudonym_secret
-from helpers.core.text import clean_text
+from helpers.core.text import clean_text, cut_at_word
 
 # Local part: the characters RFC 5322 allows unquoted (« a%b », « o'neil », « x+tag »), then a dotted domain.
 EMAIL = re.compile(r"[\w.!#$%&'*+/=?^`{|}~-]+@[\w-]+(?:\.[\w-]+)+")
@@ -96,9 +96,9 @@ def without_personal_data_series(values: pd.Series) -> pd.Series:
 
 
 def truncate(text: str, limit: int) -> str:
-    """`text` cut to `limit` characters, trailing spaces dropped and « … » appended when it was cut (so a cut
-    text is at most `limit` + 1 characters); unchanged when it fits."""
-    return text if len(text) <= limit else text[:limit].rstrip() + "…"
+    """`text` cut to `limit` characters at a word's end (``text.cut_at_word``), « … » appended when it was cut (so
+    a cut text is at most `limit` + 1 characters); unchanged when it fits."""
+    return text if len(text) <= limit else cut_at_word(text, limit) + "…"
 
 
 def publishable(value: object, limit: int | None = None) -> str:

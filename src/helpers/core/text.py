@@ -32,6 +32,15 @@ def _already_clean(value: str) -> bool:
             and (value.isascii() or unicodedata.is_normalized("NFC", value)))
 
 
+def cut_at_word(text: str, width: int) -> str:
+    """The first `width` characters of `text`, back to the end of its last whole word when one ends in the second
+    half (« possibles » is not cut to « possible »), without trailing spaces or punctuation."""
+    head = text[: width + 1]
+    space = head.rfind(" ")
+    head = head[:space] if space > width // 2 else head[:width]
+    return head.rstrip(" ,;:–-")
+
+
 def comparison_key(value: object) -> str:
     """Key for equality tests: clean_text, one line, case-folded, unified apostrophes and dashes."""
     text = clean_text(value).replace("\n", " ")

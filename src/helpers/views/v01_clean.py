@@ -12,6 +12,7 @@ from helpers.cartography.producers import producers_of
 from helpers.cartography.sources import official
 from helpers.core.config import data_file
 from helpers.core.formats import date, percent, with_mark
+from helpers.core.text import cut_at_word
 from helpers.steps.s01_clean import CleaningRun
 
 LEVEL_LABELS = data_file("vocabulaire.yml")["niveaux"]
@@ -32,8 +33,8 @@ def shorten(text: str, width: int = 80) -> str:
         return text
     acronym = ACRONYM.search(text)
     if acronym and len(acronym[1]) * 3 < width:
-        return text[: width - len(acronym[1]) - 2].rstrip() + "… " + acronym[1]
-    return text[: width - 1] + "…"
+        return cut_at_word(text, width - len(acronym[1]) - 2) + "… " + acronym[1]
+    return cut_at_word(text, width - 1) + "…"
 
 
 def source_facts(run: CleaningRun) -> dict[str, str]:
