@@ -265,6 +265,21 @@ def test_what_is_left_of_contact_details_is_no_missing_data(real, tmp_path, type
     assert sorted(run.review["mention"]) == ["Données de téléphonie mobile", "Fichier des contacts"]
 
 
+@pytest.mark.parametrize(("typed", "expected"), [
+    ("Adeli — merci de me tenir informé : jeanne.d@example.fr", {"B8533AF94": 1}),
+    ("FINESS, Adeli - merci de me tenir informée : 06 12 34 56 78", {"B8533AF94": 1, "BA6A3F604": 1}),
+    ("Le PMSI et la base des causes de mortalité. Contact : collectif@example.org", {"BA033E778": 1, "BBAA865B5": 1}),
+])
+def test_the_words_introducing_removed_contact_details_leave_the_mention(real, tmp_path, typed, expected):
+    # A fresh user's Kobo export: « Adeli — merci de me tenir informé : … » was « à vérifier » (4 bases lost), and a
+    # campaign's « … et de la base des causes de mortalité. Contact : … » hid that base from 12 respondents.
+    processed, _, _ = real
+    rows = [HEADER, ["1", "Citoyen", "", typed, "", "", ""]]
+    run = analyse_consultation(write_csv(tmp_path / "r.csv", rows), write_spec(tmp_path / "q.yml"), processed)
+    assert run.requests.set_index("base_id")["n_repondants"].to_dict() == expected
+    assert run.review.empty
+
+
 def test_a_campaign_pasted_at_which_data_is_a_campaign_and_its_words_are_no_missing_data(real, tmp_path):
     # A fresh user's LimeSurvey export: 22 pasted « Nous, membres du collectif …, demandons l'ouverture du SNIIRAM et
     # du PMSI » were no campaign (free-text questions only), and « Nous » was a dataset absent from the cartography.
@@ -371,6 +386,11 @@ def test_a_list_typed_with_semicolons_is_cut_whatever_the_separator(real, tmp_pa
     ("pmsi / FINESS", {"BA033E778": 1, "BA6A3F604": 2}), ("Le PMSI/finess", {"BA033E778": 1, "BA6A3F604": 2}),
     ("PMSI + Finess", {"BA033E778": 1, "BA6A3F604": 2}), ("pmsi ou finess", {"BA033E778": 1, "BA6A3F604": 2}),
     ("R.P.P.S / finess", {"B8733243B": 1, "BA6A3F604": 2}), ("CepiDC et Pmsi", {"BA033E778": 1, "BA6A3F604": 1}),
+    # « / » lists: a side not in the cartography does not hide the other, and each side is cut at its « et »
+    # (fresh users' Google Forms and Kobo exports).
+    ("PMSI / SNDS", {"BA033E778": 1, "BA6A3F604": 1}),
+    ("DCIR / Fichier national des établissements sanitaires et sociaux", {"BA6A3F604": 2}),  # DCIR: two bases
+    ("pmsi / données des complémentaires santé et FINESS", {"BA033E778": 1, "BA6A3F604": 2}),
 ])
 def test_two_names_joined_by_et_are_two_requests(real, tmp_path, typed, expected):
     # « pmsi et la base ADELI » was one mention, « ambiguë »: neither base was counted (a fresh user's Kobo export).
@@ -381,10 +401,10 @@ def test_two_names_joined_by_et_are_two_requests(real, tmp_path, typed, expected
 
 
 def test_a_name_holding_et_is_never_cut(real, known):
-    from helpers.consultation.matching import AND_RE, split_mentions
+    from helpers.consultation.matching import AND_RE, LIST_RE, split_mentions
     from helpers.core.text import strip_accents
 
-    names = [n for n in known.names if AND_RE.search(n)]  # « et », « ou », « / », « + »…
+    names = [n for n in known.names if AND_RE.search(n) or LIST_RE.search(n)]  # « et », « ou », « / », « + »…
     assert len(names) >= 60
     for typed in (names, [strip_accents(n).lower() for n in names]):
         assert split_mentions(pd.Series(typed), None, known).tolist() == typed

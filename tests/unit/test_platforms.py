@@ -522,6 +522,21 @@ def test_limesurvey_incomplete_responses_are_excluded_under_every_heading(naming
     assert (research["n_repondants"], research["base_n"]) == (16, 23)  # not 18/29
 
 
+@pytest.mark.parametrize("again", ["MARIE@EXAMPLE.ORG", "Marie@Example.org", "marie@example.org"])
+def test_an_email_id_is_one_respondent_whatever_its_capitals(again, tmp_path):
+    # A fresh user's Google Forms export with « Adresse e-mail » typed by hand: repondant040@orange.fr then
+    # REPONDANT040@ORANGE.FR were two respondents, counted twice.
+    build, spec, _ = PLATFORMS["google_forms"]
+    export = build(tmp_path / "gf.csv")
+    text = export.read_text(encoding="utf-8-sig")
+    export.write_text(text.replace("4/14/2014 8:01:40,marie@example.org", f"4/14/2014 8:01:40,{again}"),
+                      encoding="utf-8-sig")
+    _, screened = _run(tmp_path, export, spec)
+    assert screened["motif_exclusion"].tolist() == ["remplacée par une soumission ultérieure (même identifiant)", "",
+                                                    ""]
+    assert screened["id"].nunique() == 2
+
+
 def test_a_limesurvey_export_with_answer_codes_is_labelled_by_respondent_options(tmp_path):
     # A fresh user's « answer codes » export: respondent_options refused a code -> label table, and every table
     # showed A1…A7 and « -oth- ».

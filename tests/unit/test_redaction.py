@@ -107,6 +107,19 @@ def test_pseudonyms_are_hmac_sha256_under_the_secret_and_stable():
     assert old not in first
 
 
+def test_a_pseudonym_whose_digits_look_like_a_phone_is_published_whole(monkeypatch):
+    # A fresh user's Google Forms export: one id was published « P-7c[téléphone masqué] », its 12 hex digits read
+    # as a phone by the text masks: the id was no longer a pseudonym, two respondents could share it.
+    from helpers.consultation.redaction import pseudonym, published_ids
+
+    monkeypatch.setenv("CARTO_SANTE_SECRET", "secret-de-test")
+    emails = [f"repondant{i:03d}@free.fr" for i in range(3000)]
+    hit = next(e for e in emails if publishable(pseudonym(e, b"secret-de-test")) != pseudonym(e, b"secret-de-test"))
+    shown = published_ids(pd.Series([hit, "autre@free.fr"]))
+    assert shown.tolist() == [pseudonym(hit, b"secret-de-test"), pseudonym("autre@free.fr", b"secret-de-test")]
+    assert published_ids(pd.Series(["R_1", "R_2"])).tolist() == ["R_1", "R_2"]  # no personal id: as written
+
+
 def test_the_secret_comes_from_the_environment_or_a_file_made_once(tmp_path, monkeypatch):
     monkeypatch.setenv(config.ENV_ROOT, str(tmp_path))
     monkeypatch.setenv(config.ENV_SECRET, "clé fournie")

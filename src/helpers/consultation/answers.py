@@ -258,6 +258,7 @@ def _check_marks(path: Path, header: _Header, rows: pd.DataFrame, spec: Question
 
 
 PROTECTED = re.compile(r"^'(?=[=+\-@])")
+EMAIL_ID = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 
 
 def _clean(values: pd.Series) -> pd.Series:
@@ -403,6 +404,9 @@ def read_answers(path: str | Path, spec: Questionnaire, block_size: int | None =
         return _clean(rows[positions[name][1]])
 
     ids = column(spec.id_column) if spec.id_column else pd.Series([""] * len(rows))
+    # An e-mail typed as the id (Google Forms' « Adresse e-mail » filled in by hand) is one respondent whatever
+    # its capitals: « A@x.fr » then « a@X.FR » is a resubmission (mail providers ignore case).
+    ids = ids.where(~ids.str.fullmatch(EMAIL_ID), ids.str.lower())
     frame["id"] = ids.where(ids != "", frame["numero"].astype(str)).to_numpy()
     profiles = column(spec.respondent_column)
     if len(header.rows) > 1:  # SurveyMonkey: « Réponse », then the category typed in « Autre (veuillez préciser) »

@@ -51,7 +51,8 @@ RESULT_COLUMNS = ["cle", "statut", "methode", "base_id", "score", "candidats"]
 
 LIST_MARKER = r"^(?:[-–—•*·]|\d{1,2}[.)])\s+"
 LIST_MARKER_RE = re.compile(LIST_MARKER)
-AND_RE = re.compile(r"\s+(?:et|ou|&|\+)\s+|\s*/\s*", re.IGNORECASE)  # « A et B », « A / B », « A + B »
+AND_RE = re.compile(r"\s+(?:et|ou|&)\s+", re.IGNORECASE)  # « A et B », « A ou B »
+LIST_RE = re.compile(r"\s*/\s*|\s+\+\s+")  # « A / B », « A + B »
 #: A bracketed aside (« PMSI (MCO, SSR) »): a comma there lists details of one mention, never two mentions.
 BRACKETED = re.compile(r"\([^()]*\)")
 HELD_COMMA = "\ue000"  # a private-use character: no respondent types it
@@ -182,16 +183,32 @@ def _rest(line: str, atoms: list[tuple[int, int]], rest: list[int], whole: froze
 
 
 def _names_joined(mention: str, known: KnownNames) -> list[str]:
-    """« pmsi et la base ADELI » -> [« pmsi », « la base ADELI »] when each side of its « et » (« ou », « & »,
-    « + », « / ») is a name of `known` (an alias key, ``mention_key``), holds one of its acronyms (« Pmsi MCO et
-    adeli ») or names a producer of its bases (« CepiDC et Pmsi ») and the whole is not a name; else [`mention`]."""
-    sides = AND_RE.split(mention)
-    if len(sides) < 2 or mention_key(mention, known) in known.keys:
+    """« pmsi et la base ADELI » -> [« pmsi », « la base ADELI »] when each side of its « et » (« ou », « & ») is
+    a name of `known` (an alias key, ``mention_key``), holds one of its acronyms (« Pmsi MCO et adeli ») or names a
+    producer of its bases (« CepiDC et Pmsi ») and the whole is not a name; else [`mention`]. « / » and « + » list
+    things: they cut when one side at least is a name or holds an acronym (« FINESS / SNDS », « DCIR / Fichier
+    national des établissements sanitaires et sociaux »), each side then cut at its « et » by the rule above."""
+    if mention_key(mention, known) in known.keys:
         return [mention]
-    keys = [mention_key(side, known) for side in sides]
-    named = all(key in known.keys or not known.acronyms.isdisjoint(key.split()) or _producer_bases(key, known)
-                for key in keys)
-    return sides if named else [mention]
+    sides = LIST_RE.split(mention)
+    if len(sides) > 1:
+        parts = [part for side in sides for part in _and_joined(side, known)]
+        if any(_named(mention_key(part, known), known, producers=False) for part in parts):
+            return parts
+    return _and_joined(mention, known)
+
+
+def _and_joined(text: str, known: KnownNames) -> list[str]:
+    sides = AND_RE.split(text)
+    if len(sides) < 2 or mention_key(text, known) in known.keys:
+        return [text]
+    return sides if all(_named(mention_key(side, known), known) for side in sides) else [text]
+
+
+def _named(key: str, known: KnownNames, producers: bool = True) -> bool:
+    """The key is a name of `known`, holds one of its acronyms or (`producers`) names a producer of its bases."""
+    return (key in known.keys or not known.acronyms.isdisjoint(key.split())
+            or (producers and bool(_producer_bases(key, known))))
 
 
 def split_mentions(values: pd.Series, separator: str | None, known: KnownNames | None = None,
@@ -397,7 +414,7 @@ def sole_acronym(mention: str, known: KnownNames) -> str | None:
     baromètre santé » names two bases; « répertoire RPPS des médecins » one, though « répertoire des
     médicaments » is a name); an acronym that is a French word counts
     only written as an acronym (``_as_acronym``: « la cohorte Elfe », never « la taxe foncière »)."""
-    generic = _common_words()
+    generic = _common_words() | _contact_words()  # « Adeli — merci de me tenir informé : … »
     tokens = [(w, k, n == 0) for n, w in enumerate(WRITTEN_WORD.findall(mention)) for k in words(w)]
     found = {k for w, k, first in tokens if k in known.acronyms
              and (not is_french_word(k, inflected=False) or _as_acronym(w, first))}
@@ -476,7 +493,8 @@ def _names_nothing(key: str) -> bool:
 
 @cache
 def _contact_words() -> frozenset[str]:
-    return frozenset(w for text in data_file("consultation.yml")["rapprochement"]["mots_contact"] for w in words(text))
+    return frozenset(w for text in data_file("consultation.yml")["rapprochement"]["mots_contact"] for w in words(text)
+                     if len(w) > 1)
 
 
 @cache

@@ -16,6 +16,7 @@ from __future__ import annotations
 import hmac
 import re
 import unicodedata
+from functools import cache
 
 import pandas as pd
 
@@ -41,7 +42,8 @@ DASHES = re.compile("[\u058a\u05be\u1400\u1806\u2010-\u2015\u2212\u2e17\u2e1a\u2
 # Invisible or direction-changing characters: controls (line breaks kept), format characters
 # (bidi overrides, zero-width joiners…), surrogates, private use and unassigned code points.
 REMOVED_CATEGORIES = {"Cc", "Cf", "Cs", "Co", "Cn"}
-REMOVED = dict.fromkeys(("courriel", "numero", "telephone"), " ")  # personal data removed from a derived key
+GAP = "\x00"  # where personal data was removed (REMOVED), until the words introducing it are removed too
+REMOVED = dict.fromkeys(("courriel", "numero", "telephone"), GAP)  # personal data removed from a derived key
 
 
 def strip_invisible(text: str) -> str:
@@ -80,12 +82,24 @@ def mask_personal_data(text: str) -> str:
 
 
 def without_personal_data(text: str) -> str:
-    """`text` with its personal data (as :func:`mask_personal_data` finds them) removed rather than labelled,
-    spaces collapsed: what a key derived from the text (a dataset mention's matching key) may be built from, so
-    that « Contact 06 12 34 56 78 » keys as « contact » and a mention that is only a phone number names no
-    dataset."""
+    """`text` with its personal data (as :func:`mask_personal_data` finds them) removed rather than labelled, with
+    the words that introduced them (``rapprochement.mots_contact`` and stop words, ``consultation.yml``: « Contact
+    : », « merci de me tenir informé : »), spaces collapsed: what a key derived from the text (a dataset
+    mention's matching key) may be built from, so that « …, causes de mortalité. Contact : x@y.fr » keys as the
+    base's name and a mention that is only a phone number names no dataset."""
     removed = _masked(text, REMOVED)
-    return text if removed is None else clean_text(removed)
+    return text if removed is None else clean_text(_contact_label().sub(" ", removed).replace(GAP, " "))
+
+
+
+@cache
+def _contact_label() -> re.Pattern:
+    """Words introducing contact details (``mots_contact``, stop words) and punctuation, right before a GAP."""
+    rules = data_file("consultation.yml")
+    said = sorted({*rules["rapprochement"]["mots_contact"], *(w for w in rules["textes"]["mots_vides"]
+                                                              if isinstance(w, str))}, key=len, reverse=True)
+    word = "|".join(re.escape(w) for w in said)
+    return re.compile(rf"(?:(?<![^\W_])(?:{word})(?![^\W_])[\s.:,;()'’-]*)*{GAP}", re.IGNORECASE)
 
 
 def without_personal_data_series(values: pd.Series) -> pd.Series:
@@ -141,3 +155,11 @@ def pseudonymise_ids(ids: pd.Series, secret: bytes | None = None) -> pd.Series:
     key = pseudonym_secret() if secret is None else secret
     mapping = {v: pseudonym(v, key) for v in unique}
     return ids.astype(str).map(mapping)
+
+
+def published_ids(ids: pd.Series) -> pd.Series:
+    """The id column as published: pseudonyms (:func:`pseudonymise_ids`) as they are — masked as text, the
+    12 hex digits of one looked like a phone number (« P-7c[téléphone masqué] ») —, other ids made
+    :func:`publishable` (cut to 100 characters)."""
+    shown = pseudonymise_ids(ids)
+    return shown if shown is not ids else publishable_series(ids, 100)

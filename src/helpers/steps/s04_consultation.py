@@ -22,7 +22,7 @@ from helpers.consultation.dates import local_dates, outside_2014
 from helpers.consultation.lemmas import lemmatise
 from helpers.consultation.matching import RESULT_COLUMNS, known_names, match_keys, mentions_table, says_nothing
 from helpers.consultation.questionnaire import Questionnaire, load_questionnaire
-from helpers.consultation.redaction import pseudonymise_ids, publishable_series, without_personal_data_series
+from helpers.consultation.redaction import publishable_series, published_ids, without_personal_data_series
 from helpers.consultation.screening import ANALYSED, campaigns, repeated_texts, screen
 from helpers.consultation.synthetic import write_synthetic_consultation
 from helpers.core.config import PROCESSED_DIR, data_file, resolve_path
@@ -99,7 +99,7 @@ def _published(screened: pd.DataFrame, spec: Questionnaire) -> pd.DataFrame:
     zone = data_file("consultation.yml")["fuseau"]
     dates = screened["date"].dt.tz_convert(zone).dt.strftime("%Y-%m-%dT%H:%M:%S%z")
     out = pd.DataFrame({"numero": screened["numero"],
-                        "id": publishable_series(pseudonymise_ids(screened["id"]), 100),
+                        "id": published_ids(screened["id"]),
                         "profil": screened["profil"],
                         "date": dates.str.replace(r"(\d{2})(\d{2})$", r"\1:\2", regex=True).fillna(""),
                         "statut": screened["statut"], "motif_exclusion": screened["motif_exclusion"],
