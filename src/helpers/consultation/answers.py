@@ -318,6 +318,11 @@ def _exclusion(rows: pd.DataFrame, positions: dict, spec: Questionnaire) -> pd.S
     return out
 
 
+def _is_other(header: str, question: Question) -> bool:
+    """The column is the question's « Autre » one: its header starts with the declared `other`."""
+    return bool(question.other) and comparison_key(header).startswith(comparison_key(question.other))
+
+
 def _check_ticks(path: Path, question: Question, rows: pd.DataFrame, indexes: list[int], headers: list[str],
                  value_columns: list[bool]) -> None:
     """Raise AnswersError when a column of a question's block holds more than ``cases_valeurs_max`` different
@@ -326,7 +331,7 @@ def _check_ticks(path: Path, question: Question, rows: pd.DataFrame, indexes: li
     unchecked = {comparison_key(v) for v in data_file("consultation.yml")["non_coche"]} | {""}
     limit = data_file("consultation.yml")["cases_valeurs_max"]
     for i, label, value in zip(indexes, headers, value_columns, strict=True):
-        if value or (question.other and comparison_key(label).startswith(comparison_key(question.other))):
+        if value or _is_other(label, question):
             continue
         marks = [v for v in pd.unique(_clean(rows[i])) if comparison_key(v) not in unchecked]
         if len(marks) > limit:
@@ -355,8 +360,7 @@ def _choice(path: Path, question: Question, rows: pd.DataFrame, header: _Header,
         last = header.rows[-1]
         known = {comparison_key(v) for v in data_file("consultation.yml")["second_entete"]}
         headers = [last[i] or header.rows[row][i] for i in indexes]
-        if question.other and (ends := [i for i, h in enumerate(headers)
-                                        if comparison_key(h).startswith(comparison_key(question.other))]):
+        if ends := [i for i, h in enumerate(headers) if _is_other(h, question)]:
             indexes, headers = indexes[:ends[0] + 1], headers[:ends[0] + 1]  # the « Autre » column ends its block
         value_columns = [comparison_key(h) in known for h in headers]
         _check_ticks(path, question, rows, indexes, headers, value_columns)

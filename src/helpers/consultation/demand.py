@@ -90,20 +90,18 @@ def requests_per_producer(accepted: pd.DataFrame, bases: pd.DataFrame) -> pd.Dat
 
 
 def matching_table(mentions: pd.DataFrame, matches: pd.DataFrame, bases: pd.DataFrame,
-                   screened: pd.DataFrame | None = None) -> pd.DataFrame:
+                   screened: pd.DataFrame) -> pd.DataFrame:
     """``consultation_rapprochements``: one row per distinct mention key of the analysed answers, most
     respondents first; columns cle, mention (most written spelling, published), variantes (up to five others),
     n_repondants, n_mentions, questions (ids joined by « | »), statut, statut_libelle, methode, score (0–100),
-    base_id and base (when matched), candidats (base ids joined by « | »). With `screened` (``screening.screen``'s
-    numero, campagne, question_campagne), a campaign's pasted copies count as one writer of their spelling, so
-    that a key is not named by a fragment of its letter (« demandons l'ouverture du SNIIRAM » for SNIIRAM)."""
+    base_id and base (when matched), candidats (base ids joined by « | »). A campaign's pasted copies
+    (`screened`: ``screening.screen``'s numero, campagne, question_campagne) count as one writer of their
+    spelling, so that a key is not named by a fragment of its letter (« demandons l'ouverture du SNIIRAM »)."""
     limit = data_file("consultation.yml")["publication"]["mention_max"]
-    writers = mentions["numero"].astype(str)
-    if screened is not None:
-        flags = screened.set_index("numero")
-        campaign = mentions["numero"].map(flags["campagne"]).fillna("")
-        pasted = (campaign != "") & (mentions["question"] == mentions["numero"].map(flags["question_campagne"]))
-        writers = writers.where(~pasted, campaign)
+    flags = screened.set_index("numero")
+    campaign = mentions["numero"].map(flags["campagne"]).fillna("")
+    pasted = (campaign != "") & (mentions["question"] == mentions["numero"].map(flags["question_campagne"]))
+    writers = mentions["numero"].astype(str).where(~pasted, campaign)
     spelling = (mentions.assign(_writer=writers).groupby(["cle", "mention"])["_writer"].nunique()
                 .reset_index(name="n"))
     spelling = spelling.sort_values(["cle", "n", "mention"], ascending=[True, False, True])

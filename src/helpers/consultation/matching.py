@@ -216,9 +216,9 @@ def split_mentions(values: pd.Series, separator: str | None, known: KnownNames |
     """One mention per element (index kept): cut at line breaks and at the question's separator, each without
     the list marker a respondent typed before it (« - », « • », « 1. »: « une par ligne » answers). Without
     `options`, a « ; » cuts too, whatever the separator, unless a name of `known` holds one: respondents type lists
-    with it (« pmsi ; RPPS »). A mention « A et B » (« ou », « & », « + », « / ») is two when each side is a name of
-    `known` on its own, holds one of its acronyms or names a producer, and the whole is not (« pmsi et la base
-    ADELI », « Pmsi MCO et adeli », « Adeli / pmsi »);
+    with it (« pmsi ; RPPS »). A mention « A et B » (« ou », « & ») is two when each side is a name of `known` on
+    its own, holds one of its acronyms or names a producer, and the whole is not (« pmsi et la base ADELI »,
+    « Pmsi MCO et adeli »); « A / B » (« + ») when one side is a name or holds an acronym (``_names_joined``);
     « et » inside a name never cuts it. Without `options`, a
     « , » cuts too, whatever the separator (« Adeli, le fichier Finess, le snds »), except inside brackets
     (« PMSI (MCO, SSR) ») or inside a name of `known` that holds one.

@@ -91,7 +91,6 @@ def without_personal_data(text: str) -> str:
     return text if removed is None else clean_text(_contact_label().sub(" ", removed).replace(GAP, " "))
 
 
-
 @cache
 def _contact_label() -> re.Pattern:
     """Words introducing contact details (``mots_contact``, stop words) and punctuation, right before a GAP."""

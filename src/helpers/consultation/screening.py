@@ -74,8 +74,7 @@ def repeated_texts(screened: pd.DataFrame, question: str) -> pd.Series:
 def screen(frame: pd.DataFrame, spec: Questionnaire) -> pd.DataFrame:
     """The answers with `statut` (analysee / exclue), `motif_exclusion`, `campagne` (C1, C2… or "") and
     `question_campagne` (the id of the free-text or datasets question the campaign's answers share, or ""); its
-    ``attrs`` hold
-    ``taille_campagne``."""
+    ``attrs`` hold ``taille_campagne``."""
     rules = data_file("consultation.yml")
     reasons = rules["exclusion"]
     out = frame.copy(deep=False)  # copy-on-write (pandas 3): the caller's frame is never changed
